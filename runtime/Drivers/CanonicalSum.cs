@@ -1,0 +1,190 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using FocalAot.Kernels;
+using FocalAot.Simd;
+
+namespace FocalAot.Drivers;
+
+/// <summary>
+/// The one summation order every width and thread count uses, so sums are reproducible bit for bit:
+/// within a chunk, lane j (of 16) adds, in double and in index order, the values whose index is j mod 16;
+/// the 16 lane sums are combined by a fixed pairwise tree; chunk totals are added in chunk order.
+/// </summary>
+internal static class CanonicalSum
+{
+    private const int Lanes = BlockBuffers.CanonicalLanes;
+
+    /// <summary>Adds <paramref name="values"/> (starting at a multiple of 16 within the chunk) into the 16 lane sums.</summary>
+    public static void Accumulate<T, TOps>(ReadOnlySpan<T> values, Span<double> lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var fullGroups = values.Length / Lanes;
+        AccumulateGroups<T, TOps>(ref MemoryMarshal.GetReference(values), fullGroups, ref MemoryMarshal.GetReference(lanes));
+
+        var remainder = values.Length - (fullGroups * Lanes);
+        if (remainder > 0)
+        {
+            // Adding +0 leaves a lane sum unchanged, so a zero-padded group is the same as the remainder alone.
+            Span<T> padded = stackalloc T[Lanes];
+            padded.Clear();
+            values[(fullGroups * Lanes)..].CopyTo(padded);
+            AccumulateGroups<T, TOps>(ref MemoryMarshal.GetReference(padded), 1, ref MemoryMarshal.GetReference(lanes));
+        }
+    }
+
+    /// <summary>The fixed pairwise combination of the 16 lane sums.</summary>
+    public static double Combine(ReadOnlySpan<double> lanes)
+    {
+        Span<double> level = stackalloc double[Lanes];
+        lanes[..Lanes].CopyTo(level);
+        for (var width = Lanes / 2; width >= 1; width /= 2)
+        {
+            for (var j = 0; j < width; j++)
+                level[j] += level[j + width];
+        }
+
+        return level[0];
+    }
+
+    private static void AccumulateGroups<T, TOps>(ref T values, int groups, ref double lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(TOps) == typeof(Vector512Ops<T>))
+            AccumulateVector512(ref values, groups, ref lanes);
+        else if (typeof(TOps) == typeof(Vector256Ops<T>))
+            AccumulateVector256(ref values, groups, ref lanes);
+        else if (typeof(TOps) == typeof(Vector128Ops<T>))
+            AccumulateVector128(ref values, groups, ref lanes);
+        else
+            AccumulateScalar(ref values, groups, ref lanes);
+    }
+
+    private static void AccumulateScalar<T>(ref T values, int groups, ref double lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (var g = 0; g < groups; g++)
+        {
+            for (var j = 0; j < Lanes; j++)
+                Unsafe.Add(ref lanes, j) += double.CreateTruncating(Unsafe.Add(ref values, (g * Lanes) + j));
+        }
+    }
+
+    private static void AccumulateVector128<T>(ref T values, int groups, ref double lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        // Eight named accumulators keep the lane sums in registers (NEON has 32 of them).
+        var s0 = Vector128.LoadUnsafe(ref lanes, 0);
+        var s1 = Vector128.LoadUnsafe(ref lanes, 2);
+        var s2 = Vector128.LoadUnsafe(ref lanes, 4);
+        var s3 = Vector128.LoadUnsafe(ref lanes, 6);
+        var s4 = Vector128.LoadUnsafe(ref lanes, 8);
+        var s5 = Vector128.LoadUnsafe(ref lanes, 10);
+        var s6 = Vector128.LoadUnsafe(ref lanes, 12);
+        var s7 = Vector128.LoadUnsafe(ref lanes, 14);
+        for (var g = 0; g < groups; g++)
+        {
+            var offset = (nuint)(g * Lanes);
+            if (typeof(T) == typeof(float))
+            {
+                ref var f = ref Unsafe.As<T, float>(ref values);
+                var (l0, u0) = Vector128.Widen(Vector128.LoadUnsafe(ref f, offset));
+                var (l1, u1) = Vector128.Widen(Vector128.LoadUnsafe(ref f, offset + 4));
+                var (l2, u2) = Vector128.Widen(Vector128.LoadUnsafe(ref f, offset + 8));
+                var (l3, u3) = Vector128.Widen(Vector128.LoadUnsafe(ref f, offset + 12));
+                s0 += l0;
+                s1 += u0;
+                s2 += l1;
+                s3 += u1;
+                s4 += l2;
+                s5 += u2;
+                s6 += l3;
+                s7 += u3;
+            }
+            else
+            {
+                ref var d = ref Unsafe.As<T, double>(ref values);
+                s0 += Vector128.LoadUnsafe(ref d, offset);
+                s1 += Vector128.LoadUnsafe(ref d, offset + 2);
+                s2 += Vector128.LoadUnsafe(ref d, offset + 4);
+                s3 += Vector128.LoadUnsafe(ref d, offset + 6);
+                s4 += Vector128.LoadUnsafe(ref d, offset + 8);
+                s5 += Vector128.LoadUnsafe(ref d, offset + 10);
+                s6 += Vector128.LoadUnsafe(ref d, offset + 12);
+                s7 += Vector128.LoadUnsafe(ref d, offset + 14);
+            }
+        }
+
+        s0.StoreUnsafe(ref lanes, 0);
+        s1.StoreUnsafe(ref lanes, 2);
+        s2.StoreUnsafe(ref lanes, 4);
+        s3.StoreUnsafe(ref lanes, 6);
+        s4.StoreUnsafe(ref lanes, 8);
+        s5.StoreUnsafe(ref lanes, 10);
+        s6.StoreUnsafe(ref lanes, 12);
+        s7.StoreUnsafe(ref lanes, 14);
+    }
+
+    private static void AccumulateVector256<T>(ref T values, int groups, ref double lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var s0 = Vector256.LoadUnsafe(ref lanes, 0);
+        var s1 = Vector256.LoadUnsafe(ref lanes, 4);
+        var s2 = Vector256.LoadUnsafe(ref lanes, 8);
+        var s3 = Vector256.LoadUnsafe(ref lanes, 12);
+        for (var g = 0; g < groups; g++)
+        {
+            var offset = (nuint)(g * Lanes);
+            if (typeof(T) == typeof(float))
+            {
+                ref var f = ref Unsafe.As<T, float>(ref values);
+                var (l0, u0) = Vector256.Widen(Vector256.LoadUnsafe(ref f, offset));
+                var (l1, u1) = Vector256.Widen(Vector256.LoadUnsafe(ref f, offset + 8));
+                s0 += l0;
+                s1 += u0;
+                s2 += l1;
+                s3 += u1;
+            }
+            else
+            {
+                ref var d = ref Unsafe.As<T, double>(ref values);
+                s0 += Vector256.LoadUnsafe(ref d, offset);
+                s1 += Vector256.LoadUnsafe(ref d, offset + 4);
+                s2 += Vector256.LoadUnsafe(ref d, offset + 8);
+                s3 += Vector256.LoadUnsafe(ref d, offset + 12);
+            }
+        }
+
+        s0.StoreUnsafe(ref lanes, 0);
+        s1.StoreUnsafe(ref lanes, 4);
+        s2.StoreUnsafe(ref lanes, 8);
+        s3.StoreUnsafe(ref lanes, 12);
+    }
+
+    private static void AccumulateVector512<T>(ref T values, int groups, ref double lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var s0 = Vector512.LoadUnsafe(ref lanes, 0);
+        var s1 = Vector512.LoadUnsafe(ref lanes, 8);
+        for (var g = 0; g < groups; g++)
+        {
+            var offset = (nuint)(g * Lanes);
+            if (typeof(T) == typeof(float))
+            {
+                var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref Unsafe.As<T, float>(ref values), offset));
+                s0 += lower;
+                s1 += upper;
+            }
+            else
+            {
+                ref var d = ref Unsafe.As<T, double>(ref values);
+                s0 += Vector512.LoadUnsafe(ref d, offset);
+                s1 += Vector512.LoadUnsafe(ref d, offset + 8);
+            }
+        }
+
+        s0.StoreUnsafe(ref lanes, 0);
+        s1.StoreUnsafe(ref lanes, 8);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Numerics;
+using FocalAot.Kernels;
+
+namespace FocalAot.Drivers;
+
+/// <summary>
+/// The sigmoid focal-loss operations for one element type: argument rules, pinning, and the kernel call.
+/// The public <see cref="SigmoidFocalLoss"/> overloads forward here.
+/// </summary>
+internal static unsafe class SigmoidFocalCore<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static void Forward(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, double gamma, double alpha)
+    {
+        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateOutput(logits, targets, losses, nameof(losses));
+        fixed (T* x = logits, y = targets, loss = losses)
+            Run<ForwardMode>(targets, gamma, new() { Logits = x, Targets = y, Losses = loss, Length = logits.Length, Parameters = new(alpha, 1) });
+    }
+
+    public static T Forward(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, double gamma, double alpha)
+    {
+        ValidateCommon(logits, targets, gamma, alpha);
+        reduction.Validate(nameof(reduction));
+        fixed (T* x = logits, y = targets)
+        {
+            var sum = Run<ForwardMode>(targets, gamma, new() { Logits = x, Targets = y, Length = logits.Length, Parameters = new(alpha, 1) });
+            return T.CreateTruncating(sum / reduction.Denominator(logits.Length));
+        }
+    }
+
+    public static void Backward(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, double gamma, double alpha)
+    {
+        ValidateCommon(logits, targets, gamma, alpha);
+        RequireSameLength(upstream.Length, logits.Length, nameof(upstream));
+        ValidateOutput(logits, targets, gradient, nameof(gradient), upstream);
+        fixed (T* x = logits, y = targets, up = upstream, grad = gradient)
+        {
+            Run<BackwardUpstreamMode>(targets, gamma,
+                new() { Logits = x, Targets = y, Upstream = up, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1) });
+        }
+    }
+
+    public static void Backward(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, T upstream, Span<T> gradient,
+        double gamma, double alpha)
+    {
+        ValidateCommon(logits, targets, gamma, alpha);
+        reduction.Validate(nameof(reduction));
+        ValidateOutput(logits, targets, gradient, nameof(gradient));
+        var scale = double.CreateTruncating(upstream) / reduction.Denominator(logits.Length);
+        fixed (T* x = logits, y = targets, grad = gradient)
+        {
+            Run<BackwardMode>(targets, gamma,
+                new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, scale) });
+        }
+    }
+
+    public static void ForwardBackward(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, double gamma, double alpha)
+    {
+        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateOutput(logits, targets, losses, nameof(losses));
+        ValidateOutput(logits, targets, gradient, nameof(gradient));
+        if (losses.Overlaps(gradient))
+            throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
+        fixed (T* x = logits, y = targets, loss = losses, grad = gradient)
+        {
+            Run<FusedMode>(targets, gamma,
+                new() { Logits = x, Targets = y, Losses = loss, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1) });
+        }
+    }
+
+    public static T ForwardBackward(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, Span<T> gradient, double gamma, double alpha)
+    {
+        ValidateCommon(logits, targets, gamma, alpha);
+        reduction.Validate(nameof(reduction));
+        ValidateOutput(logits, targets, gradient, nameof(gradient));
+        var denominator = reduction.Denominator(logits.Length);
+        fixed (T* x = logits, y = targets, grad = gradient)
+        {
+            var sum = Run<FusedMode>(targets, gamma,
+                new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1 / denominator) });
+            return T.CreateTruncating(sum / denominator);
+        }
+    }
+
+    private static double Run<TMode>(ReadOnlySpan<T> targets, double gamma, in KernelArguments<T> arguments)
+        where TMode : struct, IKernelMode
+    {
+        if (arguments.Length == 0)
+            return 0;
+        var result = SigmoidFocalDispatch.Run<T, TMode>(arguments, gamma);
+        if (result.InvalidTargets)
+            ThrowInvalidTarget(targets);
+        return result.Sum;
+    }
+
+    private static void ValidateCommon(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, double alpha)
+    {
+        RequireSameLength(targets.Length, logits.Length, nameof(targets));
+        if (!double.IsFinite(gamma) || gamma < 0)
+            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be a finite number >= 0.");
+        if (double.IsNaN(alpha) || alpha > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha,
+                "alpha must be in [0, 1], or negative to switch the alpha weighting off.");
+        }
+    }
+
+    private static void RequireSameLength(int length, int logitsLength, string parameterName)
+    {
+        if (length != logitsLength)
+        {
+            throw new ArgumentException(
+                $"{parameterName} has {length} elements but logits has {logitsLength}; they must have the same length.",
+                parameterName);
+        }
+    }
+
+    private static void ValidateOutput(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> output, string parameterName, ReadOnlySpan<T> upstream = default)
+    {
+        RequireSameLength(output.Length, logits.Length, parameterName);
+        RequireNoPartialOverlap(output, logits, parameterName, nameof(logits));
+        RequireNoPartialOverlap(output, targets, parameterName, nameof(targets));
+        RequireNoPartialOverlap(output, upstream, parameterName, nameof(upstream));
+    }
+
+    // Writing in place over an input is fine (each element is read before it is written); a shifted overlap is not.
+    private static void RequireNoPartialOverlap(ReadOnlySpan<T> output, ReadOnlySpan<T> input, string outputName, string inputName)
+    {
+        if (output.Overlaps(input, out var offset) && offset != 0)
+            throw new ArgumentException($"{outputName} must not partially overlap {inputName} (in place is allowed).", outputName);
+    }
+
+    private static void ThrowInvalidTarget(ReadOnlySpan<T> targets)
+    {
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var y = targets[i];
+            if (!(y >= T.Zero && y <= T.One))
+            {
+                throw new ArgumentOutOfRangeException(nameof(targets), y,
+                    string.Create(CultureInfo.InvariantCulture, $"targets[{i}] = {y} is invalid: every target must be in [0, 1] and not NaN."));
+            }
+        }
+
+        throw new InvalidOperationException("The kernel reported an invalid target that a rescan did not find.");
+    }
+}

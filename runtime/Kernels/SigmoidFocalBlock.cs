@@ -1,0 +1,183 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FocalAot.Numerics;
+using FocalAot.Simd;
+
+namespace FocalAot.Kernels;
+
+/// <summary>
+/// Sigmoid focal loss and its gradient over one block, as a sequence of passes (see
+/// <see cref="BlockBuffers.BlockSize"/>). The numerics, for logit x and target y:
+/// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
+/// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ, loss = α_t m BCE,
+/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q.
+/// Every term is a sum of non-negative parts or an exact select, so nothing cancels.
+/// </summary>
+internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
+    where TVec : struct
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TOps : ISimdOps<TVec, T>
+    where TFactor : struct, IModulatingFactor<T>
+    where TMode : struct, IKernelMode
+{
+    private static bool NeedsLog1p => TMode.ComputesLoss || !TFactor.IsIdentity;
+
+    /// <summary>Scratch elements <see cref="Run"/> needs.</summary>
+    public const int ScratchLength = 4 * BlockBuffers.BlockSize;
+
+    /// <summary>
+    /// Processes <paramref name="count"/> elements (a multiple of 16, at most one block). Returns true when
+    /// some target is outside [0, 1] or NaN; the outputs are then unspecified.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Run(
+        ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
+        int count, in KernelParameters<T> parameters, in TFactor factor, Span<T> scratch)
+    {
+        var e = scratch[..count];
+        var l = scratch.Slice(BlockBuffers.BlockSize, count);
+        var s = scratch.Slice(2 * BlockBuffers.BlockSize, count);
+        var m = scratch.Slice(3 * BlockBuffers.BlockSize, count);
+
+        ExpPass(in logits, ref e[0], count);
+        if (NeedsLog1p)
+            Log1pPass(ref e[0], ref l[0], count);
+        if (!TFactor.IsIdentity)
+        {
+            SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count);
+            factor.Apply<TVec, TOps>(m);
+        }
+
+        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
+            ref e[0], ref l[0], ref s[0], ref m[0]);
+    }
+
+    private static void ExpPass(ref readonly T logits, ref T e, int count)
+    {
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        {
+            var x = TOps.Load(in logits, i);
+            TOps.Store(Elementary.Exp<TVec, T, TOps>(TOps.Negate(TOps.Abs(x))), ref e, i);
+        }
+    }
+
+    private static void Log1pPass(ref T e, ref T l, int count)
+    {
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+            TOps.Store(Elementary.Log1pUnit<TVec, T, TOps>(TOps.Load(in e, i)), ref l, i);
+    }
+
+    /// <summary>σ(|x|) = 1 / (1 + e) into <paramref name="s"/> and q into <paramref name="q"/>.</summary>
+    private static void SigmoidPass(ref readonly T logits, ref readonly T targets, ref T e, ref T s, ref T q, int count)
+    {
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        {
+            var x = TOps.Load(in logits, i);
+            var y = TOps.Load(in targets, i);
+            var ev = TOps.Load(in e, i);
+            var sAbs = TOps.Divide(One, TOps.Add(One, ev));
+            var (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sAbs);
+            TOps.Store(sAbs, ref s, i);
+            TOps.Store(TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX)), ref q, i);
+        }
+    }
+
+    private static bool AlgebraPass(
+        ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
+        int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m)
+    {
+        var alphaSlope = TOps.Create(parameters.AlphaSlope);
+        var alphaIntercept = TOps.Create(parameters.AlphaIntercept);
+        var gradientScale = TOps.Create(parameters.GradientScale);
+        var gammaV = TOps.Create(gamma);
+        var minusTwoGamma = TOps.Create(-(gamma + gamma));
+        var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
+        var allOnes = TOps.CreateFromBits(-1);
+        var invalid = TOps.Create(T.Zero);
+
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        {
+            var x = TOps.Load(in logits, i);
+            var y = TOps.Load(in targets, i);
+            invalid = TOps.Or(invalid, TOps.AndNot(allOnes,
+                TOps.And(TOps.GreaterThanOrEqual(y, Zero), TOps.LessThanOrEqual(y, One))));
+
+            // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired below.
+            var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
+            var oneMinusY = TOps.Subtract(One, y);
+            var weight = TOps.MultiplyAdd(y, alphaSlope, alphaIntercept);
+            if (!TFactor.IsIdentity)
+                weight = TOps.Multiply(weight, TOps.Load(in m, i));
+
+            var bce = Zero;
+            if (NeedsLog1p)
+            {
+                bce = TOps.MultiplyAdd(y, TOps.Max(TOps.Negate(xc), Zero),
+                    TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), TOps.Load(in l, i)));
+            }
+
+            var loss = Zero;
+            if (TMode.ComputesLoss)
+                loss = TOps.Multiply(weight, bce);
+
+            var grad = Zero;
+            if (TMode.ComputesGradient)
+            {
+                var ev = TOps.Load(in e, i);
+                var sAbs = TFactor.IsIdentity ? TOps.Divide(One, TOps.Add(One, ev)) : TOps.Load(in s, i);
+                var (sigmaX, sigmaMinusX) = Sigmoids(xc, ev, sAbs);
+                var negativeFraction = TOps.Multiply(oneMinusY, sigmaX);
+                var pMinusY = TOps.MultiplyAdd(TOps.Negate(y), sigmaMinusX, negativeFraction);
+                var inner = pMinusY;
+                if (!TFactor.IsIdentity)
+                {
+                    var q = TOps.MultiplyAdd(y, sigmaMinusX, negativeFraction);
+                    var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon)));
+                    var focusing = TOps.MultiplyAdd(y, minusTwoGamma, gammaV);
+                    inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
+                }
+
+                grad = TOps.Multiply(weight, inner);
+                grad = TOps.Multiply(grad, TMode.ScalesByUpstreamSpan ? TOps.Load(in upstream, i) : gradientScale);
+            }
+
+            var nonFinite = TOps.AndNot(allOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
+            if (TOps.AnyLaneSet(nonFinite))
+            {
+                // NaN logits propagate; an infinite logit with a positive weight has infinite loss.
+                var isNaN = TOps.AndNot(allOnes, TOps.Equal(x, x));
+                var infiniteLoss = TOps.And(TOps.AndNot(nonFinite, isNaN), TOps.LessThan(Zero, loss));
+                loss = TOps.Select(isNaN, x, TOps.Select(infiniteLoss, TOps.Create(T.PositiveInfinity), loss));
+                grad = TOps.Select(isNaN, x, grad);
+            }
+
+            if (TMode.ComputesLoss)
+                TOps.Store(loss, ref losses, i);
+            if (TMode.ComputesGradient)
+                TOps.Store(grad, ref gradient, i);
+        }
+
+        return TOps.AnyLaneSet(invalid);
+    }
+
+    /// <summary>(σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVec SigmaX, TVec SigmaMinusX) Sigmoids(TVec x, TVec e, TVec sigmaAbs)
+    {
+        var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
+        var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
+        return (TOps.Select(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.Select(nonNegative, sigmaMinusAbs, sigmaAbs));
+    }
+
+    private static TVec Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.Create(T.Zero);
+    }
+
+    private static TVec One
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.Create(T.One);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace FocalAot.Simd;
+
+/// <summary>One element at a time: the reference width every vector width must match bit for bit.</summary>
+internal readonly struct ScalarOps<T> : ISimdOps<T, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static int Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Create(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T CreateFromBits(long bits) => FromBits(bits);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Load(ref readonly T source, nuint elementOffset) => Unsafe.Add(ref Unsafe.AsRef(in source), elementOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(T value, ref T destination, nuint elementOffset) => Unsafe.Add(ref destination, elementOffset) = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Add(T left, T right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Subtract(T left, T right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Multiply(T left, T right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Divide(T left, T right) => left / right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Negate(T value) => -value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Abs(T value) => T.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sqrt(T value) => T.Sqrt(value);
+
+    // x86 maxss/minss semantics (the second operand when the first does not compare greater/less).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Max(T left, T right) => left > right ? left : right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Min(T left, T right) => left < right ? left : right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T GreaterThanOrEqual(T left, T right) => Mask(left >= right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LessThan(T left, T right) => Mask(left < right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LessThanOrEqual(T left, T right) => Mask(left <= right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Equal(T left, T right) => Mask(left == right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Select(T mask, T whenTrue, T whenFalse) => ToBits(mask) != 0 ? whenTrue : whenFalse;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Or(T left, T right) => FromBits(ToBits(left) | ToBits(right));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T And(T left, T right) => FromBits(ToBits(left) & ToBits(right));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T AndNot(T left, T right) => FromBits(ToBits(left) & ~ToBits(right));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyLaneSet(T mask) => ToBits(mask) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ShiftLeftBits(T value, int count) => FromBits(ToBits(value) << count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ShiftRightLogicalBits(T value, int count)
+        => typeof(T) == typeof(float)
+            ? FromBits((long)((uint)ToBits(value) >> count))
+            : FromBits((long)((ulong)ToBits(value) >> count));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T AddBits(T left, T right) => FromBits(ToBits(left) + ToBits(right));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Mask(bool condition) => condition ? FromBits(-1) : T.Zero;
+
+    // float uses the low 32 bits; arithmetic wraps at the element width as in the vector widths.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long ToBits(T value)
+        => typeof(T) == typeof(float)
+            ? BitConverter.SingleToInt32Bits(Unsafe.BitCast<T, float>(value))
+            : BitConverter.DoubleToInt64Bits(Unsafe.BitCast<T, double>(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T FromBits(long bits)
+        => typeof(T) == typeof(float)
+            ? Unsafe.BitCast<float, T>(BitConverter.Int32BitsToSingle(unchecked((int)bits)))
+            : Unsafe.BitCast<double, T>(BitConverter.Int64BitsToDouble(bits));
+}
