@@ -61,6 +61,7 @@ internal static class CanonicalSum
             AccumulateScalar(ref values, groups, ref lanes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateScalar<T>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -71,6 +72,7 @@ internal static class CanonicalSum
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateVector128<T>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -126,6 +128,7 @@ internal static class CanonicalSum
         s7.StoreUnsafe(ref lanes, 14);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateVector256<T>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -162,6 +165,7 @@ internal static class CanonicalSum
         s3.StoreUnsafe(ref lanes, 12);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateVector512<T>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

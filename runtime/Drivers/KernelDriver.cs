@@ -88,6 +88,7 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
     /// Runs chunks [first, end). Chunk totals go to <paramref name="totals"/> when given, else are added
     /// to <paramref name="runningSum"/> in chunk order (the same order the caller later uses for totals).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool RunChunks(
         in KernelArguments<T> arguments, in TFactor factor, long first, long end, ref double runningSum, double[]? totals)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -60,6 +61,7 @@ internal readonly struct PowerFactor<T> : IModulatingFactor<T>
             PowerInPlace<double, ScalarOps<double>>(values, gamma);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PowerInPlace<TVec, TOps>(Span<double> values, double gamma)
         where TVec : struct
         where TOps : ISimdOps<TVec, double>

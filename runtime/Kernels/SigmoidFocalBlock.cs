@@ -52,6 +52,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             ref e[0], ref l[0], ref s[0], ref m[0]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExpPass(ref readonly T logits, ref T e, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
@@ -61,6 +62,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Log1pPass(ref T e, ref T l, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
@@ -68,6 +70,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     }
 
     /// <summary>σ(|x|) = 1 / (1 + e) into <paramref name="s"/> and q into <paramref name="q"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SigmoidPass(ref readonly T logits, ref readonly T targets, ref T e, ref T s, ref T q, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
@@ -82,6 +85,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AlgebraPass(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
         int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -9,6 +10,7 @@ namespace FocalAot.Numerics;
 /// </summary>
 internal static class PrecisionConversion
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<float> source, Span<double> destination)
     {
         ref var src = ref MemoryMarshal.GetReference(source);
@@ -37,6 +39,7 @@ internal static class PrecisionConversion
             destination[(int)i] = source[(int)i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Narrow(ReadOnlySpan<double> source, Span<float> destination)
     {
         ref var src = ref MemoryMarshal.GetReference(source);
