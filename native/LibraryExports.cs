@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace FocalAot.Native;
+
+/// <summary>Version, error, ISA and threading exports.</summary>
+internal static unsafe class LibraryExports
+{
+    /// <summary>Bumped on any incompatible change of the C ABI (FOCAL_ABI_VERSION in focal_aot.h).</summary>
+    private const int AbiVersion = 1;
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_abi_version")]
+    public static int GetAbiVersion() => AbiVersion;
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_version")]
+    public static byte* GetVersion()
+    {
+        // A UTF-8 literal lives in the image's read-only data: a static string the caller never frees.
+        fixed (byte* version = "0.1.0\0"u8)
+            return version;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_last_error_message")]
+    public static int GetLastErrorMessage(byte* buffer, nuint capacity, nuint* needed)
+    {
+        try
+        {
+            return LastError.CopyTo(buffer, capacity, needed);
+        }
+        catch (Exception exception)
+        {
+            return LastError.Fail(exception);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_get_isa")]
+    public static int GetIsa()
+    {
+        try
+        {
+            return (int)FocalRuntime.ActivePath;
+        }
+        catch (Exception exception)
+        {
+            LastError.Fail(exception);
+            return -1;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_set_max_isa")]
+    public static int SetMaxIsa(int isa)
+    {
+        try
+        {
+            if (!Enum.IsDefined((SimdPath)isa))
+            {
+                return LastError.Fail(Status.InvalidArgument,
+                    $"isa = {isa} is not a FOCAL_ISA_* value (FOCAL_ISA_SCALAR 0 .. FOCAL_ISA_AVX512 3).");
+            }
+
+            if ((SimdPath)isa > FocalRuntime.DetectedPath)
+            {
+                return LastError.Fail(Status.Unsupported,
+                    $"isa = {isa} ({(SimdPath)isa}) is above what this library and CPU run ({FocalRuntime.DetectedPath}).");
+            }
+
+            FocalRuntime.ActivePath = (SimdPath)isa;
+            return (int)Status.Ok;
+        }
+        catch (Exception exception)
+        {
+            return LastError.Fail(exception);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_set_num_threads")]
+    public static int SetNumThreads(int threads)
+    {
+        try
+        {
+            if (threads < 0)
+            {
+                return LastError.Fail(Status.InvalidArgument,
+                    $"threads = {threads} must be >= 1, or 0 for one thread per processor.");
+            }
+
+            FocalRuntime.MaxDegreeOfParallelism = threads == 0 ? Environment.ProcessorCount : threads;
+            return (int)Status.Ok;
+        }
+        catch (Exception exception)
+        {
+            return LastError.Fail(exception);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/*
+ * libfocalaot.so: the dispatcher applications link against. On first use it loads the best variant of the
+ * NativeAOT library that this CPU runs (a variant built for a higher ISA level would abort the process at
+ * start-up) from its own directory and forwards every call to it. FOCALAOT_VARIANT=<name> forces a variant.
+ * If no variant fits, every call returns FOCAL_ERROR_UNSUPPORTED with the reason as its error message.
+ */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal_aot.h"
+
+/* X-macro of the forwarded API: return type, name, parameter list, argument list, value on load failure. */
+#define FOCAL_FORWARDED_FUNCTIONS(X)                                                                          \
+    X(int32_t, focal_get_isa, (void), (), -1)                                                                 \
+    X(int32_t, focal_set_max_isa, (int32_t isa), (isa), FOCAL_ERROR_UNSUPPORTED)                             \
+    X(int32_t, focal_set_num_threads, (int32_t threads), (threads), FOCAL_ERROR_UNSUPPORTED)                 \
+    X(int32_t, focal_sigmoid_forward_f32,                                                                     \
+      (const float *logits, const float *targets, size_t n, double gamma, double alpha, int32_t reduction,    \
+       float *out),                                                                                           \
+      (logits, targets, n, gamma, alpha, reduction, out), FOCAL_ERROR_UNSUPPORTED)                            \
+    X(int32_t, focal_sigmoid_forward_f64,                                                                     \
+      (const double *logits, const double *targets, size_t n, double gamma, double alpha, int32_t reduction,  \
+       double *out),                                                                                          \
+      (logits, targets, n, gamma, alpha, reduction, out), FOCAL_ERROR_UNSUPPORTED)                            \
+    X(int32_t, focal_sigmoid_backward_f32,                                                                    \
+      (const float *logits, const float *targets, size_t n, double gamma, double alpha, int32_t reduction,    \
+       const float *grad_out, float *grad_logits),                                                            \
+      (logits, targets, n, gamma, alpha, reduction, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)          \
+    X(int32_t, focal_sigmoid_backward_f64,                                                                    \
+      (const double *logits, const double *targets, size_t n, double gamma, double alpha, int32_t reduction,  \
+       const double *grad_out, double *grad_logits),                                                          \
+      (logits, targets, n, gamma, alpha, reduction, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)          \
+    X(int32_t, focal_sigmoid_forward_backward_f32,                                                            \
+      (const float *logits, const float *targets, size_t n, double gamma, double alpha, int32_t reduction,    \
+       float *loss, float *grad_logits),                                                                      \
+      (logits, targets, n, gamma, alpha, reduction, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)              \
+    X(int32_t, focal_sigmoid_forward_backward_f64,                                                            \
+      (const double *logits, const double *targets, size_t n, double gamma, double alpha, int32_t reduction,  \
+       double *loss, double *grad_logits),                                                                    \
+      (logits, targets, n, gamma, alpha, reduction, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
+
+#define DECLARE_POINTER(ret, name, params, args, failure) static ret(*name##_impl) params;
+FOCAL_FORWARDED_FUNCTIONS(DECLARE_POINTER)
+static int32_t (*focal_abi_version_impl)(void);
+static const char *(*focal_version_impl)(void);
+static int32_t (*focal_last_error_message_impl)(char *, size_t, size_t *);
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int loaded;
+static char load_error[8192 + 512];
+static char variant_name[32];
+
+/* Variants from the highest ISA level down; the first one this CPU supports is loaded. */
+static const char *const variants[] = {
+#if defined(__x86_64__)
+    "x86-64-v4", "x86-64-v3", "x86-64-v2",
+#elif defined(__aarch64__)
+    "arm64",
+#endif
+};
+
+static int cpu_runs(const char *variant) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (strcmp(variant, "x86-64-v4") == 0) return __builtin_cpu_supports("x86-64-v4");
+    if (strcmp(variant, "x86-64-v3") == 0) return __builtin_cpu_supports("x86-64-v3");
+    if (strcmp(variant, "x86-64-v2") == 0) return __builtin_cpu_supports("x86-64-v2");
+    return 0;
+#else
+    return strcmp(variant, "arm64") == 0;
+#endif
+}
+
+static int load_variant(const char *directory, const char *variant) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/libfocalaot-%s.so", directory, variant);
+    void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        snprintf(load_error, sizeof load_error, "libfocalaot: cannot load %s: %s", path, dlerror());
+        return 0;
+    }
+#define RESOLVE(ret, name, params, args, failure)                                                             \
+    if ((*(void **)&name##_impl = dlsym(library, #name)) == NULL) goto missing;
+    FOCAL_FORWARDED_FUNCTIONS(RESOLVE)
+    RESOLVE(, focal_abi_version, , , )
+    RESOLVE(, focal_version, , , )
+    RESOLVE(, focal_last_error_message, , , )
+    if (focal_abi_version_impl() != FOCAL_ABI_VERSION) {
+        snprintf(load_error, sizeof load_error, "libfocalaot: %s has ABI version %d, this dispatcher needs %d",
+                 path, focal_abi_version_impl(), FOCAL_ABI_VERSION);
+        return 0;
+    }
+    snprintf(variant_name, sizeof variant_name, "%s", variant);
+    return 1;
+missing:
+    snprintf(load_error, sizeof load_error, "libfocalaot: %s lacks an export: %s", path, dlerror());
+    return 0;
+}
+
+static void load_best_variant(void) {
+    Dl_info self;
+    char directory[4096] = ".";
+    if (dladdr((void *)&loaded, &self) != 0 && self.dli_fname != NULL) {
+        snprintf(directory, sizeof directory, "%s", self.dli_fname);
+        char *slash = strrchr(directory, '/');
+        if (slash != NULL) *slash = '\0'; else strcpy(directory, ".");
+    }
+
+    const char *forced = getenv("FOCALAOT_VARIANT");
+    if (forced != NULL && *forced != '\0') {
+        if (!cpu_runs(forced)) {
+            snprintf(load_error, sizeof load_error,
+                     "libfocalaot: FOCALAOT_VARIANT=%s is not a variant this CPU runs", forced);
+            return;
+        }
+        loaded = load_variant(directory, forced);
+        return;
+    }
+
+    snprintf(load_error, sizeof load_error, "libfocalaot: no library variant supports this CPU");
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0] && !loaded; i++)
+        if (cpu_runs(variants[i])) loaded = load_variant(directory, variants[i]);
+}
+
+static int ensure_loaded(void) {
+    pthread_once(&load_once, load_best_variant);
+    return loaded;
+}
+
+#define DEFINE_FORWARDER(ret, name, params, args, failure)                                                    \
+    ret name params {                                                                                         \
+        return ensure_loaded() ? name##_impl args : (failure);                                                \
+    }
+FOCAL_FORWARDED_FUNCTIONS(DEFINE_FORWARDER)
+
+int32_t focal_abi_version(void) { return ensure_loaded() ? focal_abi_version_impl() : -1; }
+
+const char *focal_version(void) { return ensure_loaded() ? focal_version_impl() : FOCAL_VERSION_STRING; }
+
+int32_t focal_last_error_message(char *buffer, size_t capacity, size_t *needed) {
+    if (ensure_loaded()) return focal_last_error_message_impl(buffer, capacity, needed);
+    size_t size = strlen(load_error) + 1;
+    if (needed != NULL) *needed = size;
+    if (buffer == NULL) return capacity == 0 ? FOCAL_OK : FOCAL_ERROR_NULL_POINTER;
+    if (capacity == 0) return FOCAL_ERROR_BUFFER_TOO_SMALL;
+    size_t copied = size <= capacity ? size - 1 : capacity - 1;
+    memcpy(buffer, load_error, copied);
+    buffer[copied] = '\0';
+    return copied == size - 1 ? FOCAL_OK : FOCAL_ERROR_BUFFER_TOO_SMALL;
+}
