@@ -1,0 +1,309 @@
+/*
+ * Tests of libfocalaot through its C ABI alone: values against a double-precision reference, every error path,
+ * n = 0, unaligned pointers, ISA caps, thread counts, and many threads calling at once.
+ * Prints one line per failed check and a summary; exits non-zero if any check failed.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal_aot.h"
+#include "reference.h"
+
+static int passed, failed;
+
+#define CHECK(condition, ...)                                                                                 \
+    do {                                                                                                      \
+        if (condition) {                                                                                      \
+            passed++;                                                                                         \
+        } else {                                                                                              \
+            failed++;                                                                                         \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
+            printf(__VA_ARGS__);                                                                              \
+            printf("\n");                                                                                     \
+        }                                                                                                     \
+    } while (0)
+
+static const char *last_error(void) {
+    static char buffer[1024];
+    focal_last_error_message(buffer, sizeof buffer, NULL);
+    return buffer;
+}
+
+/* A fixed-seed generator (splitmix64), so every run checks the same inputs. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static double uniform(void) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+static double logit_sample(size_t i) {
+    switch (i % 7) {
+    case 0: return (uniform() - 0.5) * 2e4;   /* |x| up to 1e4 */
+    case 1: return (uniform() - 0.5) * 80.0;  /* saturating */
+    default: return (uniform() - 0.5) * 12.0; /* the common range */
+    }
+}
+
+static const double gammas[] = {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 0.7, 2.5};
+static const double alphas[] = {0.25, -1.0, 0.0, 1.0, 0.6};
+
+/* Per-element loss and gradient, every reduction, fused = separate, for one element type. */
+#define DEFINE_VALUE_TESTS(T, SUFFIX, TOLERANCE)                                                              \
+    static void value_tests_##SUFFIX(int soft) {                                                             \
+        enum { N = 1003 };                                                                                    \
+        static T x[N], y[N], loss[N], grad[N], loss2[N], grad2[N];                                           \
+        for (size_t g = 0; g < sizeof gammas / sizeof gammas[0]; g++) {                                      \
+            double gamma = gammas[g], alpha = alphas[g % (sizeof alphas / sizeof alphas[0])];                 \
+            for (size_t i = 0; i < N; i++) {                                                                  \
+                x[i] = (T)logit_sample(i);                                                                    \
+                y[i] = soft ? (T)uniform() : (T)(uniform() < 0.3);                                            \
+            }                                                                                                 \
+            int status = focal_sigmoid_forward_backward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_NONE, \
+                                                                 loss, grad);                                 \
+            CHECK(status == FOCAL_OK, "fused none: status %d (%s)", status, last_error());                   \
+            double worst_loss = 0, worst_grad = 0, sum = 0;                                                   \
+            for (size_t i = 0; i < N; i++) {                                                                  \
+                double scale, rl = ref_loss(x[i], y[i], gamma, alpha);                                        \
+                double rg = ref_gradient(x[i], y[i], gamma, alpha, &scale);                                   \
+                sum += rl;                                                                                    \
+                if (fabs(rl) >= 1e-30) worst_loss = fmax(worst_loss, fabs(loss[i] - rl) / fabs(rl));          \
+                double gscale = soft ? scale : fabs(rg);                                                      \
+                if (gscale >= 1e-30) worst_grad = fmax(worst_grad, fabs(grad[i] - rg) / gscale);              \
+            }                                                                                                 \
+            CHECK(worst_loss <= TOLERANCE, #SUFFIX " loss rel. error %.3g > %g (gamma %g, soft %d)",         \
+                  worst_loss, TOLERANCE, gamma, soft);                                                        \
+            CHECK(worst_grad <= TOLERANCE, #SUFFIX " gradient rel. error %.3g > %g (gamma %g, soft %d)",     \
+                  worst_grad, TOLERANCE, gamma, soft);                                                        \
+                                                                                                              \
+            focal_sigmoid_forward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_NONE, loss2);              \
+            focal_sigmoid_backward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_NONE, NULL, grad2);       \
+            CHECK(memcmp(loss, loss2, sizeof loss) == 0 && memcmp(grad, grad2, sizeof grad) == 0,             \
+                  #SUFFIX " fused differs from forward + backward (gamma %g)", gamma);                       \
+                                                                                                              \
+            T total, mean, fused_mean;                                                                        \
+            focal_sigmoid_forward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_SUM, &total);              \
+            focal_sigmoid_forward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_MEAN, &mean);              \
+            CHECK(fabs(total - sum) <= TOLERANCE * sum, #SUFFIX " sum %.17g vs reference %.17g", (double)total, sum); \
+            CHECK(fabs(mean - sum / N) <= TOLERANCE * sum / N, #SUFFIX " mean %.17g vs reference %.17g",       \
+                  (double)mean, sum / N);                                                                     \
+            status = focal_sigmoid_forward_backward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_MEAN,     \
+                                                             &fused_mean, grad);                              \
+            T upstream = 1;                                                                                   \
+            focal_sigmoid_backward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_MEAN, &upstream, grad2);  \
+            CHECK(status == FOCAL_OK && fused_mean == mean && memcmp(grad, grad2, sizeof grad) == 0,          \
+                  #SUFFIX " fused mean differs from forward + backward");                                    \
+            for (size_t i = 0; i < N; i++) loss2[i] = (T)2.5;                                                 \
+            focal_sigmoid_backward_##SUFFIX(x, y, N, gamma, alpha, FOCAL_REDUCTION_NONE, loss2, grad2);      \
+            int scaled = 1;                                                                                   \
+            for (size_t i = 0; i < N; i++) {                                                                  \
+                T one = 1, g1;                                                                                \
+                focal_sigmoid_backward_##SUFFIX(x + i, y + i, 1, gamma, alpha, FOCAL_REDUCTION_NONE, &one, &g1); \
+                scaled &= grad2[i] == (T)(g1 * (T)2.5) || (isnan(grad2[i]) && isnan(g1));                   \
+            }                                                                                                 \
+            CHECK(scaled, #SUFFIX " upstream span does not scale each element (gamma %g)", gamma);           \
+        }                                                                                                     \
+    }
+DEFINE_VALUE_TESTS(float, f32, 2e-6)
+DEFINE_VALUE_TESTS(double, f64, 1e-13)
+
+static void special_values(void) {
+    float x[] = {INFINITY, INFINITY, -INFINITY, NAN, 0.0f};
+    float y[] = {0.0f, 1.0f, 0.0f, 0.5f, 1.0f};
+    float loss[5], grad[5];
+    CHECK(focal_sigmoid_forward_backward_f32(x, y, 5, 2.0, 0.25, FOCAL_REDUCTION_NONE, loss, grad) == FOCAL_OK,
+          "special values rejected: %s", last_error());
+    CHECK(isinf(loss[0]) && loss[0] > 0 && fabsf(grad[0] - 0.75f) < 1e-7f, "x=+inf y=0: loss %g grad %g", loss[0], grad[0]);
+    CHECK(loss[1] == 0 && grad[1] == 0, "x=+inf y=1: loss %g grad %g", loss[1], grad[1]);
+    CHECK(loss[2] == 0 && grad[2] == 0, "x=-inf y=0: loss %g grad %g", loss[2], grad[2]);
+    CHECK(isnan(loss[3]) && isnan(grad[3]), "NaN logit must propagate: loss %g grad %g", loss[3], grad[3]);
+    CHECK(fabsf(loss[4] - (float)(0.25 * 0.25 * log(2.0))) < 1e-7f, "x=0 y=1: loss %g", loss[4]);
+}
+
+static void empty_input(void) {
+    float sum = -1, mean = 0;
+    CHECK(focal_sigmoid_forward_f32(NULL, NULL, 0, 2.0, 0.25, FOCAL_REDUCTION_SUM, &sum) == FOCAL_OK && sum == 0,
+          "sum of nothing: %g (%s)", sum, last_error());
+    CHECK(focal_sigmoid_forward_f32(NULL, NULL, 0, 2.0, 0.25, FOCAL_REDUCTION_MEAN, &mean) == FOCAL_OK && isnan(mean),
+          "mean of nothing must be NaN: %g", mean);
+    CHECK(focal_sigmoid_forward_f32(NULL, NULL, 0, 2.0, 0.25, FOCAL_REDUCTION_NONE, NULL) == FOCAL_OK, "none of nothing");
+    CHECK(focal_sigmoid_backward_f64(NULL, NULL, 0, 2.0, 0.25, FOCAL_REDUCTION_MEAN, NULL, NULL) == FOCAL_OK,
+          "backward of nothing");
+    CHECK(focal_sigmoid_forward_backward_f32(NULL, NULL, 0, 2.0, 0.25, FOCAL_REDUCTION_SUM, NULL, NULL)
+              == FOCAL_ERROR_NULL_POINTER, "a reduced loss needs its output even for n = 0");
+}
+
+static void expect_error(int status, int expected, const char *fragment, const char *what) {
+    CHECK(status == expected, "%s: status %d, expected %d", what, status, expected);
+    CHECK(strstr(last_error(), fragment) != NULL, "%s: message '%s' lacks '%s'", what, last_error(), fragment);
+}
+
+static void error_paths(void) {
+    float x[4] = {0.1f, -2, 3, 0}, y[4] = {0, 1, 0.5f, 1}, out[4], grad[4];
+    expect_error(focal_sigmoid_forward_f32(NULL, y, 4, 2, 0.25, 0, out), FOCAL_ERROR_NULL_POINTER, "logits", "null logits");
+    expect_error(focal_sigmoid_forward_f32(x, NULL, 4, 2, 0.25, 0, out), FOCAL_ERROR_NULL_POINTER, "targets", "null targets");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, 2, 0.25, 0, NULL), FOCAL_ERROR_NULL_POINTER, "out", "null out");
+    expect_error(focal_sigmoid_backward_f32(x, y, 4, 2, 0.25, 0, NULL, NULL), FOCAL_ERROR_NULL_POINTER, "grad_logits",
+                 "null grad_logits");
+    expect_error(focal_sigmoid_forward_backward_f64(NULL, NULL, 3, 2, 0.25, 1, NULL, NULL), FOCAL_ERROR_NULL_POINTER,
+                 "logits", "null f64");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, -1, 0.25, 0, out), FOCAL_ERROR_INVALID_ARGUMENT, "gamma", "gamma < 0");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, NAN, 0.25, 0, out), FOCAL_ERROR_INVALID_ARGUMENT, "gamma", "gamma NaN");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, INFINITY, 0.25, 0, out), FOCAL_ERROR_INVALID_ARGUMENT, "gamma",
+                 "gamma inf");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, 2, 1.5, 0, out), FOCAL_ERROR_INVALID_ARGUMENT, "alpha", "alpha > 1");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, 2, NAN, 0, out), FOCAL_ERROR_INVALID_ARGUMENT, "alpha", "alpha NaN");
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, 2, 0.25, 7, out), FOCAL_ERROR_INVALID_ARGUMENT, "reduction",
+                 "bad reduction");
+    expect_error(focal_sigmoid_forward_f32(x, y, (size_t)INT32_MAX + 1, 2, 0.25, 0, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "n must be", "n too large");
+    float bad_y[4] = {0, 1, 1.5f, 0};
+    expect_error(focal_sigmoid_forward_backward_f32(x, bad_y, 4, 2, 0.25, 0, out, grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "targets[2]", "target 1.5");
+    bad_y[2] = NAN;
+    expect_error(focal_sigmoid_backward_f32(x, bad_y, 4, 2, 0.25, 2, NULL, grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "targets[2]", "target NaN");
+    expect_error(focal_sigmoid_forward_backward_f32(x, y, 4, 2, 0.25, 0, out, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "overlap", "loss overlapping grad_logits");
+    expect_error(focal_sigmoid_forward_f32(x, y, 3, 2, 0.25, 0, x + 1), FOCAL_ERROR_INVALID_ARGUMENT, "overlap",
+                 "partial overlap");
+    CHECK(focal_sigmoid_forward_f32(x, y, 4, 2, 0.25, 0, x) == FOCAL_OK, "in place must be allowed: %s", last_error());
+
+    /* The message buffer protocol. */
+    focal_sigmoid_forward_f32(x, y, 4, -1, 0.25, 0, out);
+    size_t needed = 0;
+    CHECK(focal_last_error_message(NULL, 0, &needed) == FOCAL_OK && needed > 10, "size query: %zu", needed);
+    char small[8];
+    CHECK(focal_last_error_message(small, sizeof small, &needed) == FOCAL_ERROR_BUFFER_TOO_SMALL
+              && strlen(small) == sizeof small - 1, "truncation: '%s'", small);
+    CHECK(focal_last_error_message(NULL, 5, NULL) == FOCAL_ERROR_NULL_POINTER, "NULL buffer with a capacity");
+}
+
+static void unaligned_pointers(void) {
+    enum { N = 77 };
+    static unsigned char storage[3 * (N + 1) * sizeof(double)];
+    float *x = (float *)(storage + 1), *y = (float *)(storage + 2 + N * sizeof(float));
+    float *out = (float *)(storage + 3 + 2 * N * sizeof(float));
+    float ax[N], ay[N], aout[N], ux[N];
+    for (int i = 0; i < N; i++) {
+        ax[i] = (float)logit_sample((size_t)i);
+        ay[i] = (float)(i % 2);
+    }
+    memcpy(x, ax, sizeof ax);
+    memcpy(y, ay, sizeof ay);
+    CHECK(focal_sigmoid_forward_f32(x, y, N, 2, 0.25, 0, out) == FOCAL_OK, "unaligned: %s", last_error());
+    focal_sigmoid_forward_f32(ax, ay, N, 2, 0.25, 0, aout);
+    memcpy(ux, out, sizeof ux);
+    CHECK(memcmp(ux, aout, sizeof ux) == 0, "unaligned pointers change the results");
+}
+
+static void isa_caps(void) {
+    enum { N = 4099 };
+    static float x[N], y[N], best[N], capped[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = (float)logit_sample((size_t)i);
+        y[i] = (float)uniform();
+    }
+    int active = focal_get_isa();
+    CHECK(active >= FOCAL_ISA_SCALAR && active <= FOCAL_ISA_AVX512, "focal_get_isa = %d", active);
+    float best_sum, capped_sum;
+    focal_sigmoid_forward_f32(x, y, N, 1.5, 0.25, 0, best);
+    focal_sigmoid_forward_f32(x, y, N, 1.5, 0.25, 1, &best_sum);
+    for (int isa = active; isa >= FOCAL_ISA_SCALAR; isa--) {
+        CHECK(focal_set_max_isa(isa) == FOCAL_OK && focal_get_isa() == isa, "cap at %d: %s", isa, last_error());
+        focal_sigmoid_forward_f32(x, y, N, 1.5, 0.25, 0, capped);
+        focal_sigmoid_forward_f32(x, y, N, 1.5, 0.25, 1, &capped_sum);
+        CHECK(memcmp(best, capped, sizeof best) == 0 && best_sum == capped_sum, "ISA %d differs from ISA %d", isa, active);
+    }
+    if (active < FOCAL_ISA_AVX512)
+        expect_error(focal_set_max_isa(active + 1), FOCAL_ERROR_UNSUPPORTED, "above", "cap above the CPU");
+    expect_error(focal_set_max_isa(9), FOCAL_ERROR_INVALID_ARGUMENT, "isa", "unknown ISA");
+    CHECK(focal_set_max_isa(active) == FOCAL_OK, "restore the ISA");
+}
+
+enum { THREADED_N = 300001 };
+static float threaded_x[THREADED_N], threaded_y[THREADED_N], threaded_expected[THREADED_N];
+static float threaded_expected_mean;
+
+static void thread_counts(void) {
+    static float out[THREADED_N];
+    for (int i = 0; i < THREADED_N; i++) {
+        threaded_x[i] = (float)logit_sample((size_t)i);
+        threaded_y[i] = (float)(uniform() < 0.1);
+    }
+    CHECK(focal_set_num_threads(1) == FOCAL_OK, "one thread");
+    focal_sigmoid_forward_f32(threaded_x, threaded_y, THREADED_N, 2, 0.25, 0, threaded_expected);
+    focal_sigmoid_forward_f32(threaded_x, threaded_y, THREADED_N, 2, 0.25, 2, &threaded_expected_mean);
+    for (int threads = 2; threads <= 8; threads *= 2) {
+        float mean;
+        CHECK(focal_set_num_threads(threads) == FOCAL_OK, "%d threads", threads);
+        focal_sigmoid_forward_f32(threaded_x, threaded_y, THREADED_N, 2, 0.25, 0, out);
+        focal_sigmoid_forward_f32(threaded_x, threaded_y, THREADED_N, 2, 0.25, 2, &mean);
+        CHECK(memcmp(out, threaded_expected, sizeof out) == 0 && mean == threaded_expected_mean,
+              "%d threads change the results", threads);
+    }
+    expect_error(focal_set_num_threads(-1), FOCAL_ERROR_INVALID_ARGUMENT, "threads", "negative thread count");
+    CHECK(focal_set_num_threads(0) == FOCAL_OK, "0 threads = one per processor");
+}
+
+/* Many callers at once: each checks its results, and its own error message stays its own. */
+static void *concurrent_caller(void *argument) {
+    intptr_t id = (intptr_t)argument;
+    static float outs[8][THREADED_N];
+    float *out = outs[id];
+    intptr_t failures = 0;
+    for (int round = 0; round < 3; round++) {
+        float mean;
+        failures += focal_sigmoid_forward_f32(threaded_x, threaded_y, THREADED_N, 2, 0.25, 0, out) != FOCAL_OK;
+        failures += memcmp(out, threaded_expected, sizeof outs[0]) != 0;
+        failures += focal_sigmoid_forward_f32(threaded_x, threaded_y, THREADED_N, 2, 0.25, 2, &mean) != FOCAL_OK;
+        failures += mean != threaded_expected_mean;
+        char expected_fragment[32], message[256];
+        snprintf(expected_fragment, sizeof expected_fragment, "= %d must be", -(int)id - 1);
+        focal_set_num_threads(-(int)id - 1);
+        focal_last_error_message(message, sizeof message, NULL);
+        failures += strstr(message, expected_fragment) == NULL;
+    }
+    return (void *)failures;
+}
+
+static void concurrent_callers(void) {
+    pthread_t threads[8];
+    for (intptr_t i = 0; i < 8; i++) pthread_create(&threads[i], NULL, concurrent_caller, (void *)i);
+    for (int i = 0; i < 8; i++) {
+        void *failures;
+        pthread_join(threads[i], &failures);
+        CHECK(failures == NULL, "concurrent caller %d saw %ld failures", i, (long)(intptr_t)failures);
+    }
+}
+
+/* ctest's SKIP_RETURN_CODE: the forced variant needs an ISA this CPU lacks. */
+enum { EXIT_SKIPPED = 77 };
+
+int main(void) {
+    if (focal_abi_version() < 0 && strstr(last_error(), "not a variant this CPU runs") != NULL) {
+        printf("SKIPPED: %s\n", last_error());
+        return EXIT_SKIPPED;
+    }
+    CHECK(focal_abi_version() == FOCAL_ABI_VERSION, "ABI version %d, header %d (%s)", focal_abi_version(),
+          FOCAL_ABI_VERSION, last_error());
+    CHECK(strcmp(focal_version(), FOCAL_VERSION_STRING) == 0, "version '%s'", focal_version());
+    value_tests_f32(0);
+    value_tests_f32(1);
+    value_tests_f64(0);
+    value_tests_f64(1);
+    special_values();
+    empty_input();
+    error_paths();
+    unaligned_pointers();
+    isa_caps();
+    thread_counts();
+    concurrent_callers();
+    printf("ISA %d: %d passed, %d failed\n", focal_get_isa(), passed, failed);
+    return failed == 0 ? 0 : 1;
+}
