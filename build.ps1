@@ -7,9 +7,14 @@
     Targets:
       build  Build the solution (Release).
       test   Build, then run every test suite: the property suite once per SIMD path this machine can
-             run (each leg checks that its path is the active one) and the F# interop tests. Ends with
-             one line "N passed, N failed, N skipped" over all suites and legs; exits non-zero on failure.
+             run (each leg checks that its path is the active one), the F# interop tests, the C tests of
+             libfocalaot (x64 variants here, arm64 under qemu), and the Python tests (pytest with Debian's
+             python3, and a standard-library smoke run with the python3 on PATH). Ends with one line
+             "N passed, N failed, N skipped" over all suites and legs; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
+      native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
+             (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
+             best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
 
 .EXAMPLE
     dotnet tool restore; dotnet pwsh build.ps1 test
@@ -17,7 +22,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo')]
+    [ValidateSet('build', 'test', 'demo', 'native')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
@@ -37,6 +42,46 @@ function Invoke-Native {
 
 function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $root 'FocalAot.sln'), '-c', $Configuration, '-nologo', '-v', 'minimal')
+}
+
+# NativeAOT fixes the ISA at compile time, so each ISA level is its own library.
+$nativeVariants = @(
+    @{ Rid = 'linux-x64'; Name = 'x86-64-v2'; Properties = @('-p:IlcInstructionSet=x86-64-v2') }
+    @{ Rid = 'linux-x64'; Name = 'x86-64-v3'; Properties = @('-p:IlcInstructionSet=x86-64-v3') }
+    @{ Rid = 'linux-x64'; Name = 'x86-64-v4'; Properties = @('-p:IlcInstructionSet=x86-64-v4') }
+    @{
+        Rid = 'linux-arm64'; Name = 'arm64'
+        Properties = @("-p:CppCompilerAndLinker=$root/native/cross/aarch64-linux-gnu-cc", '-p:ObjCopyName=aarch64-linux-gnu-objcopy')
+    }
+)
+
+function Test-Arm64Toolchain { return [bool](Get-Command aarch64-linux-gnu-gcc -ErrorAction SilentlyContinue) }
+
+function Get-NativeDirectory([string] $Rid) { return Join-Path $artifacts "native/$Rid" }
+
+function Invoke-NativeBuild {
+    foreach ($variant in $nativeVariants) {
+        if ($variant.Rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) {
+            Write-Warning 'aarch64-linux-gnu-gcc not found: skipping linux-arm64 (bash .ci/run installs it).'
+            continue
+        }
+        Write-Host "`n=== libfocalaot $($variant.Name) ($($variant.Rid))" -ForegroundColor Cyan
+        $staging = Join-Path $artifacts "native-build/$($variant.Name)"
+        Invoke-Native dotnet (@('publish', (Join-Path $root 'native/FocalAot.Native.csproj'), '-c', 'Release', '-r', $variant.Rid,
+                '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish") + $variant.Properties)
+        $destination = Get-NativeDirectory $variant.Rid
+        New-Item -ItemType Directory -Force -Path $destination | Out-Null
+        Copy-Item "$staging/publish/libfocalaot.so" (Join-Path $destination "libfocalaot-$($variant.Name).so") -Force
+    }
+    foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) {
+        if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) { continue }
+        $variantNames = ($nativeVariants | Where-Object Rid -eq $rid).Name -join ';'
+        $configure = @('-S', (Join-Path $root 'native'), '-B', (Join-Path $artifacts "native-build/cmake-$rid"),
+            "-DFOCALAOT_VARIANT_DIR=$(Get-NativeDirectory $rid)", "-DFOCALAOT_VARIANTS=$variantNames", '-DCMAKE_BUILD_TYPE=Release')
+        if ($rid -eq 'linux-arm64') { $configure += "-DCMAKE_TOOLCHAIN_FILE=$root/native/cross/aarch64-linux-gnu.cmake" }
+        Invoke-Native cmake $configure
+        Invoke-Native cmake @('--build', (Join-Path $artifacts "native-build/cmake-$rid"))
+    }
 }
 
 # The SIMD legs of the property suite. Each names the path it must find active (FOCALAOT_EXPECT_PATH).
@@ -79,10 +124,8 @@ function Invoke-TestProgram {
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     }
-    if (-not (Test-Path $report)) {
-        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
-    }
-    $totals = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
+    $totals = New-Counts
     foreach ($assembly in ([xml](Get-Content $report -Raw)).assemblies.assembly) {
         $totals.Passed += [int]$assembly.passed
         $totals.Failed += [int]$assembly.failed + [int]$assembly.errors
@@ -92,6 +135,56 @@ function Invoke-TestProgram {
     return $totals
 }
 
+function New-Counts([int] $Passed = 0, [int] $Failed = 0, [int] $Skipped = 0) {
+    return [pscustomobject]@{ Passed = $Passed; Failed = $Failed; Skipped = $Skipped }
+}
+
+# Runs CTest in one native build folder; counts come from its JUnit report.
+function Invoke-CTest([string] $Rid) {
+    $folder = Join-Path $artifacts "native-build/cmake-$Rid"
+    Write-Host "`n=== C tests :: $Rid" -ForegroundColor Cyan
+    if (-not (Test-Path $folder)) {
+        Write-Warning "no $Rid build (its cross toolchain is missing): its C tests are skipped"
+        return New-Counts -Skipped 1
+    }
+    $report = Join-Path $artifacts "test-results/ctest-$Rid.xml"
+    & ctest --test-dir $folder --output-on-failure --output-junit $report
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
+    $suite = ([xml](Get-Content $report -Raw)).testsuite
+    $counts = New-Counts -Passed ([int]$suite.tests - [int]$suite.failures - [int]$suite.skipped - [int]$suite.disabled) `
+        -Failed ([int]$suite.failures) -Skipped ([int]$suite.skipped + [int]$suite.disabled)
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    return $counts
+}
+
+# pytest with Debian's python3 (numpy, torch, torchvision from apt); counts from its JUnit report.
+function Invoke-PythonTests {
+    Write-Host "`n=== Python :: pytest (/usr/bin/python3)" -ForegroundColor Cyan
+    $report = Join-Path $artifacts 'test-results/pytest.xml'
+    & /usr/bin/python3 -m pytest (Join-Path $root 'interop/python/tests') -q -p no:cacheprovider "--junitxml=$report"
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
+    $suite = ([xml](Get-Content $report -Raw)).testsuites.testsuite
+    $counts = New-Counts -Passed ([int]$suite.tests - [int]$suite.failures - [int]$suite.errors - [int]$suite.skipped) `
+        -Failed ([int]$suite.failures + [int]$suite.errors) -Skipped ([int]$suite.skipped)
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    return $counts
+}
+
+# The numpy-free smoke run with whatever python3 is first on PATH.
+function Invoke-PythonSmoke {
+    Write-Host "`n=== Python :: standard library only ($((Get-Command python3).Source))" -ForegroundColor Cyan
+    $output = & python3 (Join-Path $root 'interop/python/tests/smoke_stdlib.py')
+    $exitCode = $LASTEXITCODE
+    $output | ForEach-Object { Write-Host $_ }
+    $summary = $output | Select-String -Pattern '^(\d+) passed, (\d+) failed$' | Select-Object -Last 1
+    if (-not $summary) { return New-Counts -Failed 1 }
+    $counts = New-Counts -Passed ([int]$summary.Matches[0].Groups[1].Value) -Failed ([int]$summary.Matches[0].Groups[2].Value)
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    return $counts
+}
+
 function Invoke-Tests {
     Invoke-Build
     $results = @()
@@ -99,6 +192,11 @@ function Invoke-Tests {
         $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
     }
     $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop'
+
+    Invoke-NativeBuild
+    foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
+    $results += Invoke-PythonTests
+    $results += Invoke-PythonSmoke
 
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
@@ -112,4 +210,5 @@ switch ($Target) {
     'build' { Invoke-Build }
     'test' { Invoke-Tests }
     'demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'samples/Demo'), '-c', $Configuration) }
+    'native' { Invoke-NativeBuild }
 }
