@@ -20,8 +20,6 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     where TFactor : struct, IModulatingFactor<T>
     where TMode : struct, IKernelMode
 {
-    private static bool NeedsLog1p => TMode.ComputesLoss || !TFactor.IsIdentity;
-
     /// <summary>Scratch elements <see cref="Run"/> needs.</summary>
     public const int ScratchLength = 4 * BlockBuffers.BlockSize;
 
@@ -40,7 +38,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         var m = scratch.Slice(3 * BlockBuffers.BlockSize, count);
 
         ExpPass(in logits, ref e[0], count);
-        if (NeedsLog1p)
+        if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], count);
         if (!TFactor.IsIdentity)
         {
@@ -113,8 +111,9 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             if (!TFactor.IsIdentity)
                 weight = TOps.Multiply(weight, TOps.Load(in m, i));
 
+            // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.
             var bce = Zero;
-            if (NeedsLog1p)
+            if (TMode.ComputesLoss || !TFactor.IsIdentity)
             {
                 bce = TOps.MultiplyAdd(y, TOps.Max(TOps.Negate(xc), Zero),
                     TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), TOps.Load(in l, i)));
