@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using FocalAot.Generator.Model;
+using FocalAot.Numerics;
+
+namespace FocalAot.Generator;
+
+/// <summary>
+/// Model → OpenCL C: the kernel of one (γ, precision) with the same formulas, operation order and polynomial
+/// coefficients as the .NET kernels (constants as exact hexadecimal literals, FP_CONTRACT off).
+/// </summary>
+internal static class OpenClEmitter
+{
+    /// <summary>Build options that make float division and square root correctly rounded, as on the CPU.</summary>
+    public const string BuildOptions = "-cl-fp32-correctly-rounded-divide-sqrt";
+
+    private const double TwoToMinus64 = 5.421010862427522e-20;
+
+    public static string Emit(KernelSpec kernel)
+    {
+        var single = kernel.Precision == KernelPrecision.Single;
+        var t = kernel.ElementType;
+        var power = kernel.Power;
+        var needsDouble = !single || power.Form == PowerForm.Transcendental;
+        var writer = new SourceWriter();
+        writer.Line($"/* FocalAot sigmoid focal loss, gamma = {power.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {t}: the .NET kernels' formulas and polynomials.");
+        writer.Line($"   Build with {BuildOptions} for results identical to the CPU kernels. */");
+        writer.Line("#pragma OPENCL FP_CONTRACT OFF");
+        if (needsDouble)
+            writer.Line("#pragma OPENCL EXTENSION cl_khr_fp64 : enable");
+        writer.Line();
+        writer.Line("#define FOCAL_MAX(a, b) ((a) > (b) ? (a) : (b))");
+        writer.Line("#define FOCAL_MIN(a, b) ((a) < (b) ? (a) : (b))");
+        writer.Line();
+        if (single)
+        {
+            EmitExpSingle(writer);
+            EmitLog1pSingle(writer);
+        }
+
+        if (needsDouble)
+            EmitDoubleFunctions(writer);
+
+        EmitPower(writer, power, t);
+        EmitElement(writer, kernel);
+        EmitKernels(writer, t);
+        return writer.ToString();
+    }
+
+    private static void EmitExpSingle(SourceWriter writer)
+    {
+        using (writer.Block("static float focal_exp(float x)"))
+        {
+            writer.Line($"x = FOCAL_MAX(x, {F(Polynomials.ExpFloorSingle)});");
+            writer.Line($"const float t = fma(x, {F(Polynomials.Log2E)}, {F(Polynomials.ShifterSingle)});");
+            writer.Line($"const float n = t - {F(Polynomials.ShifterSingle)};");
+            writer.Line($"float r = fma(n, {F(-Polynomials.Ln2HighSingle)}, x);");
+            writer.Line($"r = fma(n, {F(-Polynomials.Ln2LowSingle)}, r);");
+            Horner(writer, "float", "p", "r", Polynomials.ExpSingle.Concat([1.0, 1.0]).Select(c => F((float)c * (float)TwoToMinus64)));
+            writer.Line("const float scale = as_float((as_uint(t) << 23) + ((uint)(127 + 64) << 23));");
+            writer.Line("return p * scale;");
+        }
+
+        writer.Line();
+    }
+
+    private static void EmitLog1pSingle(SourceWriter writer)
+    {
+        using (writer.Block("static float focal_log1p(float e)"))
+        {
+            Horner(writer, "float", "p", "e", Polynomials.Log1pSingle.Select(c => F(c)));
+            writer.Line("return fma(e * p, e, e);");
+        }
+
+        writer.Line();
+    }
+
+    private static void EmitDoubleFunctions(SourceWriter writer)
+    {
+        using (writer.Block("static double focal_exp_f64(double x)"))
+        {
+            writer.Line($"x = FOCAL_MAX(x, {D(Polynomials.ExpFloorDouble)});");
+            writer.Line($"const double t = fma(x, {D(Polynomials.Log2E)}, {D(Polynomials.ShifterDouble)});");
+            writer.Line($"const double n = t - {D(Polynomials.ShifterDouble)};");
+            writer.Line($"double r = fma(n, {D(-Polynomials.Ln2HighDouble)}, x);");
+            writer.Line($"r = fma(n, {D(-Polynomials.Ln2LowDouble)}, r);");
+            Horner(writer, "double", "p", "r", Polynomials.ExpDouble.Concat([1.0, 1.0]).Select(c => D(c * TwoToMinus64)));
+            writer.Line("const double scale = as_double((as_ulong(t) << 52) + ((ulong)(1023 + 64) << 52));");
+            writer.Line("return p * scale;");
+        }
+
+        writer.Line();
+        writer.Line("/* value = 2^k (1 + f), 1 + f in [0.707, 1.414) */");
+        using (writer.Block("static double focal_split(double value, double *k)"))
+        {
+            writer.Line("const ulong shifted = as_ulong(value) + (0x3FF0000000000000UL - 0x3FE6A09E00000000UL);");
+            writer.Line($"*k = as_double((shifted >> 52) | 0x4330000000000000UL) - {D(4503599627370496.0 + 1023.0)};");
+            writer.Line("return as_double((shifted & 0x000FFFFFFFFFFFFFUL) + 0x3FE6A09E00000000UL) - 1.0;");
+        }
+
+        writer.Line();
+        writer.Line("/* fdlibm's log kernel: k ln2 + log(1 + f) + correction */");
+        using (writer.Block("static double focal_log_reduced(double k, double f, double correction)"))
+        {
+            writer.Line("const double s = f / (2.0 + f);");
+            writer.Line("const double z = s * s;");
+            Horner(writer, "double", "p", "z", Polynomials.LogDouble.Select(D));
+            writer.Line("const double r = z * p;");
+            writer.Line("const double hfsq = (0.5 * f) * f;");
+            writer.Line($"const double low = fma(k, {D(Polynomials.Ln2LowDouble)}, correction);");
+            writer.Line("const double tail = hfsq - fma(s, hfsq + r, low);");
+            writer.Line($"return fma(k, {D(Polynomials.Ln2HighDouble)}, -(tail - f));");
+        }
+
+        writer.Line();
+        using (writer.Block("static double focal_log1p_f64(double e)"))
+        {
+            writer.Line("const double u = 1.0 + e;");
+            writer.Line("const double c = e - (u - 1.0);");
+            writer.Line("double k;");
+            writer.Line("const double f = focal_split(u, &k);");
+            writer.Line("return focal_log_reduced(k, f, c / u);");
+        }
+
+        writer.Line();
+        using (writer.Block("static double focal_log_unit_f64(double q)"))
+        {
+            writer.Line("const int tiny = q < 2.2250738585072014e-308;");
+            writer.Line("double k;");
+            writer.Line($"const double f = focal_split(tiny ? q * {D(18014398509481984.0)} : q, &k);");
+            writer.Line("return focal_log_reduced(tiny ? k - 54.0 : k - 0.0, f, 0.0);");
+        }
+
+        writer.Line();
+        using (writer.Block("static double focal_power_f64(double q, double gamma)"))
+            writer.Line("return focal_exp_f64(gamma * focal_log_unit_f64(q));");
+        writer.Line();
+    }
+
+    private static void EmitPower(SourceWriter writer, PowerSpec power, string t)
+    {
+        using (writer.Block($"static {t} focal_power({t} q)"))
+        {
+            var literal = D(power.Gamma);
+            var lines = power.Form switch
+            {
+                PowerForm.Identity => [$"return ({t})1;"],
+                PowerForm.Transcendental when t == "float" => [$"return (float)focal_power_f64((double)q, {literal});"],
+                PowerForm.Transcendental => [$"return focal_power_f64(q, {literal});"],
+                _ => PowerPlan.For(power).Render(operand => $"sqrt({operand})", (left, right) => $"{left} * {right}", $"const {t}"),
+            };
+            foreach (var line in lines)
+                writer.Line(line);
+        }
+
+        writer.Line();
+    }
+
+    /// <summary>One element, in the .NET kernels' operation order; the gradient is left unscaled.</summary>
+    private static void EmitElement(SourceWriter writer, KernelSpec kernel)
+    {
+        var t = kernel.ElementType;
+        var single = kernel.Precision == KernelPrecision.Single;
+        var identity = kernel.Power.Form == PowerForm.Identity;
+        string C(double value) => single ? F(value) : D(value);
+        var gamma = single ? (double)(float)kernel.Power.Gamma : kernel.Power.Gamma;
+
+        writer.Line($"static void focal_element({t} x, {t} y, {t} alpha_slope, {t} alpha_intercept, {t} *loss, {t} *gradient)");
+        using (writer.Block())
+        {
+            writer.Line($"const {t} e = {(single ? "focal_exp" : "focal_exp_f64")}(-fabs(x));");
+            writer.Line($"const {t} l = {(single ? "focal_log1p" : "focal_log1p_f64")}(e);");
+            writer.Line($"const {t} s_abs = {C(1)} / ({C(1)} + e);");
+            writer.Line($"const {t} s_minus_abs = e * s_abs;");
+            writer.Line($"const {t} largest = {(single ? "FLT_MAX" : "DBL_MAX")};");
+            writer.Line($"const {t} xc = FOCAL_MIN(FOCAL_MAX(x, -largest), largest);");
+            writer.Line($"const {t} one_minus_y = {C(1)} - y;");
+            writer.Line($"{t} weight = fma(y, alpha_slope, alpha_intercept);");
+            if (!identity)
+            {
+                writer.Line($"const {t} q_power = ({C(1)} - y) * (x >= {C(0)} ? s_abs : s_minus_abs);");
+                writer.Line($"weight = weight * focal_power(fma(y, x >= {C(0)} ? s_minus_abs : s_abs, q_power));");
+            }
+
+            writer.Line($"const {t} bce = fma(y, FOCAL_MAX(-xc, {C(0)}), fma(one_minus_y, FOCAL_MAX(xc, {C(0)}), l));");
+            writer.Line($"{t} value = weight * bce;");
+            writer.Line($"const {t} sigma_x = xc >= {C(0)} ? s_abs : s_minus_abs;");
+            writer.Line($"const {t} sigma_minus_x = xc >= {C(0)} ? s_minus_abs : s_abs;");
+            writer.Line($"const {t} negative_fraction = one_minus_y * sigma_x;");
+            writer.Line($"const {t} p_minus_y = fma(-y, sigma_minus_x, negative_fraction);");
+            if (identity)
+            {
+                writer.Line($"{t} slope = weight * p_minus_y;");
+            }
+            else
+            {
+                writer.Line($"const {t} q = fma(y, sigma_minus_x, negative_fraction);");
+                writer.Line($"const {t} r = (sigma_x * sigma_minus_x) / FOCAL_MAX(q, {(single ? "0x1p-149f" : "0x1p-1074")});");
+                writer.Line($"const {t} focusing = fma(y, {C(-(gamma + gamma))}, {C(gamma)});");
+                writer.Line($"{t} slope = weight * fma(focusing * r, bce, p_minus_y);");
+            }
+
+            using (writer.Block("if (!(fabs(x) < INFINITY))"))
+            {
+                writer.Line("/* NaN logits propagate; an infinite logit with a positive weight has infinite loss. */");
+                writer.Line($"if (isnan(x)) {{ value = x; slope = x; }} else if ({C(0)} < value) {{ value = INFINITY; }}");
+            }
+
+            writer.Line("*loss = value;");
+            writer.Line("*gradient = slope;");
+        }
+
+        writer.Line();
+    }
+
+    private static void EmitKernels(SourceWriter writer, string t)
+    {
+        const string check = "if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);";
+        var common = $"__global const {t} *logits, __global const {t} *targets, const {t} alpha_slope, const {t} alpha_intercept";
+
+        writer.Line("/* alpha_t = alpha_intercept + alpha_slope * y: (1 - alpha) and (2 alpha - 1), or 1 and 0 for no alpha weighting.");
+        writer.Line("   invalid_targets receives 1 when a target is outside [0, 1] or NaN. */");
+        writer.Line($"__kernel void focal_sigmoid_forward({common}, __global {t} *losses, __global int *invalid_targets)");
+        KernelBody(writer, t, check, "losses[i] = loss;");
+
+        writer.Line("/* gradient[i] = upstream[i] * dloss/dx (upstream may be NULL: then scale instead). */");
+        writer.Line($"__kernel void focal_sigmoid_backward({common}, __global const {t} *upstream, const {t} scale, __global {t} *gradient, __global int *invalid_targets)");
+        KernelBody(writer, t, check, "gradient[i] = slope * (upstream ? upstream[i] : scale);");
+
+        writer.Line("/* Per-element losses and gradient times scale (1, or 1/n for the gradient of a mean). */");
+        writer.Line($"__kernel void focal_sigmoid_forward_backward({common}, const {t} scale, __global {t} *losses, __global {t} *gradient, __global int *invalid_targets)");
+        KernelBody(writer, t, check, "losses[i] = loss;", "gradient[i] = slope * scale;");
+    }
+
+    private static void KernelBody(SourceWriter writer, string t, string check, params string[] stores)
+    {
+        using (writer.Block())
+        {
+            writer.Line("const size_t i = get_global_id(0);");
+            writer.Line($"const {t} y = targets[i];");
+            writer.Line(check);
+            writer.Line($"{t} loss, slope;");
+            writer.Line("focal_element(logits[i], y, alpha_slope, alpha_intercept, &loss, &slope);");
+            foreach (var store in stores)
+                writer.Line(store);
+        }
+
+        writer.Line();
+    }
+
+    private static void Horner(SourceWriter writer, string type, string name, string variable, IEnumerable<string> coefficients)
+    {
+        var list = coefficients.ToList();
+        writer.Line($"{type} {name} = {list[0]};");
+        foreach (var coefficient in list.Skip(1))
+            writer.Line($"{name} = fma({name}, {variable}, {coefficient});");
+    }
+
+    /// <summary>An exact float literal (C99 hexadecimal), rounded from the double like the .NET kernels round it.</summary>
+    private static string F(double value) => Hex((float)value) + "f";
+
+    /// <summary>An exact double literal (C99 hexadecimal).</summary>
+    private static string D(double value) => Hex(value);
+
+    private static string Hex(double value)
+    {
+        if (value == 0)
+            return BitConverter.DoubleToInt64Bits(value) < 0 ? "-0x0p+0" : "0x0p+0";
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var sign = bits < 0 ? "-" : string.Empty;
+        var exponent = (int)((bits >> 52) & 0x7FF);
+        var mantissa = bits & 0xFFFFFFFFFFFFFL;
+        var lead = exponent == 0 ? 0 : 1;
+        var power = exponent == 0 ? -1022 : exponent - 1023;
+        return sign + "0x" + lead.ToString(CultureInfo.InvariantCulture) + "." + mantissa.ToString("x13", CultureInfo.InvariantCulture)
+            + "p" + power.ToString("+0;-0", CultureInfo.InvariantCulture);
+    }
+}
