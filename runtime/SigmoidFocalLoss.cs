@@ -1,4 +1,6 @@
+using System.Globalization;
 using FocalAot.Drivers;
+using FocalAot.Kernels;
 
 namespace FocalAot;
 
@@ -23,6 +25,23 @@ namespace FocalAot;
 /// </remarks>
 public static class SigmoidFocalLoss
 {
+    /// <summary>
+    /// Which kernel a call with this γ and precision runs: a specialization built in for γ in
+    /// {0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5}, or the generic one (exp(γ·log q) in double precision).
+    /// </summary>
+    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="precision">The element type of the call.</param>
+    /// <returns>For example "specialized γ = 2: multiplications" or "generic γ = 0.7: exp(γ·log q) in double precision".</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is negative or not finite.</exception>
+    public static string DescribeKernel(double gamma, Precision precision = Precision.Single)
+    {
+        new RuntimeGammaRunner<float>(gamma).Validate();
+        var visitor = new KernelDescription();
+        return BuiltInKernels.TryDispatch(gamma, precision, ref visitor)
+            ? visitor.Text
+            : string.Create(CultureInfo.InvariantCulture, $"generic γ = {gamma}: exp(γ·log q) in double precision");
+    }
+
     /// <summary>torchvision's default γ.</summary>
     public const double DefaultGamma = 2.0;
 
@@ -40,13 +59,13 @@ public static class SigmoidFocalLoss
     public static void Forward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> losses,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Forward(logits, targets, losses, gamma, alpha);
+        => SigmoidFocalCore<float>.Forward(new RuntimeGammaRunner<float>(gamma), logits, targets, losses, alpha);
 
     /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, double, double)"/>
     public static void Forward(
         ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, Span<double> losses,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Forward(logits, targets, losses, gamma, alpha);
+        => SigmoidFocalCore<double>.Forward(new RuntimeGammaRunner<double>(gamma), logits, targets, losses, alpha);
 
     /// <summary>The reduced loss: sum, mean, or sum over a normalizer.</summary>
     /// <param name="logits">The logits x.</param>
@@ -61,13 +80,13 @@ public static class SigmoidFocalLoss
     public static float Forward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, FocalReduction reduction,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Forward(logits, targets, reduction, gamma, alpha);
+        => SigmoidFocalCore<float>.Forward(new RuntimeGammaRunner<float>(gamma), logits, targets, reduction, alpha);
 
     /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, FocalReduction, double, double)"/>
     public static double Forward(
         ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, FocalReduction reduction,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Forward(logits, targets, reduction, gamma, alpha);
+        => SigmoidFocalCore<double>.Forward(new RuntimeGammaRunner<double>(gamma), logits, targets, reduction, alpha);
 
     /// <summary>The gradient of per-element losses with respect to the logits, times a per-element upstream gradient.</summary>
     /// <param name="logits">The logits x.</param>
@@ -81,13 +100,13 @@ public static class SigmoidFocalLoss
     public static void Backward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, ReadOnlySpan<float> upstream, Span<float> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Backward(logits, targets, upstream, gradient, gamma, alpha);
+        => SigmoidFocalCore<float>.Backward(new RuntimeGammaRunner<float>(gamma), logits, targets, upstream, gradient, alpha);
 
     /// <inheritdoc cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, double, double)"/>
     public static void Backward(
         ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, ReadOnlySpan<double> upstream, Span<double> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Backward(logits, targets, upstream, gradient, gamma, alpha);
+        => SigmoidFocalCore<double>.Backward(new RuntimeGammaRunner<double>(gamma), logits, targets, upstream, gradient, alpha);
 
     /// <summary>The gradient of a reduced loss with respect to the logits, times a scalar upstream gradient.</summary>
     /// <param name="logits">The logits x.</param>
@@ -103,13 +122,13 @@ public static class SigmoidFocalLoss
     public static void Backward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, FocalReduction reduction, float upstream, Span<float> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Backward(logits, targets, reduction, upstream, gradient, gamma, alpha);
+        => SigmoidFocalCore<float>.Backward(new RuntimeGammaRunner<float>(gamma), logits, targets, reduction, upstream, gradient, alpha);
 
     /// <inheritdoc cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, FocalReduction, float, Span{float}, double, double)"/>
     public static void Backward(
         ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, FocalReduction reduction, double upstream, Span<double> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Backward(logits, targets, reduction, upstream, gradient, gamma, alpha);
+        => SigmoidFocalCore<double>.Backward(new RuntimeGammaRunner<double>(gamma), logits, targets, reduction, upstream, gradient, alpha);
 
     /// <summary>
     /// Per-element losses and their gradients with respect to the logits in one pass over the data. Bit for bit the
@@ -126,13 +145,13 @@ public static class SigmoidFocalLoss
     public static void ForwardBackward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> losses, Span<float> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.ForwardBackward(logits, targets, losses, gradient, gamma, alpha);
+        => SigmoidFocalCore<float>.ForwardBackward(new RuntimeGammaRunner<float>(gamma), logits, targets, losses, gradient, alpha);
 
     /// <inheritdoc cref="ForwardBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, double, double)"/>
     public static void ForwardBackward(
         ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, Span<double> losses, Span<double> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.ForwardBackward(logits, targets, losses, gradient, gamma, alpha);
+        => SigmoidFocalCore<double>.ForwardBackward(new RuntimeGammaRunner<double>(gamma), logits, targets, losses, gradient, alpha);
 
     /// <summary>
     /// The reduced loss and its gradient with respect to the logits in one pass over the data. Bit for bit the same as
@@ -152,11 +171,20 @@ public static class SigmoidFocalLoss
     public static float ForwardBackward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, FocalReduction reduction, Span<float> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.ForwardBackward(logits, targets, reduction, gradient, gamma, alpha);
+        => SigmoidFocalCore<float>.ForwardBackward(new RuntimeGammaRunner<float>(gamma), logits, targets, reduction, gradient, alpha);
 
     /// <inheritdoc cref="ForwardBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, FocalReduction, Span{float}, double, double)"/>
     public static double ForwardBackward(
         ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, FocalReduction reduction, Span<double> gradient,
         double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.ForwardBackward(logits, targets, reduction, gradient, gamma, alpha);
+        => SigmoidFocalCore<double>.ForwardBackward(new RuntimeGammaRunner<double>(gamma), logits, targets, reduction, gradient, alpha);
+
+    private struct KernelDescription : IFocalPowerVisitor
+    {
+        public string Text { get; private set; }
+
+        public void Visit<TPower>()
+            where TPower : struct, IFocalPower
+            => Text = string.Create(CultureInfo.InvariantCulture, $"specialized γ = {TPower.Gamma}: {TPower.Description}");
+    }
 }

@@ -11,99 +11,108 @@ namespace FocalAot.Drivers;
 internal static unsafe class SigmoidFocalCore<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static void Forward(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, double gamma, double alpha)
+    // Each operation takes the runner that picks the modulating factor (a run-time γ or a generated power).
+    public static void Forward<TRunner>(in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
-        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateCommon(runner, logits, targets, alpha);
         ValidateOutput(logits, targets, losses, nameof(losses));
         fixed (T* x = logits, y = targets, loss = losses)
-            Run<ForwardMode>(targets, gamma, new() { Logits = x, Targets = y, Losses = loss, Length = logits.Length, Parameters = new(alpha, 1) });
+            Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Losses = loss, Length = logits.Length, Parameters = new(alpha, 1) });
     }
 
-    public static T Forward(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, double gamma, double alpha)
+    public static T Forward<TRunner>(in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
-        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateCommon(runner, logits, targets, alpha);
         reduction.Validate(nameof(reduction));
         fixed (T* x = logits, y = targets)
         {
-            var sum = Run<ForwardMode>(targets, gamma, new() { Logits = x, Targets = y, Length = logits.Length, Parameters = new(alpha, 1) });
+            var sum = Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Length = logits.Length, Parameters = new(alpha, 1) });
             return T.CreateTruncating(sum / reduction.Denominator(logits.Length));
         }
     }
 
-    public static void Backward(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, double gamma, double alpha)
+    public static void Backward<TRunner>(
+        in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
-        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateCommon(runner, logits, targets, alpha);
         RequireSameLength(upstream.Length, logits.Length, nameof(upstream));
         ValidateOutput(logits, targets, gradient, nameof(gradient), upstream);
         fixed (T* x = logits, y = targets, up = upstream, grad = gradient)
         {
-            Run<BackwardUpstreamMode>(targets, gamma,
+            Run<BackwardUpstreamMode, TRunner>(runner, targets,
                 new() { Logits = x, Targets = y, Upstream = up, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1) });
         }
     }
 
-    public static void Backward(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, T upstream, Span<T> gradient,
-        double gamma, double alpha)
+    public static void Backward<TRunner>(
+        in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, T upstream,
+        Span<T> gradient, double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
-        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateCommon(runner, logits, targets, alpha);
         reduction.Validate(nameof(reduction));
         ValidateOutput(logits, targets, gradient, nameof(gradient));
         var scale = double.CreateTruncating(upstream) / reduction.Denominator(logits.Length);
         fixed (T* x = logits, y = targets, grad = gradient)
         {
-            Run<BackwardMode>(targets, gamma,
+            Run<BackwardMode, TRunner>(runner, targets,
                 new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, scale) });
         }
     }
 
-    public static void ForwardBackward(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, double gamma, double alpha)
+    public static void ForwardBackward<TRunner>(
+        in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
-        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateCommon(runner, logits, targets, alpha);
         ValidateOutput(logits, targets, losses, nameof(losses));
         ValidateOutput(logits, targets, gradient, nameof(gradient));
         if (losses.Overlaps(gradient))
             throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
         fixed (T* x = logits, y = targets, loss = losses, grad = gradient)
         {
-            Run<FusedMode>(targets, gamma,
+            Run<FusedMode, TRunner>(runner, targets,
                 new() { Logits = x, Targets = y, Losses = loss, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1) });
         }
     }
 
-    public static T ForwardBackward(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, Span<T> gradient, double gamma, double alpha)
+    public static T ForwardBackward<TRunner>(
+        in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, Span<T> gradient,
+        double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
-        ValidateCommon(logits, targets, gamma, alpha);
+        ValidateCommon(runner, logits, targets, alpha);
         reduction.Validate(nameof(reduction));
         ValidateOutput(logits, targets, gradient, nameof(gradient));
         var denominator = reduction.Denominator(logits.Length);
         fixed (T* x = logits, y = targets, grad = gradient)
         {
-            var sum = Run<FusedMode>(targets, gamma,
+            var sum = Run<FusedMode, TRunner>(runner, targets,
                 new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1 / denominator) });
             return T.CreateTruncating(sum / denominator);
         }
     }
 
-    private static double Run<TMode>(ReadOnlySpan<T> targets, double gamma, in KernelArguments<T> arguments)
+    private static double Run<TMode, TRunner>(in TRunner runner, ReadOnlySpan<T> targets, in KernelArguments<T> arguments)
         where TMode : struct, IKernelMode
+        where TRunner : struct, IKernelRunner<T>
     {
         if (arguments.Length == 0)
             return 0;
-        var result = SigmoidFocalDispatch.Run<T, TMode>(arguments, gamma);
+        var result = runner.Run<TMode>(arguments);
         if (result.InvalidTargets)
             ThrowInvalidTarget(targets);
         return result.Sum;
     }
 
-    private static void ValidateCommon(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, double alpha)
+    private static void ValidateCommon<TRunner>(in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double alpha)
+        where TRunner : struct, IKernelRunner<T>
     {
         RequireSameLength(targets.Length, logits.Length, nameof(targets));
-        if (!double.IsFinite(gamma) || gamma < 0)
-            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be a finite number >= 0.");
+        runner.Validate();
         if (double.IsNaN(alpha) || alpha > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha,

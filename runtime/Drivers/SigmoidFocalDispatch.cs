@@ -5,17 +5,10 @@ using FocalAot.Simd;
 
 namespace FocalAot.Drivers;
 
-/// <summary>Picks the kernel instantiation for a call: the modulating factor for γ and the active SIMD path.</summary>
+/// <summary>Runs a call's kernel at the active SIMD path.</summary>
 internal static class SigmoidFocalDispatch
 {
-    public static KernelResult Run<T, TMode>(in KernelArguments<T> arguments, double gamma)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TMode : struct, IKernelMode
-        => gamma == 0
-            ? RunWith<T, TMode, IdentityFactor<T>>(arguments, default)
-            : RunWith<T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
-
-    private static KernelResult RunWith<T, TMode, TFactor>(in KernelArguments<T> arguments, in TFactor factor)
+    public static KernelResult RunWith<T, TMode, TFactor>(in KernelArguments<T> arguments, in TFactor factor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TMode : struct, IKernelMode
         where TFactor : struct, IModulatingFactor<T>

@@ -4,8 +4,8 @@ using FocalAot.Simd;
 namespace FocalAot.Kernels;
 
 /// <summary>
-/// The modulating factor m = q^γ of focal loss, with q = 1 - p_t. One implementation per way of
-/// evaluating the power: none at all (γ = 0), or a general power for any γ ≥ 0.
+/// The modulating factor m = q^γ of focal loss, with q = 1 - p_t: none at all (γ = 0), a power specialized by the
+/// generator, or a power for a γ known only at run time.
 /// </summary>
 internal interface IModulatingFactor<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -16,8 +16,8 @@ internal interface IModulatingFactor<T>
     /// <summary>γ in the element type (for the gradient's γ(1 - 2y) coefficient).</summary>
     T Gamma { get; }
 
-    /// <summary>Replaces each q in <paramref name="values"/> (a block, length a multiple of 16) by q^γ.</summary>
-    void Apply<TVec, TOps>(Span<T> values)
+    /// <summary>q^γ for one register of q values in [0, 1].</summary>
+    TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct
         where TOps : ISimdOps<TVec, T>;
 }

@@ -3,7 +3,7 @@ using FocalAot.Simd;
 
 namespace FocalAot.Kernels;
 
-/// <summary>γ = 0: plain (α-weighted) binary cross-entropy; the factor is never evaluated.</summary>
+/// <summary>γ = 0: plain (α-weighted) binary cross-entropy; the factor is folded away.</summary>
 internal readonly struct IdentityFactor<T> : IModulatingFactor<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -11,10 +11,8 @@ internal readonly struct IdentityFactor<T> : IModulatingFactor<T>
 
     public T Gamma => T.Zero;
 
-    public void Apply<TVec, TOps>(Span<T> values)
+    public TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct
         where TOps : ISimdOps<TVec, T>
-    {
-        // m = 1 is folded into the algebra; kernels do not call this.
-    }
+        => TOps.Create(T.One);
 }

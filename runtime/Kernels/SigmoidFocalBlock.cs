@@ -43,7 +43,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         if (!TFactor.IsIdentity)
         {
             SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count);
-            factor.Apply<TVec, TOps>(m);
+            PowerPass(factor, ref m[0], count);
         }
 
         return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
@@ -83,6 +83,14 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         }
     }
 
+    /// <summary>q → q^γ in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PowerPass(in TFactor factor, ref T q, int count)
+    {
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+            TOps.Store(factor.Invoke<TVec, TOps>(TOps.Load(in q, i)), ref q, i);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AlgebraPass(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
@@ -101,8 +109,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
-            invalid = TOps.Or(invalid, TOps.AndNot(allOnes,
-                TOps.And(TOps.GreaterThanOrEqual(y, Zero), TOps.LessThanOrEqual(y, One))));
+            invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
+                TOps.BitwiseAnd(TOps.GreaterThanOrEqual(y, Zero), TOps.LessThanOrEqual(y, One))));
 
             // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired below.
             var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
@@ -149,9 +157,9 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             {
                 // NaN logits propagate; an infinite logit with a positive weight has infinite loss.
                 var isNaN = TOps.AndNot(allOnes, TOps.Equal(x, x));
-                var infiniteLoss = TOps.And(TOps.AndNot(nonFinite, isNaN), TOps.LessThan(Zero, loss));
-                loss = TOps.Select(isNaN, x, TOps.Select(infiniteLoss, TOps.Create(T.PositiveInfinity), loss));
-                grad = TOps.Select(isNaN, x, grad);
+                var infiniteLoss = TOps.BitwiseAnd(TOps.AndNot(nonFinite, isNaN), TOps.LessThan(Zero, loss));
+                loss = TOps.ConditionalSelect(isNaN, x, TOps.ConditionalSelect(infiniteLoss, TOps.Create(T.PositiveInfinity), loss));
+                grad = TOps.ConditionalSelect(isNaN, x, grad);
             }
 
             if (TMode.ComputesLoss)
@@ -169,7 +177,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     {
         var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
         var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
-        return (TOps.Select(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.Select(nonNegative, sigmaMinusAbs, sigmaAbs));
+        return (TOps.ConditionalSelect(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.ConditionalSelect(nonNegative, sigmaMinusAbs, sigmaAbs));
     }
 
     private static TVec Zero

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using FocalAot.Numerics;
 
 namespace FocalAot.Simd;
 
@@ -65,13 +66,13 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     public static T Equal(T left, T right) => Mask(left == right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Select(T mask, T whenTrue, T whenFalse) => ToBits(mask) != 0 ? whenTrue : whenFalse;
+    public static T ConditionalSelect(T mask, T whenTrue, T whenFalse) => ToBits(mask) != 0 ? whenTrue : whenFalse;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Or(T left, T right) => FromBits(ToBits(left) | ToBits(right));
+    public static T BitwiseOr(T left, T right) => FromBits(ToBits(left) | ToBits(right));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T And(T left, T right) => FromBits(ToBits(left) & ToBits(right));
+    public static T BitwiseAnd(T left, T right) => FromBits(ToBits(left) & ToBits(right));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T AndNot(T left, T right) => FromBits(ToBits(left) & ~ToBits(right));
@@ -90,6 +91,10 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T AddBits(T left, T right) => FromBits(ToBits(left) + ToBits(right));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T PowerInDouble(T value, double exponent)
+        => T.CreateTruncating(Elementary.Power<double, ScalarOps<double>>(double.CreateTruncating(value), exponent));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Mask(bool condition) => condition ? FromBits(-1) : T.Zero;

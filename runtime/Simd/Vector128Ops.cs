@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using FocalAot.Numerics;
 
 namespace FocalAot.Simd;
 
@@ -75,14 +76,14 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
     public static Vector128<T> Equal(Vector128<T> left, Vector128<T> right) => Vector128.Equals(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse)
+    public static Vector128<T> ConditionalSelect(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse)
         => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Or(Vector128<T> left, Vector128<T> right) => left | right;
+    public static Vector128<T> BitwiseOr(Vector128<T> left, Vector128<T> right) => left | right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> And(Vector128<T> left, Vector128<T> right) => left & right;
+    public static Vector128<T> BitwiseAnd(Vector128<T> left, Vector128<T> right) => left & right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> AndNot(Vector128<T> left, Vector128<T> right) => Vector128.AndNot(left, right);
@@ -101,6 +102,18 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
         => typeof(T) == typeof(float)
             ? Vector128.ShiftRightLogical(value.As<T, int>(), count).As<int, T>()
             : Vector128.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> PowerInDouble(Vector128<T> value, double exponent)
+    {
+        if (typeof(T) == typeof(double))
+            return Elementary.Power<Vector128<double>, Vector128Ops<double>>(value.As<T, double>(), exponent).As<double, T>();
+
+        var (lower, upper) = Vector128.Widen(value.As<T, float>());
+        return Vector128.Narrow(
+            Elementary.Power<Vector128<double>, Vector128Ops<double>>(lower, exponent),
+            Elementary.Power<Vector128<double>, Vector128Ops<double>>(upper, exponent)).As<float, T>();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> AddBits(Vector128<T> left, Vector128<T> right)

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using FocalAot.Numerics;
 
 namespace FocalAot.Simd;
 
@@ -75,14 +76,14 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     public static Vector256<T> Equal(Vector256<T> left, Vector256<T> right) => Vector256.Equals(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Select(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse)
+    public static Vector256<T> ConditionalSelect(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse)
         => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Or(Vector256<T> left, Vector256<T> right) => left | right;
+    public static Vector256<T> BitwiseOr(Vector256<T> left, Vector256<T> right) => left | right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> And(Vector256<T> left, Vector256<T> right) => left & right;
+    public static Vector256<T> BitwiseAnd(Vector256<T> left, Vector256<T> right) => left & right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> AndNot(Vector256<T> left, Vector256<T> right) => Vector256.AndNot(left, right);
@@ -101,6 +102,18 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
         => typeof(T) == typeof(float)
             ? Vector256.ShiftRightLogical(value.As<T, int>(), count).As<int, T>()
             : Vector256.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> PowerInDouble(Vector256<T> value, double exponent)
+    {
+        if (typeof(T) == typeof(double))
+            return Elementary.Power<Vector256<double>, Vector256Ops<double>>(value.As<T, double>(), exponent).As<double, T>();
+
+        var (lower, upper) = Vector256.Widen(value.As<T, float>());
+        return Vector256.Narrow(
+            Elementary.Power<Vector256<double>, Vector256Ops<double>>(lower, exponent),
+            Elementary.Power<Vector256<double>, Vector256Ops<double>>(upper, exponent)).As<float, T>();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> AddBits(Vector256<T> left, Vector256<T> right)

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using FocalAot.Numerics;
 
 namespace FocalAot.Simd;
 
@@ -75,14 +76,14 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
     public static Vector512<T> Equal(Vector512<T> left, Vector512<T> right) => Vector512.Equals(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse)
+    public static Vector512<T> ConditionalSelect(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse)
         => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Or(Vector512<T> left, Vector512<T> right) => left | right;
+    public static Vector512<T> BitwiseOr(Vector512<T> left, Vector512<T> right) => left | right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> And(Vector512<T> left, Vector512<T> right) => left & right;
+    public static Vector512<T> BitwiseAnd(Vector512<T> left, Vector512<T> right) => left & right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> AndNot(Vector512<T> left, Vector512<T> right) => Vector512.AndNot(left, right);
@@ -101,6 +102,18 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
         => typeof(T) == typeof(float)
             ? Vector512.ShiftRightLogical(value.As<T, int>(), count).As<int, T>()
             : Vector512.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> PowerInDouble(Vector512<T> value, double exponent)
+    {
+        if (typeof(T) == typeof(double))
+            return Elementary.Power<Vector512<double>, Vector512Ops<double>>(value.As<T, double>(), exponent).As<double, T>();
+
+        var (lower, upper) = Vector512.Widen(value.As<T, float>());
+        return Vector512.Narrow(
+            Elementary.Power<Vector512<double>, Vector512Ops<double>>(lower, exponent),
+            Elementary.Power<Vector512<double>, Vector512Ops<double>>(upper, exponent)).As<float, T>();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> AddBits(Vector512<T> left, Vector512<T> right)

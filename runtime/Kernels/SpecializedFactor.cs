@@ -1,0 +1,21 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FocalAot.Simd;
+
+namespace FocalAot.Kernels;
+
+/// <summary>The modulating factor of a generated power operator: γ and its form are JIT-time constants.</summary>
+internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TPower : struct, IFocalPower
+{
+    public static bool IsIdentity => TPower.Form == FocalPowerForm.Identity;
+
+    public T Gamma => T.CreateTruncating(TPower.Gamma);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Invoke<TVec, TOps>(TVec q)
+        where TVec : struct
+        where TOps : ISimdOps<TVec, T>
+        => TPower.Invoke<TVec, T, TOps>(q);
+}

@@ -1,0 +1,77 @@
+namespace FocalAot.Numerics;
+
+/// <summary>
+/// The coefficients of the kernels' exp and log polynomials. One source for the .NET kernels (which use the
+/// constants, so they stay immediate operands) and for the OpenCL C the generator emits (which uses the arrays,
+/// highest degree first, in Horner order); this file is compiled into both.
+/// </summary>
+internal static class Polynomials
+{
+    // float exp(r) = 1 + r + r²·Q(r) on |r| ≤ ln2/2, Q minimax (≤ 0.88 ulp over [-104, 0]).
+    public const double ExpSingle6 = 0.0013814613179649294;
+    public const double ExpSingle5 = 0.008368709823183678;
+    public const double ExpSingle4 = 0.04166838736287949;
+    public const double ExpSingle3 = 0.16666520689843284;
+    public const double ExpSingle2 = 0.4999999345170051;
+
+    // double exp(r): Taylor terms 1/13! .. 1/2! (truncation below 2^-56 on |r| ≤ ln2/2).
+    public const double ExpDouble13 = 1.0 / 6227020800.0;
+    public const double ExpDouble12 = 1.0 / 479001600.0;
+    public const double ExpDouble11 = 1.0 / 39916800.0;
+    public const double ExpDouble10 = 1.0 / 3628800.0;
+    public const double ExpDouble9 = 1.0 / 362880.0;
+    public const double ExpDouble8 = 1.0 / 40320.0;
+    public const double ExpDouble7 = 1.0 / 5040.0;
+    public const double ExpDouble6 = 1.0 / 720.0;
+    public const double ExpDouble5 = 1.0 / 120.0;
+    public const double ExpDouble4 = 1.0 / 24.0;
+    public const double ExpDouble3 = 1.0 / 6.0;
+    public const double ExpDouble2 = 0.5;
+
+    // float log1p(e) = e + e²·P(e) on [0, 1], P minimax of degree 8 (≤ 1.43 ulp).
+    public const double Log1pSingle8 = -0.0033184745404857023;
+    public const double Log1pSingle7 = 0.020204593942086506;
+    public const double Log1pSingle6 = -0.05766446124025285;
+    public const double Log1pSingle5 = 0.10680557255529938;
+    public const double Log1pSingle4 = -0.15355397355554737;
+    public const double Log1pSingle3 = 0.19695400922581266;
+    public const double Log1pSingle2 = -0.2495858750315061;
+    public const double Log1pSingle1 = 0.33330511329266266;
+    public const double Log1pSingle0 = -0.4999993276398012;
+
+    // fdlibm's log kernel: log(1 + f) with R(z) = z·P(z), z = s², s = f / (2 + f); Lg7 .. Lg1.
+    public const double LogDouble7 = 1.479819860511658591e-01;
+    public const double LogDouble6 = 1.531383769920937332e-01;
+    public const double LogDouble5 = 1.818357216161805012e-01;
+    public const double LogDouble4 = 2.222219843214978396e-01;
+    public const double LogDouble3 = 2.857142874366239149e-01;
+    public const double LogDouble2 = 3.999999999940941908e-01;
+    public const double LogDouble1 = 6.666666666666735130e-01;
+
+    /// <summary>ln 2 split so that k·high is exact: float (Cody-Waite) and double (fdlibm).</summary>
+    public const double Ln2HighSingle = 0.693359375;
+    public const double Ln2LowSingle = -2.12194440e-4;
+    public const double Ln2HighDouble = 6.93147180369123816490e-01;
+    public const double Ln2LowDouble = 1.90821492927058770002e-10;
+    public const double Log2E = 1.4426950408889634;
+
+    /// <summary>1.5·2^23 and 1.5·2^52: adding one rounds to an integer held in the low mantissa bits.</summary>
+    public const double ShifterSingle = 12582912.0;
+    public const double ShifterDouble = 6755399441055744.0;
+
+    /// <summary>Below these exp underflows to 0 (half the smallest subnormal).</summary>
+    public const double ExpFloorSingle = -104.0;
+    public const double ExpFloorDouble = -746.0;
+
+    /// <summary>c6 .. c2 of float exp (1, 1 follow).</summary>
+    public static double[] ExpSingle => [ExpSingle6, ExpSingle5, ExpSingle4, ExpSingle3, ExpSingle2];
+
+    /// <summary>c13 .. c2 of double exp (1, 1 follow).</summary>
+    public static double[] ExpDouble => [ExpDouble13, ExpDouble12, ExpDouble11, ExpDouble10, ExpDouble9, ExpDouble8, ExpDouble7, ExpDouble6, ExpDouble5, ExpDouble4, ExpDouble3, ExpDouble2];
+
+    /// <summary>P8 .. P0 of float log1p.</summary>
+    public static double[] Log1pSingle => [Log1pSingle8, Log1pSingle7, Log1pSingle6, Log1pSingle5, Log1pSingle4, Log1pSingle3, Log1pSingle2, Log1pSingle1, Log1pSingle0];
+
+    /// <summary>Lg7 .. Lg1 of the double log kernel.</summary>
+    public static double[] LogDouble => [LogDouble7, LogDouble6, LogDouble5, LogDouble4, LogDouble3, LogDouble2, LogDouble1];
+}
