@@ -30,8 +30,19 @@ internal readonly struct RuntimeGammaRunner<T>(double gamma) : IKernelRunner<T>
         var visitor = new DispatchVisitor<T, TMode>(arguments);
         return BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)
             ? visitor.Result
-            : SigmoidFocalDispatch.RunWith<T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
+            : new GenericPowerRunner<T>(gamma).Run<TMode>(arguments);
     }
+}
+
+/// <summary>The generic kernel: q^γ = exp(γ log q) in double precision, for any γ &gt; 0.</summary>
+internal readonly struct GenericPowerRunner<T>(double gamma) : IKernelRunner<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public void Validate() => new RuntimeGammaRunner<T>(gamma).Validate();
+
+    public KernelResult Run<TMode>(in KernelArguments<T> arguments)
+        where TMode : struct, IKernelMode
+        => SigmoidFocalDispatch.RunWith<T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
 }
 
 /// <summary>A generated power operator: γ is a compile-time constant.</summary>
