@@ -12,6 +12,8 @@
              python3, and a standard-library smoke run with the python3 on PATH). Ends with one line
              "N passed, N failed, N skipped" over all suites and legs; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
+      bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
+             focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
              best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
@@ -22,7 +24,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'native')]
+    [ValidateSet('build', 'test', 'demo', 'native', 'bench')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
@@ -211,4 +213,8 @@ switch ($Target) {
     'test' { Invoke-Tests }
     'demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'samples/Demo'), '-c', $Configuration) }
     'native' { Invoke-NativeBuild }
+    'bench' {
+        Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'bench/FocalAot.Benchmarks'), '--',
+            '--filter', '*', '--inProcess', '--artifacts', (Join-Path $artifacts 'bench'))
+    }
 }

@@ -1,0 +1,42 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+
+namespace FocalAot.Benchmarks;
+
+/// <summary>
+/// What focusing costs: focal loss with γ = 2 against plain binary cross-entropy (γ = 0, the baseline), both through
+/// the public API (both built-in specializations), float, one thread, 2^20 elements.
+/// </summary>
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class FocusingCost
+{
+    private float[] logits = [];
+    private float[] targets = [];
+    private float[] gradient = [];
+
+    [Params(1 << 20)]
+    public int N { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        FocalRuntime.MaxDegreeOfParallelism = 1;
+        BenchmarkData.RequireSpecialized(0.0);
+        BenchmarkData.RequireSpecialized(2.0);
+        (logits, targets) = BenchmarkData.Create(N);
+        gradient = new float[N];
+    }
+
+    [BenchmarkCategory("forward"), Benchmark(Baseline = true)]
+    public float ForwardBce() => SigmoidFocalLoss.Forward(logits, targets, FocalReduction.Mean, gamma: 0.0);
+
+    [BenchmarkCategory("forward"), Benchmark]
+    public float ForwardFocal() => SigmoidFocalLoss.Forward(logits, targets, FocalReduction.Mean, gamma: 2.0);
+
+    [BenchmarkCategory("fused"), Benchmark(Baseline = true)]
+    public float FusedBce() => SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Mean, gradient, gamma: 0.0);
+
+    [BenchmarkCategory("fused"), Benchmark]
+    public float FusedFocal() => SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Mean, gradient, gamma: 2.0);
+}
