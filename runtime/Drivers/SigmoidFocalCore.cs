@@ -18,7 +18,7 @@ internal static unsafe class SigmoidFocalCore<T>
         ValidateCommon(runner, logits, targets, alpha);
         ValidateOutput(logits, targets, losses, nameof(losses));
         fixed (T* x = logits, y = targets, loss = losses)
-            Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Losses = loss, Length = logits.Length, Parameters = new(alpha, 1) });
+            Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Losses = loss, Length = logits.Length, Parameters = new(alpha, 1, 1) });
     }
 
     public static T Forward<TRunner>(in TRunner runner, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, double alpha)
@@ -28,7 +28,7 @@ internal static unsafe class SigmoidFocalCore<T>
         reduction.Validate(nameof(reduction));
         fixed (T* x = logits, y = targets)
         {
-            var sum = Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Length = logits.Length, Parameters = new(alpha, 1) });
+            var sum = Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Length = logits.Length, Parameters = new(alpha, 1, 1) });
             return T.CreateTruncating(sum / reduction.Denominator(logits.Length));
         }
     }
@@ -43,7 +43,7 @@ internal static unsafe class SigmoidFocalCore<T>
         fixed (T* x = logits, y = targets, up = upstream, grad = gradient)
         {
             Run<BackwardUpstreamMode, TRunner>(runner, targets,
-                new() { Logits = x, Targets = y, Upstream = up, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1) });
+                new() { Logits = x, Targets = y, Upstream = up, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1, 1) });
         }
     }
 
@@ -55,11 +55,10 @@ internal static unsafe class SigmoidFocalCore<T>
         ValidateCommon(runner, logits, targets, alpha);
         reduction.Validate(nameof(reduction));
         ValidateOutput(logits, targets, gradient, nameof(gradient));
-        var scale = double.CreateTruncating(upstream) / reduction.Denominator(logits.Length);
         fixed (T* x = logits, y = targets, grad = gradient)
         {
             Run<BackwardMode, TRunner>(runner, targets,
-                new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, scale) });
+                new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, double.CreateTruncating(upstream), reduction.Denominator(logits.Length)) });
         }
     }
 
@@ -75,7 +74,7 @@ internal static unsafe class SigmoidFocalCore<T>
         fixed (T* x = logits, y = targets, loss = losses, grad = gradient)
         {
             Run<FusedMode, TRunner>(runner, targets,
-                new() { Logits = x, Targets = y, Losses = loss, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1) });
+                new() { Logits = x, Targets = y, Losses = loss, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1, 1) });
         }
     }
 
@@ -91,7 +90,7 @@ internal static unsafe class SigmoidFocalCore<T>
         fixed (T* x = logits, y = targets, grad = gradient)
         {
             var sum = Run<FusedMode, TRunner>(runner, targets,
-                new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1 / denominator) });
+                new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1, denominator) });
             return T.CreateTruncating(sum / denominator);
         }
     }

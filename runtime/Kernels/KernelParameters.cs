@@ -6,18 +6,46 @@ namespace FocalAot.Kernels;
 internal readonly struct KernelParameters<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public KernelParameters(double alpha, double gradientScale)
+    /// <param name="alpha">α in [0, 1], or negative for no α weighting.</param>
+    /// <param name="upstream">The scalar upstream gradient (1 for a plain gradient).</param>
+    /// <param name="denominator">What the reduction divides the sum by (1 for none and sum).</param>
+    public KernelParameters(double alpha, double upstream, double denominator)
     {
-        // α_t = α y + (1 - α)(1 - y) = (1 - α) + (2α - 1) y; α < 0 switches weighting off (α_t = 1).
-        AlphaSlope = alpha < 0 ? T.Zero : T.CreateTruncating(2 * alpha - 1);
-        AlphaIntercept = alpha < 0 ? T.One : T.CreateTruncating(1 - alpha);
-        GradientScale = T.CreateTruncating(gradientScale);
+        // α_t = y·α + (1 - y)·(1 - α) + offset, as a sum of non-negative products: no cancellation for small α.
+        // Without α weighting, α_t = 0·y + 0·(1 - y) + 1 = 1 exactly.
+        var weighted = alpha >= 0;
+        PositiveWeight = weighted ? T.CreateTruncating(alpha) : T.Zero;
+        NegativeWeight = weighted ? T.CreateTruncating(1 - alpha) : T.Zero;
+        WeightOffset = weighted ? T.Zero : T.One;
+
+        // upstream / denominator can exceed T's range while the gradient itself does not (a tiny normalizer):
+        // then it is applied as two factors, a power of two and the rest.
+        var scale = T.CreateTruncating(upstream / denominator);
+        if (T.IsFinite(scale) || !double.IsFinite(upstream))
+        {
+            GradientScale = scale;
+            GradientScaleExponent = T.One;
+        }
+        else
+        {
+            var exponent = typeof(T) == typeof(float) ? 127 : 1023;
+            GradientScale = T.CreateTruncating(Math.ScaleB(upstream, -exponent) / denominator);
+            GradientScaleExponent = T.CreateTruncating(Math.ScaleB(1.0, exponent));
+        }
     }
 
-    public T AlphaSlope { get; }
+    /// <summary>α: the weight of the positive term.</summary>
+    public T PositiveWeight { get; }
 
-    public T AlphaIntercept { get; }
+    /// <summary>1 - α: the weight of the negative term.</summary>
+    public T NegativeWeight { get; }
 
-    /// <summary>The scalar upstream gradient, already divided by the reduction's denominator.</summary>
+    /// <summary>1 when α weighting is off, else 0.</summary>
+    public T WeightOffset { get; }
+
+    /// <summary>The scalar upstream gradient divided by the reduction's denominator (times <see cref="GradientScaleExponent"/>).</summary>
     public T GradientScale { get; }
+
+    /// <summary>1, or a power of two when <see cref="GradientScale"/> alone would overflow.</summary>
+    public T GradientScaleExponent { get; }
 }

@@ -96,9 +96,11 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
         int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m)
     {
-        var alphaSlope = TOps.Create(parameters.AlphaSlope);
-        var alphaIntercept = TOps.Create(parameters.AlphaIntercept);
+        var positiveWeight = TOps.Create(parameters.PositiveWeight);
+        var negativeWeight = TOps.Create(parameters.NegativeWeight);
+        var weightOffset = TOps.Create(parameters.WeightOffset);
         var gradientScale = TOps.Create(parameters.GradientScale);
+        var gradientScaleExponent = TOps.Create(parameters.GradientScaleExponent);
         var gammaV = TOps.Create(gamma);
         var minusTwoGamma = TOps.Create(-(gamma + gamma));
         var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
@@ -115,9 +117,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired below.
             var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
             var oneMinusY = TOps.Subtract(One, y);
-            var weight = TOps.MultiplyAdd(y, alphaSlope, alphaIntercept);
-            if (!TFactor.IsIdentity)
-                weight = TOps.Multiply(weight, TOps.Load(in m, i));
+            var classWeight = TOps.MultiplyAdd(y, positiveWeight, TOps.MultiplyAdd(oneMinusY, negativeWeight, weightOffset));
+            var modulation = TFactor.IsIdentity ? One : TOps.Load(in m, i);
 
             // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.
             var bce = Zero;
@@ -127,9 +128,10 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                     TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), TOps.Load(in l, i)));
             }
 
+            // m·BCE first: a tiny m times a huge BCE stays in range where α_t·m alone might not.
             var loss = Zero;
             if (TMode.ComputesLoss)
-                loss = TOps.Multiply(weight, bce);
+                loss = TOps.Multiply(classWeight, TFactor.IsIdentity ? bce : TOps.Multiply(modulation, bce));
 
             var grad = Zero;
             if (TMode.ComputesGradient)
@@ -148,16 +150,21 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                     inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
                 }
 
-                grad = TOps.Multiply(weight, inner);
-                grad = TOps.Multiply(grad, TMode.ScalesByUpstreamSpan ? TOps.Load(in upstream, i) : gradientScale);
+                grad = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
+                grad = TMode.ScalesByUpstreamSpan
+                    ? TOps.Multiply(grad, TOps.Load(in upstream, i))
+                    : TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScaleExponent);
             }
 
             var nonFinite = TOps.AndNot(allOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
             if (TOps.AnyLaneSet(nonFinite))
             {
-                // NaN logits propagate; an infinite logit with a positive weight has infinite loss.
+                // NaN logits propagate. An infinite logit has infinite loss where its side carries weight
+                // (α_t > 0 and q = 1 - p_t > 0, which at x = ±∞ is 1 - y or y), whatever q^γ underflows to.
                 var isNaN = TOps.AndNot(allOnes, TOps.Equal(x, x));
-                var infiniteLoss = TOps.BitwiseAnd(TOps.AndNot(nonFinite, isNaN), TOps.LessThan(Zero, loss));
+                var infiniteSideWeight = TOps.ConditionalSelect(TOps.GreaterThanOrEqual(x, Zero), oneMinusY, y);
+                var infiniteLoss = TOps.BitwiseAnd(TOps.AndNot(nonFinite, isNaN),
+                    TOps.BitwiseAnd(TOps.LessThan(Zero, classWeight), TOps.LessThan(Zero, infiniteSideWeight)));
                 loss = TOps.ConditionalSelect(isNaN, x, TOps.ConditionalSelect(infiniteLoss, TOps.Create(T.PositiveInfinity), loss));
                 grad = TOps.ConditionalSelect(isNaN, x, grad);
             }
