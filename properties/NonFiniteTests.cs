@@ -1,0 +1,94 @@
+using System.Numerics;
+using FocalAot.Properties.Generators;
+using FocalAot.Properties.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Xunit;
+
+namespace FocalAot.Properties;
+
+/// <summary>NaN logits propagate to exactly their own loss and gradient (and to sums); ±∞ logits give the limits.</summary>
+public sealed class NonFiniteTests
+{
+    [Property(MaxTest = 100)]
+    public Property Float_NaN_logits_give_NaN_exactly_where_they_are() => Prop.ForAll(FocalCases.WithNaN, NaNPropagates<float, FloatApi>);
+
+    [Property(MaxTest = 100)]
+    public Property Double_NaN_logits_give_NaN_exactly_where_they_are() => Prop.ForAll(FocalCases.WithNaN, NaNPropagates<double, DoubleApi>);
+
+    /// <summary>
+    /// Limits worked by hand. x → +∞: σ(x) → 1, BCE ~ (1 - y) x, 1 - p_t → 1 - y, so loss → ∞ unless (1 - y) α_t = 0, and
+    /// the gradient → α_t (1 - y)^γ (1 - y). x → -∞ mirrors it with y: loss → ∞ unless y α_t = 0, gradient → -α_t y^γ y.
+    /// </summary>
+    [Theory]
+    [InlineData(double.PositiveInfinity, 0.0, 2.0, 0.25, true, 0.75)]      // α_t = 0.75, (1-y)^3 = 1
+    [InlineData(double.PositiveInfinity, 1.0, 2.0, 0.25, false, 0.0)]      // right side: nothing to learn
+    [InlineData(double.NegativeInfinity, 1.0, 2.0, 0.25, true, -0.25)]
+    [InlineData(double.NegativeInfinity, 0.0, 2.0, 0.25, false, 0.0)]
+    [InlineData(double.PositiveInfinity, 0.0, 2.0, 1.0, false, 0.0)]       // α = 1 gives negatives no weight
+    [InlineData(double.NegativeInfinity, 1.0, 0.0, 0.0, false, 0.0)]       // α = 0 gives positives no weight
+    [InlineData(double.PositiveInfinity, 0.5, 2.0, -1.0, true, 0.125)]     // 0.5^3
+    [InlineData(double.NegativeInfinity, 0.5, 0.0, -1.0, true, -0.5)]      // γ = 0: -y
+    [InlineData(double.PositiveInfinity, 0.75, 0.5, -1.0, true, 0.125)]    // 0.25^1.5
+    [InlineData(double.NegativeInfinity, 0.25, 1.0, 0.5, true, -0.03125)]  // α_t = 0.5, -0.5 · 0.25^2
+    [InlineData(double.PositiveInfinity, 0.0, 0.0, -1.0, true, 1.0)]       // plain BCE: σ(x) - y → 1
+    public void Infinite_logits_give_the_limits(double x, double y, double gamma, double alpha, bool infiniteLoss, double gradient)
+    {
+        Limits<float, FloatApi>(x, y, gamma, alpha, infiniteLoss, gradient);
+        Limits<double, DoubleApi>(x, y, gamma, alpha, infiniteLoss, gradient);
+    }
+
+    private static void Limits<T, TApi>(double x, double y, double gamma, double alpha, bool infiniteLoss, double expectedGradient)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TApi : IPrecision<T>
+    {
+        // The infinite logit sits among finite ones, at a position that is not the first lane.
+        var logits = new T[37];
+        var targets = new T[37];
+        logits[20] = T.CreateTruncating(x);
+        targets[20] = T.CreateTruncating(y);
+        var losses = new T[37];
+        var gradient = new T[37];
+        TApi.ForwardBackward(logits, targets, losses, gradient, gamma, alpha);
+        var loss = double.CreateTruncating(losses[20]);
+        var slope = double.CreateTruncating(gradient[20]);
+        if (infiniteLoss)
+            Assert.True(double.IsPositiveInfinity(loss), $"{typeof(T).Name} loss = {loss:R}, expected +inf");
+        else
+            Assert.True(loss == 0, $"{typeof(T).Name} loss = {loss:R}, expected 0");
+        Assert.True(double.IsFinite(slope), $"{typeof(T).Name} gradient = {slope:R}, expected finite");
+        Assert.True(Math.Abs(slope - expectedGradient) <= TApi.Relative * Math.Abs(expectedGradient),
+            $"{typeof(T).Name} gradient = {slope:R}, expected {expectedGradient:R}");
+        Assert.Equal(infiniteLoss, T.IsPositiveInfinity(TApi.Forward(logits, targets, FocalReduction.Sum, gamma, alpha)));
+    }
+
+    internal static void NaNPropagates<T, TApi>(FocalCase value)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TApi : IPrecision<T>
+    {
+        var x = FocalCase.As<T>(value.Logits);
+        var y = FocalCase.As<T>(value.Targets);
+        var upstream = FocalCase.As<T>(value.Upstream);
+        var n = value.Length;
+        var losses = new T[n];
+        var gradient = new T[n];
+        var scaled = new T[n];
+        TApi.ForwardBackward(x, y, losses, gradient, value.Gamma, value.Alpha);
+        TApi.Backward(x, y, upstream, scaled, value.Gamma, value.Alpha);
+        var anyNaN = false;
+        for (var i = 0; i < n; i++)
+        {
+            var nan = T.IsNaN(x[i]);
+            anyNaN |= nan;
+            Assert.True(nan == T.IsNaN(losses[i]), $"loss[{i}] = {losses[i]} for x = {x[i]}");
+            Assert.True(nan == T.IsNaN(gradient[i]), $"gradient[{i}] = {gradient[i]} for x = {x[i]}");
+            Assert.True(nan == T.IsNaN(scaled[i]), $"upstream-scaled gradient[{i}] = {scaled[i]} for x = {x[i]}, upstream = {upstream[i]}");
+        }
+
+        Assert.Equal(anyNaN, T.IsNaN(TApi.Forward(x, y, FocalReduction.Sum, value.Gamma, value.Alpha)));
+        Assert.Equal(anyNaN, T.IsNaN(TApi.ForwardBackward(x, y, FocalReduction.Normalized(2), gradient, value.Gamma, value.Alpha)));
+        if (n > 0)
+            Assert.Equal(anyNaN, T.IsNaN(TApi.Forward(x, y, FocalReduction.Mean, value.Gamma, value.Alpha)));
+    }
+}

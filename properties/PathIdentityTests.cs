@@ -1,0 +1,35 @@
+using System.Numerics;
+using FocalAot.Properties.Generators;
+using FocalAot.Properties.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace FocalAot.Properties;
+
+/// <summary>Every SIMD path up to the detected one gives the same bits as the scalar path, per element and reduced.</summary>
+public sealed class PathIdentityTests
+{
+    [Property(MaxTest = 60)]
+    public Property Float_every_path_gives_identical_bits() => Prop.ForAll(FocalCases.WithNaN, SamePerPath<float, FloatApi>);
+
+    [Property(MaxTest = 60)]
+    public Property Double_every_path_gives_identical_bits() => Prop.ForAll(FocalCases.WithNaN, SamePerPath<double, DoubleApi>);
+
+    internal static void SamePerPath<T, TApi>(FocalCase value)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TApi : IPrecision<T>
+    {
+        using var settings = new RuntimeSettingsScope();
+        Outputs<T>? first = null;
+        foreach (var path in RuntimeSettingsScope.AvailablePaths)
+        {
+            FocalRuntime.ActivePath = path;
+            var outputs = Outputs<T>.Compute<TApi>(value);
+            if (first is null)
+                first = outputs;
+            else
+                first.AssertSameAs(outputs, $"{path} vs {RuntimeSettingsScope.AvailablePaths[0]}");
+        }
+    }
+}
