@@ -167,7 +167,7 @@ internal static class OpenClEmitter
         string C(double value) => single ? F(value) : D(value);
         var gamma = single ? (double)(float)kernel.Power.Gamma : kernel.Power.Gamma;
 
-        writer.Line($"static void focal_element({t} x, {t} y, {t} alpha_slope, {t} alpha_intercept, {t} *loss, {t} *gradient)");
+        writer.Line($"static void focal_element({t} x, {t} y, {t} positive_weight, {t} negative_weight, {t} weight_offset, {t} *loss, {t} *gradient)");
         using (writer.Block())
         {
             writer.Line($"const {t} e = {(single ? "focal_exp" : "focal_exp_f64")}(-fabs(x));");
@@ -177,35 +177,36 @@ internal static class OpenClEmitter
             writer.Line($"const {t} largest = {(single ? "FLT_MAX" : "DBL_MAX")};");
             writer.Line($"const {t} xc = FOCAL_MIN(FOCAL_MAX(x, -largest), largest);");
             writer.Line($"const {t} one_minus_y = {C(1)} - y;");
-            writer.Line($"{t} weight = fma(y, alpha_slope, alpha_intercept);");
+            writer.Line($"const {t} class_weight = fma(y, positive_weight, fma(one_minus_y, negative_weight, weight_offset));");
             if (!identity)
             {
                 writer.Line($"const {t} q_power = ({C(1)} - y) * (x >= {C(0)} ? s_abs : s_minus_abs);");
-                writer.Line($"weight = weight * focal_power(fma(y, x >= {C(0)} ? s_minus_abs : s_abs, q_power));");
+                writer.Line($"const {t} modulation = focal_power(fma(y, x >= {C(0)} ? s_minus_abs : s_abs, q_power));");
             }
 
             writer.Line($"const {t} bce = fma(y, FOCAL_MAX(-xc, {C(0)}), fma(one_minus_y, FOCAL_MAX(xc, {C(0)}), l));");
-            writer.Line($"{t} value = weight * bce;");
+            writer.Line(identity ? $"{t} value = class_weight * bce;" : $"{t} value = class_weight * (modulation * bce);");
             writer.Line($"const {t} sigma_x = xc >= {C(0)} ? s_abs : s_minus_abs;");
             writer.Line($"const {t} sigma_minus_x = xc >= {C(0)} ? s_minus_abs : s_abs;");
             writer.Line($"const {t} negative_fraction = one_minus_y * sigma_x;");
             writer.Line($"const {t} p_minus_y = fma(-y, sigma_minus_x, negative_fraction);");
             if (identity)
             {
-                writer.Line($"{t} slope = weight * p_minus_y;");
+                writer.Line($"{t} slope = class_weight * p_minus_y;");
             }
             else
             {
                 writer.Line($"const {t} q = fma(y, sigma_minus_x, negative_fraction);");
                 writer.Line($"const {t} r = (sigma_x * sigma_minus_x) / FOCAL_MAX(q, {(single ? "0x1p-149f" : "0x1p-1074")});");
                 writer.Line($"const {t} focusing = fma(y, {C(-(gamma + gamma))}, {C(gamma)});");
-                writer.Line($"{t} slope = weight * fma(focusing * r, bce, p_minus_y);");
+                writer.Line($"{t} slope = (class_weight * modulation) * fma(focusing * r, bce, p_minus_y);");
             }
 
             using (writer.Block("if (!(fabs(x) < INFINITY))"))
             {
-                writer.Line("/* NaN logits propagate; an infinite logit with a positive weight has infinite loss. */");
-                writer.Line($"if (isnan(x)) {{ value = x; slope = x; }} else if ({C(0)} < value) {{ value = INFINITY; }}");
+                writer.Line("/* NaN logits propagate; an infinite logit has infinite loss where its side carries weight. */");
+                writer.Line($"const {t} infinite_side = x >= {C(0)} ? one_minus_y : y;");
+                writer.Line($"if (isnan(x)) {{ value = x; slope = x; }} else if ({C(0)} < class_weight && {C(0)} < infinite_side) {{ value = INFINITY; }}");
             }
 
             writer.Line("*loss = value;");
@@ -218,20 +219,21 @@ internal static class OpenClEmitter
     private static void EmitKernels(SourceWriter writer, string t)
     {
         const string check = "if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);";
-        var common = $"__global const {t} *logits, __global const {t} *targets, const {t} alpha_slope, const {t} alpha_intercept";
+        var common = $"__global const {t} *logits, __global const {t} *targets, const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
 
-        writer.Line("/* alpha_t = alpha_intercept + alpha_slope * y: (1 - alpha) and (2 alpha - 1), or 1 and 0 for no alpha weighting.");
-        writer.Line("   invalid_targets receives 1 when a target is outside [0, 1] or NaN. */");
+        writer.Line("/* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no");
+        writer.Line("   alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two");
+        writer.Line("   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN. */");
         writer.Line($"__kernel void focal_sigmoid_forward({common}, __global {t} *losses, __global int *invalid_targets)");
         KernelBody(writer, t, check, "losses[i] = loss;");
 
-        writer.Line("/* gradient[i] = upstream[i] * dloss/dx (upstream may be NULL: then scale instead). */");
-        writer.Line($"__kernel void focal_sigmoid_backward({common}, __global const {t} *upstream, const {t} scale, __global {t} *gradient, __global int *invalid_targets)");
-        KernelBody(writer, t, check, "gradient[i] = slope * (upstream ? upstream[i] : scale);");
+        writer.Line("/* gradient[i] = upstream[i] * dloss/dx, or the scaled dloss/dx when upstream is NULL. */");
+        writer.Line($"__kernel void focal_sigmoid_backward({common}, __global const {t} *upstream, const {t} scale, const {t} scale_exponent, __global {t} *gradient, __global int *invalid_targets)");
+        KernelBody(writer, t, check, "gradient[i] = upstream ? slope * upstream[i] : (slope * scale) * scale_exponent;");
 
-        writer.Line("/* Per-element losses and gradient times scale (1, or 1/n for the gradient of a mean). */");
-        writer.Line($"__kernel void focal_sigmoid_forward_backward({common}, const {t} scale, __global {t} *losses, __global {t} *gradient, __global int *invalid_targets)");
-        KernelBody(writer, t, check, "losses[i] = loss;", "gradient[i] = slope * scale;");
+        writer.Line("/* Per-element losses, and the gradient scaled as in focal_sigmoid_backward. */");
+        writer.Line($"__kernel void focal_sigmoid_forward_backward({common}, const {t} scale, const {t} scale_exponent, __global {t} *losses, __global {t} *gradient, __global int *invalid_targets)");
+        KernelBody(writer, t, check, "losses[i] = loss;", "gradient[i] = (slope * scale) * scale_exponent;");
     }
 
     private static void KernelBody(SourceWriter writer, string t, string check, params string[] stores)
@@ -242,7 +244,7 @@ internal static class OpenClEmitter
             writer.Line($"const {t} y = targets[i];");
             writer.Line(check);
             writer.Line($"{t} loss, slope;");
-            writer.Line("focal_element(logits[i], y, alpha_slope, alpha_intercept, &loss, &slope);");
+            writer.Line("focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);");
             foreach (var store in stores)
                 writer.Line(store);
         }
