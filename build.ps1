@@ -7,7 +7,8 @@
     Targets:
       build  Build the solution (Release).
       test   Build, then run every test suite: the property suite once per SIMD path this machine can
-             run (each leg checks that its path is the active one), the F# interop tests, the C tests of
+             run (each leg checks that its path is the active one), the F# interop tests, the generator and
+             analyzer tests (with the emitted OpenCL C built and run on PoCL), the C tests of
              libfocalaot (x64 variants here, arm64 under qemu), and the Python tests (pytest with Debian's
              python3, and a standard-library smoke run with the python3 on PATH). Ends with one line
              "N passed, N failed, N skipped" over all suites and legs; exits non-zero on failure.
@@ -194,6 +195,7 @@ function Invoke-Tests {
         $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
     }
     $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop'
+    $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
 
     Invoke-NativeBuild
     foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }

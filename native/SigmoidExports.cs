@@ -45,9 +45,9 @@ internal static unsafe class SigmoidExports
             var x = Input(logits, length, "logits");
             var y = Input(targets, length, "targets");
             if (reduction == ReductionNone)
-                SigmoidFocalCore<T>.Forward(x, y, Output(output, length, "out"), gamma, alpha);
+                SigmoidFocalCore<T>.Forward(new RuntimeGammaRunner<T>(gamma), x, y, Output(output, length, "out"), alpha);
             else
-                Scalar(output, "out") = SigmoidFocalCore<T>.Forward(x, y, Reduction(reduction), gamma, alpha);
+                Scalar(output, "out") = SigmoidFocalCore<T>.Forward(new RuntimeGammaRunner<T>(gamma), x, y, Reduction(reduction), alpha);
             return (int)Status.Ok;
         }
         catch (Exception exception)
@@ -67,11 +67,11 @@ internal static unsafe class SigmoidExports
             var y = Input(targets, length, "targets");
             var gradient = Output(gradLogits, length, "grad_logits");
             if (reduction == ReductionNone && gradOut != null)
-                SigmoidFocalCore<T>.Backward(x, y, Input(gradOut, length, "grad_out"), gradient, gamma, alpha);
+                SigmoidFocalCore<T>.Backward(new RuntimeGammaRunner<T>(gamma), x, y, Input(gradOut, length, "grad_out"), gradient, alpha);
             else if (reduction == ReductionNone)
-                SigmoidFocalCore<T>.Backward(x, y, FocalReduction.Sum, T.One, gradient, gamma, alpha); // d(sum)/dx_i = dloss_i/dx_i
+                SigmoidFocalCore<T>.Backward(new RuntimeGammaRunner<T>(gamma), x, y, FocalReduction.Sum, T.One, gradient, alpha); // d(sum)/dx_i = dloss_i/dx_i
             else
-                SigmoidFocalCore<T>.Backward(x, y, Reduction(reduction), Upstream(gradOut), gradient, gamma, alpha);
+                SigmoidFocalCore<T>.Backward(new RuntimeGammaRunner<T>(gamma), x, y, Reduction(reduction), Upstream(gradOut), gradient, alpha);
             return (int)Status.Ok;
         }
         catch (Exception exception)
@@ -91,9 +91,9 @@ internal static unsafe class SigmoidExports
             var y = Input(targets, length, "targets");
             var gradient = Output(gradLogits, length, "grad_logits");
             if (reduction == ReductionNone)
-                SigmoidFocalCore<T>.ForwardBackward(x, y, Output(loss, length, "loss"), gradient, gamma, alpha);
+                SigmoidFocalCore<T>.ForwardBackward(new RuntimeGammaRunner<T>(gamma), x, y, Output(loss, length, "loss"), gradient, alpha);
             else
-                Scalar(loss, "loss") = SigmoidFocalCore<T>.ForwardBackward(x, y, Reduction(reduction), gradient, gamma, alpha);
+                Scalar(loss, "loss") = SigmoidFocalCore<T>.ForwardBackward(new RuntimeGammaRunner<T>(gamma), x, y, Reduction(reduction), gradient, alpha);
             return (int)Status.Ok;
         }
         catch (Exception exception)

@@ -39,7 +39,7 @@ public sealed class FocalKernelAnalyzer : DiagnosticAnalyzer
             return;
 
         var declarations = type.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax(context.CancellationToken)).ToList();
-        if (!declarations.Any(KernelParser.IsStaticPartial))
+        if (!declarations.All(declaration => KernelParser.IsGeneratable(type, declaration)))
             context.ReportDiagnostic(Diagnostic.Create(Diagnostics.NotStaticPartial, type.Locations.FirstOrDefault(), type.Name));
 
         var seen = new HashSet<KernelDeclaration>();

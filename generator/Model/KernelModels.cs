@@ -28,22 +28,10 @@ internal enum PowerForm
 
 /// <summary>The class that declares kernels: where generated members go.</summary>
 /// <param name="Namespace">The namespace, or empty for the global namespace.</param>
-/// <param name="Name">The class name.</param>
-/// <param name="ContainingTypes">Declarations of the enclosing types, outermost first ("partial class Outer").</param>
-internal sealed record KernelClass(string Namespace, string Name, EquatableArray<string> ContainingTypes)
-{
-    /// <summary>A name unique in the compilation, for hint names.</summary>
-    public string FileStem
-    {
-        get
-        {
-            var prefix = Namespace.Length == 0 ? string.Empty : Namespace + ".";
-            foreach (var containing in ContainingTypes)
-                prefix += containing.Substring(containing.LastIndexOf(' ') + 1) + ".";
-            return prefix + Name;
-        }
-    }
-}
+/// <param name="Name">The class name with its type parameters, as declared ("Kernels" or "Kernels&lt;T&gt;").</param>
+/// <param name="ContainingTypes">Declarations of the enclosing types, outermost first ("partial class Outer&lt;T&gt;").</param>
+/// <param name="FileStem">A name unique in the compilation, for hint names ("My.Outer_1.Kernels").</param>
+internal sealed record KernelClass(string Namespace, string Name, EquatableArray<string> ContainingTypes, string FileStem);
 
 /// <summary>One γ of a class (the power operator shared by both precisions).</summary>
 internal sealed record PowerSpec(KernelClass Class, double Gamma)
