@@ -15,6 +15,8 @@
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
+      baselines  Regenerate the generator's checked-in output baselines (properties/GeneratorTests/Baselines)
+             after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
              best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
@@ -25,7 +27,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'native', 'bench')]
+    [ValidateSet('build', 'test', 'demo', 'native', 'bench', 'baselines')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
@@ -215,6 +217,12 @@ switch ($Target) {
     'test' { Invoke-Tests }
     'demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'samples/Demo'), '-c', $Configuration) }
     'native' { Invoke-NativeBuild }
+    'baselines' {
+        Invoke-Build
+        [Environment]::SetEnvironmentVariable('FOCALAOT_UPDATE_BASELINES', '1')
+        try { Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'update baselines' | Out-Null }
+        finally { [Environment]::SetEnvironmentVariable('FOCALAOT_UPDATE_BASELINES', $null) }
+    }
     'bench' {
         Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'bench/FocalAot.Benchmarks'), '--',
             '--filter', '*', '--inProcess', '--artifacts', (Join-Path $artifacts 'bench'))
