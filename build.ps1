@@ -153,7 +153,7 @@ function Invoke-CTest([string] $Rid) {
         return New-Counts -Skipped 1
     }
     $report = Join-Path $artifacts "test-results/ctest-$Rid.xml"
-    & ctest --test-dir $folder --output-on-failure --output-junit $report
+    & ctest --test-dir $folder --output-on-failure --output-junit $report | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
     $suite = ([xml](Get-Content $report -Raw)).testsuite
@@ -167,7 +167,7 @@ function Invoke-CTest([string] $Rid) {
 function Invoke-PythonTests {
     Write-Host "`n=== Python :: pytest (/usr/bin/python3)" -ForegroundColor Cyan
     $report = Join-Path $artifacts 'test-results/pytest.xml'
-    & /usr/bin/python3 -m pytest (Join-Path $root 'interop/python/tests') -q -p no:cacheprovider "--junitxml=$report"
+    & /usr/bin/python3 -m pytest (Join-Path $root 'interop/python/tests') -q -p no:cacheprovider "--junitxml=$report" | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
     $suite = ([xml](Get-Content $report -Raw)).testsuites.testsuite
