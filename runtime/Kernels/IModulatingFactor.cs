@@ -4,8 +4,8 @@ using FocalAot.Simd;
 namespace FocalAot.Kernels;
 
 /// <summary>
-/// The modulating factor m = q^γ of focal loss, with q = 1 - p_t: none at all (γ = 0), a power specialized by the
-/// generator, or a power for a γ known only at run time.
+/// The modulating factor m = q^γ of focal loss, with q = 1 - p_t: a power operator the generator specialized for
+/// one γ (γ = 0 among them: no factor at all), or a power for a γ known only at run time.
 /// </summary>
 internal interface IModulatingFactor<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
