@@ -110,7 +110,8 @@ internal static class FocalReference
     private static double OneMinusPt(double x, double y) => (y * Sigmoid(-x)) + ((1 - y) * Sigmoid(x));
 
     /// <summary>m = (1 - p_t)^γ, with 0^0 = 1.</summary>
-    private static double Modulation(double x, double y, double gamma) => gamma == 0 ? 1.0 : Math.Pow(OneMinusPt(x, y), gamma);
+    /// <summary>(1 - p_t)^γ.</summary>
+    public static double Modulation(double x, double y, double gamma) => gamma == 0 ? 1.0 : Math.Pow(OneMinusPt(x, y), gamma);
 
     /// <summary>The two bracketed parts of the gradient over α_t m: γ (1 - 2y) r BCE and σ(x) - y.</summary>
     private static (double Focusing, double CrossEntropy) GradientTerms(double x, double y, double gamma)
