@@ -67,7 +67,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             TOps.Store(Elementary.Log1pUnit<TVec, T, TOps>(TOps.Load(in e, i)), ref l, i);
     }
 
-    /// <summary>σ(|x|) = 1 / (1 + e) into <paramref name="s"/> and q into <paramref name="q"/>.</summary>
+    /// <summary>q into <paramref name="q"/>, and σ(|x|) = 1 / (1 + e) into <paramref name="s"/> when the gradient needs it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SigmoidPass(ref readonly T logits, ref readonly T targets, ref T e, ref T s, ref T q, int count)
     {
@@ -78,7 +78,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             var ev = TOps.Load(in e, i);
             var sAbs = TOps.Divide(One, TOps.Add(One, ev));
             var (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sAbs);
-            TOps.Store(sAbs, ref s, i);
+            if (TMode.ComputesGradient)
+                TOps.Store(sAbs, ref s, i);
             TOps.Store(TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX)), ref q, i);
         }
     }
