@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using FocalAot.Generator.Model;
+using FocalAot.Numerics;
 
 namespace FocalAot.Generator;
 
@@ -24,7 +25,7 @@ internal static class KernelAttributeReader
         var arguments = attribute.ConstructorArguments;
         if (arguments.Length == 0 || arguments[0].Value is not double gamma)
             return Problem.Unreadable;
-        if (double.IsNaN(gamma) || double.IsInfinity(gamma) || gamma < 0)
+        if (!GammaRange.Contains(gamma))
             return Problem.InvalidGamma;
 
         var precision = arguments.Length > 1 && arguments[1].Value is int value ? value : (int)KernelPrecision.Single;

@@ -19,7 +19,7 @@ public enum Precision
 /// kernel's OpenCL C source. γ = 0 drops the modulating factor, an integer γ becomes multiplications, k + 1/2 a
 /// square root and multiplications, any other γ exp(γ·log q) with γ a constant.
 /// </summary>
-/// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+/// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ 10⁶.</param>
 /// <param name="precision">The element type of the kernel's entry points.</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FocalKernelAttribute(double gamma, Precision precision = Precision.Single) : Attribute

@@ -50,8 +50,9 @@ public static class FocalRuntime
 
     /// <summary>
     /// The most threads one call may use (the calling thread included). 1 keeps every call on the calling
-    /// thread. Defaults to <see cref="Environment.ProcessorCount"/>. Calls below about 131,072 elements always
-    /// run on the calling thread.
+    /// thread. Defaults to <see cref="Environment.ProcessorCount"/>. Whatever the setting, a call never runs on
+    /// more threads than <see cref="Environment.ProcessorCount"/>, and the library never starts more than one
+    /// worker thread per processor. Calls below about 131,072 elements always run on the calling thread.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public static int MaxDegreeOfParallelism

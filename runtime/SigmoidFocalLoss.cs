@@ -10,7 +10,7 @@ namespace FocalAot;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Arguments follow torchvision's <c>sigmoid_focal_loss</c>: <c>gamma</c> is any finite real ≥ 0 (0 gives binary
+/// Arguments follow torchvision's <c>sigmoid_focal_loss</c>: <c>gamma</c> is a finite real in [0, 10⁶] (0 gives binary
 /// cross-entropy), <c>alpha</c> is in [0, 1] or negative to switch the α weighting off, and targets are
 /// probabilities in [0, 1] (soft labels allowed). Loss and gradient are computed in closed forms that stay finite
 /// for every finite logit and every γ ≥ 0, including γ &lt; 1 and saturated logits. A NaN logit gives NaN; a logit
@@ -29,7 +29,7 @@ public static class SigmoidFocalLoss
     /// Which kernel a call with this γ and precision runs: a specialization built in for γ in
     /// {0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5}, or the generic one (exp(γ·log q) in double precision).
     /// </summary>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="precision">The element type of the call.</param>
     /// <returns>For example "specialized γ = 2: multiplications" or "generic γ = 0.7: exp(γ·log q) in double precision".</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is negative or not finite.</exception>
@@ -42,6 +42,10 @@ public static class SigmoidFocalLoss
             : string.Create(CultureInfo.InvariantCulture, $"generic γ = {gamma}: exp(γ·log q) in double precision");
     }
 
+    /// <summary>The largest γ accepted (a larger one is an argument error). Far beyond any use of focal loss; it keeps
+    /// every intermediate of the gradient in range.</summary>
+    public const double MaxGamma = Numerics.GammaRange.Max;
+
     /// <summary>torchvision's default γ.</summary>
     public const double DefaultGamma = 2.0;
 
@@ -52,7 +56,7 @@ public static class SigmoidFocalLoss
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="losses">Receives one loss per element; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
     /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
     /// [0, 1] or NaN, <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
@@ -72,7 +76,7 @@ public static class SigmoidFocalLoss
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="reduction"><see cref="FocalReduction.Sum"/>, <see cref="FocalReduction.Mean"/> or
     /// <see cref="FocalReduction.Normalized(double)"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
     /// <returns>The reduced loss, summed in double in a fixed order. For no elements: 0, or NaN for the mean.</returns>
     /// <exception cref="ArgumentException">A length differs, a target is outside [0, 1] or NaN, the reduction is
@@ -93,7 +97,7 @@ public static class SigmoidFocalLoss
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="upstream">dL/dloss_i for each element, as many as <paramref name="logits"/>.</param>
     /// <param name="gradient">Receives dL/dx_i = upstream_i · dloss_i/dx_i; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
     /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
     /// [0, 1] or NaN, <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
@@ -114,7 +118,7 @@ public static class SigmoidFocalLoss
     /// <param name="reduction">The reduction whose gradient to take (the mean divides by the element count).</param>
     /// <param name="upstream">dL/d(reduced loss); 1 for the plain gradient.</param>
     /// <param name="gradient">Receives dL/dx_i; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
     /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
     /// [0, 1] or NaN, the reduction is <c>default</c>, <paramref name="gamma"/> is negative or not finite, or
@@ -138,7 +142,7 @@ public static class SigmoidFocalLoss
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="losses">Receives one loss per element.</param>
     /// <param name="gradient">Receives dloss_i/dx_i; must not overlap <paramref name="losses"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
     /// <exception cref="ArgumentException">A length differs, outputs overlap, a target is outside [0, 1] or NaN,
     /// <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
@@ -162,7 +166,7 @@ public static class SigmoidFocalLoss
     /// <param name="reduction"><see cref="FocalReduction.Sum"/>, <see cref="FocalReduction.Mean"/> or
     /// <see cref="FocalReduction.Normalized(double)"/>.</param>
     /// <param name="gradient">Receives d(reduced loss)/dx_i; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite and ≥ 0.</param>
+    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
     /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
     /// <returns>The reduced loss. For no elements: 0, or NaN for the mean.</returns>
     /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside

@@ -9,12 +9,12 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor InvalidGamma = new(
         id: "FOCAL001",
-        title: "γ must be finite and non-negative",
-        messageFormat: "[FocalKernel] γ = {0} is invalid: γ must be a finite number >= 0",
+        title: "γ must be finite, non-negative and at most 1e6",
+        messageFormat: "[FocalKernel] γ = {0} is invalid: γ must be a finite number >= 0 and <= 1e6",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The focusing parameter γ of a focal-loss kernel is a finite real number >= 0 (0 is cross-entropy).");
+        description: "The focusing parameter γ of a focal-loss kernel is a finite real number >= 0 (0 is cross-entropy) and <= 1e6.");
 
     public static readonly DiagnosticDescriptor NotStaticPartial = new(
         id: "FOCAL002",

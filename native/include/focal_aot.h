@@ -11,9 +11,8 @@
  *     returns memory the caller must free.
  *   - n is an element count (not bytes), at most INT32_MAX. With n = 0, data pointers may be NULL; with
  *     n > 0 a NULL data pointer is FOCAL_ERROR_NULL_POINTER. Pointers need no particular
- *     
- *     alignment at all: unaligned pointers are accepted.
- *   - gamma: finite and >= 0 (0 is binary cross-entropy). alpha: in [0, 1], or negative for no alpha
+ *     alignment: unaligned pointers are accepted.
+ *   - gamma: finite, >= 0 and <= 1e6 (0 is binary cross-entropy). alpha: in [0, 1], or negative for no alpha
  *     weighting. targets: each in [0, 1] (soft labels allowed), not NaN. Violations are
  *     FOCAL_ERROR_INVALID_ARGUMENT and the message names the argument (and the index of a bad target).
  *   - reduction: FOCAL_REDUCTION_NONE (per element), _SUM, or _MEAN (sum / n; the mean of n = 0 is NaN,
@@ -23,6 +22,8 @@
  *   - Outputs may be the same memory as an input (in place); partial overlap is FOCAL_ERROR_INVALID_ARGUMENT.
  *     After a failed call the contents of the outputs are unspecified.
  *   - Calls are thread-safe; settings (focal_set_max_isa, focal_set_num_threads) are process-wide.
+ *   - fork() is safe: a child process gets worker threads of its own on its first large call (the parent's
+ *     workers do not exist in the child), and its settings are those of the parent at the fork.
  */
 #ifndef FOCAL_AOT_H
 #define FOCAL_AOT_H
@@ -84,8 +85,10 @@ int32_t focal_get_isa(void);
  */
 int32_t focal_set_max_isa(int32_t isa);
 
-/* The most threads one call may use (process-wide): >= 1, or 0 for one per processor. Calls below
- * about 131072 elements always run on the calling thread. Results never change. */
+/* The most threads one call may use (process-wide): >= 1, or 0 for one per processor. A call never uses
+ * more threads than there are processors, whatever the setting, and the library never starts more than
+ * one worker thread per processor. Calls below about 131072 elements always run on the calling thread.
+ * Results never change. */
 int32_t focal_set_num_threads(int32_t threads);
 
 /*

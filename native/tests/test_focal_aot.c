@@ -173,6 +173,18 @@ static void error_paths(void) {
     expect_error(focal_sigmoid_forward_f32(x, y, 3, 2, 0.25, 0, x + 1), FOCAL_ERROR_INVALID_ARGUMENT, "overlap",
                  "partial overlap");
     CHECK(focal_sigmoid_forward_f32(x, y, 4, 2, 0.25, 0, x) == FOCAL_OK, "in place must be allowed: %s", last_error());
+    expect_error(focal_sigmoid_forward_f32(x, y, 4, 1e39, 0.25, 0, out), FOCAL_ERROR_INVALID_ARGUMENT, "gamma",
+                 "gamma above 1e6");
+
+    /* An output written over invalid targets: the message names the bad target, not what was written over it. */
+    float y_out[4] = {0, 1, 2, 0}, y_loss[4] = {0, 1, -0.5f, 0}, x3[4] = {3, -3, 0, 5};
+    double y_grad[3] = {0.5, 0.5, 7}, x_grad[3] = {1, 2, 3};
+    expect_error(focal_sigmoid_forward_f32(x3, y_out, 4, 2, -1, 0, y_out), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "targets[2] = 2 ", "out over targets");
+    expect_error(focal_sigmoid_forward_backward_f32(x3, y_loss, 4, 2, 0.25, 0, y_loss, grad),
+                 FOCAL_ERROR_INVALID_ARGUMENT, "targets[2] = -0.5 ", "loss over targets");
+    expect_error(focal_sigmoid_backward_f64(x_grad, y_grad, 3, 2, 0.25, 0, NULL, y_grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "targets[2] = 7 ", "grad_logits over targets");
 
     /* The message buffer protocol. */
     focal_sigmoid_forward_f32(x, y, 4, -1, 0.25, 0, out);
@@ -224,6 +236,30 @@ static void isa_caps(void) {
         expect_error(focal_set_max_isa(active + 1), FOCAL_ERROR_UNSUPPORTED, "above", "cap above the CPU");
     expect_error(focal_set_max_isa(9), FOCAL_ERROR_INVALID_ARGUMENT, "isa", "unknown ISA");
     CHECK(focal_set_max_isa(active) == FOCAL_OK, "restore the ISA");
+}
+
+/* The largest gamma gives finite gradients; a NaN sum has the same bits on every path. */
+static void gamma_and_nan_limits(void) {
+    float x[3] = {0, 5, -5}, y[3] = {0, 1, 0.5f}, loss[3], grad[3];
+    CHECK(focal_sigmoid_forward_backward_f32(x, y, 3, 1e6, 0.25, 0, loss, grad) == FOCAL_OK, "gamma 1e6: %s",
+          last_error());
+    for (int i = 0; i < 3; i++)
+        CHECK(isfinite(grad[i]) && isfinite(loss[i]) && loss[i] >= 0, "gamma 1e6: loss %g, grad %g", loss[i], grad[i]);
+
+    enum { N = 17 };
+    float nx[N] = {0}, ny[N] = {0}, sums[FOCAL_ISA_AVX512 + 1];
+    nx[0] = NAN;
+    nx[16] = -NAN;
+    int active = focal_get_isa();
+    for (int isa = active; isa >= FOCAL_ISA_SCALAR; isa--) {
+        focal_set_max_isa(isa);
+        CHECK(focal_sigmoid_forward_f32(nx, ny, N, 2, 0.25, FOCAL_REDUCTION_SUM, &sums[isa]) == FOCAL_OK, "NaN sum");
+        CHECK(memcmp(&sums[isa], &sums[active], sizeof(float)) == 0, "NaN sum bits differ: ISA %d vs %d", isa, active);
+    }
+    uint32_t bits;
+    memcpy(&bits, &sums[active], sizeof bits);
+    CHECK(bits == 0x7fc00000u, "NaN sum is 0x%08x, not the canonical quiet NaN", bits);
+    focal_set_max_isa(active);
 }
 
 enum { THREADED_N = 300001 };
@@ -302,6 +338,7 @@ int main(void) {
     error_paths();
     unaligned_pointers();
     isa_caps();
+    gamma_and_nan_limits();
     thread_counts();
     concurrent_callers();
     printf("ISA %d: %d passed, %d failed\n", focal_get_isa(), passed, failed);

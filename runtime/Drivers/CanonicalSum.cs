@@ -34,6 +34,15 @@ internal static class CanonicalSum
         }
     }
 
+    /// <summary>
+    /// The quiet NaN every reduced result that is NaN becomes. Which operand's NaN an addition keeps depends on
+    /// the instruction the JIT picks for a width, so the sign and payload of a NaN sum would differ by path.
+    /// </summary>
+    public static readonly double CanonicalNaN = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000);
+
+    /// <summary><paramref name="sum"/>, or <see cref="CanonicalNaN"/> when it is NaN.</summary>
+    public static double Canonicalize(double sum) => double.IsNaN(sum) ? CanonicalNaN : sum;
+
     /// <summary>The fixed pairwise combination of the 16 lane sums.</summary>
     public static double Combine(ReadOnlySpan<double> lanes)
     {

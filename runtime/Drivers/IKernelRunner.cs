@@ -1,5 +1,6 @@
 using System.Numerics;
 using FocalAot.Kernels;
+using FocalAot.Numerics;
 
 namespace FocalAot.Drivers;
 
@@ -20,8 +21,8 @@ internal readonly struct RuntimeGammaRunner<T>(double gamma) : IKernelRunner<T>
 {
     public void Validate()
     {
-        if (!double.IsFinite(gamma) || gamma < 0)
-            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be a finite number >= 0.");
+        if (!GammaRange.Contains(gamma))
+            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, GammaRange.Rule + ".");
     }
 
     public KernelResult Run<TMode>(in KernelArguments<T> arguments)

@@ -42,12 +42,13 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
     public static KernelResult Run(in KernelArguments<T> arguments, in TFactor factor, int maxDegreeOfParallelism)
     {
         var chunks = (arguments.Length + ChunkSize - 1) / ChunkSize;
-        var parts = arguments.Length < ParallelThreshold ? 1 : (int)Math.Min(maxDegreeOfParallelism, chunks);
+        var threads = Math.Min(maxDegreeOfParallelism, WorkerPool.MaxThreads);
+        var parts = arguments.Length < ParallelThreshold ? 1 : (int)Math.Min(threads, chunks);
         if (parts <= 1)
         {
             var sum = 0.0;
             var invalid = RunChunks(arguments, factor, 0, chunks, ref sum, null);
-            return new KernelResult(invalid, sum);
+            return new KernelResult(invalid, CanonicalSum.Canonicalize(sum));
         }
 
         var job = cachedJob ??= new KernelDriver<TVec, T, TOps, TFactor, TMode>();
@@ -60,12 +61,12 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
             job.partCount = parts;
             job.chunkTotals = totals;
             job.invalidTargets = 0;
-            WorkerPool.Shared.Run(job, parts);
+            WorkerPool.Current.Run(job, parts);
 
             var sum = 0.0;
             for (var chunk = 0; totals is not null && chunk < chunks; chunk++)
                 sum += totals[chunk];
-            return new KernelResult(job.invalidTargets != 0, sum);
+            return new KernelResult(job.invalidTargets != 0, CanonicalSum.Canonicalize(sum));
         }
         finally
         {

@@ -29,7 +29,7 @@ internal static unsafe class SigmoidFocalCore<T>
         fixed (T* x = logits, y = targets)
         {
             var sum = Run<ForwardMode, TRunner>(runner, targets, new() { Logits = x, Targets = y, Length = logits.Length, Parameters = new(alpha, 1, 1) });
-            return T.CreateTruncating(sum / reduction.Denominator(logits.Length));
+            return T.CreateTruncating(CanonicalSum.Canonicalize(sum / reduction.Denominator(logits.Length)));
         }
     }
 
@@ -91,7 +91,7 @@ internal static unsafe class SigmoidFocalCore<T>
         {
             var sum = Run<FusedMode, TRunner>(runner, targets,
                 new() { Logits = x, Targets = y, Gradient = grad, Length = logits.Length, Parameters = new(alpha, 1, denominator) });
-            return T.CreateTruncating(sum / denominator);
+            return T.CreateTruncating(CanonicalSum.Canonicalize(sum / denominator));
         }
     }
 
@@ -136,6 +136,11 @@ internal static unsafe class SigmoidFocalCore<T>
         RequireNoPartialOverlap(output, logits, parameterName, nameof(logits));
         RequireNoPartialOverlap(output, targets, parameterName, nameof(targets));
         RequireNoPartialOverlap(output, upstream, parameterName, nameof(upstream));
+
+        // The kernel checks targets as it goes and the error is reported after the pass, from a rescan; an
+        // output written over the targets would leave nothing to rescan, so such a call checks them first.
+        if (output.Overlaps(targets))
+            ThrowIfInvalidTarget(targets);
     }
 
     // Writing in place over an input is fine (each element is read before it is written); a shifted overlap is not.
@@ -147,6 +152,12 @@ internal static unsafe class SigmoidFocalCore<T>
 
     private static void ThrowInvalidTarget(ReadOnlySpan<T> targets)
     {
+        ThrowIfInvalidTarget(targets);
+        throw new InvalidOperationException("The kernel reported an invalid target that a rescan did not find.");
+    }
+
+    private static void ThrowIfInvalidTarget(ReadOnlySpan<T> targets)
+    {
         for (var i = 0; i < targets.Length; i++)
         {
             var y = targets[i];
@@ -156,7 +167,5 @@ internal static unsafe class SigmoidFocalCore<T>
                     string.Create(CultureInfo.InvariantCulture, $"targets[{i}] = {y} is invalid: every target must be in [0, 1] and not NaN."));
             }
         }
-
-        throw new InvalidOperationException("The kernel reported an invalid target that a rescan did not find.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using FocalAot.Platform;
 
 namespace FocalAot.Drivers;
 
@@ -13,9 +14,18 @@ internal interface IPartitionedWork
 /// Parallel.For), and the calling thread runs part 0 itself. When another call already holds the pool,
 /// the second call runs all its parts on its own thread; results are the same either way.
 /// </summary>
+/// <remarks>
+/// A pool belongs to the process that made it. After <c>fork()</c> the child has none of the parent's worker
+/// threads (only the forking thread survives), so <see cref="Current"/> gives the child a pool of its own
+/// instead of waking threads that do not exist. A pool never holds more than <see cref="MaxThreads"/> - 1
+/// workers: more threads than processors only slow a compute-bound kernel down.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like its threads.")]
 internal sealed class WorkerPool
 {
+    private static WorkerPool? current;
+
+    private readonly int ownerProcessId;
     private readonly Lock runLock = new();
     private readonly Lock growLock = new();
     private readonly CountdownEvent pending = new(0);
@@ -23,8 +33,28 @@ internal sealed class WorkerPool
     private IPartitionedWork? work;
     private ExceptionDispatchInfo? failure;
 
-    public static WorkerPool Shared { get; } = new();
+    private WorkerPool(int processId) => ownerProcessId = processId;
 
+    /// <summary>The most threads a call runs on, the calling thread included: one per processor.</summary>
+    public static int MaxThreads => Environment.ProcessorCount;
+
+    /// <summary>The pool of this process (a forked child gets a new one).</summary>
+    public static WorkerPool Current
+    {
+        get
+        {
+            var processId = ProcessIdentity.CurrentId;
+            var pool = Volatile.Read(ref current);
+            if (pool is not null && pool.ownerProcessId == processId)
+                return pool;
+
+            var fresh = new WorkerPool(processId);
+            var seen = Interlocked.CompareExchange(ref current, fresh, pool);
+            return seen == pool ? fresh : seen!;
+        }
+    }
+
+    /// <summary>Runs parts 0 .. <paramref name="parts"/> - 1 (at most <see cref="MaxThreads"/>) and waits for all of them.</summary>
     public void Run(IPartitionedWork partitionedWork, int parts)
     {
         if (parts <= 1 || !runLock.TryEnter())

@@ -1,0 +1,146 @@
+/*
+ * Process-level behaviour of libfocalaot: a call in a fork()ed child of a parent whose worker threads exist
+ * finishes (Python's multiprocessing and torch's DataLoader fork), and no thread-count setting makes the
+ * library start more worker threads than there are processors.
+ * Prints one line per failed check and a summary; exits non-zero if any check failed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "focal_aot.h"
+
+static int passed, failed;
+
+#define CHECK(condition, ...)                                                                                 \
+    do {                                                                                                      \
+        if (condition) {                                                                                      \
+            passed++;                                                                                         \
+        } else {                                                                                              \
+            failed++;                                                                                         \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
+            printf(__VA_ARGS__);                                                                              \
+            printf("\n");                                                                                     \
+        }                                                                                                     \
+    } while (0)
+
+/* Above the threshold (131072) at which a call runs on the worker threads. */
+enum { POOLED_N = 300000, CHILD_SECONDS = 20 };
+static float x[POOLED_N], y[POOLED_N], expected[POOLED_N], out[POOLED_N];
+
+static const char *last_error(void) {
+    static char buffer[1024];
+    focal_last_error_message(buffer, sizeof buffer, NULL);
+    return buffer;
+}
+
+static int thread_count(void) {
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL) return -1;
+    int count = 0;
+    for (struct dirent *entry; (entry = readdir(tasks)) != NULL;)
+        if (entry->d_name[0] != '.') count++;
+    closedir(tasks);
+    return count;
+}
+
+/* The child's exit code: 0 when its pooled calls match the parent's results bit for bit. */
+static int child_calls(float expected_sum) {
+    float sum;
+    for (int round = 0; round < 3; round++) {
+        if (focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_NONE, out) != FOCAL_OK) return 2;
+        if (memcmp(out, expected, sizeof out) != 0) return 3;
+        if (focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_SUM, &sum) != FOCAL_OK) return 4;
+        if (memcmp(&sum, &expected_sum, sizeof sum) != 0) return 5;
+    }
+    return 0;
+}
+
+/* Waits for the child up to CHILD_SECONDS; a child still running then is deadlocked, and is killed. */
+static void expect_child_finishes(pid_t child, const char *what) {
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    for (int waited = 0; waited < CHILD_SECONDS * 100; waited++) {
+        int status;
+        pid_t done = waitpid(child, &status, WNOHANG);
+        if (done == child) {
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: child exited with status %d", what,
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+            return;
+        }
+        nanosleep(&pause, NULL);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    CHECK(0, "%s: the child's call did not return within %d s", what, CHILD_SECONDS);
+}
+
+static void fork_after_pool(void) {
+    for (int i = 0; i < POOLED_N; i++) {
+        x[i] = (float)((int)(i * 7919L % 2001) - 1000) / 97.0f;
+        y[i] = (float)(i % 11 == 0);
+    }
+    float expected_sum;
+    CHECK(focal_set_num_threads(0) == FOCAL_OK, "threads: %s", last_error());
+    CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_NONE, expected) == FOCAL_OK,
+          "parent call: %s", last_error());
+    CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_SUM, &expected_sum) == FOCAL_OK,
+          "parent sum: %s", last_error());
+
+    pid_t child = fork();
+    if (child == 0) _exit(child_calls(expected_sum));
+    CHECK(child > 0, "fork failed");
+    if (child > 0) expect_child_finishes(child, "fork after the pool exists");
+
+    /* A grandchild: the child's own pool is replaced again in its child. */
+    child = fork();
+    if (child == 0) {
+        int status = child_calls(expected_sum);
+        if (status != 0) _exit(status);
+        pid_t grandchild = fork();
+        if (grandchild == 0) _exit(child_calls(expected_sum));
+        int grandchild_status = 1;
+        waitpid(grandchild, &grandchild_status, 0);
+        _exit(WIFEXITED(grandchild_status) ? WEXITSTATUS(grandchild_status) : 9);
+    }
+    if (child > 0) expect_child_finishes(child, "fork of a forked child");
+
+    /* The parent's pool still works after its children came and went. */
+    CHECK(child_calls(expected_sum) == 0, "parent after fork");
+}
+
+static void bounded_threads(void) {
+    enum { LARGE_N = 1 << 22 }; /* 256 chunks of 16384: one worker each, were threads unbounded */
+    float *large_x = calloc(LARGE_N, sizeof(float)), *large_y = calloc(LARGE_N, sizeof(float)), sum;
+    long processors = sysconf(_SC_NPROCESSORS_ONLN);
+    int before = thread_count();
+    CHECK(focal_set_num_threads(INT32_MAX) == FOCAL_OK, "INT32_MAX threads: %s", last_error());
+    CHECK(focal_sigmoid_forward_f32(large_x, large_y, LARGE_N, 2, 0.25, FOCAL_REDUCTION_SUM, &sum) == FOCAL_OK,
+          "large call: %s", last_error());
+    int after = thread_count();
+    CHECK(before > 0 && after - before <= processors, "%d threads before, %d after, %ld processors", before, after,
+          processors);
+    CHECK(focal_set_num_threads(0) == FOCAL_OK, "restore threads");
+    free(large_x);
+    free(large_y);
+}
+
+enum { EXIT_SKIPPED = 77 };
+
+int main(void) {
+    if (focal_abi_version() < 0 && strstr(last_error(), "not a variant this CPU runs") != NULL) {
+        printf("SKIPPED: %s\n", last_error());
+        return EXIT_SKIPPED;
+    }
+    fork_after_pool();
+    bounded_threads();
+    printf("process tests: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
