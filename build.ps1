@@ -15,7 +15,7 @@
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
-      baselines  Regenerate the generator's checked-in output baselines (properties/GeneratorTests/Baselines)
+      baselines  Regenerate the generator's checked-in output baselines (properties/FocalAot.Generator.Tests/Baselines)
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the

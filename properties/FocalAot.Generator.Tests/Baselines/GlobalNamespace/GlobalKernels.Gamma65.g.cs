@@ -3,14 +3,16 @@
 
 static partial class GlobalKernels
 {
-    public static partial class Gamma1E_05
+    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+    public static partial class Gamma65
     {
-        /// <summary>q^γ for γ = 1E-05: exp(γ·log q) in double precision.</summary>
+        /// <summary>q^γ for γ = 65: exp(γ·log q) in double precision.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
         public readonly struct Power : global::FocalAot.Kernels.IFocalPower
         {
             /// <inheritdoc/>
-            public static double Gamma => 1E-05D;
+            public static double Gamma => 65D;
 
             /// <inheritdoc/>
             public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Transcendental;

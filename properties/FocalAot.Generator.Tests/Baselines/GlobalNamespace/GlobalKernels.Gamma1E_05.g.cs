@@ -3,20 +3,22 @@
 
 static partial class GlobalKernels
 {
-    public static partial class Gamma1
+    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+    public static partial class Gamma1E_05
     {
-        /// <summary>q^γ for γ = 1: multiplications.</summary>
+        /// <summary>q^γ for γ = 1E-05: exp(γ·log q) in double precision.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
         public readonly struct Power : global::FocalAot.Kernels.IFocalPower
         {
             /// <inheritdoc/>
-            public static double Gamma => 1D;
+            public static double Gamma => 1E-05D;
 
             /// <inheritdoc/>
-            public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Chain;
+            public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Transcendental;
 
             /// <inheritdoc/>
-            public static string Description => "multiplications";
+            public static string Description => "exp(γ·log q) in double precision";
 
             /// <inheritdoc/>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -25,7 +27,7 @@ static partial class GlobalKernels
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                 where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
             {
-                return q;
+                return TOps.PowerInDouble(q, Gamma);
             }
         }
     }

@@ -5,20 +5,22 @@ namespace Consumer.Losses
 {
     static partial class FocalKernels
     {
-        public static partial class Gamma3
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        public static partial class Gamma0
         {
-            /// <summary>q^γ for γ = 3: multiplications.</summary>
+            /// <summary>q^γ for γ = 0: no modulating factor (cross-entropy).</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+            [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
             public readonly struct Power : global::FocalAot.Kernels.IFocalPower
             {
                 /// <inheritdoc/>
-                public static double Gamma => 3D;
+                public static double Gamma => 0D;
 
                 /// <inheritdoc/>
-                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Chain;
+                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Identity;
 
                 /// <inheritdoc/>
-                public static string Description => "multiplications";
+                public static string Description => "no modulating factor (cross-entropy)";
 
                 /// <inheritdoc/>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -27,8 +29,7 @@ namespace Consumer.Losses
                     where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                     where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
                 {
-                    var q2 = TOps.Multiply(q, q);
-                    return TOps.Multiply(q2, q);
+                    return TOps.Create(T.One);
                 }
             }
         }

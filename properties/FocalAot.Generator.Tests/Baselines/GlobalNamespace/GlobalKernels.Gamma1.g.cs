@@ -3,20 +3,22 @@
 
 static partial class GlobalKernels
 {
-    public static partial class Gamma65
+    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+    public static partial class Gamma1
     {
-        /// <summary>q^γ for γ = 65: exp(γ·log q) in double precision.</summary>
+        /// <summary>q^γ for γ = 1: multiplications.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
         public readonly struct Power : global::FocalAot.Kernels.IFocalPower
         {
             /// <inheritdoc/>
-            public static double Gamma => 65D;
+            public static double Gamma => 1D;
 
             /// <inheritdoc/>
-            public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Transcendental;
+            public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Chain;
 
             /// <inheritdoc/>
-            public static string Description => "exp(γ·log q) in double precision";
+            public static string Description => "multiplications";
 
             /// <inheritdoc/>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -25,7 +27,7 @@ static partial class GlobalKernels
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                 where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
             {
-                return TOps.PowerInDouble(q, Gamma);
+                return q;
             }
         }
     }

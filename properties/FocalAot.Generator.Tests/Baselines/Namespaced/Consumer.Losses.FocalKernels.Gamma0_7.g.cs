@@ -5,20 +5,22 @@ namespace Consumer.Losses
 {
     static partial class FocalKernels
     {
-        public static partial class Gamma0
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        public static partial class Gamma0_7
         {
-            /// <summary>q^γ for γ = 0: no modulating factor (cross-entropy).</summary>
+            /// <summary>q^γ for γ = 0.7: exp(γ·log q) in double precision.</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+            [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
             public readonly struct Power : global::FocalAot.Kernels.IFocalPower
             {
                 /// <inheritdoc/>
-                public static double Gamma => 0D;
+                public static double Gamma => 0.7D;
 
                 /// <inheritdoc/>
-                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Identity;
+                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Transcendental;
 
                 /// <inheritdoc/>
-                public static string Description => "no modulating factor (cross-entropy)";
+                public static string Description => "exp(γ·log q) in double precision";
 
                 /// <inheritdoc/>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -27,7 +29,7 @@ namespace Consumer.Losses
                     where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                     where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
                 {
-                    return TOps.Create(T.One);
+                    return TOps.PowerInDouble(q, Gamma);
                 }
             }
         }

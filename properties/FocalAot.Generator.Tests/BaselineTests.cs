@@ -10,7 +10,7 @@ namespace FocalAot.Generator.Tests;
 /// <remarks>
 /// After an intended change to the emitted code, regenerate the baselines and review the diff:
 /// <code>
-/// dotnet build properties/GeneratorTests -c Release -p:ArtifactsPath=/tmp/gen-artifacts &amp;&amp;
+/// dotnet build properties/FocalAot.Generator.Tests -c Release -p:ArtifactsPath=/tmp/gen-artifacts &amp;&amp;
 ///   FOCALAOT_UPDATE_BASELINES=1 /tmp/gen-artifacts/bin/FocalAot.Generator.Tests/release/FocalAot.Generator.Tests -noColor -class FocalAot.Generator.Tests.BaselineTests
 /// </code>
 /// With FOCALAOT_UPDATE_BASELINES=1 each test writes its case's files into the source tree (the folder recorded at

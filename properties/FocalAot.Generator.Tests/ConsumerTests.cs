@@ -116,28 +116,28 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
 
             TApi.Forward(logits, targets, expected, gamma, alpha);
             kernel.Forward(logits, targets, actual, alpha);
-            Bits.AssertSame<T>(expected, actual, $"Forward none, {what}");
+            Bits.AssertIdentical<T>(expected, actual, $"Forward none, {what}");
 
-            Bits.AssertSame(TApi.Forward(logits, targets, FocalReduction.Mean, gamma, alpha), kernel.ForwardReduce(logits, targets, FocalReduction.Mean, alpha), $"Forward mean, {what}");
-            Bits.AssertSame(TApi.Forward(logits, targets, FocalReduction.Sum, gamma, alpha), kernel.ForwardReduce(logits, targets, FocalReduction.Sum, alpha), $"Forward sum, {what}");
+            Bits.AssertIdentical(TApi.Forward(logits, targets, FocalReduction.Mean, gamma, alpha), kernel.ForwardReduce(logits, targets, FocalReduction.Mean, alpha), $"Forward mean, {what}");
+            Bits.AssertIdentical(TApi.Forward(logits, targets, FocalReduction.Sum, gamma, alpha), kernel.ForwardReduce(logits, targets, FocalReduction.Sum, alpha), $"Forward sum, {what}");
 
             TApi.Backward(logits, targets, upstream, expectedGradient, gamma, alpha);
             kernel.Backward(logits, targets, upstream, actualGradient, alpha);
-            Bits.AssertSame<T>(expectedGradient, actualGradient, $"Backward upstream, {what}");
+            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"Backward upstream, {what}");
 
             TApi.Backward(logits, targets, FocalReduction.Mean, scalar, expectedGradient, gamma, alpha);
             kernel.BackwardReduce(logits, targets, FocalReduction.Mean, scalar, actualGradient, alpha);
-            Bits.AssertSame<T>(expectedGradient, actualGradient, $"Backward mean, {what}");
+            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"Backward mean, {what}");
 
             TApi.ForwardBackward(logits, targets, expected, expectedGradient, gamma, alpha);
             kernel.ForwardBackward(logits, targets, actual, actualGradient, alpha);
-            Bits.AssertSame<T>(expected, actual, $"ForwardBackward none losses, {what}");
-            Bits.AssertSame<T>(expectedGradient, actualGradient, $"ForwardBackward none gradient, {what}");
+            Bits.AssertIdentical<T>(expected, actual, $"ForwardBackward none losses, {what}");
+            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"ForwardBackward none gradient, {what}");
 
             var expectedMean = TApi.ForwardBackward(logits, targets, FocalReduction.Mean, expectedGradient, gamma, alpha);
             var actualMean = kernel.ForwardBackwardReduce(logits, targets, FocalReduction.Mean, actualGradient, alpha);
-            Bits.AssertSame(expectedMean, actualMean, $"ForwardBackward mean, {what}");
-            Bits.AssertSame<T>(expectedGradient, actualGradient, $"ForwardBackward mean gradient, {what}");
+            Bits.AssertIdentical(expectedMean, actualMean, $"ForwardBackward mean, {what}");
+            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"ForwardBackward mean gradient, {what}");
         }
     }
 

@@ -10,6 +10,7 @@ namespace Consumer
             static partial class Kernels
             {
                 /// <summary>Calls <paramref name="visitor"/> with the power operator declared for (gamma, precision); false if none is.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
                 internal static bool TryDispatch<TVisitor>(double gamma, global::FocalAot.Precision precision, ref TVisitor visitor)
                     where TVisitor : global::FocalAot.Kernels.IFocalPowerVisitor
                 {

@@ -5,14 +5,16 @@ namespace Consumer.Losses
 {
     static partial class FocalKernels
     {
-        public static partial class Gamma2_5
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        public static partial class Gamma0_5
         {
-            /// <summary>q^γ for γ = 2.5: a square root and multiplications.</summary>
+            /// <summary>q^γ for γ = 0.5: a square root and multiplications.</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+            [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
             public readonly struct Power : global::FocalAot.Kernels.IFocalPower
             {
                 /// <inheritdoc/>
-                public static double Gamma => 2.5D;
+                public static double Gamma => 0.5D;
 
                 /// <inheritdoc/>
                 public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.HalfChain;
@@ -28,8 +30,7 @@ namespace Consumer.Losses
                     where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
                 {
                     var root = TOps.Sqrt(q);
-                    var q2 = TOps.Multiply(q, q);
-                    return TOps.Multiply(q2, root);
+                    return root;
                 }
             }
         }

@@ -5,20 +5,22 @@ namespace Consumer.Losses
 {
     static partial class FocalKernels
     {
-        public static partial class Gamma0_5
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        public static partial class Gamma3
         {
-            /// <summary>q^γ for γ = 0.5: a square root and multiplications.</summary>
+            /// <summary>q^γ for γ = 3: multiplications.</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+            [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
             public readonly struct Power : global::FocalAot.Kernels.IFocalPower
             {
                 /// <inheritdoc/>
-                public static double Gamma => 0.5D;
+                public static double Gamma => 3D;
 
                 /// <inheritdoc/>
-                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.HalfChain;
+                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Chain;
 
                 /// <inheritdoc/>
-                public static string Description => "a square root and multiplications";
+                public static string Description => "multiplications";
 
                 /// <inheritdoc/>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -27,8 +29,8 @@ namespace Consumer.Losses
                     where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                     where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
                 {
-                    var root = TOps.Sqrt(q);
-                    return root;
+                    var q2 = TOps.Multiply(q, q);
+                    return TOps.Multiply(q2, q);
                 }
             }
         }

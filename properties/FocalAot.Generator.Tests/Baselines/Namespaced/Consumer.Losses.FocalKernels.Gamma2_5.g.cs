@@ -5,20 +5,22 @@ namespace Consumer.Losses
 {
     static partial class FocalKernels
     {
-        public static partial class Gamma2
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        public static partial class Gamma2_5
         {
-            /// <summary>q^γ for γ = 2: multiplications.</summary>
+            /// <summary>q^γ for γ = 2.5: a square root and multiplications.</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+            [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
             public readonly struct Power : global::FocalAot.Kernels.IFocalPower
             {
                 /// <inheritdoc/>
-                public static double Gamma => 2D;
+                public static double Gamma => 2.5D;
 
                 /// <inheritdoc/>
-                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Chain;
+                public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.HalfChain;
 
                 /// <inheritdoc/>
-                public static string Description => "multiplications";
+                public static string Description => "a square root and multiplications";
 
                 /// <inheritdoc/>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -27,8 +29,9 @@ namespace Consumer.Losses
                     where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                     where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
                 {
+                    var root = TOps.Sqrt(q);
                     var q2 = TOps.Multiply(q, q);
-                    return q2;
+                    return TOps.Multiply(q2, root);
                 }
             }
         }
