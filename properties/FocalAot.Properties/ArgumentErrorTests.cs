@@ -34,7 +34,7 @@ public sealed class ArgumentErrorTests
         ("ForwardBackward(mean) double", (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(x, y, FocalReduction.Mean, new double[x.Length], g, a)),
     ];
 
-    public static TheoryData<double> InvalidGammas => [-1, -1e-300, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+    public static TheoryData<double> InvalidGammas => [-1, -1e-300, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.000001e6, 1e39];
 
     public static TheoryData<double> InvalidAlphas => [1.0000001, 2, double.NaN, double.PositiveInfinity];
 
@@ -44,7 +44,7 @@ public sealed class ArgumentErrorTests
 
     [Theory]
     [MemberData(nameof(InvalidGammas))]
-    public void Gamma_must_be_finite_and_not_negative(double gamma)
+    public void Gamma_must_be_finite_not_negative_and_at_most_1e6(double gamma)
     {
         foreach (var (name, call) in EntryPoints)
             AssertRejected<ArgumentOutOfRangeException>("gamma", "gamma", name, () => call(X, Y, gamma, 0.25));

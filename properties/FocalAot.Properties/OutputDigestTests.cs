@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Xunit;
+
+namespace FocalAot.Properties;
+
+/// <summary>
+/// Pins the outputs of every operation on a fixed corpus by a SHA-256 digest, per element type. The digests were taken
+/// from the kernels before the runtime was reorganized around one loss descriptor: a refactor that changes any bit of
+/// an existing call fails here. Change a digest only together with an intended change of the numerics, and re-check
+/// every accuracy bound in the same commit.
+/// </summary>
+public sealed class OutputDigestTests
+{
+    private const string FloatDigest = "dc4f38eb20da5322611e279a2c5aac6c7bf9c1a31d855cf43281014da8cf061b";
+    private const string DoubleDigest = "058b4e57bcc230a0dcbce49c954a3c7bfc945072469c40b83d48030a3d93b44d";
+
+    private static readonly double[] Gammas = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 0.7, 2.2];
+    private static readonly double[] Alphas = [0.25, -1, 0, 1, 0.6];
+    private static readonly int[] Lengths = [1, 37, 4099, 20011];
+
+    [Fact]
+    public void Float_outputs_match_the_pinned_digest() => AssertDigest(FloatDigest, Digest<float>());
+
+    [Fact]
+    public void Double_outputs_match_the_pinned_digest() => AssertDigest(DoubleDigest, Digest<double>());
+
+    private static void AssertDigest(string pinned, string actual)
+        => Assert.True(pinned == actual, $"The outputs changed: their digest is {actual}, pinned {pinned}.");
+
+    private static string Digest<T>()
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var corpus = new Corpus(0x5EED_F0CA_1A07);
+        foreach (var length in Lengths)
+        {
+            for (var g = 0; g < Gammas.Length; g++)
+            {
+                var (gamma, alpha) = (Gammas[g], Alphas[g % Alphas.Length]);
+                var (x, y, u) = corpus.Next<T>(length);
+                var first = new T[length];
+                var second = new T[length];
+                Append(hash, Run<T>(x, y, u, first, second, gamma, alpha));
+                Append<T>(hash, first);
+                Append<T>(hash, second);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Every operation once, outputs left in <paramref name="first"/> and <paramref name="second"/> or returned.</summary>
+    private static T[] Run<T>(T[] x, T[] y, T[] u, T[] first, T[] second, double gamma, double alpha)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        var scalars = new T[6];
+        if (typeof(T) == typeof(float))
+        {
+            var (fx, fy, fu, f1, f2) = (As<T, float>(x), As<T, float>(y), As<T, float>(u), As<T, float>(first), As<T, float>(second));
+            var s = As<T, float>(scalars);
+            s[0] = SigmoidFocalLoss.Forward(fx, fy, FocalReduction.Sum, gamma, alpha);
+            s[1] = SigmoidFocalLoss.Forward(fx, fy, FocalReduction.Mean, gamma, alpha);
+            s[2] = SigmoidFocalLoss.Forward(fx, fy, FocalReduction.Normalized(3.5), gamma, alpha);
+            SigmoidFocalLoss.Backward(fx, fy, FocalReduction.Mean, 0.75f, f1, gamma, alpha);
+            s[3] = f1.Aggregate(0f, (a, b) => a + b);
+            SigmoidFocalLoss.Backward(fx, fy, fu, f1, gamma, alpha);
+            s[4] = SigmoidFocalLoss.ForwardBackward(fx, fy, FocalReduction.Mean, f2, gamma, alpha);
+            s[5] = f2.Aggregate(0f, (a, b) => a + b);
+            SigmoidFocalLoss.Forward(fx, fy, f2, gamma, alpha);
+            var fusedLosses = new float[f1.Length];
+            var fusedGradient = new float[f1.Length];
+            SigmoidFocalLoss.ForwardBackward(fx, fy, fusedLosses, fusedGradient, gamma, alpha);
+            Assert.Equal(MemoryMarshal.AsBytes<float>(f2).ToArray(), MemoryMarshal.AsBytes<float>(fusedLosses).ToArray());
+        }
+        else
+        {
+            var (dx, dy, du, d1, d2) = (As<T, double>(x), As<T, double>(y), As<T, double>(u), As<T, double>(first), As<T, double>(second));
+            var s = As<T, double>(scalars);
+            s[0] = SigmoidFocalLoss.Forward(dx, dy, FocalReduction.Sum, gamma, alpha);
+            s[1] = SigmoidFocalLoss.Forward(dx, dy, FocalReduction.Mean, gamma, alpha);
+            s[2] = SigmoidFocalLoss.Forward(dx, dy, FocalReduction.Normalized(3.5), gamma, alpha);
+            SigmoidFocalLoss.Backward(dx, dy, FocalReduction.Mean, 0.75, d1, gamma, alpha);
+            s[3] = d1.Aggregate(0.0, (a, b) => a + b);
+            SigmoidFocalLoss.Backward(dx, dy, du, d1, gamma, alpha);
+            s[4] = SigmoidFocalLoss.ForwardBackward(dx, dy, FocalReduction.Mean, d2, gamma, alpha);
+            s[5] = d2.Aggregate(0.0, (a, b) => a + b);
+            SigmoidFocalLoss.Forward(dx, dy, d2, gamma, alpha);
+            var fusedLosses = new double[d1.Length];
+            var fusedGradient = new double[d1.Length];
+            SigmoidFocalLoss.ForwardBackward(dx, dy, fusedLosses, fusedGradient, gamma, alpha);
+            Assert.Equal(MemoryMarshal.AsBytes<double>(d2).ToArray(), MemoryMarshal.AsBytes<double>(fusedLosses).ToArray());
+        }
+
+        return scalars;
+    }
+
+    private static TTo[] As<TFrom, TTo>(TFrom[] values) => (TTo[])(object)values;
+
+    private static void Append<T>(IncrementalHash hash, T[] values)
+        where T : unmanaged
+        => hash.AppendData(MemoryMarshal.AsBytes<T>(values));
+
+    /// <summary>A fixed-seed splitmix64 stream of logits (every range, ±∞, NaN), targets (hard and soft) and upstreams.</summary>
+    private sealed class Corpus(ulong state)
+    {
+        public (T[] Logits, T[] Targets, T[] Upstream) Next<T>(int length)
+            where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            var (x, y, u) = (new T[length], new T[length], new T[length]);
+            for (var i = 0; i < length; i++)
+            {
+                x[i] = T.CreateTruncating(Logit());
+                y[i] = T.CreateTruncating((Bits() % 3) switch { 0 => 0.0, 1 => 1.0, _ => Uniform() });
+                u[i] = T.CreateTruncating((Uniform() - 0.5) * 4);
+            }
+
+            return (x, y, u);
+        }
+
+        private double Logit() => (Bits() % 16) switch
+        {
+            0 => (Uniform() - 0.5) * 2e4,
+            1 => (Uniform() - 0.5) * 200,
+            2 => (Bits() % 6) switch
+            {
+                0 => double.PositiveInfinity,
+                1 => double.NegativeInfinity,
+                2 => double.NaN,
+                3 => -0.0,
+                4 => 1e-30,
+                _ => 88.5,
+            },
+            _ => (Uniform() - 0.5) * 16,
+        };
+
+        private double Uniform() => (Bits() >> 11) * (1.0 / (1UL << 53));
+
+        private ulong Bits()
+        {
+            var z = state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+    }
+}
