@@ -65,31 +65,31 @@ internal static class KernelEmitter
         var target = $"{Kernels}.SigmoidFocalKernel<{t}, Power>";
         var span = $"global::System.Span<{t}>";
         var input = $"global::System.ReadOnlySpan<{t}>";
-        const string reduction = "global::FocalAot.FocalReduction";
+        var options = $"global::FocalAot.FocalLossOptions<{t}> options";
         var writer = new SourceWriter();
         using (OpenClass(writer, kernel.Power.Class))
         {
             writer.Line($"/// <summary>Sigmoid focal loss specialized for γ = {gamma} ({Description(kernel.Power)}).</summary>");
             using (writer.Block($"public static partial class {kernel.Power.TypeName}"))
             {
-                Method(writer, $"Per-element {t} losses for γ = {gamma} (reduction \"none\").",
-                    $"public static void Forward({input} logits, {input} targets, {span} losses, double alpha = 0.25)",
-                    $"{target}.Forward(logits, targets, losses, alpha);");
-                Method(writer, $"The reduced {t} loss for γ = {gamma}.",
-                    $"public static {t} Forward({input} logits, {input} targets, {reduction} reduction, double alpha = 0.25)",
-                    $"{target}.Forward(logits, targets, reduction, alpha);");
+                Method(writer, $"Per-element {t} losses for γ = {gamma} (reduction none).",
+                    $"public static void Forward({input} logits, {input} targets, {span} losses, {options} = default)",
+                    $"{target}.Forward(logits, targets, losses, options);");
+                Method(writer, $"The reduced {t} loss for γ = {gamma} (the options' reduction).",
+                    $"public static {t} Forward({input} logits, {input} targets, {options})",
+                    $"{target}.Forward(logits, targets, options);");
                 Method(writer, $"The {t} gradient of per-element losses for γ = {gamma}, times an upstream gradient per element.",
-                    $"public static void Backward({input} logits, {input} targets, {input} upstream, {span} gradient, double alpha = 0.25)",
-                    $"{target}.Backward(logits, targets, upstream, gradient, alpha);");
-                Method(writer, $"The {t} gradient of a reduced loss for γ = {gamma}, times a scalar upstream gradient.",
-                    $"public static void Backward({input} logits, {input} targets, {reduction} reduction, {t} upstream, {span} gradient, double alpha = 0.25)",
-                    $"{target}.Backward(logits, targets, reduction, upstream, gradient, alpha);");
+                    $"public static void Backward({input} logits, {input} targets, {input} upstream, {span} gradient, {options} = default)",
+                    $"{target}.Backward(logits, targets, upstream, gradient, options);");
+                Method(writer, $"The {t} gradient of the reduced loss for γ = {gamma}, times a scalar upstream gradient.",
+                    $"public static void Backward({input} logits, {input} targets, {t} upstream, {span} gradient, {options})",
+                    $"{target}.Backward(logits, targets, upstream, gradient, options);");
                 Method(writer, $"Per-element {t} losses and gradients for γ = {gamma} in one pass.",
-                    $"public static void ForwardBackward({input} logits, {input} targets, {span} losses, {span} gradient, double alpha = 0.25)",
-                    $"{target}.ForwardBackward(logits, targets, losses, gradient, alpha);");
+                    $"public static void ForwardBackward({input} logits, {input} targets, {span} losses, {span} gradient, {options} = default)",
+                    $"{target}.ForwardBackward(logits, targets, losses, gradient, options);");
                 Method(writer, $"The reduced {t} loss and its gradient for γ = {gamma} in one pass.",
-                    $"public static {t} ForwardBackward({input} logits, {input} targets, {reduction} reduction, {span} gradient, double alpha = 0.25)",
-                    $"{target}.ForwardBackward(logits, targets, reduction, gradient, alpha);");
+                    $"public static {t} ForwardBackward({input} logits, {input} targets, {span} gradient, {options})",
+                    $"{target}.ForwardBackward(logits, targets, gradient, options);");
 
                 writer.Line($"/// <summary>OpenCL C source of this kernel ({t}): the same formulas and polynomials, to build at run time.</summary>");
                 writer.Line($"public const string OpenCl{kernel.Precision} = {CSharpString(OpenClEmitter.Emit(kernel))};");

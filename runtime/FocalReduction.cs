@@ -1,8 +1,11 @@
 namespace FocalAot;
 
-/// <summary>How a reduced loss combines the per-element losses.</summary>
+/// <summary>How a call combines the per-element losses.</summary>
 public enum FocalReductionKind
 {
+    /// <summary>No reduction: one loss (and gradient) per element.</summary>
+    None = 0,
+
     /// <summary>The sum of the losses.</summary>
     Sum = 1,
 
@@ -11,20 +14,31 @@ public enum FocalReductionKind
 
     /// <summary>The sum divided by a caller-given normalizer, such as RetinaNet's number of positive anchors.</summary>
     Normalized = 3,
+
+    /// <summary>
+    /// The weighted sum divided by the sum of the weights (torch's cross-entropy with class weights); the plain mean
+    /// when no weights are given. NaN when the weights sum to 0.
+    /// </summary>
+    WeightedMean = 4,
 }
 
 /// <summary>
-/// A reduction of per-element losses to one value: <see cref="Sum"/>, <see cref="Mean"/>, or
-/// <see cref="Normalized(double)"/>. The sum is accumulated in double in a fixed order, so it is
-/// reproducible across SIMD paths and thread counts.
+/// The reduction of a call: <see cref="None"/> (the default), <see cref="Sum"/>, <see cref="Mean"/>,
+/// <see cref="Normalized(double)"/> or <see cref="WeightedMean"/>. Sums are accumulated in double in a fixed order,
+/// so they are reproducible across SIMD paths and thread counts.
 /// </summary>
 public readonly record struct FocalReduction
 {
+    private readonly double normalizer;
+
     private FocalReduction(FocalReductionKind kind, double normalizer)
     {
         Kind = kind;
-        Normalizer = normalizer;
+        this.normalizer = normalizer;
     }
+
+    /// <summary>No reduction: per-element losses and gradients. The <c>default</c> value.</summary>
+    public static FocalReduction None => default;
 
     /// <summary>The sum of the losses (0 for no elements).</summary>
     public static FocalReduction Sum { get; } = new(FocalReductionKind.Sum, 1);
@@ -32,14 +46,18 @@ public readonly record struct FocalReduction
     /// <summary>The mean of the losses. The mean of no elements is NaN, as 0 / 0 (and torch's mean of an empty tensor).</summary>
     public static FocalReduction Mean { get; } = new(FocalReductionKind.Mean, 1);
 
+    /// <summary>The weighted sum over the sum of the weights; with no weights, the mean.</summary>
+    public static FocalReduction WeightedMean { get; } = new(FocalReductionKind.WeightedMean, 1);
+
     /// <summary>Which reduction this is.</summary>
     public FocalReductionKind Kind { get; }
 
     /// <summary>The divisor of <see cref="FocalReductionKind.Normalized"/>; 1 for the other kinds.</summary>
-    public double Normalizer { get; }
+    public double Normalizer => Kind == FocalReductionKind.Normalized ? normalizer : 1;
 
     /// <summary>The sum of the losses divided by <paramref name="normalizer"/> (0 for no elements).</summary>
     /// <param name="normalizer">A finite number &gt; 0, such as the number of positive anchors.</param>
+    /// <returns>The reduction.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="normalizer"/> is not finite or not positive.</exception>
     public static FocalReduction Normalized(double normalizer)
     {
@@ -48,23 +66,18 @@ public readonly record struct FocalReduction
         return new FocalReduction(FocalReductionKind.Normalized, normalizer);
     }
 
-    /// <summary>What the sum of <paramref name="count"/> losses is divided by.</summary>
-    internal double Denominator(long count) => Kind switch
+    /// <summary>Whether the call returns one reduced value rather than per-element results.</summary>
+    public bool IsReduced => Kind != FocalReductionKind.None;
+
+    /// <summary>What the sum of <paramref name="count"/> losses with weight sum <paramref name="weightSum"/> is divided by.</summary>
+    internal double Denominator(long count, double weightSum) => Kind switch
     {
         FocalReductionKind.Mean => count,
-        FocalReductionKind.Normalized => Normalizer,
+        FocalReductionKind.Normalized => normalizer,
+        FocalReductionKind.WeightedMean => weightSum,
         _ => 1,
     };
 
-    internal void Validate(string parameterName)
-    {
-        if (Kind is not (FocalReductionKind.Sum or FocalReductionKind.Mean or FocalReductionKind.Normalized))
-        {
-            throw new ArgumentException(
-                "reduction must be FocalReduction.Sum, FocalReduction.Mean or FocalReduction.Normalized(normalizer).", parameterName);
-        }
-    }
-
     /// <inheritdoc/>
-    public override string ToString() => Kind == FocalReductionKind.Normalized ? $"Normalized({Normalizer})" : Kind.ToString();
+    public override string ToString() => Kind == FocalReductionKind.Normalized ? $"Normalized({normalizer})" : Kind.ToString();
 }

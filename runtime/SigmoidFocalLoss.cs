@@ -23,7 +23,7 @@ namespace FocalAot;
 /// contents of the output spans are then unspecified.
 /// </para>
 /// </remarks>
-public static class SigmoidFocalLoss
+public static partial class SigmoidFocalLoss
 {
     /// <summary>
     /// Which kernel a call with this γ and precision runs: a specialization built in for γ in
@@ -35,7 +35,7 @@ public static class SigmoidFocalLoss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is negative or not finite.</exception>
     public static string DescribeKernel(double gamma, Precision precision = Precision.Single)
     {
-        new RuntimeGammaRunner<float>(gamma).Validate();
+        RuntimeGammaRunner<float>.ValidateGamma(gamma);
         var visitor = new KernelDescription();
         return BuiltInKernels.TryDispatch(gamma, precision, ref visitor)
             ? visitor.Text
@@ -45,143 +45,128 @@ public static class SigmoidFocalLoss
     /// <summary>The largest γ accepted (a larger one is an argument error). Far beyond any use of focal loss; it keeps
     /// every intermediate of the gradient in range.</summary>
     public const double MaxGamma = Numerics.GammaRange.Max;
-
     /// <summary>torchvision's default γ.</summary>
     public const double DefaultGamma = 2.0;
 
     /// <summary>torchvision's default α.</summary>
     public const double DefaultAlpha = 0.25;
 
-    /// <summary>Per-element losses (reduction "none").</summary>
+    /// <summary>Per-element losses (the options' reduction must be <see cref="FocalReduction.None"/>).</summary>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or
+    /// <see cref="BFloat16"/> (the 16-bit types compute in float and round each result once).</typeparam>
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="losses">Receives one loss per element; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
-    /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
-    /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
-    /// [0, 1] or NaN, <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
-    public static void Forward(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> losses,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Forward(new RuntimeGammaRunner<float>(gamma), logits, targets, losses, alpha);
+    /// <param name="options">γ, α, weights; <c>default</c> for γ = 2, α = 0.25.</param>
+    /// <exception cref="ArgumentException">A length differs, an output overlaps an input partially or the weights at all,
+    /// a target is outside [0, 1] or NaN, a weight is negative or not finite, or an option breaks its rule (the message
+    /// names it).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
+    public static void Forward<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, FocalLossOptions<T> options = default)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(double))
+            SigmoidFocalCall<T, double>.Forward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, options);
+        else
+            SigmoidFocalCall<T, float>.Forward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, options);
+    }
 
-    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, double, double)"/>
-    public static void Forward(
-        ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, Span<double> losses,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Forward(new RuntimeGammaRunner<double>(gamma), logits, targets, losses, alpha);
-
-    /// <summary>The reduced loss: sum, mean, or sum over a normalizer.</summary>
+    /// <summary>The reduced loss: sum, mean, normalized sum or weighted mean (the options' reduction).</summary>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
-    /// <param name="reduction"><see cref="FocalReduction.Sum"/>, <see cref="FocalReduction.Mean"/> or
-    /// <see cref="FocalReduction.Normalized(double)"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
-    /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
-    /// <returns>The reduced loss, summed in double in a fixed order. For no elements: 0, or NaN for the mean.</returns>
-    /// <exception cref="ArgumentException">A length differs, a target is outside [0, 1] or NaN, the reduction is
-    /// <c>default</c>, <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
-    public static float Forward(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, FocalReduction reduction,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Forward(new RuntimeGammaRunner<float>(gamma), logits, targets, reduction, alpha);
+    /// <param name="options">γ, α, weights and a reduction other than <see cref="FocalReduction.None"/>.</param>
+    /// <returns>The reduced loss, summed in double in a fixed order and rounded once to <typeparamref name="T"/>. For no
+    /// elements: 0, or NaN for a mean.</returns>
+    /// <exception cref="ArgumentException">As for the per-element overload, or the reduction is None.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
+    public static T Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalLossOptions<T> options)
+        where T : unmanaged
+        => typeof(T) == typeof(double)
+            ? SigmoidFocalCall<T, double>.Forward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, options)
+            : SigmoidFocalCall<T, float>.Forward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, options);
 
-    /// <inheritdoc cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, FocalReduction, double, double)"/>
-    public static double Forward(
-        ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, FocalReduction reduction,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Forward(new RuntimeGammaRunner<double>(gamma), logits, targets, reduction, alpha);
-
-    /// <summary>The gradient of per-element losses with respect to the logits, times a per-element upstream gradient.</summary>
+    /// <summary>The gradient of per-element losses with respect to the logits, times a per-element upstream gradient
+    /// (the options' reduction must be <see cref="FocalReduction.None"/>).</summary>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="upstream">dL/dloss_i for each element, as many as <paramref name="logits"/>.</param>
     /// <param name="gradient">Receives dL/dx_i = upstream_i · dloss_i/dx_i; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
-    /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
-    /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
-    /// [0, 1] or NaN, <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
-    public static void Backward(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, ReadOnlySpan<float> upstream, Span<float> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Backward(new RuntimeGammaRunner<float>(gamma), logits, targets, upstream, gradient, alpha);
+    /// <param name="options">γ, α, weights; <c>default</c> for γ = 2, α = 0.25.</param>
+    /// <exception cref="ArgumentException">As for <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, FocalLossOptions{T})"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
+    public static void Backward<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient,
+        FocalLossOptions<T> options = default)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(double))
+            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+        else
+            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+    }
 
-    /// <inheritdoc cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, double, double)"/>
-    public static void Backward(
-        ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, ReadOnlySpan<double> upstream, Span<double> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Backward(new RuntimeGammaRunner<double>(gamma), logits, targets, upstream, gradient, alpha);
-
-    /// <summary>The gradient of a reduced loss with respect to the logits, times a scalar upstream gradient.</summary>
+    /// <summary>The gradient of the reduced loss with respect to the logits, times a scalar upstream gradient.</summary>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
-    /// <param name="reduction">The reduction whose gradient to take (the mean divides by the element count).</param>
     /// <param name="upstream">dL/d(reduced loss); 1 for the plain gradient.</param>
     /// <param name="gradient">Receives dL/dx_i; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
-    /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
-    /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
-    /// [0, 1] or NaN, the reduction is <c>default</c>, <paramref name="gamma"/> is negative or not finite, or
-    /// <paramref name="alpha"/> is above 1 or NaN.</exception>
-    public static void Backward(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, FocalReduction reduction, float upstream, Span<float> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.Backward(new RuntimeGammaRunner<float>(gamma), logits, targets, reduction, upstream, gradient, alpha);
-
-    /// <inheritdoc cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, FocalReduction, float, Span{float}, double, double)"/>
-    public static void Backward(
-        ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, FocalReduction reduction, double upstream, Span<double> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.Backward(new RuntimeGammaRunner<double>(gamma), logits, targets, reduction, upstream, gradient, alpha);
+    /// <param name="options">γ, α, weights and a reduction other than <see cref="FocalReduction.None"/>.</param>
+    /// <exception cref="ArgumentException">As for the per-element overload, or the reduction is None.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
+    public static void Backward<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T upstream, Span<T> gradient, FocalLossOptions<T> options)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(double))
+            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+        else
+            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+    }
 
     /// <summary>
-    /// Per-element losses and their gradients with respect to the logits in one pass over the data. Bit for bit the
-    /// same as <c>Forward</c> and <c>Backward</c> with an upstream gradient of ones.
+    /// Per-element losses and their gradients in one pass over the data: bit for bit <c>Forward</c> and <c>Backward</c>
+    /// with an upstream gradient of ones.
     /// </summary>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
     /// <param name="losses">Receives one loss per element.</param>
     /// <param name="gradient">Receives dloss_i/dx_i; must not overlap <paramref name="losses"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
-    /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
-    /// <exception cref="ArgumentException">A length differs, outputs overlap, a target is outside [0, 1] or NaN,
-    /// <paramref name="gamma"/> is negative or not finite, or <paramref name="alpha"/> is above 1 or NaN.</exception>
-    public static void ForwardBackward(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> losses, Span<float> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.ForwardBackward(new RuntimeGammaRunner<float>(gamma), logits, targets, losses, gradient, alpha);
-
-    /// <inheritdoc cref="ForwardBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, double, double)"/>
-    public static void ForwardBackward(
-        ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, Span<double> losses, Span<double> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.ForwardBackward(new RuntimeGammaRunner<double>(gamma), logits, targets, losses, gradient, alpha);
+    /// <param name="options">γ, α, weights; <c>default</c> for γ = 2, α = 0.25.</param>
+    /// <exception cref="ArgumentException">As for <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, FocalLossOptions{T})"/>,
+    /// or the outputs overlap.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
+    public static void ForwardBackward<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, FocalLossOptions<T> options = default)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(double))
+            SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, gradient, options);
+        else
+            SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, gradient, options);
+    }
 
     /// <summary>
-    /// The reduced loss and its gradient with respect to the logits in one pass over the data. Bit for bit the same as
-    /// <c>Forward</c> with the reduction and <c>Backward</c> with the reduction and an upstream gradient of 1.
+    /// The reduced loss and its gradient in one pass over the data: bit for bit the reduced <c>Forward</c> and the reduced
+    /// <c>Backward</c> with an upstream gradient of 1.
     /// </summary>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
     /// <param name="logits">The logits x.</param>
     /// <param name="targets">The targets y in [0, 1], as many as <paramref name="logits"/>.</param>
-    /// <param name="reduction"><see cref="FocalReduction.Sum"/>, <see cref="FocalReduction.Mean"/> or
-    /// <see cref="FocalReduction.Normalized(double)"/>.</param>
     /// <param name="gradient">Receives d(reduced loss)/dx_i; as many as <paramref name="logits"/>.</param>
-    /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ <see cref="MaxGamma"/> (10⁶).</param>
-    /// <param name="alpha">The class balance α in [0, 1]; negative for no α weighting.</param>
-    /// <returns>The reduced loss. For no elements: 0, or NaN for the mean.</returns>
-    /// <exception cref="ArgumentException">A length differs, an output partially overlaps an input, a target is outside
-    /// [0, 1] or NaN, the reduction is <c>default</c>, <paramref name="gamma"/> is negative or not finite, or
-    /// <paramref name="alpha"/> is above 1 or NaN.</exception>
-    public static float ForwardBackward(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, FocalReduction reduction, Span<float> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<float>.ForwardBackward(new RuntimeGammaRunner<float>(gamma), logits, targets, reduction, gradient, alpha);
-
-    /// <inheritdoc cref="ForwardBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, FocalReduction, Span{float}, double, double)"/>
-    public static double ForwardBackward(
-        ReadOnlySpan<double> logits, ReadOnlySpan<double> targets, FocalReduction reduction, Span<double> gradient,
-        double gamma = DefaultGamma, double alpha = DefaultAlpha)
-        => SigmoidFocalCore<double>.ForwardBackward(new RuntimeGammaRunner<double>(gamma), logits, targets, reduction, gradient, alpha);
+    /// <param name="options">γ, α, weights and a reduction other than <see cref="FocalReduction.None"/>.</param>
+    /// <returns>The reduced loss. For no elements: 0, or NaN for a mean.</returns>
+    /// <exception cref="ArgumentException">As for the per-element overloads, or the reduction is None.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
+    public static T ForwardBackward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, FocalLossOptions<T> options)
+        where T : unmanaged
+        => typeof(T) == typeof(double)
+            ? SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, gradient, options)
+            : SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, gradient, options);
 
     private struct KernelDescription : IFocalPowerVisitor
     {

@@ -8,60 +8,63 @@ namespace FocalAot.Drivers;
 internal interface IKernelRunner<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Checks the runner's own argument (γ), if it has one.</summary>
-    void Validate();
+    /// <summary>Checks γ: a run-time γ against its range; a specialized kernel that the caller asks for no other γ.</summary>
+    void Validate(double requestedGamma, bool gammaGiven);
 
-    KernelResult Run<TMode>(in KernelArguments<T> arguments)
+    KernelResult Run<TStorage, TMode>(in KernelArguments<TStorage, T> arguments)
+        where TStorage : unmanaged
         where TMode : struct, IKernelMode;
 }
 
-/// <summary>A γ known at run time: its built-in specialization if there is one, else the generic power.</summary>
-internal readonly struct RuntimeGammaRunner<T>(double gamma) : IKernelRunner<T>
+/// <summary>A γ known at run time: its built-in specialization if there is one (and not declined), else the generic power.</summary>
+internal readonly struct RuntimeGammaRunner<T>(double gamma, bool forceGeneric = false) : IKernelRunner<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public void Validate()
+    public void Validate(double requestedGamma, bool gammaGiven) => ValidateGamma(gamma);
+
+    public KernelResult Run<TStorage, TMode>(in KernelArguments<TStorage, T> arguments)
+        where TStorage : unmanaged
+        where TMode : struct, IKernelMode
+    {
+        var visitor = new DispatchVisitor<TStorage, T, TMode>(arguments);
+        var specialize = !forceGeneric || gamma == 0;
+        return specialize && BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)
+            ? visitor.Result
+            : CpuBackend.Run<TStorage, T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
+    }
+
+    public static void ValidateGamma(double gamma)
     {
         if (!GammaRange.Contains(gamma))
             throw new ArgumentOutOfRangeException(nameof(gamma), gamma, GammaRange.Rule + ".");
     }
-
-    public KernelResult Run<TMode>(in KernelArguments<T> arguments)
-        where TMode : struct, IKernelMode
-    {
-        var visitor = new DispatchVisitor<T, TMode>(arguments);
-        return BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)
-            ? visitor.Result
-            : new GenericPowerRunner<T>(gamma).Run<TMode>(arguments);
-    }
-}
-
-/// <summary>The generic kernel: q^γ = exp(γ log q) in double precision, for any γ &gt; 0.</summary>
-internal readonly struct GenericPowerRunner<T>(double gamma) : IKernelRunner<T>
-    where T : unmanaged, IBinaryFloatingPointIeee754<T>
-{
-    public void Validate() => new RuntimeGammaRunner<T>(gamma).Validate();
-
-    public KernelResult Run<TMode>(in KernelArguments<T> arguments)
-        where TMode : struct, IKernelMode
-        => SigmoidFocalDispatch.RunWith<T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
 }
 
 /// <summary>A generated power operator: γ is a compile-time constant.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "The error names the caller's options argument.")]
 internal readonly struct SpecializedRunner<T, TPower> : IKernelRunner<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TPower : struct, IFocalPower
 {
-    public void Validate()
+    public void Validate(double requestedGamma, bool gammaGiven)
     {
+        if (gammaGiven && requestedGamma != TPower.Gamma)
+        {
+            throw new ArgumentException(
+                $"This kernel is specialized for gamma = {TPower.Gamma}; options.Gamma = {requestedGamma} asks for another " +
+                "(leave Gamma unset, or call SigmoidFocalLoss for a run-time gamma).", "options");
+        }
     }
 
-    public KernelResult Run<TMode>(in KernelArguments<T> arguments)
+    public KernelResult Run<TStorage, TMode>(in KernelArguments<TStorage, T> arguments)
+        where TStorage : unmanaged
         where TMode : struct, IKernelMode
-        => SigmoidFocalDispatch.RunWith<T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
+        => CpuBackend.Run<TStorage, T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
 }
 
 /// <summary>Runs the kernel of the power operator a dispatch table found.</summary>
-internal struct DispatchVisitor<T, TMode>(KernelArguments<T> arguments) : IFocalPowerVisitor
+internal struct DispatchVisitor<TStorage, T, TMode>(KernelArguments<TStorage, T> arguments) : IFocalPowerVisitor
+    where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TMode : struct, IKernelMode
 {
@@ -69,10 +72,10 @@ internal struct DispatchVisitor<T, TMode>(KernelArguments<T> arguments) : IFocal
 
     public void Visit<TPower>()
         where TPower : struct, IFocalPower
-        => Result = SigmoidFocalDispatch.RunWith<T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
+        => Result = CpuBackend.Run<TStorage, T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
 }
 
-/// <summary>The <see cref="Precision"/> of an element type.</summary>
+/// <summary>The <see cref="Precision"/> of a compute type.</summary>
 internal static class PrecisionOf<T>
 {
     public static Precision Value => typeof(T) == typeof(float) ? Precision.Single : Precision.Double;

@@ -3,22 +3,35 @@ using FocalAot.Kernels;
 
 namespace FocalAot.Drivers;
 
-/// <summary>One call's data, as pinned pointers so that worker threads can share it.</summary>
-internal readonly unsafe struct KernelArguments<T>
+/// <summary>
+/// One call's data as pinned pointers (so that worker threads can share it), in the storage type
+/// <typeparamref name="TStorage"/>, with the per-call scalars in the compute type <typeparamref name="T"/>.
+/// </summary>
+internal readonly unsafe struct KernelArguments<TStorage, T>
+    where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public required T* Logits { get; init; }
+    public required TStorage* Logits { get; init; }
 
-    public required T* Targets { get; init; }
+    public required TStorage* Targets { get; init; }
 
     /// <summary>Per-element upstream gradient; null unless the mode scales by a span.</summary>
-    public T* Upstream { get; init; }
+    public TStorage* Upstream { get; init; }
+
+    /// <summary>Per-element weights; null for none.</summary>
+    public TStorage* Weights { get; init; }
+
+    /// <summary>Per-class α (element i has class i mod <see cref="ClassCount"/>); null for one α for all.</summary>
+    public double* ClassAlpha { get; init; }
+
+    /// <summary>The length of <see cref="ClassAlpha"/>.</summary>
+    public int ClassCount { get; init; }
 
     /// <summary>Per-element losses; null when the losses are summed instead of stored.</summary>
-    public T* Losses { get; init; }
+    public TStorage* Losses { get; init; }
 
     /// <summary>Gradient output; null unless the mode computes a gradient.</summary>
-    public T* Gradient { get; init; }
+    public TStorage* Gradient { get; init; }
 
     public required long Length { get; init; }
 
@@ -26,4 +39,7 @@ internal readonly unsafe struct KernelArguments<T>
 
     /// <summary>True when losses are summed (canonically) rather than stored.</summary>
     public bool Reduce => Losses == null;
+
+    /// <summary>True when α or a weight varies per element, which runs the kernels' weighted variant.</summary>
+    public bool PerElementWeights => Weights != null || ClassAlpha != null;
 }

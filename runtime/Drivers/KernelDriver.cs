@@ -3,18 +3,24 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using FocalAot.Kernels;
 using FocalAot.Simd;
+using FocalAot.Storage;
 
 namespace FocalAot.Drivers;
 
 /// <summary>Outcome of one kernel call.</summary>
-internal readonly record struct KernelResult(bool InvalidTargets, double Sum);
+/// <param name="InvalidInputs">Some target or weight broke its rule (the caller rescans to name it).</param>
+/// <param name="Sum">The canonical sum of the losses, when they were reduced.</param>
+internal readonly record struct KernelResult(bool InvalidInputs, double Sum);
 
 /// <summary>
-/// Runs the block kernel over a whole call: chunks of <see cref="ChunkSize"/> elements, blocks within
-/// chunks, a zero-padded last block, the canonical sum, and threads above <see cref="ParallelThreshold"/>.
+/// Runs the block kernel over a whole call: chunks of <see cref="ChunkSize"/> elements, blocks within chunks, the
+/// canonical sum, and threads above <see cref="ParallelThreshold"/>. A block whose data is not in the compute type
+/// (16-bit storage), or that is the partial last block, is staged: converted into zero-padded compute buffers, run,
+/// and its outputs converted back; other blocks run in place on the caller's memory.
 /// </summary>
-internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPartitionedWork
+internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
     where TVec : struct
+    where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TOps : ISimdOps<TVec, T>
     where TFactor : struct, IModulatingFactor<T>
@@ -27,19 +33,23 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
     public const long ParallelThreshold = 1L << 17;
 
     private const int BlockSize = BlockBuffers.BlockSize;
-    private const int TailBuffers = 5;
+
+    /// <summary>Staging buffers of a block: logits, targets, upstream, weights, losses, gradient, α, 1 - α.</summary>
+    private const int StagingBuffers = 8;
 
     [ThreadStatic]
-    private static KernelDriver<TVec, T, TOps, TFactor, TMode>? cachedJob;
+    private static KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode>? cachedJob;
 
-    private KernelArguments<T> arguments;
+    private KernelArguments<TStorage, T> arguments;
     private TFactor factor;
     private long chunkCount;
     private int partCount;
     private double[]? chunkTotals;
-    private int invalidTargets;
+    private int invalidInputs;
 
-    public static KernelResult Run(in KernelArguments<T> arguments, in TFactor factor, int maxDegreeOfParallelism)
+    private static bool StagesEveryBlock => typeof(TStorage) != typeof(T);
+
+    public static KernelResult Run(in KernelArguments<TStorage, T> arguments, in TFactor factor, int maxDegreeOfParallelism)
     {
         var chunks = (arguments.Length + ChunkSize - 1) / ChunkSize;
         var threads = Math.Min(maxDegreeOfParallelism, WorkerPool.MaxThreads);
@@ -51,7 +61,7 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
             return new KernelResult(invalid, CanonicalSum.Canonicalize(sum));
         }
 
-        var job = cachedJob ??= new KernelDriver<TVec, T, TOps, TFactor, TMode>();
+        var job = cachedJob ??= new KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode>();
         var totals = arguments.Reduce ? ArrayPool<double>.Shared.Rent((int)chunks) : null;
         try
         {
@@ -60,13 +70,13 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
             job.chunkCount = chunks;
             job.partCount = parts;
             job.chunkTotals = totals;
-            job.invalidTargets = 0;
+            job.invalidInputs = 0;
             WorkerPool.Current.Run(job, parts);
 
             var sum = 0.0;
             for (var chunk = 0; totals is not null && chunk < chunks; chunk++)
                 sum += totals[chunk];
-            return new KernelResult(job.invalidTargets != 0, CanonicalSum.Canonicalize(sum));
+            return new KernelResult(job.invalidInputs != 0, CanonicalSum.Canonicalize(sum));
         }
         finally
         {
@@ -82,7 +92,7 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
         var end = chunkCount * (part + 1) / partCount;
         var ignored = 0.0;
         if (RunChunks(arguments, factor, first, end, ref ignored, chunkTotals))
-            Volatile.Write(ref invalidTargets, 1);
+            Volatile.Write(ref invalidInputs, 1);
     }
 
     /// <summary>
@@ -91,17 +101,12 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool RunChunks(
-        in KernelArguments<T> arguments, in TFactor factor, long first, long end, ref double runningSum, double[]? totals)
+        in KernelArguments<TStorage, T> arguments, in TFactor factor, long first, long end, ref double runningSum, double[]? totals)
     {
-        Span<T> scratch = stackalloc T[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength + (TailBuffers * BlockSize)];
+        Span<T> scratch = stackalloc T[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength + (StagingBuffers * BlockSize)];
         Span<double> lanes = stackalloc double[BlockBuffers.CanonicalLanes];
         var work = scratch[..SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength];
-        var tail = scratch[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength..];
-        var tailLogits = tail[..BlockSize];
-        var tailTargets = tail.Slice(BlockSize, BlockSize);
-        var tailUpstream = tail.Slice(2 * BlockSize, BlockSize);
-        var blockLosses = tail.Slice(3 * BlockSize, BlockSize);
-        var tailGradient = tail.Slice(4 * BlockSize, BlockSize);
+        var staging = new BlockStaging(scratch[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength..]);
 
         var invalid = false;
         for (var chunk = first; chunk < end; chunk++)
@@ -112,11 +117,13 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
             for (var start = chunkStart; start < chunkEnd; start += BlockSize)
             {
                 var length = (int)Math.Min(BlockSize, chunkEnd - start);
-                invalid |= length == BlockSize
-                    ? RunFullBlock(arguments, factor, start, work, blockLosses)
-                    : RunTailBlock(arguments, factor, start, length, work, tailLogits, tailTargets, tailUpstream, blockLosses, tailGradient);
+                if (TMode.PerElementWeights)
+                    FillClassWeights(arguments, start, staging.Positive, staging.Negative);
+                invalid |= length == BlockSize && !StagesEveryBlock
+                    ? RunDirectBlock(arguments, factor, start, work, staging)
+                    : RunStagedBlock(arguments, factor, start, length, work, staging);
                 if (arguments.Reduce && TMode.ComputesLoss)
-                    CanonicalSum.Accumulate<T, TOps>(blockLosses[..length], lanes);
+                    CanonicalSum.Accumulate<T, TOps>(staging.Losses[..length], lanes);
             }
 
             if (arguments.Reduce && TMode.ComputesLoss)
@@ -132,42 +139,94 @@ internal sealed unsafe class KernelDriver<TVec, T, TOps, TFactor, TMode> : IPart
         return invalid;
     }
 
+    /// <summary>A full block of compute-type data: the kernel reads and writes the caller's memory directly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool RunFullBlock(
-        in KernelArguments<T> arguments, in TFactor factor, long start, Span<T> work, Span<T> blockLosses)
+    private static bool RunDirectBlock(
+        in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, Span<T> work, in BlockStaging staging)
     {
-        ref var losses = ref arguments.Losses == null ? ref blockLosses[0] : ref Unsafe.AsRef<T>(arguments.Losses + start);
-        ref var gradient = ref arguments.Gradient == null ? ref blockLosses[0] : ref Unsafe.AsRef<T>(arguments.Gradient + start);
-        ref var upstream = ref arguments.Upstream == null ? ref blockLosses[0] : ref Unsafe.AsRef<T>(arguments.Upstream + start);
+        ref var blockLosses = ref staging.Losses[0];
+        ref var losses = ref arguments.Losses == null ? ref blockLosses : ref At(arguments.Losses, start);
+        ref var gradient = ref arguments.Gradient == null ? ref blockLosses : ref At(arguments.Gradient, start);
+        ref var upstream = ref arguments.Upstream == null ? ref blockLosses : ref At(arguments.Upstream, start);
+        ref var weights = ref arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref At(arguments.Weights, start);
         return SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
-            in Unsafe.AsRef<T>(arguments.Logits + start), in Unsafe.AsRef<T>(arguments.Targets + start), in upstream,
-            ref losses, ref gradient, BlockSize, arguments.Parameters, factor, work);
+            in At(arguments.Logits, start), in At(arguments.Targets, start), in upstream, ref losses, ref gradient,
+            in weights, in staging.Positive[0], in staging.Negative[0], BlockSize, arguments.Parameters, factor, work);
     }
 
-    /// <summary>The last, partial block: inputs copied into zero-padded buffers, outputs copied back.</summary>
-    private static bool RunTailBlock(
-        in KernelArguments<T> arguments, in TFactor factor, long start, int length, Span<T> work,
-        Span<T> logits, Span<T> targets, Span<T> upstream, Span<T> losses, Span<T> gradient)
+    /// <summary>A block through the staging buffers: inputs converted (or copied) and zero-padded, outputs written back.</summary>
+    private static bool RunStagedBlock(
+        in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, int length, Span<T> work, in BlockStaging staging)
     {
         var padded = (length + BlockBuffers.CanonicalLanes - 1) / BlockBuffers.CanonicalLanes * BlockBuffers.CanonicalLanes;
-        CopyPadded(arguments.Logits + start, length, logits[..padded]);
-        CopyPadded(arguments.Targets + start, length, targets[..padded]);
+        Stage(arguments.Logits + start, length, staging.Logits[..padded]);
+        Stage(arguments.Targets + start, length, staging.Targets[..padded]);
         if (arguments.Upstream != null)
-            CopyPadded(arguments.Upstream + start, length, upstream[..padded]);
+            Stage(arguments.Upstream + start, length, staging.Upstream[..padded]);
+        if (arguments.Weights != null)
+            Stage(arguments.Weights + start, length, staging.Weights[..padded]);
 
         var invalid = SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
-            in logits[0], in targets[0], in upstream[0], ref losses[0], ref gradient[0], padded, arguments.Parameters, factor, work);
+            in staging.Logits[0], in staging.Targets[0], in staging.Upstream[0], ref staging.Losses[0], ref staging.Gradient[0],
+            in arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref staging.Weights[0], in staging.Positive[0], in staging.Negative[0],
+            padded, arguments.Parameters, factor, work);
 
         if (TMode.ComputesLoss && arguments.Losses != null)
-            losses[..length].CopyTo(new Span<T>(arguments.Losses + start, length));
+            ElementStorage.ToStorage(staging.Losses, length, arguments.Losses + start);
         if (TMode.ComputesGradient)
-            gradient[..length].CopyTo(new Span<T>(arguments.Gradient + start, length));
+            ElementStorage.ToStorage(staging.Gradient, length, arguments.Gradient + start);
         return invalid;
     }
 
-    private static void CopyPadded(T* source, int length, Span<T> destination)
+    /// <summary>Each element's α and 1 - α for a block: the class table repeated from the block's first index.</summary>
+    private static void FillClassWeights(in KernelArguments<TStorage, T> arguments, long start, Span<T> positive, Span<T> negative)
     {
-        new ReadOnlySpan<T>(source, length).CopyTo(destination);
+        if (arguments.ClassAlpha == null)
+        {
+            positive.Fill(arguments.Parameters.PositiveWeight);
+            negative.Fill(arguments.Parameters.NegativeWeight);
+            return;
+        }
+
+        var classes = arguments.ClassCount;
+        var table = arguments.ClassAlpha;
+        var index = (int)(start % classes);
+        for (var i = 0; i < positive.Length; i++)
+        {
+            // The same conversions as a scalar α (KernelParameters), so equal classes give the scalar-α bits.
+            positive[i] = T.CreateTruncating(table[index]);
+            negative[i] = T.CreateTruncating(1 - table[index]);
+            if (++index == classes)
+                index = 0;
+        }
+    }
+
+    private static void Stage(TStorage* source, int length, Span<T> destination)
+    {
+        ElementStorage.ToCompute(source, length, destination);
         destination[length..].Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T At(TStorage* pointer, long index) => ref Unsafe.AsRef<T>((T*)pointer + index);
+
+    /// <summary>The block-sized staging buffers, carved out of one stack allocation.</summary>
+    private readonly ref struct BlockStaging(Span<T> buffers)
+    {
+        public Span<T> Logits { get; } = buffers[..BlockSize];
+
+        public Span<T> Targets { get; } = buffers.Slice(BlockSize, BlockSize);
+
+        public Span<T> Upstream { get; } = buffers.Slice(2 * BlockSize, BlockSize);
+
+        public Span<T> Weights { get; } = buffers.Slice(3 * BlockSize, BlockSize);
+
+        public Span<T> Losses { get; } = buffers.Slice(4 * BlockSize, BlockSize);
+
+        public Span<T> Gradient { get; } = buffers.Slice(5 * BlockSize, BlockSize);
+
+        public Span<T> Positive { get; } = buffers.Slice(6 * BlockSize, BlockSize);
+
+        public Span<T> Negative { get; } = buffers.Slice(7 * BlockSize, BlockSize);
     }
 }

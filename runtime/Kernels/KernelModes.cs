@@ -9,6 +9,9 @@ internal interface IKernelMode
 
     /// <summary>The gradient is scaled per element by an upstream span (reduction none) instead of one scalar.</summary>
     static abstract bool ScalesByUpstreamSpan { get; }
+
+    /// <summary>α varies per class or elements carry weights: the class weights come from per-element buffers.</summary>
+    static abstract bool PerElementWeights { get; }
 }
 
 internal readonly struct ForwardMode : IKernelMode
@@ -18,6 +21,8 @@ internal readonly struct ForwardMode : IKernelMode
     public static bool ComputesGradient => false;
 
     public static bool ScalesByUpstreamSpan => false;
+
+    public static bool PerElementWeights => false;
 }
 
 internal readonly struct BackwardMode : IKernelMode
@@ -27,6 +32,8 @@ internal readonly struct BackwardMode : IKernelMode
     public static bool ComputesGradient => true;
 
     public static bool ScalesByUpstreamSpan => false;
+
+    public static bool PerElementWeights => false;
 }
 
 internal readonly struct BackwardUpstreamMode : IKernelMode
@@ -36,6 +43,8 @@ internal readonly struct BackwardUpstreamMode : IKernelMode
     public static bool ComputesGradient => true;
 
     public static bool ScalesByUpstreamSpan => true;
+
+    public static bool PerElementWeights => false;
 }
 
 internal readonly struct FusedMode : IKernelMode
@@ -45,4 +54,20 @@ internal readonly struct FusedMode : IKernelMode
     public static bool ComputesGradient => true;
 
     public static bool ScalesByUpstreamSpan => false;
+
+    public static bool PerElementWeights => false;
+}
+
+/// <summary><typeparamref name="TMode"/> with per-class α or per-element weights: a separate instantiation, so the
+/// plain kernels keep their code.</summary>
+internal readonly struct Weighted<TMode> : IKernelMode
+    where TMode : struct, IKernelMode
+{
+    public static bool ComputesLoss => TMode.ComputesLoss;
+
+    public static bool ComputesGradient => TMode.ComputesGradient;
+
+    public static bool ScalesByUpstreamSpan => TMode.ScalesByUpstreamSpan;
+
+    public static bool PerElementWeights => true;
 }

@@ -25,11 +25,16 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
 
     /// <summary>
     /// Processes <paramref name="count"/> elements (a multiple of 16, at most one block). Returns true when
-    /// some target is outside [0, 1] or NaN; the outputs are then unspecified.
+    /// some target is outside [0, 1] or NaN, or some weight is negative or not finite; the outputs are then unspecified.
     /// </summary>
+    /// <remarks>
+    /// In a <see cref="IKernelMode.PerElementWeights"/> mode, <paramref name="positive"/> and <paramref name="negative"/>
+    /// hold each element's α and 1 - α, and <paramref name="weights"/> (a null reference for none) each element's weight.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Run(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
+        ref readonly T weights, ref readonly T positive, ref readonly T negative,
         int count, in KernelParameters<T> parameters, in TFactor factor, Span<T> scratch)
     {
         var e = scratch[..count];
@@ -46,8 +51,36 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             PowerPass(factor, ref m[0], count);
         }
 
-        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
-            ref e[0], ref l[0], ref s[0], ref m[0]);
+        var invalid = AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
+            ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative);
+        if (TMode.PerElementWeights && !Unsafe.IsNullRef(in weights))
+            invalid |= WeightPass(in weights, ref losses, ref gradient, count);
+        return invalid;
+    }
+
+    /// <summary>
+    /// Loss and gradient times each element's weight; weight 0 gives exactly 0 (an ignored element stays ignored
+    /// whatever its logit). Returns true when a weight is negative, infinite or NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool WeightPass(ref readonly T weights, ref T losses, ref T gradient, int count)
+    {
+        var allOnes = TOps.CreateFromBits(-1);
+        var infinity = TOps.Create(T.PositiveInfinity);
+        var invalid = Zero;
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        {
+            var w = TOps.Load(in weights, i);
+            invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
+                TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, infinity))));
+            var ignored = TOps.Equal(w, Zero);
+            if (TMode.ComputesLoss)
+                TOps.Store(TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(TOps.Load(in losses, i), w)), ref losses, i);
+            if (TMode.ComputesGradient)
+                TOps.Store(TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(TOps.Load(in gradient, i), w)), ref gradient, i);
+        }
+
+        return TOps.AnyLaneSet(invalid);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -95,7 +128,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AlgebraPass(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
-        int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m)
+        int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m,
+        ref readonly T positive, ref readonly T negative)
     {
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
         var negativeWeight = TOps.Create(parameters.NegativeWeight);
@@ -118,7 +152,9 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired below.
             var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
             var oneMinusY = TOps.Subtract(One, y);
-            var classWeight = TOps.MultiplyAdd(y, positiveWeight, TOps.MultiplyAdd(oneMinusY, negativeWeight, weightOffset));
+            var classWeight = TMode.PerElementWeights
+                ? TOps.MultiplyAdd(y, TOps.Load(in positive, i), TOps.MultiplyAdd(oneMinusY, TOps.Load(in negative, i), weightOffset))
+                : TOps.MultiplyAdd(y, positiveWeight, TOps.MultiplyAdd(oneMinusY, negativeWeight, weightOffset));
             var modulation = TFactor.IsIdentity ? One : TOps.Load(in m, i);
 
             // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Numerics;
+using FocalAot.Kernels;
+using FocalAot.Storage;
+
+namespace FocalAot.Drivers;
+
+/// <summary>
+/// The sigmoid focal-loss operations for one storage type <typeparamref name="TStorage"/> computed in
+/// <typeparamref name="T"/>: the argument rules, pinning, the weight sum of a weighted mean, and the kernel call.
+/// Every public entry point (<see cref="SigmoidFocalLoss"/>, generated kernels) forwards here with its runner.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the option (gamma, alpha, classAlpha, weights, reduction) that breaks its rule.")]
+internal static unsafe class SigmoidFocalCall<TStorage, T>
+    where TStorage : unmanaged
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static void Forward<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, Span<TStorage> losses,
+        in FocalLossOptions<TStorage> options)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        ValidateCommon(runner, logits, targets, options, reduced: false);
+        ValidateOutput(logits, targets, options.Weights, losses, nameof(losses));
+        fixed (TStorage* x = logits, y = targets, w = options.Weights, loss = losses)
+        fixed (double* classAlpha = options.ClassAlpha)
+        {
+            Run<ForwardMode, TRunner>(runner, targets, options.Weights,
+                Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1) with { Losses = loss });
+        }
+    }
+
+    public static TStorage Forward<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, in FocalLossOptions<TStorage> options)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        ValidateCommon(runner, logits, targets, options, reduced: true);
+        fixed (TStorage* x = logits, y = targets, w = options.Weights)
+        fixed (double* classAlpha = options.ClassAlpha)
+        {
+            var denominator = Denominator(options, w, logits.Length);
+            var sum = Run<ForwardMode, TRunner>(runner, targets, options.Weights,
+                Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1));
+            return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
+        }
+    }
+
+    public static void Backward<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> upstream,
+        Span<TStorage> gradient, in FocalLossOptions<TStorage> options)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        ValidateCommon(runner, logits, targets, options, reduced: false);
+        RequireSameLength(upstream.Length, logits.Length, nameof(upstream));
+        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient), upstream);
+        fixed (TStorage* x = logits, y = targets, w = options.Weights, up = upstream, grad = gradient)
+        fixed (double* classAlpha = options.ClassAlpha)
+        {
+            Run<BackwardUpstreamMode, TRunner>(runner, targets, options.Weights,
+                Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1) with { Upstream = up, Gradient = grad });
+        }
+    }
+
+    public static void Backward<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, TStorage upstream,
+        Span<TStorage> gradient, in FocalLossOptions<TStorage> options)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        ValidateCommon(runner, logits, targets, options, reduced: true);
+        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient));
+        fixed (TStorage* x = logits, y = targets, w = options.Weights, grad = gradient)
+        fixed (double* classAlpha = options.ClassAlpha)
+        {
+            var denominator = Denominator(options, w, logits.Length);
+            Run<BackwardMode, TRunner>(runner, targets, options.Weights,
+                Arguments(x, y, w, classAlpha, options, logits.Length, ElementStorage.ToDouble(upstream), denominator) with { Gradient = grad });
+        }
+    }
+
+    public static void ForwardBackward<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, Span<TStorage> losses,
+        Span<TStorage> gradient, in FocalLossOptions<TStorage> options)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        ValidateCommon(runner, logits, targets, options, reduced: false);
+        ValidateOutput(logits, targets, options.Weights, losses, nameof(losses));
+        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient));
+        if (losses.Overlaps(gradient))
+            throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
+        fixed (TStorage* x = logits, y = targets, w = options.Weights, loss = losses, grad = gradient)
+        fixed (double* classAlpha = options.ClassAlpha)
+        {
+            Run<FusedMode, TRunner>(runner, targets, options.Weights,
+                Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1) with { Losses = loss, Gradient = grad });
+        }
+    }
+
+    public static TStorage ForwardBackward<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, Span<TStorage> gradient,
+        in FocalLossOptions<TStorage> options)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        ValidateCommon(runner, logits, targets, options, reduced: true);
+        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient));
+        fixed (TStorage* x = logits, y = targets, w = options.Weights, grad = gradient)
+        fixed (double* classAlpha = options.ClassAlpha)
+        {
+            var denominator = Denominator(options, w, logits.Length);
+            var sum = Run<FusedMode, TRunner>(runner, targets, options.Weights,
+                Arguments(x, y, w, classAlpha, options, logits.Length, 1, denominator) with { Gradient = grad });
+            return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
+        }
+    }
+
+    private static KernelArguments<TStorage, T> Arguments(
+        TStorage* logits, TStorage* targets, TStorage* weights, double* classAlpha, in FocalLossOptions<TStorage> options,
+        int length, double upstream, double denominator)
+        => new()
+        {
+            Logits = logits,
+            Targets = targets,
+            Weights = options.Weights.IsEmpty ? null : weights,
+            ClassAlpha = options.ClassAlpha.IsEmpty ? null : classAlpha,
+            ClassCount = options.ClassAlpha.Length,
+            Length = length,
+            // Per-class α replaces the scalar one; α weighting is then on (its weights come per element).
+            Parameters = new(options.ClassAlpha.IsEmpty ? options.Alpha : 0, upstream, denominator),
+        };
+
+    /// <summary>What the reduced sum is divided by; for a weighted mean, the canonical sum of the weights.</summary>
+    private static double Denominator(in FocalLossOptions<TStorage> options, TStorage* weights, int length)
+    {
+        if (options.Reduction.Kind != FocalReductionKind.WeightedMean || options.Weights.IsEmpty)
+            return options.Reduction.Denominator(length, length);
+        var weightSum = WeightSum.Compute<TStorage, T>(weights, length, out var invalid);
+        if (invalid >= 0)
+            ThrowInvalidWeight(options.Weights, (int)invalid);
+        return weightSum;
+    }
+
+    private static double Run<TMode, TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> weights, in KernelArguments<TStorage, T> arguments)
+        where TMode : struct, IKernelMode
+        where TRunner : struct, IKernelRunner<T>
+    {
+        if (arguments.Length == 0)
+            return 0;
+        var result = runner.Run<TStorage, TMode>(arguments);
+        if (result.InvalidInputs)
+            ThrowInvalidInput(targets, weights);
+        return result.Sum;
+    }
+
+    private static void ValidateCommon<TRunner>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, in FocalLossOptions<TStorage> options,
+        bool reduced)
+        where TRunner : struct, IKernelRunner<T>
+    {
+        if (!ElementStorage.IsSupported<TStorage>())
+        {
+            throw new NotSupportedException(
+                $"Element type {typeof(TStorage).Name} is not supported; use float, double, Half or BFloat16.");
+        }
+
+        RequireSameLength(targets.Length, logits.Length, nameof(targets));
+        runner.Validate(options.Gamma, options.HasGamma);
+        var alpha = options.Alpha;
+        if (double.IsNaN(alpha) || alpha > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha,
+                "alpha must be in [0, 1], or negative to switch the alpha weighting off.");
+        }
+
+        var classAlpha = options.ClassAlpha;
+        for (var c = 0; c < classAlpha.Length; c++)
+        {
+            if (!(classAlpha[c] >= 0 && classAlpha[c] <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(classAlpha), classAlpha[c],
+                    string.Create(CultureInfo.InvariantCulture, $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be in [0, 1]."));
+            }
+        }
+
+        if (!options.Weights.IsEmpty)
+            RequireSameLength(options.Weights.Length, logits.Length, "weights");
+
+        var reduction = options.Reduction;
+        if (reduced && !reduction.IsReduced)
+        {
+            throw new ArgumentException(
+                "reduction must be Sum, Mean, Normalized(normalizer) or WeightedMean for a reduced result; " +
+                "per-element results are written by the overloads that take an output span.", nameof(reduction));
+        }
+
+        if (!reduced && reduction.IsReduced)
+        {
+            throw new ArgumentException(
+                $"reduction is {reduction}, but this overload writes per-element results (reduction None); " +
+                "call the overload that returns the reduced loss.", nameof(reduction));
+        }
+    }
+
+    private static void RequireSameLength(int length, int logitsLength, string parameterName)
+    {
+        if (length != logitsLength)
+        {
+            throw new ArgumentException(
+                $"{parameterName} has {length} elements but logits has {logitsLength}; they must have the same length.",
+                parameterName);
+        }
+    }
+
+    private static void ValidateOutput(
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> weights, Span<TStorage> output,
+        string parameterName, ReadOnlySpan<TStorage> upstream = default)
+    {
+        RequireSameLength(output.Length, logits.Length, parameterName);
+        RequireNoPartialOverlap(output, logits, parameterName, nameof(logits));
+        RequireNoPartialOverlap(output, targets, parameterName, nameof(targets));
+        RequireNoPartialOverlap(output, upstream, parameterName, nameof(upstream));
+        if (output.Overlaps(weights))
+            throw new ArgumentException($"{parameterName} must not overlap weights.", parameterName);
+
+        // The kernel checks targets as it goes and the error is reported after the pass, from a rescan; an
+        // output written over the targets would leave nothing to rescan, so such a call checks them first.
+        if (output.Overlaps(targets))
+            ThrowIfInvalidTarget(targets);
+    }
+
+    // Writing in place over an input is fine (each element is read before it is written); a shifted overlap is not.
+    private static void RequireNoPartialOverlap(ReadOnlySpan<TStorage> output, ReadOnlySpan<TStorage> input, string outputName, string inputName)
+    {
+        if (output.Overlaps(input, out var offset) && offset != 0)
+            throw new ArgumentException($"{outputName} must not partially overlap {inputName} (in place is allowed).", outputName);
+    }
+
+    private static void ThrowInvalidInput(ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> weights)
+    {
+        ThrowIfInvalidTarget(targets);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            var w = ElementStorage.ToDouble(weights[i]);
+            if (!(w >= 0 && double.IsFinite(w)))
+                ThrowInvalidWeight(weights, i);
+        }
+
+        throw new InvalidOperationException("The kernel reported an invalid target or weight that a rescan did not find.");
+    }
+
+    private static void ThrowIfInvalidTarget(ReadOnlySpan<TStorage> targets)
+    {
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var y = ElementStorage.ToDouble(targets[i]);
+            if (!(y >= 0 && y <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(targets), targets[i],
+                    string.Create(CultureInfo.InvariantCulture, $"targets[{i}] = {targets[i]} is invalid: every target must be in [0, 1] and not NaN."));
+            }
+        }
+    }
+
+    private static void ThrowInvalidWeight(ReadOnlySpan<TStorage> weights, int index)
+    {
+        throw new ArgumentOutOfRangeException(nameof(weights), weights[index],
+            string.Create(CultureInfo.InvariantCulture, $"weights[{index}] = {weights[index]} is invalid: every weight must be finite and >= 0."));
+    }
+}

@@ -1,0 +1,75 @@
+namespace FocalAot;
+
+/// <summary>
+/// Every per-call input of a focal-loss operation besides the data: γ, α (off, one scalar, or one per class), optional
+/// per-element weights, and the reduction. <c>default</c> and <c>new()</c> are torchvision's defaults: γ = 2, α = 0.25,
+/// no weights, reduction none.
+/// </summary>
+/// <typeparam name="T">The element type of the call (<see cref="float"/>, <see cref="double"/>, <see cref="Half"/>,
+/// <see cref="BFloat16"/>): the type of the weights.</typeparam>
+/// <remarks>
+/// A <c>ref struct</c>, so that the weights and the per-class α can be spans (of arrays, stack memory or native
+/// buffers) and a call allocates nothing. Properties left unset keep their defaults.
+/// </remarks>
+public readonly ref struct FocalLossOptions<T>
+    where T : unmanaged
+{
+    /// <summary>torchvision's default γ.</summary>
+    public const double DefaultGamma = 2.0;
+
+    /// <summary>torchvision's default α.</summary>
+    public const double DefaultAlpha = 0.25;
+
+    private readonly double gamma;
+    private readonly double alpha;
+    private readonly bool gammaSet;
+    private readonly bool alphaSet;
+
+    /// <summary>Options with every default (the same as <c>default</c>).</summary>
+    public FocalLossOptions()
+    {
+    }
+
+    /// <summary>The focusing parameter γ: finite, ≥ 0 and ≤ 10⁶. 0 is binary cross-entropy. Default 2.</summary>
+    public double Gamma
+    {
+        get => gammaSet ? gamma : DefaultGamma;
+        init => (gamma, gammaSet) = (value, true);
+    }
+
+    /// <summary>
+    /// The class balance α in [0, 1] (α_t = α·y + (1 - α)·(1 - y)), or negative for no α weighting. Default 0.25.
+    /// Ignored when <see cref="ClassAlpha"/> is given.
+    /// </summary>
+    public double Alpha
+    {
+        get => alphaSet ? alpha : DefaultAlpha;
+        init => (alpha, alphaSet) = (value, true);
+    }
+
+    /// <summary>
+    /// One α per class for a row-major [N, C] multi-label layout: element i belongs to class i mod C, where C is the
+    /// length of this span. Each α in [0, 1]. Empty (the default) uses <see cref="Alpha"/> for every element.
+    /// </summary>
+    public ReadOnlySpan<double> ClassAlpha { get; init; }
+
+    /// <summary>
+    /// One weight per element (as many as the logits), each finite and ≥ 0, multiplying that element's loss and
+    /// gradient. Weight 0 ignores an element: its loss and gradient are exactly 0 whatever its logit. Empty (the
+    /// default) weighs every element 1.
+    /// </summary>
+    public ReadOnlySpan<T> Weights { get; init; }
+
+    /// <summary>How the per-element losses are combined. Default <see cref="FocalReduction.None"/>.</summary>
+    public FocalReduction Reduction { get; init; }
+
+    /// <summary>
+    /// Runs the generic kernel (q^γ = exp(γ·log q) in double precision) even where a specialization of γ is built in:
+    /// for comparing the two in benchmarks and tests. The results agree within the accuracy bounds, not bit for bit.
+    /// Default false. γ = 0 has no power to compute and always runs its own kernel.
+    /// </summary>
+    public bool ForceGenericKernel { get; init; }
+
+    /// <summary>Whether <see cref="Gamma"/> was given explicitly (a specialized kernel checks it against its own γ).</summary>
+    internal bool HasGamma => gammaSet;
+}

@@ -1,0 +1,136 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace FocalAot.Storage;
+
+/// <summary>
+/// The element types a call may store its data in, and their conversion to and from the type the kernels compute
+/// in: float and double compute in themselves; <see cref="Half"/> and <see cref="BFloat16"/> compute in float. Widening
+/// is exact and narrowing rounds once (to nearest, ties to even), so the conversions add no path dependence.
+/// </summary>
+internal static unsafe class ElementStorage
+{
+    /// <summary>Whether <typeparamref name="TStorage"/> is one of the four supported element types.</summary>
+    public static bool IsSupported<TStorage>()
+        => typeof(TStorage) == typeof(float) || typeof(TStorage) == typeof(double)
+            || typeof(TStorage) == typeof(Half) || typeof(TStorage) == typeof(BFloat16);
+
+    /// <summary>Widens <paramref name="length"/> stored values into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ToCompute<TStorage, T>(TStorage* source, int length, Span<T> destination)
+        where TStorage : unmanaged
+        where T : unmanaged
+    {
+        if (typeof(TStorage) == typeof(T))
+            new ReadOnlySpan<T>(source, length).CopyTo(destination);
+        else if (typeof(TStorage) == typeof(Half))
+            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(source, length), MemoryMarshal.Cast<T, float>(destination));
+        else
+            WidenBFloat16(new ReadOnlySpan<ushort>(source, length), MemoryMarshal.Cast<T, float>(destination));
+    }
+
+    /// <summary>Narrows <paramref name="length"/> computed values into storage at <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ToStorage<TStorage, T>(ReadOnlySpan<T> source, int length, TStorage* destination)
+        where TStorage : unmanaged
+        where T : unmanaged
+    {
+        if (typeof(TStorage) == typeof(T))
+            source[..length].CopyTo(new Span<T>(destination, length));
+        else if (typeof(TStorage) == typeof(Half))
+            TensorPrimitives.ConvertToHalf(MemoryMarshal.Cast<T, float>(source)[..length], new Span<Half>(destination, length));
+        else
+            NarrowToBFloat16(MemoryMarshal.Cast<T, float>(source)[..length], new Span<ushort>(destination, length));
+    }
+
+    /// <summary>A reduced result (a double) in the storage type, rounded once.</summary>
+    public static TStorage FromDouble<TStorage>(double value)
+        where TStorage : unmanaged
+    {
+        if (typeof(TStorage) == typeof(float))
+            return (TStorage)(object)(float)value;
+        if (typeof(TStorage) == typeof(double))
+            return (TStorage)(object)value;
+        if (typeof(TStorage) == typeof(Half))
+            return (TStorage)(object)(Half)value;
+        return (TStorage)(object)BFloat16.FromRawValue(BFloat16.Narrow(BitConverter.SingleToUInt32Bits(RoundToOdd(value))));
+    }
+
+    /// <summary>One stored value as a double (exact).</summary>
+    public static double ToDouble<TStorage>(TStorage value)
+        where TStorage : unmanaged
+    {
+        if (typeof(TStorage) == typeof(float))
+            return (float)(object)value;
+        if (typeof(TStorage) == typeof(double))
+            return (double)(object)value;
+        if (typeof(TStorage) == typeof(Half))
+            return (double)(Half)(object)value;
+        return (float)(BFloat16)(object)value;
+    }
+
+    /// <summary>A double in the compute type of a call (float or double).</summary>
+    public static T ToCompute<T>(double value)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => T.CreateTruncating(value);
+
+    /// <summary>
+    /// The float nearest <paramref name="value"/> toward zero, with its last bit set when inexact ("round to odd"):
+    /// rounding that float to the 8-bit significand of bfloat16 then equals rounding the double directly.
+    /// </summary>
+    private static float RoundToOdd(double value)
+    {
+        var nearest = (float)value;
+        if (double.IsNaN(value) || nearest == value)
+            return nearest;
+        var towardZero = Math.Abs((double)nearest) > Math.Abs(value) ? MathF.BitDecrement(Math.Abs(nearest)) * MathF.Sign(nearest) : nearest;
+        return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(towardZero) | 1);
+    }
+
+    // Integer operations only, so a vector and the scalar remainder give the same bits.
+    private static void WidenBFloat16(ReadOnlySpan<ushort> source, Span<float> destination)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(destination);
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(bits);
+        var i = 0;
+        for (; i + Vector128<ushort>.Count <= source.Length; i += Vector128<ushort>.Count)
+        {
+            var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref from, (nuint)i));
+            (lower << 16).StoreUnsafe(ref to, (nuint)i);
+            (upper << 16).StoreUnsafe(ref to, (nuint)(i + Vector128<uint>.Count));
+        }
+
+        for (; i < source.Length; i++)
+            bits[i] = (uint)source[i] << 16;
+    }
+
+    private static void NarrowToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(source);
+        ref var from = ref MemoryMarshal.GetReference(bits);
+        ref var to = ref MemoryMarshal.GetReference(destination);
+        var i = 0;
+        for (; i + Vector128<ushort>.Count <= bits.Length; i += Vector128<ushort>.Count)
+        {
+            var lower = Narrow(Vector128.LoadUnsafe(ref from, (nuint)i));
+            var upper = Narrow(Vector128.LoadUnsafe(ref from, (nuint)(i + Vector128<uint>.Count)));
+            Vector128.Narrow(lower, upper).StoreUnsafe(ref to, (nuint)i);
+        }
+
+        for (; i < bits.Length; i++)
+            destination[i] = BFloat16.Narrow(bits[i]);
+    }
+
+    /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane, the result in the low 16 bits.</summary>
+    private static Vector128<uint> Narrow(Vector128<uint> bits)
+    {
+        var rounded = (bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One)) >> 16;
+        var quietNaN = (bits >> 16) | Vector128.Create(0x40u);
+        var isNaN = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
+        return Vector128.ConditionalSelect(isNaN, quietNaN, rounded);
+    }
+}
