@@ -6,7 +6,7 @@ namespace FocalAot.Native;
 internal static unsafe class LibraryExports
 {
     /// <summary>Bumped on any incompatible change of the C ABI (FOCAL_ABI_VERSION in focal_aot.h).</summary>
-    private const int AbiVersion = 1;
+    private const int AbiVersion = 2;
 
     [UnmanagedCallersOnly(EntryPoint = "focal_abi_version")]
     public static int GetAbiVersion() => AbiVersion;
@@ -15,7 +15,7 @@ internal static unsafe class LibraryExports
     public static byte* GetVersion()
     {
         // A UTF-8 literal lives in the image's read-only data: a static string the caller never frees.
-        fixed (byte* version = "0.1.0\0"u8)
+        fixed (byte* version = "0.2.0\0"u8)
             return version;
     }
 
@@ -30,6 +30,15 @@ internal static unsafe class LibraryExports
         {
             return LastError.Fail(exception);
         }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_options_init")]
+    public static int InitializeOptions(FocalOptions* options)
+    {
+        if (options == null)
+            return LastError.Fail(Status.NullPointer, "options is NULL but must point to a focal_options to initialize.");
+        *options = FocalOptions.Defaults;
+        return (int)Status.Ok;
     }
 
     [UnmanagedCallersOnly(EntryPoint = "focal_get_isa")]

@@ -1,12 +1,37 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace FocalAot.Native;
 
-/// <summary>Turns C arguments (pointers, counts, integer enums) into spans and .NET arguments, by the header's rules.</summary>
+/// <summary>focal_options as laid out by focal_aot.h (its first field is its size, so it can grow).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct FocalOptions
+{
+    public nuint StructSize;
+    public double Gamma;
+    public double Alpha;
+    public double* ClassAlpha;
+    public nuint NumClasses;
+    public void* Weights;
+    public int Reduction;
+    public double Normalizer;
+
+    /// <summary>What focal_options_init writes.</summary>
+    public static FocalOptions Defaults => new()
+    {
+        StructSize = (nuint)sizeof(FocalOptions),
+        Gamma = SigmoidFocalLoss.DefaultGamma,
+        Alpha = SigmoidFocalLoss.DefaultAlpha,
+        Reduction = ReductionNone,
+        Normalizer = 1,
+    };
+
+    private const int ReductionNone = 0;
+}
+
+/// <summary>Turns C arguments (pointers, counts, the options struct) into spans and .NET arguments, by the header's rules.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the C argument or options field.")]
 internal static unsafe class NativeArguments
 {
-    public const int ReductionNone = 0;
-
     public static int Length(nuint n)
     {
         if (n > int.MaxValue)
@@ -39,17 +64,65 @@ internal static unsafe class NativeArguments
         return ref *pointer;
     }
 
-    /// <summary>FOCAL_REDUCTION_SUM = 1, FOCAL_REDUCTION_MEAN = 2 (NONE is handled by the caller).</summary>
-    public static FocalReduction Reduction(int reduction) => reduction switch
+    /// <summary>A one-value output must not lie inside an n-value one.</summary>
+    public static void RequireOutside<T>(T* scalar, string scalarName, T* range, int length, string rangeName)
+        where T : unmanaged
     {
+        if (scalar != null && range != null && scalar + 1 > range && scalar < range + length)
+            throw new ArgumentException($"{scalarName} must not point into {rangeName}.", scalarName);
+    }
+
+    /// <summary>1 in the element type (the upstream gradient grad_out = NULL stands for).</summary>
+    public static T One<T>()
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            return (T)(object)1f;
+        if (typeof(T) == typeof(double))
+            return (T)(object)1.0;
+        if (typeof(T) == typeof(Half))
+            return (T)(object)Half.One;
+        return (T)(object)(BFloat16)1f;
+    }
+
+    /// <summary>The call's options: the defaults for NULL, else the fields of the caller's struct, checked.</summary>
+    public static FocalLossOptions<T> Options<T>(FocalOptions* options, int length)
+        where T : unmanaged
+    {
+        var source = options == null ? FocalOptions.Defaults : *options;
+        if (options != null && source.StructSize < (nuint)sizeof(FocalOptions))
+        {
+            throw new ArgumentException(
+                $"options->struct_size = {source.StructSize} is smaller than focal_options ({sizeof(FocalOptions)} bytes); " +
+                "initialize the struct with focal_options_init.", nameof(options));
+        }
+
+        if (source.ClassAlpha != null && source.NumClasses == 0)
+            throw new ArgumentException("options->num_classes must be >= 1 when options->class_alpha is given.", nameof(options));
+        if (source.ClassAlpha == null && source.NumClasses != 0)
+            throw new NullArgumentPointerException("options->class_alpha");
+        if (source.NumClasses > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(options), source.NumClasses, "options->num_classes must be at most INT32_MAX.");
+
+        return new FocalLossOptions<T>
+        {
+            Gamma = source.Gamma,
+            Alpha = source.Alpha,
+            ClassAlpha = new ReadOnlySpan<double>(source.ClassAlpha, (int)source.NumClasses),
+            Weights = source.Weights == null ? default : new ReadOnlySpan<T>(source.Weights, length),
+            Reduction = Reduction(source.Reduction, source.Normalizer),
+        };
+    }
+
+    /// <summary>FOCAL_REDUCTION_NONE = 0, _SUM = 1, _MEAN = 2, _NORMALIZED = 3, _WEIGHTED_MEAN = 4.</summary>
+    private static FocalReduction Reduction(int reduction, double normalizer) => reduction switch
+    {
+        0 => FocalReduction.None,
         1 => FocalReduction.Sum,
         2 => FocalReduction.Mean,
+        3 => FocalReduction.Normalized(normalizer),
+        4 => FocalReduction.WeightedMean,
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction,
-            "reduction must be FOCAL_REDUCTION_NONE (0), FOCAL_REDUCTION_SUM (1) or FOCAL_REDUCTION_MEAN (2)."),
+            "options->reduction must be FOCAL_REDUCTION_NONE (0), _SUM (1), _MEAN (2), _NORMALIZED (3) or _WEIGHTED_MEAN (4)."),
     };
-
-    /// <summary>The scalar upstream gradient of a reduced backward call: *grad_out, or 1 when NULL.</summary>
-    public static T Upstream<T>(T* gradOut)
-        where T : unmanaged, INumberBase<T>
-        => gradOut == null ? T.One : *gradOut;
 }

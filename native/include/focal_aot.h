@@ -1,26 +1,30 @@
 /*
- * focal_aot.h - C ABI of libfocalaot: sigmoid focal loss (Lin et al., 2017), forward, backward and fused,
- * for float and double, on every SIMD width, reproducible bit for bit.
+ * focal_aot.h - C ABI of libfocalaot: sigmoid focal loss (Lin et al., 2017), forward, backward and fused, for
+ * float, double, float16 and bfloat16 data, on every SIMD width, reproducible bit for bit.
  *
  *   FL(x, y) = -alpha_t (1 - p_t)^gamma log(p_t),  p = sigmoid(x),  p_t = p y + (1 - p)(1 - y),
  *   alpha_t  = alpha y + (1 - alpha)(1 - y)        (alpha < 0: no alpha weighting, alpha_t = 1)
  *
+ * Every per-call input besides the data is one focal_options struct (gamma, alpha or one alpha per class,
+ * per-element weights, the reduction); NULL options mean the defaults (gamma 2, alpha 0.25, no weights, NONE).
+ *
  * Conventions (every function):
- *   - Returns a status (FOCAL_OK = 0, else a FOCAL_ERROR_* code); the message of the most recent failed call
- *     on the calling thread is read with focal_last_error_message(). No call aborts the process, and no call
- *     returns memory the caller must free.
+ *   - Returns a focal_status (FOCAL_OK = 0, else a FOCAL_ERROR_* code); the message of the most recent failed
+ *     call on the calling thread is read with focal_last_error_message(). No call aborts the process, and no
+ *     call returns memory the caller must free.
  *   - n is an element count (not bytes), at most INT32_MAX. With n = 0, data pointers may be NULL; with
- *     n > 0 a NULL data pointer is FOCAL_ERROR_NULL_POINTER. Pointers need no particular
- *     alignment: unaligned pointers are accepted.
- *   - gamma: finite, >= 0 and <= 1e6 (0 is binary cross-entropy). alpha: in [0, 1], or negative for no alpha
- *     weighting. targets: each in [0, 1] (soft labels allowed), not NaN. Violations are
- *     FOCAL_ERROR_INVALID_ARGUMENT and the message names the argument (and the index of a bad target).
- *   - reduction: FOCAL_REDUCTION_NONE (per element), _SUM, or _MEAN (sum / n; the mean of n = 0 is NaN,
- *     the sum of n = 0 is 0). Sums are accumulated in double in a fixed order, so results do not depend on
- *     the ISA or the thread count.
+ *     n > 0 a NULL data pointer is FOCAL_ERROR_NULL_POINTER. Pointers need no particular alignment.
+ *   - Element types: _f32 float, _f64 double, _f16 IEEE binary16 and _bf16 bfloat16 (both as uint16_t bit
+ *     patterns). 16-bit data is computed in float and each result rounded once (to nearest even) to 16 bits;
+ *     sums are accumulated in double.
+ *   - targets: each in [0, 1] (soft labels allowed), not NaN. Violations are FOCAL_ERROR_INVALID_ARGUMENT and
+ *     the message names the argument (and the index and value of a bad target or weight).
+ *   - Sums are accumulated in double in a fixed order, so results do not depend on the ISA or thread count.
+ *     A NaN sum or mean is the positive quiet NaN.
  *   - A NaN logit gives NaN loss and gradient; +-infinity gives the limits.
- *   - Outputs may be the same memory as an input (in place); partial overlap is FOCAL_ERROR_INVALID_ARGUMENT.
- *     After a failed call the contents of the outputs are unspecified.
+ *   - Outputs may be the same memory as an input (in place); partial overlap is FOCAL_ERROR_INVALID_ARGUMENT,
+ *     and so is an output overlapping the weights. After a failed call the contents of the outputs are
+ *     unspecified.
  *   - Calls are thread-safe; settings (focal_set_max_isa, focal_set_num_threads) are process-wide.
  *   - fork() is safe: a child process gets worker threads of its own on its first large call (the parent's
  *     workers do not exist in the child), and its settings are those of the parent at the fork.
@@ -36,12 +40,15 @@ extern "C" {
 #endif
 
 #define FOCAL_VERSION_MAJOR 0
-#define FOCAL_VERSION_MINOR 1
+#define FOCAL_VERSION_MINOR 2
 #define FOCAL_VERSION_PATCH 0
-#define FOCAL_VERSION_STRING "0.1.0"
+#define FOCAL_VERSION_STRING "0.2.0"
 
 /* Incremented on any incompatible change; compare with focal_abi_version() at load time. */
-#define FOCAL_ABI_VERSION 1
+#define FOCAL_ABI_VERSION 2
+
+/* The status every function returns (FOCAL_OK or a FOCAL_ERROR_* code). */
+typedef int32_t focal_status;
 
 /* Status codes. Append-only: numbers are never reused or changed. */
 #define FOCAL_OK 0
@@ -51,10 +58,12 @@ extern "C" {
 #define FOCAL_ERROR_INTERNAL 4         /* a bug or resource failure inside the library */
 #define FOCAL_ERROR_BUFFER_TOO_SMALL 5 /* focal_last_error_message: the message was truncated */
 
-/* Reductions. */
-#define FOCAL_REDUCTION_NONE 0
-#define FOCAL_REDUCTION_SUM 1
-#define FOCAL_REDUCTION_MEAN 2
+/* Reductions (focal_options.reduction). */
+#define FOCAL_REDUCTION_NONE 0          /* per element */
+#define FOCAL_REDUCTION_SUM 1           /* sum (0 for n = 0) */
+#define FOCAL_REDUCTION_MEAN 2          /* sum / n (NaN for n = 0) */
+#define FOCAL_REDUCTION_NORMALIZED 3    /* sum / normalizer (RetinaNet: the number of positive anchors) */
+#define FOCAL_REDUCTION_WEIGHTED_MEAN 4 /* sum of weight * loss / sum of weights (the mean without weights) */
 
 /* SIMD paths (ISA levels of the kernels). Every path gives bit-identical results. */
 #define FOCAL_ISA_SCALAR 0
@@ -62,10 +71,28 @@ extern "C" {
 #define FOCAL_ISA_AVX2 2      /* 256-bit: AVX2 + FMA (x86-64-v3) */
 #define FOCAL_ISA_AVX512 3    /* 512-bit: AVX-512 (x86-64-v4) */
 
+/*
+ * Every per-call input besides the data. Initialize with focal_options_init() (which sets struct_size and the
+ * defaults), then change fields: a struct from a newer header can be larger, and the library reads only what
+ * it knows.
+ */
+typedef struct focal_options {
+    size_t struct_size;        /* sizeof(focal_options), set by focal_options_init */
+    double gamma;              /* focusing parameter: finite, >= 0 and <= 1e6 (0 is cross-entropy); default 2 */
+    double alpha;              /* class balance in [0, 1], or < 0 for no alpha weighting; default 0.25 */
+    const double *class_alpha; /* NULL, or num_classes alphas in [0, 1] replacing alpha: element i has class
+                                  i % num_classes (a row-major [N, C] multi-label layout) */
+    size_t num_classes;        /* length of class_alpha; >= 1 when class_alpha is given */
+    const void *weights;       /* NULL, or n weights of the call's element type, each finite and >= 0: loss and
+                                  gradient times the weight; weight 0 gives exactly 0 whatever the logit */
+    int32_t reduction;         /* FOCAL_REDUCTION_*; default NONE */
+    double normalizer;         /* FOCAL_REDUCTION_NORMALIZED's divisor: finite and > 0; default 1 */
+} focal_options;
+
 /* FOCAL_ABI_VERSION of the loaded library. */
 int32_t focal_abi_version(void);
 
-/* The library version, e.g. "0.1.0": a static string, never freed. */
+/* The library version, e.g. "0.2.0": a static string, never freed. */
 const char *focal_version(void);
 
 /*
@@ -74,7 +101,11 @@ const char *focal_version(void);
  * queries the size. Returns FOCAL_ERROR_BUFFER_TOO_SMALL (after writing a truncated, terminated message)
  * when capacity < *needed. Reading the message does not clear it.
  */
-int32_t focal_last_error_message(char *buffer, size_t capacity, size_t *needed);
+focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *needed);
+
+/* Sets *options to the defaults (gamma 2, alpha 0.25, no class alphas, no weights, NONE, normalizer 1) and
+ * options->struct_size to sizeof(focal_options). */
+focal_status focal_options_init(focal_options *options);
 
 /* The active SIMD path (FOCAL_ISA_*), or -1 on failure. */
 int32_t focal_get_isa(void);
@@ -83,44 +114,55 @@ int32_t focal_get_isa(void);
  * Caps the SIMD path at isa (process-wide). FOCAL_ERROR_INVALID_ARGUMENT if isa is not a FOCAL_ISA_* value,
  * FOCAL_ERROR_UNSUPPORTED if it is above what this CPU and library variant run. Results never change.
  */
-int32_t focal_set_max_isa(int32_t isa);
+focal_status focal_set_max_isa(int32_t isa);
 
 /* The most threads one call may use (process-wide): >= 1, or 0 for one per processor. A call never uses
  * more threads than there are processors, whatever the setting, and the library never starts more than
  * one worker thread per processor. Calls below about 131072 elements always run on the calling thread.
  * Results never change. */
-int32_t focal_set_num_threads(int32_t threads);
+focal_status focal_set_num_threads(int32_t threads);
 
 /*
- * Loss. logits, targets: n values. out: n values for FOCAL_REDUCTION_NONE, else 1 value (required even for n = 0).
+ * The operations, one entry per element type (T = float, double, or uint16_t holding f16 / bf16 bits).
+ * options may be NULL (the defaults); options->weights, if given, are n values of T.
+ *
+ * forward: out receives n losses for FOCAL_REDUCTION_NONE, else the 1 reduced loss (required even for n = 0).
+ * backward: grad_logits (n values) = grad_out * d(loss)/d(logits), the loss reduced as requested. grad_out is
+ *   the upstream gradient: n values for NONE, else 1 value; NULL means 1 (every element).
+ * forward_backward: loss and gradient in one pass, bit for bit forward + backward with grad_out = NULL. loss:
+ *   n values for NONE, else 1 value; it must not overlap grad_logits.
  */
-int32_t focal_sigmoid_forward_f32(const float *logits, const float *targets, size_t n,
-                                  double gamma, double alpha, int32_t reduction, float *out);
-int32_t focal_sigmoid_forward_f64(const double *logits, const double *targets, size_t n,
-                                  double gamma, double alpha, int32_t reduction, double *out);
+/* float */
+focal_status focal_sigmoid_forward_f32(const float *logits, const float *targets, size_t n,
+    const focal_options *options, float *out);
+focal_status focal_sigmoid_backward_f32(const float *logits, const float *targets, size_t n,
+    const focal_options *options, const float *grad_out, float *grad_logits);
+focal_status focal_sigmoid_forward_backward_f32(const float *logits, const float *targets, size_t n,
+    const focal_options *options, float *loss, float *grad_logits);
 
-/*
- * Gradient with respect to the logits. grad_out is the upstream gradient: n values for FOCAL_REDUCTION_NONE,
- * else 1 value; NULL means 1 (every element). grad_logits: n values, = grad_out * d(loss)/d(logits), where
- * loss is reduced as requested (MEAN divides by n).
- */
-int32_t focal_sigmoid_backward_f32(const float *logits, const float *targets, size_t n,
-                                   double gamma, double alpha, int32_t reduction,
-                                   const float *grad_out, float *grad_logits);
-int32_t focal_sigmoid_backward_f64(const double *logits, const double *targets, size_t n,
-                                   double gamma, double alpha, int32_t reduction,
-                                   const double *grad_out, double *grad_logits);
+/* double */
+focal_status focal_sigmoid_forward_f64(const double *logits, const double *targets, size_t n,
+    const focal_options *options, double *out);
+focal_status focal_sigmoid_backward_f64(const double *logits, const double *targets, size_t n,
+    const focal_options *options, const double *grad_out, double *grad_logits);
+focal_status focal_sigmoid_forward_backward_f64(const double *logits, const double *targets, size_t n,
+    const focal_options *options, double *loss, double *grad_logits);
 
-/*
- * Loss and gradient in one pass; bit for bit equal to forward + backward with grad_out = NULL.
- * loss: n values for FOCAL_REDUCTION_NONE, else 1 value. grad_logits: n values; must not overlap loss.
- */
-int32_t focal_sigmoid_forward_backward_f32(const float *logits, const float *targets, size_t n,
-                                           double gamma, double alpha, int32_t reduction,
-                                           float *loss, float *grad_logits);
-int32_t focal_sigmoid_forward_backward_f64(const double *logits, const double *targets, size_t n,
-                                           double gamma, double alpha, int32_t reduction,
-                                           double *loss, double *grad_logits);
+/* binary16 (uint16_t bits) */
+focal_status focal_sigmoid_forward_f16(const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, uint16_t *out);
+focal_status focal_sigmoid_backward_f16(const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_sigmoid_forward_backward_f16(const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+
+/* bfloat16 (uint16_t bits) */
+focal_status focal_sigmoid_forward_bf16(const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, uint16_t *out);
+focal_status focal_sigmoid_backward_bf16(const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
 
 #ifdef __cplusplus
 } /* extern "C" */

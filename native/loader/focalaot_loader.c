@@ -14,40 +14,33 @@
 #include "focal_aot.h"
 
 /* X-macro of the forwarded API: return type, name, parameter list, argument list, value on load failure. */
-#define FOCAL_FORWARDED_FUNCTIONS(X)                                                                          \
-    X(int32_t, focal_get_isa, (void), (), -1)                                                                 \
-    X(int32_t, focal_set_max_isa, (int32_t isa), (isa), FOCAL_ERROR_UNSUPPORTED)                             \
-    X(int32_t, focal_set_num_threads, (int32_t threads), (threads), FOCAL_ERROR_UNSUPPORTED)                 \
-    X(int32_t, focal_sigmoid_forward_f32,                                                                     \
-      (const float *logits, const float *targets, size_t n, double gamma, double alpha, int32_t reduction,    \
-       float *out),                                                                                           \
-      (logits, targets, n, gamma, alpha, reduction, out), FOCAL_ERROR_UNSUPPORTED)                            \
-    X(int32_t, focal_sigmoid_forward_f64,                                                                     \
-      (const double *logits, const double *targets, size_t n, double gamma, double alpha, int32_t reduction,  \
-       double *out),                                                                                          \
-      (logits, targets, n, gamma, alpha, reduction, out), FOCAL_ERROR_UNSUPPORTED)                            \
-    X(int32_t, focal_sigmoid_backward_f32,                                                                    \
-      (const float *logits, const float *targets, size_t n, double gamma, double alpha, int32_t reduction,    \
-       const float *grad_out, float *grad_logits),                                                            \
-      (logits, targets, n, gamma, alpha, reduction, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)          \
-    X(int32_t, focal_sigmoid_backward_f64,                                                                    \
-      (const double *logits, const double *targets, size_t n, double gamma, double alpha, int32_t reduction,  \
-       const double *grad_out, double *grad_logits),                                                          \
-      (logits, targets, n, gamma, alpha, reduction, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)          \
-    X(int32_t, focal_sigmoid_forward_backward_f32,                                                            \
-      (const float *logits, const float *targets, size_t n, double gamma, double alpha, int32_t reduction,    \
-       float *loss, float *grad_logits),                                                                      \
-      (logits, targets, n, gamma, alpha, reduction, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)              \
-    X(int32_t, focal_sigmoid_forward_backward_f64,                                                            \
-      (const double *logits, const double *targets, size_t n, double gamma, double alpha, int32_t reduction,  \
-       double *loss, double *grad_logits),                                                                    \
-      (logits, targets, n, gamma, alpha, reduction, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
+/* The three operations of one element type. */
+#define FOCAL_FORWARDED_OPERATIONS(X, SUFFIX, T)                                                                       \
+    X(focal_status, focal_sigmoid_forward_##SUFFIX,                                                                    \
+      (const T *logits, const T *targets, size_t n, const focal_options *options, T *out),                             \
+      (logits, targets, n, options, out), FOCAL_ERROR_UNSUPPORTED)                                                     \
+    X(focal_status, focal_sigmoid_backward_##SUFFIX,                                                                   \
+      (const T *logits, const T *targets, size_t n, const focal_options *options, const T *grad_out, T *grad_logits),  \
+      (logits, targets, n, options, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)                                   \
+    X(focal_status, focal_sigmoid_forward_backward_##SUFFIX,                                                           \
+      (const T *logits, const T *targets, size_t n, const focal_options *options, T *loss, T *grad_logits),            \
+      (logits, targets, n, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
+
+#define FOCAL_FORWARDED_FUNCTIONS(X)                                                                   \
+    X(int32_t, focal_get_isa, (void), (), -1)                                                          \
+    X(focal_status, focal_set_max_isa, (int32_t isa), (isa), FOCAL_ERROR_UNSUPPORTED)                  \
+    X(focal_status, focal_set_num_threads, (int32_t threads), (threads), FOCAL_ERROR_UNSUPPORTED)      \
+    X(focal_status, focal_options_init, (focal_options *options), (options), FOCAL_ERROR_UNSUPPORTED)  \
+    FOCAL_FORWARDED_OPERATIONS(X, f32, float)                                                          \
+    FOCAL_FORWARDED_OPERATIONS(X, f64, double)                                                         \
+    FOCAL_FORWARDED_OPERATIONS(X, f16, uint16_t)                                                       \
+    FOCAL_FORWARDED_OPERATIONS(X, bf16, uint16_t)
 
 #define DECLARE_POINTER(ret, name, params, args, failure) static ret(*name##_impl) params;
 FOCAL_FORWARDED_FUNCTIONS(DECLARE_POINTER)
 static int32_t (*focal_abi_version_impl)(void);
 static const char *(*focal_version_impl)(void);
-static int32_t (*focal_last_error_message_impl)(char *, size_t, size_t *);
+static focal_status (*focal_last_error_message_impl)(char *, size_t, size_t *);
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded;
@@ -141,7 +134,7 @@ int32_t focal_abi_version(void) { return ensure_loaded() ? focal_abi_version_imp
 
 const char *focal_version(void) { return ensure_loaded() ? focal_version_impl() : FOCAL_VERSION_STRING; }
 
-int32_t focal_last_error_message(char *buffer, size_t capacity, size_t *needed) {
+focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *needed) {
     if (ensure_loaded()) return focal_last_error_message_impl(buffer, capacity, needed);
     size_t size = strlen(load_error) + 1;
     if (needed != NULL) *needed = size;

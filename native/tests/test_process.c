@@ -36,6 +36,8 @@ static int passed, failed;
 enum { POOLED_N = 300000, CHILD_SECONDS = 20 };
 static float x[POOLED_N], y[POOLED_N], expected[POOLED_N], out[POOLED_N];
 
+static focal_options none, sum_options; /* gamma 2, alpha 0.25; reduction NONE and SUM */
+
 static const char *last_error(void) {
     static char buffer[1024];
     focal_last_error_message(buffer, sizeof buffer, NULL);
@@ -56,9 +58,9 @@ static int thread_count(void) {
 static int child_calls(float expected_sum) {
     float sum;
     for (int round = 0; round < 3; round++) {
-        if (focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_NONE, out) != FOCAL_OK) return 2;
+        if (focal_sigmoid_forward_f32(x, y, POOLED_N, &none, out) != FOCAL_OK) return 2;
         if (memcmp(out, expected, sizeof out) != 0) return 3;
-        if (focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_SUM, &sum) != FOCAL_OK) return 4;
+        if (focal_sigmoid_forward_f32(x, y, POOLED_N, &sum_options, &sum) != FOCAL_OK) return 4;
         if (memcmp(&sum, &expected_sum, sizeof sum) != 0) return 5;
     }
     return 0;
@@ -89,9 +91,9 @@ static void fork_after_pool(void) {
     }
     float expected_sum;
     CHECK(focal_set_num_threads(0) == FOCAL_OK, "threads: %s", last_error());
-    CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_NONE, expected) == FOCAL_OK,
+    CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, &none, expected) == FOCAL_OK,
           "parent call: %s", last_error());
-    CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, 2, 0.25, FOCAL_REDUCTION_SUM, &expected_sum) == FOCAL_OK,
+    CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, &sum_options, &expected_sum) == FOCAL_OK,
           "parent sum: %s", last_error());
 
     pid_t child = fork();
@@ -122,7 +124,7 @@ static void bounded_threads(void) {
     long processors = sysconf(_SC_NPROCESSORS_ONLN);
     int before = thread_count();
     CHECK(focal_set_num_threads(INT32_MAX) == FOCAL_OK, "INT32_MAX threads: %s", last_error());
-    CHECK(focal_sigmoid_forward_f32(large_x, large_y, LARGE_N, 2, 0.25, FOCAL_REDUCTION_SUM, &sum) == FOCAL_OK,
+    CHECK(focal_sigmoid_forward_f32(large_x, large_y, LARGE_N, &sum_options, &sum) == FOCAL_OK,
           "large call: %s", last_error());
     int after = thread_count();
     CHECK(before > 0 && after - before <= processors, "%d threads before, %d after, %ld processors", before, after,
@@ -135,6 +137,9 @@ static void bounded_threads(void) {
 enum { EXIT_SKIPPED = 77 };
 
 int main(void) {
+    focal_options_init(&none);
+    focal_options_init(&sum_options);
+    sum_options.reduction = FOCAL_REDUCTION_SUM;
     if (focal_abi_version() < 0 && strstr(last_error(), "not a variant this CPU runs") != NULL) {
         printf("SKIPPED: %s\n", last_error());
         return EXIT_SKIPPED;
