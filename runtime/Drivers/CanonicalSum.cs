@@ -14,7 +14,7 @@ namespace FocalAot.Drivers;
 /// </summary>
 internal static class CanonicalSum
 {
-    private const int Lanes = BlockBuffers.CanonicalLanes;
+    private const int Lanes = BlockGeometry.CanonicalLanes;
 
     /// <summary>Adds <paramref name="values"/> (starting at a multiple of 16 within the chunk) into the 16 lane sums.</summary>
     public static void Accumulate<T, TOps>(ReadOnlySpan<T> values, Span<double> lanes)

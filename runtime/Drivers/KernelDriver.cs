@@ -32,7 +32,7 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
     /// <summary>Below this many elements a call stays on the calling thread.</summary>
     public const long ParallelThreshold = 1L << 17;
 
-    private const int BlockSize = BlockBuffers.BlockSize;
+    private const int BlockSize = BlockGeometry.BlockSize;
 
     /// <summary>Staging buffers of a block: logits, targets, upstream, weights, losses, gradient, α, 1 - α.</summary>
     private const int StagingBuffers = 8;
@@ -104,7 +104,7 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         in KernelArguments<TStorage, T> arguments, in TFactor factor, long first, long end, ref double runningSum, double[]? totals)
     {
         Span<T> scratch = stackalloc T[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength + (StagingBuffers * BlockSize)];
-        Span<double> lanes = stackalloc double[BlockBuffers.CanonicalLanes];
+        Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
         var work = scratch[..SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength];
         var staging = new BlockStaging(scratch[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength..]);
 
@@ -158,7 +158,7 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
     private static bool RunStagedBlock(
         in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, int length, Span<T> work, in BlockStaging staging)
     {
-        var padded = (length + BlockBuffers.CanonicalLanes - 1) / BlockBuffers.CanonicalLanes * BlockBuffers.CanonicalLanes;
+        var padded = (length + BlockGeometry.CanonicalLanes - 1) / BlockGeometry.CanonicalLanes * BlockGeometry.CanonicalLanes;
         Stage(arguments.Logits + start, length, staging.Logits[..padded]);
         Stage(arguments.Targets + start, length, staging.Targets[..padded]);
         if (arguments.Upstream != null)

@@ -18,17 +18,17 @@ internal static unsafe class WeightSum
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         const int ChunkSize = 16384;
-        Span<T> block = stackalloc T[BlockBuffers.BlockSize];
-        Span<double> lanes = stackalloc double[BlockBuffers.CanonicalLanes];
+        Span<T> block = stackalloc T[BlockGeometry.BlockSize];
+        Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
         var total = 0.0;
         invalidIndex = -1;
         for (long chunkStart = 0; chunkStart < length; chunkStart += ChunkSize)
         {
             lanes.Clear();
             var chunkEnd = Math.Min(chunkStart + ChunkSize, length);
-            for (var start = chunkStart; start < chunkEnd; start += BlockBuffers.BlockSize)
+            for (var start = chunkStart; start < chunkEnd; start += BlockGeometry.BlockSize)
             {
-                var count = (int)Math.Min(BlockBuffers.BlockSize, chunkEnd - start);
+                var count = (int)Math.Min(BlockGeometry.BlockSize, chunkEnd - start);
                 ElementStorage.ToCompute(weights + start, count, block);
                 for (var i = 0; i < count; i++)
                 {

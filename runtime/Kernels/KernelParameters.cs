@@ -24,13 +24,13 @@ internal readonly struct KernelParameters<T>
         if (T.IsFinite(scale) || !double.IsFinite(upstream))
         {
             GradientScale = scale;
-            GradientScaleExponent = T.One;
+            GradientScalePowerOfTwo = T.One;
         }
         else
         {
             var exponent = typeof(T) == typeof(float) ? 127 : 1023;
             GradientScale = T.CreateTruncating(Math.ScaleB(upstream, -exponent) / denominator);
-            GradientScaleExponent = T.CreateTruncating(Math.ScaleB(1.0, exponent));
+            GradientScalePowerOfTwo = T.CreateTruncating(Math.ScaleB(1.0, exponent));
         }
     }
 
@@ -43,9 +43,9 @@ internal readonly struct KernelParameters<T>
     /// <summary>1 when α weighting is off, else 0.</summary>
     public T WeightOffset { get; }
 
-    /// <summary>The scalar upstream gradient divided by the reduction's denominator (times <see cref="GradientScaleExponent"/>).</summary>
+    /// <summary>The scalar upstream gradient divided by the reduction's denominator (times <see cref="GradientScalePowerOfTwo"/>).</summary>
     public T GradientScale { get; }
 
     /// <summary>1, or a power of two when <see cref="GradientScale"/> alone would overflow.</summary>
-    public T GradientScaleExponent { get; }
+    public T GradientScalePowerOfTwo { get; }
 }

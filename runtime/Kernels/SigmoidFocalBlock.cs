@@ -7,7 +7,7 @@ namespace FocalAot.Kernels;
 
 /// <summary>
 /// Sigmoid focal loss and its gradient over one block, as a sequence of passes (see
-/// <see cref="BlockBuffers.BlockSize"/>). The numerics, for logit x and target y:
+/// <see cref="BlockGeometry.BlockSize"/>). The numerics, for logit x and target y:
 /// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
 /// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ, loss = α_t m BCE,
 /// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q.
@@ -21,7 +21,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     where TMode : struct, IKernelMode
 {
     /// <summary>Scratch elements <see cref="Run"/> needs.</summary>
-    public const int ScratchLength = 4 * BlockBuffers.BlockSize;
+    public const int ScratchLength = 4 * BlockGeometry.BlockSize;
 
     /// <summary>
     /// Processes <paramref name="count"/> elements (a multiple of 16, at most one block). Returns true when
@@ -38,9 +38,9 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         int count, in KernelParameters<T> parameters, in TFactor factor, Span<T> scratch)
     {
         var e = scratch[..count];
-        var l = scratch.Slice(BlockBuffers.BlockSize, count);
-        var s = scratch.Slice(2 * BlockBuffers.BlockSize, count);
-        var m = scratch.Slice(3 * BlockBuffers.BlockSize, count);
+        var l = scratch.Slice(BlockGeometry.BlockSize, count);
+        var s = scratch.Slice(2 * BlockGeometry.BlockSize, count);
+        var m = scratch.Slice(3 * BlockGeometry.BlockSize, count);
 
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
@@ -135,7 +135,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         var negativeWeight = TOps.Create(parameters.NegativeWeight);
         var weightOffset = TOps.Create(parameters.WeightOffset);
         var gradientScale = TOps.Create(parameters.GradientScale);
-        var gradientScaleExponent = TOps.Create(parameters.GradientScaleExponent);
+        var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
         var gammaV = TOps.Create(gamma);
         var minusTwoGamma = TOps.Create(-(gamma + gamma));
         var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
@@ -190,7 +190,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                 grad = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
                 grad = TMode.ScalesByUpstreamSpan
                     ? TOps.Multiply(grad, TOps.Load(in upstream, i))
-                    : TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScaleExponent);
+                    : TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScalePowerOfTwo);
             }
 
             var nonFinite = TOps.AndNot(allOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));

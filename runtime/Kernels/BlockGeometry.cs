@@ -1,7 +1,7 @@
 namespace FocalAot.Kernels;
 
-/// <summary>Sizes of the L1-resident working set a kernel streams through.</summary>
-internal static class BlockBuffers
+/// <summary>The sizes that shape a kernel pass: the L1-resident block it streams through, and the canonical lanes of its sums.</summary>
+internal static class BlockGeometry
 {
     /// <summary>
     /// Elements per block. Each pass (exp, log1p, sigmoid, power, algebra) runs over a whole block before
