@@ -378,6 +378,26 @@ static void options_tests(void) {
         if (fabs(expected) >= 1e-30) worst = fmax(worst, fabs(wloss[i] - expected) / fabs(expected));
     }
     CHECK(worst <= 2e-6, "class alpha: relative error %.3g", worst);
+    /* More classes than the library expands into one table (1024): the table is read per block instead. */
+    enum { MANY = 1500 };
+    static double many_alpha[MANY];
+    static float many_x[3 * MANY + 17], many_y[3 * MANY + 17], many_loss[3 * MANY + 17];
+    for (int c = 0; c < MANY; c++) many_alpha[c] = uniform();
+    for (int i = 0; i < 3 * MANY + 17; i++) {
+        many_x[i] = (float)((uniform() - 0.5) * 20);
+        many_y[i] = (float)(uniform() < 0.3);
+    }
+    per_class.class_alpha = many_alpha;
+    per_class.num_classes = MANY;
+    CHECK(focal_sigmoid_forward_f32(many_x, many_y, 3 * MANY + 17, &per_class, many_loss) == FOCAL_OK, "%s", last_error());
+    worst = 0;
+    for (int i = 0; i < 3 * MANY + 17; i++) {
+        double expected = ref_loss(many_x[i], many_y[i], 2.0, many_alpha[i % MANY]);
+        if (fabs(expected) >= 1e-30) worst = fmax(worst, fabs(many_loss[i] - expected) / fabs(expected));
+    }
+    CHECK(worst <= 2e-6, "1500 classes: relative error %.3g", worst);
+    per_class.num_classes = C;
+
     double equal_alpha[C] = {0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25};
     per_class.class_alpha = equal_alpha;
     focal_sigmoid_forward_backward_f32(x, y, N, &per_class, wloss, wgrad);

@@ -37,6 +37,9 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
     /// <summary>Staging buffers of a block: logits, targets, upstream, weights, losses, gradient, α, 1 - α.</summary>
     private const int StagingBuffers = 8;
 
+    /// <summary>Up to this many classes, the per-class α of every block are read from one expanded table.</summary>
+    private const int MaxExpandedClasses = 1024;
+
     [ThreadStatic]
     private static KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode>? cachedJob;
 
@@ -107,6 +110,11 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
         var work = scratch[..SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength];
         var staging = new BlockStaging(scratch[SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.ScratchLength..]);
+        var classes = arguments.ClassCount;
+        var expand = TMode.PerElementWeights && arguments.ClassAlpha != null && classes <= MaxExpandedClasses;
+        Span<T> expanded = expand ? stackalloc T[2 * (classes + BlockSize)] : default;
+        if (TMode.PerElementWeights)
+            PrepareClassWeights(arguments, expanded, staging);
 
         var invalid = false;
         for (var chunk = first; chunk < end; chunk++)
@@ -117,11 +125,26 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
             for (var start = chunkStart; start < chunkEnd; start += BlockSize)
             {
                 var length = (int)Math.Min(BlockSize, chunkEnd - start);
-                if (TMode.PerElementWeights)
-                    FillClassWeights(arguments, start, staging.Positive, staging.Negative);
+                ref var positive = ref staging.Positive[0];
+                ref var negative = ref staging.Negative[0];
+                if (TMode.PerElementWeights && arguments.ClassAlpha != null)
+                {
+                    if (expand)
+                    {
+                        // The expanded table holds classes + BlockSize entries, so a block reads it from its first class on.
+                        var offset = (int)(start % classes);
+                        positive = ref expanded[offset];
+                        negative = ref expanded[classes + BlockSize + offset];
+                    }
+                    else
+                    {
+                        FillClassWeights(arguments, start, staging.Positive, staging.Negative);
+                    }
+                }
+
                 invalid |= length == BlockSize && !StagesEveryBlock
-                    ? RunDirectBlock(arguments, factor, start, work, staging)
-                    : RunStagedBlock(arguments, factor, start, length, work, staging);
+                    ? RunDirectBlock(arguments, factor, start, work, staging, in positive, in negative)
+                    : RunStagedBlock(arguments, factor, start, length, work, staging, in positive, in negative);
                 if (arguments.Reduce && TMode.ComputesLoss)
                     CanonicalSum.Accumulate<T, TOps>(staging.Losses[..length], lanes);
             }
@@ -142,7 +165,8 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
     /// <summary>A full block of compute-type data: the kernel reads and writes the caller's memory directly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool RunDirectBlock(
-        in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, Span<T> work, in BlockStaging staging)
+        in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, Span<T> work, in BlockStaging staging,
+        ref readonly T positive, ref readonly T negative)
     {
         ref var blockLosses = ref staging.Losses[0];
         ref var losses = ref arguments.Losses == null ? ref blockLosses : ref At(arguments.Losses, start);
@@ -151,12 +175,13 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         ref var weights = ref arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref At(arguments.Weights, start);
         return SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
             in At(arguments.Logits, start), in At(arguments.Targets, start), in upstream, ref losses, ref gradient,
-            in weights, in staging.Positive[0], in staging.Negative[0], BlockSize, arguments.Parameters, factor, work);
+            in weights, in positive, in negative, BlockSize, arguments.Parameters, factor, work);
     }
 
     /// <summary>A block through the staging buffers: inputs converted (or copied) and zero-padded, outputs written back.</summary>
     private static bool RunStagedBlock(
-        in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, int length, Span<T> work, in BlockStaging staging)
+        in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, int length, Span<T> work, in BlockStaging staging,
+        ref readonly T positive, ref readonly T negative)
     {
         var padded = (length + BlockGeometry.CanonicalLanes - 1) / BlockGeometry.CanonicalLanes * BlockGeometry.CanonicalLanes;
         Stage(arguments.Logits + start, length, staging.Logits[..padded]);
@@ -168,7 +193,7 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
 
         var invalid = SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
             in staging.Logits[0], in staging.Targets[0], in staging.Upstream[0], ref staging.Losses[0], ref staging.Gradient[0],
-            in arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref staging.Weights[0], in staging.Positive[0], in staging.Negative[0],
+            in arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref staging.Weights[0], in positive, in negative,
             padded, arguments.Parameters, factor, work);
 
         if (TMode.ComputesLoss && arguments.Losses != null)
@@ -178,16 +203,28 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         return invalid;
     }
 
-    /// <summary>Each element's α and 1 - α for a block: the class table repeated from the block's first index.</summary>
-    private static void FillClassWeights(in KernelArguments<TStorage, T> arguments, long start, Span<T> positive, Span<T> negative)
+    /// <summary>
+    /// Once per run of chunks: one α (and 1 - α) for every element when there is no class table; else, for up to
+    /// <see cref="MaxExpandedClasses"/> classes, the table repeated over classes + BlockSize entries in
+    /// <paramref name="expanded"/> (α first, then 1 - α).
+    /// </summary>
+    private static void PrepareClassWeights(in KernelArguments<TStorage, T> arguments, Span<T> expanded, in BlockStaging staging)
     {
         if (arguments.ClassAlpha == null)
         {
-            positive.Fill(arguments.Parameters.PositiveWeight);
-            negative.Fill(arguments.Parameters.NegativeWeight);
-            return;
+            staging.Positive.Fill(arguments.Parameters.PositiveWeight);
+            staging.Negative.Fill(arguments.Parameters.NegativeWeight);
         }
+        else if (!expanded.IsEmpty)
+        {
+            var half = expanded.Length / 2;
+            FillClassWeights(arguments, 0, expanded[..half], expanded[half..]);
+        }
+    }
 
+    /// <summary>Each element's α and 1 - α from <paramref name="start"/> on: the class table repeated.</summary>
+    private static void FillClassWeights(in KernelArguments<TStorage, T> arguments, long start, Span<T> positive, Span<T> negative)
+    {
         var classes = arguments.ClassCount;
         var table = arguments.ClassAlpha;
         var index = (int)(start % classes);
