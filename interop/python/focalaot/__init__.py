@@ -2,9 +2,13 @@
 
     >>> import focalaot
     >>> focalaot.sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="mean")
+    >>> focalaot.sigmoid_focal_loss(inputs, targets, alpha=[0.25, 0.5, 0.75], weight=weight,
+    ...                             reduction="normalized", normalizer=num_positives)
 
-numpy arrays and float32/float64 buffers (array.array, memoryview) are accepted; with torch installed,
-``focalaot.torch.sigmoid_focal_loss`` is an autograd drop-in for torchvision's.
+numpy arrays (float32, float64, float16; bfloat16 as uint16 bit patterns with dtype="bfloat16") and float32 /
+float64 buffers (array.array, memoryview) are accepted; reductions "none", "sum", "mean", "normalized" and
+"weighted_mean". With torch installed, ``focalaot.torch.sigmoid_focal_loss`` is an autograd drop-in for
+torchvision's (float32, float64, float16 and bfloat16 CPU tensors).
 """
 
 from ._api import (

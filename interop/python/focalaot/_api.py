@@ -1,11 +1,39 @@
-"""The Pythonic API: torchvision's argument names and defaults over the C ABI."""
+"""The Pythonic API: torchvision's argument names and defaults over the C ABI, plus weights, per-class alpha,
+the normalized and weighted-mean reductions, and float16 / bfloat16 data."""
 
 import ctypes
+import numbers
 
 from . import _capi
-from ._buffers import Operand, numpy, scalar
+from ._buffers import Operand, Scalar, element_type
 
-_REDUCTIONS = {"none": _capi.FOCAL_REDUCTION_NONE, "sum": _capi.FOCAL_REDUCTION_SUM, "mean": _capi.FOCAL_REDUCTION_MEAN}
+_REDUCTIONS = {
+    "none": _capi.FOCAL_REDUCTION_NONE,
+    "sum": _capi.FOCAL_REDUCTION_SUM,
+    "mean": _capi.FOCAL_REDUCTION_MEAN,
+    "normalized": _capi.FOCAL_REDUCTION_NORMALIZED,
+    "weighted_mean": _capi.FOCAL_REDUCTION_WEIGHTED_MEAN,
+}
+
+# The C entries by element type (the suffix of their names).
+FORWARD = {
+    "f32": _capi.lib.focal_sigmoid_forward_f32,
+    "f64": _capi.lib.focal_sigmoid_forward_f64,
+    "f16": _capi.lib.focal_sigmoid_forward_f16,
+    "bf16": _capi.lib.focal_sigmoid_forward_bf16,
+}
+BACKWARD = {
+    "f32": _capi.lib.focal_sigmoid_backward_f32,
+    "f64": _capi.lib.focal_sigmoid_backward_f64,
+    "f16": _capi.lib.focal_sigmoid_backward_f16,
+    "bf16": _capi.lib.focal_sigmoid_backward_bf16,
+}
+FORWARD_BACKWARD = {
+    "f32": _capi.lib.focal_sigmoid_forward_backward_f32,
+    "f64": _capi.lib.focal_sigmoid_forward_backward_f64,
+    "f16": _capi.lib.focal_sigmoid_forward_backward_f16,
+    "bf16": _capi.lib.focal_sigmoid_forward_backward_bf16,
+}
 
 
 class FocalError(ValueError):
@@ -16,90 +44,191 @@ class FocalError(ValueError):
         self.status = status
 
 
-def _check(status):
+def check(status):
+    """Raises FocalError with the library's message for a failed status."""
     if status != _capi.FOCAL_OK:
         raise FocalError(status, _capi.last_error_message())
 
 
-def _reduction_code(reduction):
+def invalid(message):
+    """A FocalError for an argument that breaks a rule checked on the Python side."""
+    return FocalError(_capi.FOCAL_ERROR_INVALID_ARGUMENT, message)
+
+
+def _real(name, value):
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
     try:
-        return _REDUCTIONS[reduction]
-    except (KeyError, TypeError):
-        raise FocalError(_capi.FOCAL_ERROR_INVALID_ARGUMENT,
-                         f"reduction must be 'none', 'mean' or 'sum', not {reduction!r}") from None
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}") from None
 
 
-def _operands(inputs, targets):
-    x = Operand("inputs", inputs)
-    if x.is_numpy:
-        targets = numpy.asarray(targets)  # labels may come as lists, ints or bools; they take the logits' type
-    y = Operand("targets", targets, code=x.code)
-    if x.shape != y.shape and (x.is_numpy or x.length != y.length):
-        raise FocalError(_capi.FOCAL_ERROR_INVALID_ARGUMENT,
-                         f"targets has shape {y.shape} but inputs has shape {x.shape}; they must match")
-    return x, y
+def _class_alphas(alpha):
+    """None for one alpha (a number), else the list of per-class alphas (a sequence, array or tensor)."""
+    if isinstance(alpha, numbers.Real):
+        return None
+    to_list = getattr(alpha, "tolist", None)  # numpy arrays and torch tensors (0-d ones give a number)
+    values = to_list() if callable(to_list) else alpha
+    if isinstance(values, numbers.Real):
+        return None
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"alpha must be a number or a sequence of per-class alphas, not {type(alpha).__name__}")
+    try:
+        values = list(values)
+    except TypeError:
+        raise TypeError(
+            f"alpha must be a number or a sequence of per-class alphas, not {type(alpha).__name__}") from None
+    if not all(isinstance(v, numbers.Real) for v in values):
+        raise TypeError("alpha must be a number or a flat sequence of numbers (one alpha per class)")
+    if not values:
+        raise invalid("alpha is an empty sequence: give one alpha per class (at least one), or a number")
+    return [float(v) for v in values]
 
 
-def _function(operation, operand):
-    return getattr(_capi.lib, f"focal_sigmoid_{operation}_{operand.suffix}")
+class Options:
+    """A focal_options struct for one call, and the Python objects its pointers point into.
 
-
-def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
-    """Sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss.
-
-    inputs: logits; targets: probabilities in [0, 1] of the same shape (numpy arrays or float32/float64
-    buffers). Returns an array like inputs for reduction "none", else a float.
+    shape and length describe inputs: per-class alphas need the classes to be the last dimension ([N, C]) of a
+    multi-dimensional inputs, or the length of a flat one to be a multiple of the number of classes.
     """
-    code = _reduction_code(reduction)
-    x, y = _operands(inputs, targets)
-    forward = _function("forward", x)
-    if code == _capi.FOCAL_REDUCTION_NONE:
+
+    def __init__(self, alpha, gamma, reduction, normalizer, shape, length):
+        try:
+            self.reduction = _REDUCTIONS[reduction]
+        except (KeyError, TypeError):
+            raise invalid("reduction must be 'none', 'sum', 'mean', 'normalized' or 'weighted_mean', "
+                          f"not {reduction!r}") from None
+        self.struct = _capi.focal_options()
+        check(_capi.lib.focal_options_init(ctypes.byref(self.struct)))
+        self.struct.reduction = self.reduction
+        self.struct.gamma = _real("gamma", gamma)
+        if self.reduction == _capi.FOCAL_REDUCTION_NORMALIZED:
+            if normalizer is None:
+                raise invalid("reduction='normalized' needs normalizer, a number > 0 (the loss sum is divided by "
+                              "it; RetinaNet uses the number of positive anchors)")
+            self.struct.normalizer = _real("normalizer", normalizer)
+        elif normalizer is not None:
+            raise invalid(f"normalizer is used only with reduction='normalized', not with reduction={reduction!r}")
+        classes = _class_alphas(alpha)
+        if classes is None:
+            self.struct.alpha = _real("alpha", alpha)
+            self._class_alpha = None
+        else:
+            count = len(classes)
+            if len(shape) >= 2 and shape[-1] != count:
+                raise invalid(f"alpha has {count} per-class values but inputs has shape {tuple(shape)}: element i "
+                              f"has class i % {count}, so the last dimension of inputs must be {count}")
+            if len(shape) < 2 and length % count != 0:
+                raise invalid(f"alpha has {count} per-class values but inputs has {length} elements, not a "
+                              f"multiple of {count} (element i has class i % {count})")
+            self._class_alpha = (ctypes.c_double * count)(*classes)
+            self.struct.class_alpha = ctypes.cast(self._class_alpha, ctypes.POINTER(ctypes.c_double))
+            self.struct.num_classes = count
+        self._weights = None
+
+    @property
+    def reduced(self):
+        """True when the loss is one number (every reduction but 'none')."""
+        return self.reduction != _capi.FOCAL_REDUCTION_NONE
+
+    def set_weights(self, pointer, keep_alive=None):
+        """Points the options at n weights of the call's element type (a ctypes pointer or an address)."""
+        self._weights = keep_alive
+        self.struct.weights = ctypes.cast(pointer, ctypes.c_void_p).value
+
+    @property
+    def pointer(self):
+        return ctypes.byref(self.struct)
+
+
+def _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype):
+    """The operands and options of one call, checked on the Python side."""
+    x = Operand("inputs", inputs, element=element_type(dtype))
+    y = Operand("targets", targets, like=x)
+    _require_same_shape(x, y)
+    options = Options(alpha, gamma, reduction, normalizer, x.shape, x.length)
+    if weight is not None:
+        w = Operand("weight", weight, like=x)
+        _require_same_shape(x, w)
+        options.set_weights(w.pointer, keep_alive=w)
+    return x, y, options
+
+
+def _require_same_shape(x, other):
+    if x.shape != other.shape and (x.is_numpy or other.is_numpy or x.length != other.length):
+        raise invalid(f"{other.name} has shape {tuple(other.shape)} but inputs has shape {tuple(x.shape)}; "
+                      "they must match")
+
+
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None, normalizer=None,
+                       dtype=None):
+    """Sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss, with per-element weights and per-class alpha.
+
+    inputs: logits; targets: probabilities in [0, 1] of the same shape. numpy arrays (float32, float64,
+    float16) or buffers (array.array 'f' / 'd'); bfloat16 data are uint16 bit patterns with dtype="bfloat16".
+    targets and weight take the element type of inputs.
+
+    alpha: the class balance in [0, 1], negative for none; or a sequence (list, numpy array, torch tensor) of
+        one alpha per class, where element i has class i % C (inputs laid out [N, C]).
+    gamma: the focusing parameter, >= 0.
+    reduction: "none" (per element), "sum", "mean", "normalized" (sum / normalizer) or "weighted_mean"
+        (sum of weight * loss / sum of weights).
+    weight: None, or per-element weights like inputs, finite and >= 0 (0 gives exactly 0: an ignored element).
+    normalizer: the divisor of reduction "normalized", > 0 (e.g. the number of positive anchors).
+    dtype: None (from inputs), or "float32", "float64", "float16", "bfloat16"; the 16-bit types also take
+        uint16 bit patterns.
+
+    Returns an array like inputs for reduction "none", else a Python float.
+    """
+    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
+    forward = FORWARD[x.element.suffix]
+    if not options.reduced:
         out = x.new_like()
-        _check(forward(x.pointer, y.pointer, x.length, gamma, alpha, code, out.pointer))
+        check(forward(x.pointer, y.pointer, x.length, options.pointer, out.pointer))
         return out.value
-    cell = scalar(x.code)
-    _check(forward(x.pointer, y.pointer, x.length, gamma, alpha, code, ctypes.byref(cell)))
+    cell = Scalar(x.element)
+    check(forward(x.pointer, y.pointer, x.length, options.pointer, cell.pointer))
     return cell.value
 
 
-def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma=2.0, reduction="none"):
+def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma=2.0, reduction="none",
+                                weight=None, normalizer=None, dtype=None):
     """The gradient of sigmoid_focal_loss with respect to inputs, times grad_output.
 
-    grad_output: for reduction "none" an array like inputs, else a number; None means 1.
-    Returns an array like inputs.
+    grad_output: for reduction "none" an array like inputs, else a number; None means 1. The other arguments
+    are sigmoid_focal_loss's. Returns an array like inputs.
     """
-    code = _reduction_code(reduction)
-    x, y = _operands(inputs, targets)
+    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
     gradient = x.new_like()
-    upstream = None
-    if grad_output is not None and code == _capi.FOCAL_REDUCTION_NONE:
-        upstream = Operand("grad_output", grad_output, code=x.code)
-        if upstream.length != x.length:
-            raise FocalError(_capi.FOCAL_ERROR_INVALID_ARGUMENT,
-                             f"grad_output has {upstream.length} elements but inputs has {x.length}")
-        upstream_pointer = upstream.pointer
-    elif grad_output is not None:
-        upstream = scalar(x.code, float(grad_output))
-        upstream_pointer = ctypes.cast(ctypes.byref(upstream), type(x.pointer))
-    else:
+    if grad_output is None:
+        upstream = None
         upstream_pointer = None
-    _check(_function("backward", x)(x.pointer, y.pointer, x.length, gamma, alpha, code, upstream_pointer,
-                                    gradient.pointer))
+    elif options.reduced:
+        upstream = Scalar(x.element, _real("grad_output", grad_output))
+        upstream_pointer = upstream.pointer
+    else:
+        upstream = Operand("grad_output", grad_output, like=x)
+        if upstream.length != x.length:
+            raise invalid(f"grad_output has {upstream.length} elements but inputs has {x.length}")
+        upstream_pointer = upstream.pointer
+    check(BACKWARD[x.element.suffix](x.pointer, y.pointer, x.length, options.pointer, upstream_pointer,
+                                     gradient.pointer))
     return gradient.value
 
 
-def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
-    """Loss and gradient in one pass: (sigmoid_focal_loss(...), sigmoid_focal_loss_backward(...))."""
-    code = _reduction_code(reduction)
-    x, y = _operands(inputs, targets)
+def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None,
+                                        normalizer=None, dtype=None):
+    """Loss and gradient in one pass: (sigmoid_focal_loss(...), sigmoid_focal_loss_backward(...)), bit for bit."""
+    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
     gradient = x.new_like()
-    fused = _function("forward_backward", x)
-    if code == _capi.FOCAL_REDUCTION_NONE:
+    fused = FORWARD_BACKWARD[x.element.suffix]
+    if not options.reduced:
         loss = x.new_like()
-        _check(fused(x.pointer, y.pointer, x.length, gamma, alpha, code, loss.pointer, gradient.pointer))
+        check(fused(x.pointer, y.pointer, x.length, options.pointer, loss.pointer, gradient.pointer))
         return loss.value, gradient.value
-    cell = scalar(x.code)
-    _check(fused(x.pointer, y.pointer, x.length, gamma, alpha, code, ctypes.byref(cell), gradient.pointer))
+    cell = Scalar(x.element)
+    check(fused(x.pointer, y.pointer, x.length, options.pointer, cell.pointer, gradient.pointer))
     return cell.value, gradient.value
 
 
@@ -118,9 +247,9 @@ def get_isa():
 
 def set_max_isa(isa):
     """Caps the SIMD path (process-wide); results do not change."""
-    _check(_capi.lib.focal_set_max_isa(isa))
+    check(_capi.lib.focal_set_max_isa(isa))
 
 
 def set_num_threads(threads):
     """The most threads one call may use (0: one per processor); results do not change."""
-    _check(_capi.lib.focal_set_num_threads(threads))
+    check(_capi.lib.focal_set_num_threads(threads))

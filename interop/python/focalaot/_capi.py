@@ -1,8 +1,11 @@
-"""A 1:1 ctypes mirror of focal_aot.h, and the loader of libfocalaot.
+"""A 1:1 ctypes mirror of focal_aot.h (ABI 2), and the loader of libfocalaot.
+
+Every constant, the ``focal_options`` struct (fields in the header's order) and one prototype per C function, as
+declared in the header. 16-bit data (float16, bfloat16) crosses the boundary as ``uint16_t`` bit patterns.
 
 The loader opens the dispatcher library ``libfocalaot.so``, which picks the NativeAOT variant built for the
-highest ISA level this CPU runs (x86-64-v4, -v3, -v2, or arm64); ``FOCALAOT_VARIANT`` forces one. It then
-checks that the library speaks the ABI version this module was written for.
+highest ISA level this CPU runs (x86-64-v4, -v3, -v2, or arm64); ``FOCALAOT_VARIANT`` forces one. It checks that
+the library speaks the ABI version this module was written for before it declares the other functions.
 
 Search order: ``$FOCALAOT_LIBRARY`` (a path to libfocalaot.so), then ``lib/<rid>/`` inside this package, then
 the repository's ``artifacts/native/<rid>/`` (a development checkout after ``build.ps1 native``).
@@ -13,14 +16,15 @@ import os
 import platform
 from pathlib import Path
 
-# --- focal_aot.h: versions -------------------------------------------------------------------------------------
+# --- versions --------------------------------------------------------------------------------------------------
 FOCAL_VERSION_MAJOR = 0
-FOCAL_VERSION_MINOR = 1
+FOCAL_VERSION_MINOR = 2
 FOCAL_VERSION_PATCH = 0
-FOCAL_VERSION_STRING = "0.1.0"
-FOCAL_ABI_VERSION = 1
+FOCAL_VERSION_STRING = "0.2.0"
+FOCAL_ABI_VERSION = 2
 
-# --- status codes (append-only) -----------------------------------------------------------------------------------
+# --- status codes (append-only) ----------------------------------------------------------------------------------
+focal_status = ctypes.c_int32
 FOCAL_OK = 0
 FOCAL_ERROR_NULL_POINTER = 1
 FOCAL_ERROR_INVALID_ARGUMENT = 2
@@ -28,10 +32,12 @@ FOCAL_ERROR_UNSUPPORTED = 3
 FOCAL_ERROR_INTERNAL = 4
 FOCAL_ERROR_BUFFER_TOO_SMALL = 5
 
-# --- reductions ------------------------------------------------------------------------------------------------------
+# --- reductions (focal_options.reduction) ------------------------------------------------------------------------
 FOCAL_REDUCTION_NONE = 0
 FOCAL_REDUCTION_SUM = 1
 FOCAL_REDUCTION_MEAN = 2
+FOCAL_REDUCTION_NORMALIZED = 3
+FOCAL_REDUCTION_WEIGHTED_MEAN = 4
 
 # --- SIMD paths ----------------------------------------------------------------------------------------------------
 FOCAL_ISA_SCALAR = 0
@@ -39,24 +45,58 @@ FOCAL_ISA_VECTOR128 = 1
 FOCAL_ISA_AVX2 = 2
 FOCAL_ISA_AVX512 = 3
 
-_c_float_p = ctypes.POINTER(ctypes.c_float)
-_c_double_p = ctypes.POINTER(ctypes.c_double)
 
-# name: (restype, argtypes), exactly as declared in focal_aot.h.
+class focal_options(ctypes.Structure):
+    """Every per-call input besides the data; initialize with focal_options_init, then change fields."""
+
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("gamma", ctypes.c_double),
+        ("alpha", ctypes.c_double),
+        ("class_alpha", ctypes.POINTER(ctypes.c_double)),
+        ("num_classes", ctypes.c_size_t),
+        ("weights", ctypes.c_void_p),
+        ("reduction", ctypes.c_int32),
+        ("normalizer", ctypes.c_double),
+    ]
+
+
+# The C types of the prototypes.
+_f32p = ctypes.POINTER(ctypes.c_float)   # const float * / float *
+_f64p = ctypes.POINTER(ctypes.c_double)  # const double * / double *
+_u16p = ctypes.POINTER(ctypes.c_uint16)  # const uint16_t * / uint16_t * (f16 and bf16 bits)
+_size = ctypes.c_size_t
+_opts = ctypes.POINTER(focal_options)    # const focal_options *
+
+# One prototype per C function, in the header's order: name -> (restype, argtypes).
 _PROTOTYPES = {
     "focal_abi_version": (ctypes.c_int32, []),
     "focal_version": (ctypes.c_char_p, []),
-    "focal_last_error_message": (
-        ctypes.c_int32, [ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    "focal_last_error_message": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),
+    "focal_options_init": (focal_status, [ctypes.POINTER(focal_options)]),
     "focal_get_isa": (ctypes.c_int32, []),
-    "focal_set_max_isa": (ctypes.c_int32, [ctypes.c_int32]),
-    "focal_set_num_threads": (ctypes.c_int32, [ctypes.c_int32]),
+    "focal_set_max_isa": (focal_status, [ctypes.c_int32]),
+    "focal_set_num_threads": (focal_status, [ctypes.c_int32]),
+    # float: (logits, targets, n, options, out) / (..., grad_out, grad_logits) / (..., loss, grad_logits)
+    "focal_sigmoid_forward_f32": (focal_status, [_f32p, _f32p, _size, _opts, _f32p]),
+    "focal_sigmoid_backward_f32": (focal_status, [_f32p, _f32p, _size, _opts, _f32p, _f32p]),
+    "focal_sigmoid_forward_backward_f32": (focal_status, [_f32p, _f32p, _size, _opts, _f32p, _f32p]),
+    # double
+    "focal_sigmoid_forward_f64": (focal_status, [_f64p, _f64p, _size, _opts, _f64p]),
+    "focal_sigmoid_backward_f64": (focal_status, [_f64p, _f64p, _size, _opts, _f64p, _f64p]),
+    "focal_sigmoid_forward_backward_f64": (focal_status, [_f64p, _f64p, _size, _opts, _f64p, _f64p]),
+    # binary16 (uint16_t bits)
+    "focal_sigmoid_forward_f16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p]),
+    "focal_sigmoid_backward_f16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    "focal_sigmoid_forward_backward_f16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    # bfloat16 (uint16_t bits)
+    "focal_sigmoid_forward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p]),
+    "focal_sigmoid_backward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    "focal_sigmoid_forward_backward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
 }
-for _suffix, _pointer in (("f32", _c_float_p), ("f64", _c_double_p)):
-    _common = [_pointer, _pointer, ctypes.c_size_t, ctypes.c_double, ctypes.c_double, ctypes.c_int32]
-    _PROTOTYPES[f"focal_sigmoid_forward_{_suffix}"] = (ctypes.c_int32, _common + [_pointer])
-    _PROTOTYPES[f"focal_sigmoid_backward_{_suffix}"] = (ctypes.c_int32, _common + [_pointer, _pointer])
-    _PROTOTYPES[f"focal_sigmoid_forward_backward_{_suffix}"] = (ctypes.c_int32, _common + [_pointer, _pointer])
+
+# Declared (and the ABI checked) first: these two exist in every ABI version.
+_VERSION_FUNCTIONS = ("focal_abi_version", "focal_last_error_message")
 
 
 class LibraryNotFoundError(OSError):
@@ -82,6 +122,16 @@ def _candidates():
             here.parents[2] / "artifacts" / "native" / rid / "libfocalaot.so"]
 
 
+def _declare(library, name):
+    restype, argtypes = _PROTOTYPES[name]
+    try:
+        function = getattr(library, name)
+    except AttributeError:
+        raise LibraryNotFoundError(f"{library._name} does not export {name}") from None
+    function.restype = restype
+    function.argtypes = argtypes
+
+
 def _load():
     candidates = _candidates()
     path = next((p for p in candidates if p.is_file()), None)
@@ -91,10 +141,8 @@ def _load():
             f"libfocalaot.so not found (searched {searched}); build it with `dotnet pwsh build.ps1 native` "
             "or set FOCALAOT_LIBRARY")
     library = ctypes.CDLL(str(path))
-    for name, (restype, argtypes) in _PROTOTYPES.items():
-        function = getattr(library, name)
-        function.restype = restype
-        function.argtypes = argtypes
+    for name in _VERSION_FUNCTIONS:
+        _declare(library, name)
     abi = library.focal_abi_version()
     if abi != FOCAL_ABI_VERSION:
         buffer = ctypes.create_string_buffer(1024)
@@ -103,6 +151,13 @@ def _load():
         raise LibraryNotFoundError(
             f"{path} reports ABI version {abi}, this package needs {FOCAL_ABI_VERSION}"
             + (f": {reason}" if reason else ""))
+    for name in _PROTOTYPES:
+        if name not in _VERSION_FUNCTIONS:
+            _declare(library, name)
+    options = focal_options()
+    if library.focal_options_init(ctypes.byref(options)) != FOCAL_OK or options.struct_size != ctypes.sizeof(options):
+        raise LibraryNotFoundError(
+            f"{path}: focal_options is {options.struct_size} bytes there and {ctypes.sizeof(options)} here")
     return library
 
 

@@ -19,34 +19,59 @@ def _pooled_inputs():
 
 def _child_losses(_):
     x, y = _pooled_inputs()
-    return focalaot.sigmoid_focal_loss(x, y), focalaot.sigmoid_focal_loss(x, y, reduction="sum")
+    return (focalaot.sigmoid_focal_loss(x, y), focalaot.sigmoid_focal_loss(x, y, reduction="sum"),
+            focalaot.sigmoid_focal_loss(x, y, weight=1 + y, reduction="weighted_mean"))
 
 
 def test_a_forked_child_finishes_a_pooled_call():
     x, y = _pooled_inputs()
     expected = focalaot.sigmoid_focal_loss(x, y)  # the parent's worker threads now exist
     expected_sum = focalaot.sigmoid_focal_loss(x, y, reduction="sum")
+    expected_weighted = focalaot.sigmoid_focal_loss(x, y, weight=1 + y, reduction="weighted_mean")
     context = multiprocessing.get_context("fork")
     with context.Pool(2) as pool:
         results = [pool.apply_async(_child_losses, (i,)) for i in range(2)]
         for result in results:
-            losses, total = result.get(timeout=60)  # a deadlocked child raises multiprocessing.TimeoutError
+            losses, total, weighted = result.get(timeout=60)  # a deadlocked child raises TimeoutError
             assert np.array_equal(losses, expected)
-            assert np.float32(total).tobytes() == np.float32(expected_sum).tobytes()
+            assert total == expected_sum and weighted == expected_weighted
     assert np.array_equal(focalaot.sigmoid_focal_loss(x, y), expected)
 
 
 @pytest.mark.parametrize("dtype, function", [(np.float32, "focal_sigmoid_forward_f32"),
-                                             (np.float64, "focal_sigmoid_forward_f64")])
+                                             (np.float64, "focal_sigmoid_forward_f64"),
+                                             (np.float16, "focal_sigmoid_forward_f16")])
 def test_an_output_over_invalid_targets_names_the_bad_target(dtype, function):
     x = np.zeros(4, dtype)
     y = np.array([0, 1, 2, 0], dtype)
-    pointer = np.ctypeslib.as_ctypes_type(dtype)
-    status = getattr(_capi.lib, function)(x.ctypes.data_as(ctypes.POINTER(pointer)),
-                                          y.ctypes.data_as(ctypes.POINTER(pointer)), 4, 2.0, -1.0,
-                                          _capi.FOCAL_REDUCTION_NONE, y.ctypes.data_as(ctypes.POINTER(pointer)))
+    options = _capi.focal_options()
+    assert _capi.lib.focal_options_init(ctypes.byref(options)) == _capi.FOCAL_OK
+    options.alpha = -1.0
+    storage = ctypes.c_uint16 if dtype == np.float16 else np.ctypeslib.as_ctypes_type(dtype)
+    pointer = ctypes.POINTER(storage)
+    status = getattr(_capi.lib, function)(x.ctypes.data_as(pointer), y.ctypes.data_as(pointer), 4,
+                                          ctypes.byref(options), y.ctypes.data_as(pointer))
     assert status == _capi.FOCAL_ERROR_INVALID_ARGUMENT
     assert "targets[2] = 2 is invalid" in _capi.last_error_message()
+
+
+def test_in_place_over_the_logits_with_weights():
+    x = np.array([0.5, -3, 4, np.inf], np.float32)
+    y = np.array([1, 0, 0.5, 1], np.float32)
+    w = np.array([1, 0.5, 0, 2], np.float32)
+    expected = focalaot.sigmoid_focal_loss(x, y, weight=w)
+    options = _capi.focal_options()
+    _capi.lib.focal_options_init(ctypes.byref(options))
+    options.weights = w.ctypes.data
+    pointer = ctypes.POINTER(ctypes.c_float)
+    assert _capi.lib.focal_sigmoid_forward_f32(x.ctypes.data_as(pointer), y.ctypes.data_as(pointer), 4,
+                                               ctypes.byref(options), x.ctypes.data_as(pointer)) == _capi.FOCAL_OK
+    np.testing.assert_array_equal(x, expected)
+    options.weights = x.ctypes.data  # an output over the weights is refused
+    assert _capi.lib.focal_sigmoid_forward_f32(y.ctypes.data_as(pointer), y.ctypes.data_as(pointer), 4,
+                                               ctypes.byref(options), x.ctypes.data_as(pointer)) \
+        == _capi.FOCAL_ERROR_INVALID_ARGUMENT
+    assert "overlap weights" in _capi.last_error_message()
 
 
 def test_gamma_above_the_maximum_is_an_error_and_the_maximum_is_finite():
