@@ -29,7 +29,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     /// </summary>
     /// <remarks>
     /// In a <see cref="IKernelMode.PerElementWeights"/> mode, <paramref name="positive"/> and <paramref name="negative"/>
-    /// hold each element's α and 1 - α, and <paramref name="weights"/> (a null reference for none) each element's weight.
+    /// hold each element's α and 1 - α, and <paramref name="weights"/> (a null reference for none) each element's weight,
+    /// which multiplies the loss and the gradient last (weight 0 gives exactly 0 whatever the logit).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Run(
@@ -51,36 +52,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
             PowerPass(factor, ref m[0], count);
         }
 
-        var invalid = AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
-            ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative);
-        if (TMode.PerElementWeights && !Unsafe.IsNullRef(in weights))
-            invalid |= WeightPass(in weights, ref losses, ref gradient, count);
-        return invalid;
-    }
-
-    /// <summary>
-    /// Loss and gradient times each element's weight; weight 0 gives exactly 0 (an ignored element stays ignored
-    /// whatever its logit). Returns true when a weight is negative, infinite or NaN.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool WeightPass(ref readonly T weights, ref T losses, ref T gradient, int count)
-    {
-        var allOnes = TOps.CreateFromBits(-1);
-        var infinity = TOps.Create(T.PositiveInfinity);
-        var invalid = Zero;
-        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
-        {
-            var w = TOps.Load(in weights, i);
-            invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
-                TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, infinity))));
-            var ignored = TOps.Equal(w, Zero);
-            if (TMode.ComputesLoss)
-                TOps.Store(TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(TOps.Load(in losses, i), w)), ref losses, i);
-            if (TMode.ComputesGradient)
-                TOps.Store(TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(TOps.Load(in gradient, i), w)), ref gradient, i);
-        }
-
-        return TOps.AnyLaneSet(invalid);
+        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
+            ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -129,8 +102,9 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     private static bool AlgebraPass(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
         int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m,
-        ref readonly T positive, ref readonly T negative)
+        ref readonly T positive, ref readonly T negative, ref readonly T weights)
     {
+        var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
         var negativeWeight = TOps.Create(parameters.NegativeWeight);
         var weightOffset = TOps.Create(parameters.WeightOffset);
@@ -204,6 +178,19 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                     TOps.BitwiseAnd(TOps.LessThan(Zero, classWeight), TOps.LessThan(Zero, infiniteSideWeight)));
                 loss = TOps.ConditionalSelect(isNaN, x, TOps.ConditionalSelect(infiniteLoss, TOps.Create(T.PositiveInfinity), loss));
                 grad = TOps.ConditionalSelect(isNaN, x, grad);
+            }
+
+            if (weighted)
+            {
+                // Loss and gradient times the weight, last; weight 0 gives exactly 0 whatever the logit.
+                var w = TOps.Load(in weights, i);
+                invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
+                    TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, TOps.Create(T.PositiveInfinity)))));
+                var ignored = TOps.Equal(w, Zero);
+                if (TMode.ComputesLoss)
+                    loss = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(loss, w));
+                if (TMode.ComputesGradient)
+                    grad = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(grad, w));
             }
 
             if (TMode.ComputesLoss)
