@@ -21,6 +21,20 @@ internal static class BenchmarkData
         return (logits, targets);
     }
 
+    /// <summary>Per-element weights for <paramref name="n"/> elements, uniform in [0, 2) (its own fixed seed).</summary>
+    public static float[] CreateWeights(int n)
+    {
+        var random = new Random(Seed + 1);
+        var weights = new float[n];
+        for (var i = 0; i < n; i++)
+            weights[i] = (float)(2.0 * random.NextDouble());
+        return weights;
+    }
+
+    /// <summary>One α per class for <paramref name="classes"/> classes, spread over [0.05, 0.95].</summary>
+    public static double[] CreateClassAlpha(int classes)
+        => [.. Enumerable.Range(0, classes).Select(c => 0.05 + 0.9 * c / Math.Max(1, classes - 1))];
+
     // Box-Muller; one of the pair is enough here.
     private static double StandardNormal(Random random)
     {

@@ -29,14 +29,16 @@ public class FocusingCost
     }
 
     [BenchmarkCategory("forward"), Benchmark(Baseline = true)]
-    public float ForwardBce() => SigmoidFocalLoss.Forward(logits, targets, FocalReduction.Mean, gamma: 0.0);
+    public float ForwardBce() => SigmoidFocalLoss.Forward<float>(logits, targets, Mean(gamma: 0.0));
 
     [BenchmarkCategory("forward"), Benchmark]
-    public float ForwardFocal() => SigmoidFocalLoss.Forward(logits, targets, FocalReduction.Mean, gamma: 2.0);
+    public float ForwardFocal() => SigmoidFocalLoss.Forward<float>(logits, targets, Mean(gamma: 2.0));
 
     [BenchmarkCategory("fused"), Benchmark(Baseline = true)]
-    public float FusedBce() => SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Mean, gradient, gamma: 0.0);
+    public float FusedBce() => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Mean(gamma: 0.0));
 
     [BenchmarkCategory("fused"), Benchmark]
-    public float FusedFocal() => SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Mean, gradient, gamma: 2.0);
+    public float FusedFocal() => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Mean(gamma: 2.0));
+
+    private static FocalLossOptions<float> Mean(double gamma) => new() { Gamma = gamma, Reduction = FocalReduction.Mean };
 }

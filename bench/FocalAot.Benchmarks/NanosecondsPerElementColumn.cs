@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 namespace FocalAot.Benchmarks;
 
-/// <summary>The mean time divided by the benchmark's <c>N</c> parameter: the ns/element figure DESIGN.md §4 targets.</summary>
+/// <summary>The mean time divided by the benchmark's <c>N</c> parameter: nanoseconds per element.</summary>
 internal sealed class NanosecondsPerElementColumn : IColumn
 {
     public string Id => nameof(NanosecondsPerElementColumn);

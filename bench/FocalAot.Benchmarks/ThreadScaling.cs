@@ -25,10 +25,12 @@ public class ThreadScaling
     public void Cleanup() => FocalRuntime.MaxDegreeOfParallelism = Environment.ProcessorCount;
 
     [Benchmark(Baseline = true)]
-    public float FusedOneThread() => SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Mean, gradient);
+    public float FusedOneThread()
+        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, new() { Reduction = FocalReduction.Mean });
 
     [Benchmark]
-    public float FusedTwoThreads() => SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Mean, gradient);
+    public float FusedTwoThreads()
+        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, new() { Reduction = FocalReduction.Mean });
 
     private void Setup(int threads)
     {

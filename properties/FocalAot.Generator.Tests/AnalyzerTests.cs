@@ -20,6 +20,8 @@ public sealed partial class AnalyzerTests
     [InlineData("double.PositiveInfinity", "Infinity")]
     [InlineData("double.NegativeInfinity", "-Infinity")]
     [InlineData("-0.5, Precision.Double", "-0.5")]
+    [InlineData("1e7", "10000000")]
+    [InlineData("1e300, Precision.Double", "1E+300")]
     public void FOCAL001_reports_an_invalid_gamma_on_its_attribute(string arguments, string shown)
     {
         var diagnostic = Assert.Single(Analyze($$"""
@@ -94,7 +96,7 @@ public sealed partial class AnalyzerTests
                 [FocalKernel(2.0)]
                 [FocalKernel(2.0, Precision.Double)]
                 [FocalKernel(0.7, Precision.Single)]
-                [FocalKernel(1e300, Precision.Double)]
+                [FocalKernel(1e6, Precision.Double)]
                 public static partial class Kernels;
 
                 public static partial class Outer

@@ -8,9 +8,9 @@ namespace FocalAot.Generator.Tests;
 
 /// <summary>
 /// A consumer's class with [FocalKernel] attributes, compiled with the generator against the real FocalAot.dll, loaded
-/// and run: each generated entry point gives the same bits as SigmoidFocalLoss with the same γ. (γ = 2 and 2.5 run the
-/// runtime's built-in specializations, which the same generator wrote; γ = 0.7 its generic exp·log kernel, which the
-/// generated transcendental power reproduces.)
+/// and run: each generated entry point gives the same bits as SigmoidFocalLoss with the same γ and options (α, per-class
+/// α, weights, reductions). (γ = 2 and 2.5 run the runtime's built-in specializations, which the same generator wrote;
+/// γ = 0.7 its generic exp·log kernel, which the generated transcendental power reproduces.)
 /// </summary>
 public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly>
 {
@@ -54,9 +54,9 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
         var typeName = "Consumer.Kernels+Gamma" + gammaText.Replace('.', '_');
         var type = consumer.Assembly.GetType(typeName, throwOnError: true)!;
         if (precision == "Single")
-            Compare<float, SingleApi>(new GeneratedKernel<float>(type), gamma, logits, targets);
+            Compare(new GeneratedKernel<float>(type), gamma, logits, targets);
         else
-            Compare<double, DoubleApi>(new GeneratedKernel<double>(type), gamma, logits, targets);
+            Compare(new GeneratedKernel<double>(type), gamma, logits, targets);
     }
 
     [Fact]
@@ -99,45 +99,123 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
         Assert.StartsWith("generic γ = 0.7", SigmoidFocalLoss.DescribeKernel(0.7), StringComparison.Ordinal);
     }
 
-    private static void Compare<T, TApi>(GeneratedKernel<T> kernel, double gamma, LogitKind logitKind, TargetKind targetKind)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IRuntimeApi<T>
+    [Fact]
+    public void A_kernel_takes_options_with_its_own_gamma_and_refuses_another()
     {
+        var kernel = new GeneratedKernel<float>(consumer.Assembly.GetType("Consumer.Kernels+Gamma2", throwOnError: true)!);
+        var (logits, targets, upstream) = Inputs.Make<float>(37, LogitKind.Normal, TargetKind.Soft, seed: 5);
+        var losses = new float[37];
+        var gradient = new float[37];
+
+        // γ unset, or set to the kernel's: the same call.
+        kernel.Forward(logits, targets, losses, new() { Gamma = 2.0 });
+        var unset = new float[37];
+        kernel.Forward(logits, targets, unset, default);
+        Bits.AssertIdentical<float>(unset, losses, "Forward with γ = 2 set");
+
+        foreach (var gamma in new[] { 2.5, 0.0, double.NaN })
+        {
+            var what = string.Create(CultureInfo.InvariantCulture, $"options.Gamma = {gamma}");
+            AssertRefused(() => kernel.Forward(logits, targets, losses, new() { Gamma = gamma }), what);
+            AssertRefused(() => kernel.ForwardReduce(logits, targets, new() { Gamma = gamma, Reduction = FocalReduction.Mean }), what);
+            AssertRefused(() => kernel.Backward(logits, targets, upstream, gradient, new() { Gamma = gamma }), what);
+            AssertRefused(() => kernel.BackwardReduce(logits, targets, 1f, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Sum }), what);
+            AssertRefused(() => kernel.ForwardBackward(logits, targets, losses, gradient, new() { Gamma = gamma }), what);
+            AssertRefused(() => kernel.ForwardBackwardReduce(logits, targets, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Mean }), what);
+        }
+
+        static void AssertRefused(Action call, string what)
+        {
+            var error = Record.Exception(call);
+            if (error is not ArgumentException { ParamName: "options" } refusal || refusal.GetType() != typeof(ArgumentException))
+            {
+                Assert.Fail($"{what}: expected an ArgumentException naming options, got {error?.GetType().Name ?? "no exception"}: {error?.Message}");
+                return;
+            }
+
+            Assert.Contains("specialized for gamma = 2", refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>One set of options a comparison runs: α (scalar, off, or per class), per-element weights (empty: none)
+    /// and two reductions for the reduced calls.</summary>
+    private sealed record OptionCase<T>(string Name, double Alpha, T[] Weights, double[] ClassAlpha, FocalReduction First, FocalReduction Second)
+        where T : unmanaged
+    {
+        /// <summary>These options with <paramref name="reduction"/>; γ set when <paramref name="gamma"/> is given.</summary>
+        public FocalLossOptions<T> With(FocalReduction reduction, double? gamma)
+            => gamma is { } g
+                ? new() { Gamma = g, Alpha = Alpha, Weights = Weights, ClassAlpha = ClassAlpha, Reduction = reduction }
+                : new() { Alpha = Alpha, Weights = Weights, ClassAlpha = ClassAlpha, Reduction = reduction };
+    }
+
+    private static IEnumerable<OptionCase<T>> OptionCases<T>(int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var alpha = (length % 3) switch { 0 => 0.25, 1 => -1.0, _ => 0.8 };
+        var weights = Inputs.Weights<T>(length, seed: length + 1);
+        yield return new("plain", alpha, [], [], FocalReduction.Mean, FocalReduction.Sum);
+        yield return new("weights", 0.25, weights, [], FocalReduction.WeightedMean, FocalReduction.Normalized(3));
+        yield return new("class α and weights", 0.25, weights, [0.0, 0.3, 1.0], FocalReduction.Mean, FocalReduction.WeightedMean);
+    }
+
+    /// <summary>
+    /// Every entry point of <paramref name="kernel"/> against SigmoidFocalLoss with γ = <paramref name="gamma"/>, for
+    /// every length and option case; the kernel's options leave γ unset or set it to the kernel's, alternately.
+    /// </summary>
+    private static void Compare<T>(GeneratedKernel<T> kernel, double gamma, LogitKind logitKind, TargetKind targetKind)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var call = 0;
         foreach (var length in Inputs.Lengths)
         {
             var (logits, targets, upstream) = Inputs.Make<T>(length, logitKind, targetKind, seed: (length * 31) + (int)logitKind + (10 * (int)targetKind));
-            var alpha = (length % 3) switch { 0 => 0.25, 1 => -1.0, _ => 0.8 };
             var scalar = T.CreateTruncating(1.5);
-            var what = string.Create(CultureInfo.InvariantCulture, $"γ = {gamma}, {typeof(T).Name}, n = {length}, α = {alpha}");
             var expected = new T[length];
             var actual = new T[length];
             var expectedGradient = new T[length];
             var actualGradient = new T[length];
 
-            TApi.Forward(logits, targets, expected, gamma, alpha);
-            kernel.Forward(logits, targets, actual, alpha);
-            Bits.AssertIdentical<T>(expected, actual, $"Forward none, {what}");
+            foreach (var options in OptionCases<T>(length))
+            {
+                double? kernelGamma = call++ % 2 == 0 ? null : gamma;
+                var what = string.Create(CultureInfo.InvariantCulture,
+                    $"γ = {gamma}, {typeof(T).Name}, n = {length}, {options.Name}, α = {options.Alpha}, kernel's options.Gamma {(kernelGamma is null ? "unset" : "set")}");
+                var none = FocalReduction.None;
 
-            Bits.AssertIdentical(TApi.Forward(logits, targets, FocalReduction.Mean, gamma, alpha), kernel.ForwardReduce(logits, targets, FocalReduction.Mean, alpha), $"Forward mean, {what}");
-            Bits.AssertIdentical(TApi.Forward(logits, targets, FocalReduction.Sum, gamma, alpha), kernel.ForwardReduce(logits, targets, FocalReduction.Sum, alpha), $"Forward sum, {what}");
+                SigmoidFocalLoss.Forward<T>(logits, targets, expected, options.With(none, gamma));
+                kernel.Forward(logits, targets, actual, options.With(none, kernelGamma));
+                Bits.AssertIdentical<T>(expected, actual, $"Forward none, {what}");
 
-            TApi.Backward(logits, targets, upstream, expectedGradient, gamma, alpha);
-            kernel.Backward(logits, targets, upstream, actualGradient, alpha);
-            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"Backward upstream, {what}");
+                foreach (var reduction in new[] { options.First, options.Second })
+                {
+                    Bits.AssertIdentical(
+                        SigmoidFocalLoss.Forward<T>(logits, targets, options.With(reduction, gamma)),
+                        kernel.ForwardReduce(logits, targets, options.With(reduction, kernelGamma)),
+                        $"Forward {reduction}, {what}");
+                }
 
-            TApi.Backward(logits, targets, FocalReduction.Mean, scalar, expectedGradient, gamma, alpha);
-            kernel.BackwardReduce(logits, targets, FocalReduction.Mean, scalar, actualGradient, alpha);
-            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"Backward mean, {what}");
+                SigmoidFocalLoss.Backward<T>(logits, targets, upstream, expectedGradient, options.With(none, gamma));
+                kernel.Backward(logits, targets, upstream, actualGradient, options.With(none, kernelGamma));
+                Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"Backward upstream, {what}");
 
-            TApi.ForwardBackward(logits, targets, expected, expectedGradient, gamma, alpha);
-            kernel.ForwardBackward(logits, targets, actual, actualGradient, alpha);
-            Bits.AssertIdentical<T>(expected, actual, $"ForwardBackward none losses, {what}");
-            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"ForwardBackward none gradient, {what}");
+                SigmoidFocalLoss.Backward<T>(logits, targets, scalar, expectedGradient, options.With(options.First, gamma));
+                kernel.BackwardReduce(logits, targets, scalar, actualGradient, options.With(options.First, kernelGamma));
+                Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"Backward {options.First}, {what}");
 
-            var expectedMean = TApi.ForwardBackward(logits, targets, FocalReduction.Mean, expectedGradient, gamma, alpha);
-            var actualMean = kernel.ForwardBackwardReduce(logits, targets, FocalReduction.Mean, actualGradient, alpha);
-            Bits.AssertIdentical(expectedMean, actualMean, $"ForwardBackward mean, {what}");
-            Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"ForwardBackward mean gradient, {what}");
+                SigmoidFocalLoss.ForwardBackward<T>(logits, targets, expected, expectedGradient, options.With(none, gamma));
+                kernel.ForwardBackward(logits, targets, actual, actualGradient, options.With(none, kernelGamma));
+                Bits.AssertIdentical<T>(expected, actual, $"ForwardBackward none losses, {what}");
+                Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"ForwardBackward none gradient, {what}");
+
+                foreach (var reduction in new[] { options.First, options.Second })
+                {
+                    var expectedLoss = SigmoidFocalLoss.ForwardBackward<T>(logits, targets, expectedGradient, options.With(reduction, gamma));
+                    var actualLoss = kernel.ForwardBackwardReduce(logits, targets, actualGradient, options.With(reduction, kernelGamma));
+                    Bits.AssertIdentical(expectedLoss, actualLoss, $"ForwardBackward {reduction}, {what}");
+                    Bits.AssertIdentical<T>(expectedGradient, actualGradient, $"ForwardBackward {reduction} gradient, {what}");
+                }
+            }
         }
     }
 

@@ -48,8 +48,7 @@ internal static class LogisticRegressionTrainer
 
                 var started = Stopwatch.GetTimestamp();
                 var batchLoss = SigmoidFocalLoss.ForwardBackward(
-                    batchLogits, data.Labels.AsSpan(first, size), FocalReduction.Mean, batchGradient,
-                    loss.Gamma, loss.Alpha);
+                    batchLogits, data.Labels.AsSpan(first, size), batchGradient, loss.MeanOptions);
                 kernelTicks += Stopwatch.GetTimestamp() - started;
 
                 // Weight the batch mean by its size so a short last batch counts for what it holds.
@@ -78,8 +77,7 @@ internal static class LogisticRegressionTrainer
         foreach (var size in new[] { fullBatch, lastBatch }.Where(size => size > 0))
         {
             SigmoidFocalLoss.ForwardBackward(
-                logits.AsSpan(0, size), data.Labels.AsSpan(0, size), FocalReduction.Mean, gradient.AsSpan(0, size),
-                loss.Gamma, loss.Alpha);
+                logits.AsSpan(0, size), data.Labels.AsSpan(0, size), gradient.AsSpan(0, size), loss.MeanOptions);
         }
     }
 

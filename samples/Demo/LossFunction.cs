@@ -9,4 +9,7 @@ internal sealed record LossFunction(string Name, double Gamma, double Alpha)
     /// <summary>Focal loss with the RetinaNet / torchvision defaults.</summary>
     public static LossFunction Focal { get; } =
         new("Focal (γ=2, α=0.25)", SigmoidFocalLoss.DefaultGamma, SigmoidFocalLoss.DefaultAlpha);
+
+    /// <summary>The kernel's options for a training step: this γ and α, the loss averaged over the batch.</summary>
+    public FocalLossOptions<float> MeanOptions => new() { Gamma = Gamma, Alpha = Alpha, Reduction = FocalReduction.Mean };
 }

@@ -54,3 +54,14 @@ let finiteDifference (gamma: float) (alpha: float) (x: float) (y: float) =
 /// The sum of the per-element losses, in index order.
 let sum gamma alpha (logits: float[]) (targets: float[]) =
     Array.fold2 (fun acc x y -> acc + loss gamma alpha x y) 0.0 logits targets
+
+/// The α of each of n elements of a row-major [N, C] layout with one α per class: element i belongs to class i mod C.
+let perClassAlpha (classAlpha: float[]) n = Array.init n (fun i -> classAlpha[i % classAlpha.Length])
+
+/// Per-element losses with one α and one weight per element: w_i · loss(x_i, y_i; α_i).
+let weightedLosses gamma (alphas: float[]) (weights: float[]) (logits: float[]) (targets: float[]) =
+    Array.init logits.Length (fun i -> weights[i] * loss gamma alphas[i] logits[i] targets[i])
+
+/// Per-element gradients with one α and one weight per element: w_i · d loss(x_i, y_i; α_i) / dx_i.
+let weightedGradients gamma (alphas: float[]) (weights: float[]) (logits: float[]) (targets: float[]) =
+    Array.init logits.Length (fun i -> weights[i] * gradient gamma alphas[i] logits[i] targets[i])

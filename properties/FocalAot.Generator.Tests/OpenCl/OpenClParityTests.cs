@@ -60,19 +60,18 @@ public sealed partial class OpenClParityTests
             ? KernelSources.BuiltIn(kernel, single ? Precision.Single : Precision.Double)
             : KernelSources.Consumer(single ? Precision.Single : Precision.Double);
         if (single)
-            Compare<float, SingleApi>(device, source, gamma, alpha, logits, targets);
+            Compare<float>(device, source, gamma, alpha, logits, targets);
         else
-            Compare<double, DoubleApi>(device, source, gamma, alpha, logits, targets);
+            Compare<double>(device, source, gamma, alpha, logits, targets);
     }
 
-    private static void Compare<T, TApi>(OpenClDevice device, string source, double gamma, double alpha, LogitKind logitKind, TargetKind targetKind)
+    private static void Compare<T>(OpenClDevice device, string source, double gamma, double alpha, LogitKind logitKind, TargetKind targetKind)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IRuntimeApi<T>
     {
         var (logits, targets, _) = Inputs.Make<T>(Length, logitKind, targetKind, seed: 7 + (int)logitKind + (2 * (int)targetKind));
         var expectedLosses = new T[Length];
         var expectedGradient = new T[Length];
-        TApi.ForwardBackward(logits, targets, expectedLosses, expectedGradient, gamma, alpha);
+        SigmoidFocalLoss.ForwardBackward<T>(logits, targets, expectedLosses, expectedGradient, new() { Gamma = gamma, Alpha = alpha });
 
         var (losses, gradient, invalid) = RunForwardBackward(device, source, logits, targets, alpha);
 

@@ -7,26 +7,26 @@ namespace FocalAot.Generator.Tests.Support;
 internal sealed class GeneratedKernel<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public delegate void ForwardNone(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, double alpha);
+    public delegate void ForwardNone(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, FocalLossOptions<T> options);
 
-    public delegate T ForwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, double alpha);
+    public delegate T ForwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalLossOptions<T> options);
 
-    public delegate void BackwardUpstream(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, double alpha);
+    public delegate void BackwardUpstream(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, FocalLossOptions<T> options);
 
-    public delegate void BackwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, T upstream, Span<T> gradient, double alpha);
+    public delegate void BackwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T upstream, Span<T> gradient, FocalLossOptions<T> options);
 
-    public delegate void ForwardBackwardNone(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, double alpha);
+    public delegate void ForwardBackwardNone(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, FocalLossOptions<T> options);
 
-    public delegate T ForwardBackwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalReduction reduction, Span<T> gradient, double alpha);
+    public delegate T ForwardBackwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, FocalLossOptions<T> options);
 
     public GeneratedKernel(Type type)
     {
-        Forward = Bind<ForwardNone>(type, "Forward");
-        ForwardReduce = Bind<ForwardReduced>(type, "Forward");
-        Backward = Bind<BackwardUpstream>(type, "Backward");
-        BackwardReduce = Bind<BackwardReduced>(type, "Backward");
-        ForwardBackward = Bind<ForwardBackwardNone>(type, "ForwardBackward");
-        ForwardBackwardReduce = Bind<ForwardBackwardReduced>(type, "ForwardBackward");
+        Forward = Bind<ForwardNone>(type, "Forward", optionsOptional: true);
+        ForwardReduce = Bind<ForwardReduced>(type, "Forward", optionsOptional: false);
+        Backward = Bind<BackwardUpstream>(type, "Backward", optionsOptional: true);
+        BackwardReduce = Bind<BackwardReduced>(type, "Backward", optionsOptional: false);
+        ForwardBackward = Bind<ForwardBackwardNone>(type, "ForwardBackward", optionsOptional: true);
+        ForwardBackwardReduce = Bind<ForwardBackwardReduced>(type, "ForwardBackward", optionsOptional: false);
     }
 
     public ForwardNone Forward { get; }
@@ -41,13 +41,20 @@ internal sealed class GeneratedKernel<T>
 
     public ForwardBackwardReduced ForwardBackwardReduce { get; }
 
-    /// <summary>The public static method of <paramref name="type"/> with the delegate's parameter types, as that delegate.</summary>
-    private static TDelegate Bind<TDelegate>(Type type, string name)
+    /// <summary>
+    /// The public static method of <paramref name="type"/> with the delegate's parameter types, as that delegate. Its
+    /// last parameter, the options, defaults to <c>default</c> exactly where SigmoidFocalLoss's does (per-element
+    /// overloads), and is required on the reduced ones.
+    /// </summary>
+    private static TDelegate Bind<TDelegate>(Type type, string name, bool optionsOptional)
         where TDelegate : Delegate
     {
         var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters().Select(parameter => parameter.ParameterType).ToArray();
         var method = type.GetMethod(name, BindingFlags.Public | BindingFlags.Static, parameters);
         Assert.True(method is not null, $"{type.FullName} has no public static {name}({string.Join(", ", parameters.Select(p => p.Name))}).");
+        var options = method.GetParameters()[^1];
+        Assert.Equal("options", options.Name);
+        Assert.True(options.IsOptional == optionsOptional, $"{type.FullName}.{name}: options is {(options.IsOptional ? "optional" : "required")}.");
         return method.CreateDelegate<TDelegate>();
     }
 }

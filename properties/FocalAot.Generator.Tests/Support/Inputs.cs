@@ -45,6 +45,26 @@ internal static class Inputs
         return (x, y, upstream);
     }
 
+    /// <summary>Per-element weights: some 0 (the element ignored), 1, fractions and values above 1.</summary>
+    public static T[] Weights<T>(int length, int seed)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var weights = new T[length];
+        for (var i = 0; i < length; i++)
+        {
+            weights[i] = T.CreateTruncating(random.Next(6) switch
+            {
+                0 => 0,
+                1 => 1,
+                2 => 0.5,
+                _ => 3 * random.NextDouble(),
+            });
+        }
+
+        return weights;
+    }
+
     private static double Gaussian(Random random)
         => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 

@@ -6,29 +6,29 @@ static partial class GlobalKernels
     /// <summary>Sigmoid focal loss specialized for γ = 1 (multiplications).</summary>
     public static partial class Gamma1
     {
-        /// <summary>Per-element double losses for γ = 1 (reduction "none").</summary>
-        public static void Forward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> losses, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Forward(logits, targets, losses, alpha);
+        /// <summary>Per-element double losses for γ = 1 (reduction none).</summary>
+        public static void Forward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> losses, global::FocalAot.FocalLossOptions<double> options = default)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Forward(logits, targets, losses, options);
 
-        /// <summary>The reduced double loss for γ = 1.</summary>
-        public static double Forward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::FocalAot.FocalReduction reduction, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Forward(logits, targets, reduction, alpha);
+        /// <summary>The reduced double loss for γ = 1 (the options' reduction).</summary>
+        public static double Forward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::FocalAot.FocalLossOptions<double> options)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Forward(logits, targets, options);
 
         /// <summary>The double gradient of per-element losses for γ = 1, times an upstream gradient per element.</summary>
-        public static void Backward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> upstream, global::System.Span<double> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Backward(logits, targets, upstream, gradient, alpha);
+        public static void Backward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> upstream, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options = default)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Backward(logits, targets, upstream, gradient, options);
 
-        /// <summary>The double gradient of a reduced loss for γ = 1, times a scalar upstream gradient.</summary>
-        public static void Backward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::FocalAot.FocalReduction reduction, double upstream, global::System.Span<double> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Backward(logits, targets, reduction, upstream, gradient, alpha);
+        /// <summary>The double gradient of the reduced loss for γ = 1, times a scalar upstream gradient.</summary>
+        public static void Backward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, double upstream, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.Backward(logits, targets, upstream, gradient, options);
 
         /// <summary>Per-element double losses and gradients for γ = 1 in one pass.</summary>
-        public static void ForwardBackward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> losses, global::System.Span<double> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, losses, gradient, alpha);
+        public static void ForwardBackward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> losses, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options = default)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, losses, gradient, options);
 
         /// <summary>The reduced double loss and its gradient for γ = 1 in one pass.</summary>
-        public static double ForwardBackward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::FocalAot.FocalReduction reduction, global::System.Span<double> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, reduction, gradient, alpha);
+        public static double ForwardBackward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, gradient, options);
 
         /// <summary>OpenCL C source of this kernel (double): the same formulas and polynomials, to build at run time.</summary>
         public const string OpenClDouble = @"/* FocalAot sigmoid focal loss, gamma = 1, double: the .NET kernels' formulas and polynomials.

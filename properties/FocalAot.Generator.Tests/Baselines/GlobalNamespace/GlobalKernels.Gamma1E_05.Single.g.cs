@@ -6,29 +6,29 @@ static partial class GlobalKernels
     /// <summary>Sigmoid focal loss specialized for γ = 1E-05 (exp(γ·log q) in double precision).</summary>
     public static partial class Gamma1E_05
     {
-        /// <summary>Per-element float losses for γ = 1E-05 (reduction "none").</summary>
-        public static void Forward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> losses, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Forward(logits, targets, losses, alpha);
+        /// <summary>Per-element float losses for γ = 1E-05 (reduction none).</summary>
+        public static void Forward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> losses, global::FocalAot.FocalLossOptions<float> options = default)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Forward(logits, targets, losses, options);
 
-        /// <summary>The reduced float loss for γ = 1E-05.</summary>
-        public static float Forward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::FocalAot.FocalReduction reduction, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Forward(logits, targets, reduction, alpha);
+        /// <summary>The reduced float loss for γ = 1E-05 (the options' reduction).</summary>
+        public static float Forward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::FocalAot.FocalLossOptions<float> options)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Forward(logits, targets, options);
 
         /// <summary>The float gradient of per-element losses for γ = 1E-05, times an upstream gradient per element.</summary>
-        public static void Backward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<float> upstream, global::System.Span<float> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Backward(logits, targets, upstream, gradient, alpha);
+        public static void Backward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<float> upstream, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options = default)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Backward(logits, targets, upstream, gradient, options);
 
-        /// <summary>The float gradient of a reduced loss for γ = 1E-05, times a scalar upstream gradient.</summary>
-        public static void Backward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::FocalAot.FocalReduction reduction, float upstream, global::System.Span<float> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Backward(logits, targets, reduction, upstream, gradient, alpha);
+        /// <summary>The float gradient of the reduced loss for γ = 1E-05, times a scalar upstream gradient.</summary>
+        public static void Backward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, float upstream, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.Backward(logits, targets, upstream, gradient, options);
 
         /// <summary>Per-element float losses and gradients for γ = 1E-05 in one pass.</summary>
-        public static void ForwardBackward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> losses, global::System.Span<float> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, losses, gradient, alpha);
+        public static void ForwardBackward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> losses, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options = default)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, losses, gradient, options);
 
         /// <summary>The reduced float loss and its gradient for γ = 1E-05 in one pass.</summary>
-        public static float ForwardBackward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::FocalAot.FocalReduction reduction, global::System.Span<float> gradient, double alpha = 0.25)
-            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, reduction, gradient, alpha);
+        public static float ForwardBackward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options)
+            => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, gradient, options);
 
         /// <summary>OpenCL C source of this kernel (float): the same formulas and polynomials, to build at run time.</summary>
         public const string OpenClSingle = @"/* FocalAot sigmoid focal loss, gamma = 1E-05, float: the .NET kernels' formulas and polynomials.
