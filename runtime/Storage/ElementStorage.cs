@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace FocalAot.Storage;
 
@@ -90,18 +89,16 @@ internal static unsafe class ElementStorage
         return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(towardZero) | 1);
     }
 
-    // Integer operations only, so a vector and the scalar remainder give the same bits.
+    // Integer operations only, so a vector of any width and the scalar remainder give the same bits.
     private static void WidenBFloat16(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         var bits = MemoryMarshal.Cast<float, uint>(destination);
-        ref var from = ref MemoryMarshal.GetReference(source);
-        ref var to = ref MemoryMarshal.GetReference(bits);
         var i = 0;
-        for (; i + Vector128<ushort>.Count <= source.Length; i += Vector128<ushort>.Count)
+        for (; i + Vector<ushort>.Count <= source.Length; i += Vector<ushort>.Count)
         {
-            var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref from, (nuint)i));
-            (lower << 16).StoreUnsafe(ref to, (nuint)i);
-            (upper << 16).StoreUnsafe(ref to, (nuint)(i + Vector128<uint>.Count));
+            Vector.Widen(new Vector<ushort>(source[i..]), out var lower, out var upper);
+            Vector.ShiftLeft(lower, 16).CopyTo(bits[i..]);
+            Vector.ShiftLeft(upper, 16).CopyTo(bits[(i + Vector<uint>.Count)..]);
         }
 
         for (; i < source.Length; i++)
@@ -111,14 +108,12 @@ internal static unsafe class ElementStorage
     private static void NarrowToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination)
     {
         var bits = MemoryMarshal.Cast<float, uint>(source);
-        ref var from = ref MemoryMarshal.GetReference(bits);
-        ref var to = ref MemoryMarshal.GetReference(destination);
         var i = 0;
-        for (; i + Vector128<ushort>.Count <= bits.Length; i += Vector128<ushort>.Count)
+        for (; i + Vector<ushort>.Count <= bits.Length; i += Vector<ushort>.Count)
         {
-            var lower = Narrow(Vector128.LoadUnsafe(ref from, (nuint)i));
-            var upper = Narrow(Vector128.LoadUnsafe(ref from, (nuint)(i + Vector128<uint>.Count)));
-            Vector128.Narrow(lower, upper).StoreUnsafe(ref to, (nuint)i);
+            var lower = BFloat16Bits(new Vector<uint>(bits[i..]));
+            var upper = BFloat16Bits(new Vector<uint>(bits[(i + Vector<uint>.Count)..]));
+            Vector.Narrow(lower, upper).CopyTo(destination[i..]);
         }
 
         for (; i < bits.Length; i++)
@@ -126,11 +121,11 @@ internal static unsafe class ElementStorage
     }
 
     /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane, the result in the low 16 bits.</summary>
-    private static Vector128<uint> Narrow(Vector128<uint> bits)
+    private static Vector<uint> BFloat16Bits(Vector<uint> bits)
     {
-        var rounded = (bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One)) >> 16;
-        var quietNaN = (bits >> 16) | Vector128.Create(0x40u);
-        var isNaN = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
-        return Vector128.ConditionalSelect(isNaN, quietNaN, rounded);
+        var rounded = Vector.ShiftRightLogical(bits + new Vector<uint>(0x7FFF) + (Vector.ShiftRightLogical(bits, 16) & Vector<uint>.One), 16);
+        var quietNaN = Vector.ShiftRightLogical(bits, 16) | new Vector<uint>(0x40);
+        var isNaN = Vector.GreaterThan(bits & new Vector<uint>(0x7FFF_FFFF), new Vector<uint>(0x7F80_0000));
+        return Vector.ConditionalSelect(isNaN, quietNaN, rounded);
     }
 }
