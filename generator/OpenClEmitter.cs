@@ -9,7 +9,9 @@ namespace FocalAot.Generator;
 
 /// <summary>
 /// Model → OpenCL C: the kernel of one (γ, precision) with the same formulas, operation order and polynomial
-/// coefficients as the .NET kernels (constants as exact hexadecimal literals, FP_CONTRACT off).
+/// coefficients as the .NET kernels (constants as exact hexadecimal literals, FP_CONTRACT off). A program is the
+/// helpers it needs (<see cref="Common"/>, <see cref="SingleFunctions"/>, <see cref="DoubleFunctions"/>), which a kernel
+/// class emits once, followed by the kernel's own part (<see cref="EmitKernel"/>).
 /// </summary>
 internal static class OpenClEmitter
 {
@@ -18,35 +20,64 @@ internal static class OpenClEmitter
 
     private const double TwoToMinus64 = 5.421010862427522e-20;
 
-    public static string Emit(KernelSpec kernel)
+    /// <summary>Every program's start: the pragma that keeps the operation order, and min/max.</summary>
+    public static string Common()
     {
-        var single = kernel.Precision == KernelPrecision.Single;
-        var t = kernel.ElementType;
-        var power = kernel.Power;
-        var needsDouble = !single || power.Form == PowerForm.Transcendental;
         var writer = new SourceWriter();
-        writer.Line($"/* FocalAot sigmoid focal loss, gamma = {power.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {t}: the .NET kernels' formulas and polynomials.");
+        writer.Line("/* FocalAot sigmoid focal loss: the .NET kernels' formulas and polynomials.");
         writer.Line($"   Build with {BuildOptions} for results identical to the CPU kernels. */");
         writer.Line("#pragma OPENCL FP_CONTRACT OFF");
-        if (needsDouble)
-            writer.Line("#pragma OPENCL EXTENSION cl_khr_fp64 : enable");
         writer.Line();
         writer.Line("#define FOCAL_MAX(a, b) ((a) > (b) ? (a) : (b))");
         writer.Line("#define FOCAL_MIN(a, b) ((a) < (b) ? (a) : (b))");
         writer.Line();
-        if (single)
-        {
-            EmitExpSingle(writer);
-            EmitLog1pSingle(writer);
-        }
+        return writer.ToString();
+    }
 
-        if (needsDouble)
-            EmitDoubleFunctions(writer);
+    /// <summary>exp and log1p in float.</summary>
+    public static string SingleFunctions()
+    {
+        var writer = new SourceWriter();
+        EmitExpSingle(writer);
+        EmitLog1pSingle(writer);
+        return writer.ToString();
+    }
 
+    /// <summary>The double functions (fp64): exp, log1p, log and the power exp(γ·log q) of the generic form.</summary>
+    public static string DoubleFunctions()
+    {
+        var writer = new SourceWriter();
+        writer.Line("#pragma OPENCL EXTENSION cl_khr_fp64 : enable");
+        writer.Line();
+        EmitDoubleFunctions(writer);
+        return writer.ToString();
+    }
+
+    /// <summary>Whether a kernel's program includes <see cref="SingleFunctions"/> and <see cref="DoubleFunctions"/>.</summary>
+    public static (bool Single, bool Double) Helpers(KernelSpec kernel)
+    {
+        var single = kernel.Precision == KernelPrecision.Single;
+        return (single, !single || kernel.Power.Form == PowerForm.Transcendental);
+    }
+
+    /// <summary>The kernel's own part: its power, one element, and the three entry points.</summary>
+    public static string EmitKernel(KernelSpec kernel)
+    {
+        var t = kernel.ElementType;
+        var power = kernel.Power;
+        var writer = new SourceWriter();
+        writer.Line($"/* gamma = {power.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {t} */");
         EmitPower(writer, power, t);
         EmitElement(writer, kernel);
         EmitKernels(writer, t);
         return writer.ToString();
+    }
+
+    /// <summary>A whole program: the helpers the kernel needs, then its own part.</summary>
+    public static string Emit(KernelSpec kernel)
+    {
+        var (single, needsDouble) = Helpers(kernel);
+        return Common() + (single ? SingleFunctions() : string.Empty) + (needsDouble ? DoubleFunctions() : string.Empty) + EmitKernel(kernel);
     }
 
     private static void EmitExpSingle(SourceWriter writer)
@@ -219,11 +250,13 @@ internal static class OpenClEmitter
     private static void EmitKernels(SourceWriter writer, string t)
     {
         const string check = "if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);";
-        var common = $"__global const {t} *logits, __global const {t} *targets, const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
+        var common = $"const uint n, __global const {t} *logits, __global const {t} *targets, const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
 
         writer.Line("/* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no");
         writer.Line("   alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two");
-        writer.Line("   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN. */");
+        writer.Line("   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN.");
+        writer.Line("   Each work item handles element get_global_id(0); items at n or beyond do nothing, so the global size may be");
+        writer.Line("   rounded up to a multiple of the work-group size. */");
         writer.Line($"__kernel void focal_sigmoid_forward({common}, __global {t} *losses, __global int *invalid_targets)");
         KernelBody(writer, t, check, "losses[i] = loss;");
 
@@ -241,6 +274,7 @@ internal static class OpenClEmitter
         using (writer.Block())
         {
             writer.Line("const size_t i = get_global_id(0);");
+            writer.Line("if (i >= n) return;");
             writer.Line($"const {t} y = targets[i];");
             writer.Line(check);
             writer.Line($"{t} loss, slope;");

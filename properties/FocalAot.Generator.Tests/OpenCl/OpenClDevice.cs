@@ -140,6 +140,13 @@ internal sealed unsafe class OpenClDevice : IDisposable
         Check(Api.SetKernelArg(kernel.Handle, index, (nuint)sizeof(nint), &handle), $"clSetKernelArg({index})");
     }
 
+    /// <summary>A NULL buffer argument (an optional input the kernel tests for).</summary>
+    public void SetNullArgument(ClObject kernel, uint index)
+    {
+        nint handle = 0;
+        Check(Api.SetKernelArg(kernel.Handle, index, (nuint)sizeof(nint), &handle), $"clSetKernelArg({index})");
+    }
+
     public void SetArgument<T>(ClObject kernel, uint index, T value)
         where T : unmanaged
         => Check(Api.SetKernelArg(kernel.Handle, index, (nuint)sizeof(T), &value), $"clSetKernelArg({index})");

@@ -5,6 +5,7 @@ public sealed class OpenClFixture : IDisposable
 {
     private readonly OpenClDevice? device;
     private readonly string skipReason;
+    private readonly Dictionary<string, ClObject> programs = new(StringComparer.Ordinal);
 
     public OpenClFixture() => device = OpenClDevice.TryOpen(out skipReason);
 
@@ -19,7 +20,25 @@ public sealed class OpenClFixture : IDisposable
         }
     }
 
-    public void Dispose() => device?.Dispose();
+    /// <summary>The program of <paramref name="source"/>, built once with the emitter's options.</summary>
+    internal ClObject Program(string source)
+    {
+        if (!programs.TryGetValue(source, out var program))
+        {
+            var (built, status, log) = Device.Build(source, OpenClEmitter.BuildOptions);
+            Assert.True(status == 0, $"clBuildProgram failed with status {status}:\n{log}");
+            programs.Add(source, program = built!);
+        }
+
+        return program;
+    }
+
+    public void Dispose()
+    {
+        foreach (var program in programs.Values)
+            program.Dispose();
+        device?.Dispose();
+    }
 }
 
 /// <summary>

@@ -7,9 +7,11 @@ using Silk.NET.OpenCL;
 namespace FocalAot.Generator.Tests.OpenCl;
 
 /// <summary>
-/// focal_sigmoid_forward_backward on the OpenCL device gives the same bits as SigmoidFocalLoss.ForwardBackward
-/// (reduction none) on the CPU: the emitted C uses the kernels' formulas, operation order, polynomials and FMA, with
-/// FP_CONTRACT off and correctly rounded division and square root. A failure says first whether the results are at
+/// The emitted OpenCL kernels give the same bits on the device as SigmoidFocalLoss on the CPU: forward, backward (with
+/// an upstream per element, and with a reduced loss's scale) and fused, for every built-in γ and a generic one
+/// (γ = 0.7, generated for a consumer class), in float and double. The emitted C uses the kernels' formulas, operation
+/// order, polynomials and FMA, with FP_CONTRACT off and correctly rounded division and square root. The global size is
+/// rounded up past n, so the kernels' bounds guard is exercised. A failure says first whether the results are at
 /// least within the accuracy bound (2e-6 relative for float, 1e-13 for double), then how many elements differ in bits.
 /// </summary>
 [Collection(OpenClGroup.Name)]
@@ -17,11 +19,44 @@ public sealed partial class OpenClParityTests
 {
     private const int Length = 1000;
 
+    /// <summary>The work-group multiple the global size is rounded up to.</summary>
+    private const int RoundUp = 64;
+
     private readonly OpenClFixture fixture;
 
     public OpenClParityTests(OpenClFixture fixture) => this.fixture = fixture;
 
-    public static TheoryData<string, string, LogitKind, TargetKind> Cases()
+    /// <summary>The kernel classes: every built-in γ, and the consumer's generic γ = 0.7.</summary>
+    private static readonly (string Kernel, double Gamma)[] Kernels =
+    [
+        ("Gamma0", 0), ("Gamma0_5", 0.5), ("Gamma1", 1), ("Gamma1_5", 1.5), ("Gamma2", 2), ("Gamma2_5", 2.5),
+        ("Gamma3", 3), ("Gamma4", 4), ("Gamma5", 5), ("Gamma0_7", 0.7),
+    ];
+
+    public enum Operation
+    {
+        Forward,
+        BackwardUpstream,
+        BackwardReduced,
+        ForwardBackward,
+    }
+
+    public static TheoryData<string, string, Operation> EveryKernel()
+    {
+        var data = new TheoryData<string, string, Operation>();
+        foreach (var (kernel, _) in Kernels)
+        {
+            foreach (var precision in new[] { "Single", "Double" })
+            {
+                foreach (var operation in Enum.GetValues<Operation>())
+                    data.Add(kernel, precision, operation);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string, LogitKind, TargetKind> Inputs()
     {
         var data = new TheoryData<string, string, LogitKind, TargetKind>();
         foreach (var (source, precision) in new[] { ("Gamma2", "Single"), ("Gamma2", "Double"), ("Gamma0_7", "Single"), ("Gamma0_7", "Double") })
@@ -37,18 +72,24 @@ public sealed partial class OpenClParityTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void ForwardBackward_matches_the_CPU_bit_for_bit(string kernel, string precision, LogitKind logits, TargetKind targets)
+    [MemberData(nameof(EveryKernel))]
+    public void Every_operation_matches_the_CPU_bit_for_bit(string kernel, string precision, Operation operation)
     {
-        var device = fixture.Device;
-        var single = precision == "Single";
-        if (!device.SupportsDouble && (!single || kernel == "Gamma0_7"))
-            Assert.Skip($"{device.Name} has no cl_khr_fp64.");
-
-        // γ = 2: a runtime built-in kernel; γ = 0.7: one generated for a consumer class (exp·log in double).
-        var gamma = kernel == "Gamma2" ? 2.0 : 0.7;
-
         // torchvision's α, a larger one, and no α weighting (α < 0: weight_offset = 1).
+        var alpha = operation switch
+        {
+            Operation.BackwardUpstream => 0.8,
+            Operation.BackwardReduced => -1.0,
+            _ => 0.25,
+        };
+        Check(kernel, precision, operation, alpha, LogitKind.Wide, TargetKind.Soft);
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void ForwardBackward_matches_the_CPU_bit_for_bit_on_every_kind_of_input(
+        string kernel, string precision, LogitKind logits, TargetKind targets)
+    {
         var alpha = (kernel, logits) switch
         {
             ("Gamma2", LogitKind.Normal) => 0.25,
@@ -56,27 +97,60 @@ public sealed partial class OpenClParityTests
             (_, LogitKind.Normal) => 0.8,
             _ => 0.25,
         };
-        var source = kernel == "Gamma2"
-            ? KernelSources.BuiltIn(kernel, single ? Precision.Single : Precision.Double)
-            : KernelSources.Consumer(single ? Precision.Single : Precision.Double);
-        if (single)
-            Compare<float>(device, source, gamma, alpha, logits, targets);
-        else
-            Compare<double>(device, source, gamma, alpha, logits, targets);
+        Check(kernel, precision, Operation.ForwardBackward, alpha, logits, targets);
     }
 
-    private static void Compare<T>(OpenClDevice device, string source, double gamma, double alpha, LogitKind logitKind, TargetKind targetKind)
+    private void Check(string kernel, string precision, Operation operation, double alpha, LogitKind logits, TargetKind targets)
+    {
+        var device = fixture.Device;
+        var single = precision == "Single";
+        var gamma = Kernels.Single(k => k.Kernel == kernel).Gamma;
+        var source = kernel == "Gamma0_7"
+            ? KernelSources.Consumer(single ? Precision.Single : Precision.Double)
+            : KernelSources.BuiltIn(kernel, single ? Precision.Single : Precision.Double);
+        if (!device.SupportsDouble && source.Contains("cl_khr_fp64", StringComparison.Ordinal))
+            Assert.Skip($"{device.Name} has no cl_khr_fp64.");
+
+        if (single)
+            Compare<float>(fixture, source, gamma, alpha, operation, logits, targets);
+        else
+            Compare<double>(fixture, source, gamma, alpha, operation, logits, targets);
+    }
+
+    private static void Compare<T>(
+        OpenClFixture fixture, string source, double gamma, double alpha, Operation operation, LogitKind logitKind, TargetKind targetKind)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var (logits, targets, _) = Inputs.Make<T>(Length, logitKind, targetKind, seed: 7 + (int)logitKind + (2 * (int)targetKind));
+        var (logits, targets, upstream) = Support.Inputs.Make<T>(Length, logitKind, targetKind, seed: 7 + (int)logitKind + (2 * (int)targetKind));
+        const double ReducedUpstream = 0.75;
+        var options = new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha };
         var expectedLosses = new T[Length];
         var expectedGradient = new T[Length];
-        SigmoidFocalLoss.ForwardBackward<T>(logits, targets, expectedLosses, expectedGradient, new() { Gamma = gamma, Alpha = alpha });
+        switch (operation)
+        {
+            case Operation.Forward:
+                SigmoidFocalLoss.Forward<T>(logits, targets, expectedLosses, options);
+                break;
+            case Operation.BackwardUpstream:
+                SigmoidFocalLoss.Backward<T>(logits, targets, upstream, expectedGradient, options);
+                break;
+            case Operation.BackwardReduced:
+                SigmoidFocalLoss.Backward<T>(logits, targets, T.CreateTruncating(ReducedUpstream), expectedGradient,
+                    new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Mean });
+                break;
+            default:
+                SigmoidFocalLoss.ForwardBackward<T>(logits, targets, expectedLosses, expectedGradient, options);
+                break;
+        }
 
-        var (losses, gradient, invalid) = RunForwardBackward(device, source, logits, targets, alpha);
+        // The mean's gradient scale as the CPU forms it: upstream / n in double, rounded once.
+        var scale = operation == Operation.BackwardReduced ? T.CreateTruncating(ReducedUpstream / Length) : T.One;
+        var device = fixture.Device;
+        var (losses, gradient, invalid) = Run(fixture, source, operation, logits, targets, upstream, alpha, scale);
 
         Assert.Equal(0, invalid);
-        var what = string.Create(CultureInfo.InvariantCulture, $"{device.Name}, γ = {gamma}, {typeof(T).Name}, α = {alpha}, {logitKind} logits, {targetKind} targets");
+        var what = string.Create(CultureInfo.InvariantCulture,
+            $"{device.Name}, {operation}, γ = {gamma}, {typeof(T).Name}, α = {alpha}, {logitKind} logits, {targetKind} targets");
         var tolerance = typeof(T) == typeof(float) ? 2e-6 : 1e-13;
         var loss = Difference(expectedLosses, losses);
         var slope = Difference(expectedGradient, gradient);
@@ -114,46 +188,67 @@ public sealed partial class OpenClParityTests
         return (count, maxRelative, worst);
     }
 
-    /// <summary>The parameters <see cref="RunForwardBackward"/> passes, in order.</summary>
-    private static readonly string[] Parameters =
-        ["logits", "targets", "positive_weight", "negative_weight", "weight_offset", "scale", "scale_exponent", "losses", "gradient", "invalid_targets"];
+    /// <summary>The parameters each entry point takes, in order: what <see cref="Run"/> passes.</summary>
+    private static readonly Dictionary<string, string[]> Parameters = new(StringComparer.Ordinal)
+    {
+        ["focal_sigmoid_forward"] = ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "losses", "invalid_targets"],
+        ["focal_sigmoid_backward"] =
+            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "upstream", "scale", "scale_exponent", "gradient", "invalid_targets"],
+        ["focal_sigmoid_forward_backward"] =
+            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "scale", "scale_exponent", "losses", "gradient", "invalid_targets"],
+    };
 
-    private static (T[] Losses, T[] Gradient, int Invalid) RunForwardBackward<T>(OpenClDevice device, string source, T[] logits, T[] targets, double alpha)
+    private static (T[] Losses, T[] Gradient, int Invalid) Run<T>(
+        OpenClFixture fixture, string source, Operation operation, T[] logits, T[] targets, T[] upstream, double alpha, T scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        // The arguments below follow the emitted signature; a change to it must fail here, not give wrong numbers.
-        var signature = Signature().Match(source);
-        Assert.True(signature.Success, "The source has no focal_sigmoid_forward_backward kernel.");
-        Assert.Equal(Parameters, signature.Groups[1].Value.Split(',').Select(parameter => parameter.Trim().Split(' ', '*')[^1]));
-
-        var (program, status, log) = device.Build(source, OpenClEmitter.BuildOptions);
-        Assert.True(status == 0, $"clBuildProgram failed with status {status}:\n{log}");
-        using (program)
-        using (var kernel = device.CreateKernel(program!, "focal_sigmoid_forward_backward"))
-        using (var logitBuffer = device.CreateBuffer(MemFlags.ReadOnly, logits))
-        using (var targetBuffer = device.CreateBuffer(MemFlags.ReadOnly, targets))
-        using (var lossBuffer = device.CreateBuffer(MemFlags.WriteOnly, new T[logits.Length]))
-        using (var gradientBuffer = device.CreateBuffer(MemFlags.WriteOnly, new T[logits.Length]))
-        using (var invalidBuffer = device.CreateBuffer(MemFlags.ReadWrite, new int[1]))
+        var entryPoint = operation switch
         {
-            // α_t = y·positive_weight + (1 - y)·negative_weight + weight_offset, the weights rounded to T as the CPU
-            // kernels round them (KernelParameters); the gradient of reduction none is scaled by 1·1.
-            var weighted = alpha >= 0;
-            device.SetArgument(kernel, 0, logitBuffer);
-            device.SetArgument(kernel, 1, targetBuffer);
-            device.SetArgument(kernel, 2, weighted ? T.CreateTruncating(alpha) : T.Zero);
-            device.SetArgument(kernel, 3, weighted ? T.CreateTruncating(1 - alpha) : T.Zero);
-            device.SetArgument(kernel, 4, weighted ? T.Zero : T.One);
-            device.SetArgument(kernel, 5, T.One);
-            device.SetArgument(kernel, 6, T.One);
-            device.SetArgument(kernel, 7, lossBuffer);
-            device.SetArgument(kernel, 8, gradientBuffer);
-            device.SetArgument(kernel, 9, invalidBuffer);
-            device.Run(kernel, logits.Length);
-            return (device.Read<T>(lossBuffer, logits.Length), device.Read<T>(gradientBuffer, logits.Length), device.Read<int>(invalidBuffer, 1)[0]);
-        }
-    }
+            Operation.Forward => "focal_sigmoid_forward",
+            Operation.ForwardBackward => "focal_sigmoid_forward_backward",
+            _ => "focal_sigmoid_backward",
+        };
 
-    [GeneratedRegex(@"__kernel void focal_sigmoid_forward_backward\(([^)]*)\)")]
-    private static partial Regex Signature();
+        // The arguments below follow the emitted signature; a change to it must fail here, not give wrong numbers.
+        var signature = Regex.Match(source, $@"__kernel void {entryPoint}\(([^)]*)\)");
+        Assert.True(signature.Success, $"The source has no {entryPoint} kernel.");
+        Assert.Equal(Parameters[entryPoint], signature.Groups[1].Value.Split(',').Select(parameter => parameter.Trim().Split(' ', '*')[^1]));
+
+        var device = fixture.Device;
+        using var kernel = device.CreateKernel(fixture.Program(source), entryPoint);
+        using var logitBuffer = device.CreateBuffer(MemFlags.ReadOnly, logits);
+        using var targetBuffer = device.CreateBuffer(MemFlags.ReadOnly, targets);
+        using var upstreamBuffer = device.CreateBuffer(MemFlags.ReadOnly, upstream);
+        using var lossBuffer = device.CreateBuffer(MemFlags.WriteOnly, new T[logits.Length]);
+        using var gradientBuffer = device.CreateBuffer(MemFlags.WriteOnly, new T[logits.Length]);
+        using var invalidBuffer = device.CreateBuffer(MemFlags.ReadWrite, new int[1]);
+
+        // α_t = y·positive_weight + (1 - y)·negative_weight + weight_offset, the weights rounded to T as the CPU
+        // kernels round them (KernelParameters).
+        var weighted = alpha >= 0;
+        var index = 0u;
+        device.SetArgument(kernel, index++, (uint)logits.Length);
+        device.SetArgument(kernel, index++, logitBuffer);
+        device.SetArgument(kernel, index++, targetBuffer);
+        device.SetArgument(kernel, index++, weighted ? T.CreateTruncating(alpha) : T.Zero);
+        device.SetArgument(kernel, index++, weighted ? T.CreateTruncating(1 - alpha) : T.Zero);
+        device.SetArgument(kernel, index++, weighted ? T.Zero : T.One);
+        if (operation is Operation.BackwardUpstream)
+            device.SetArgument(kernel, index++, upstreamBuffer);
+        else if (operation is Operation.BackwardReduced)
+            device.SetNullArgument(kernel, index++);
+        if (operation is not Operation.Forward)
+        {
+            device.SetArgument(kernel, index++, scale);
+            device.SetArgument(kernel, index++, T.One);
+        }
+
+        if (operation is Operation.Forward or Operation.ForwardBackward)
+            device.SetArgument(kernel, index++, lossBuffer);
+        if (operation is not Operation.Forward)
+            device.SetArgument(kernel, index++, gradientBuffer);
+        device.SetArgument(kernel, index, invalidBuffer);
+        device.Run(kernel, (logits.Length + RoundUp - 1) / RoundUp * RoundUp);
+        return (device.Read<T>(lossBuffer, logits.Length), device.Read<T>(gradientBuffer, logits.Length), device.Read<int>(invalidBuffer, 1)[0]);
+    }
 }

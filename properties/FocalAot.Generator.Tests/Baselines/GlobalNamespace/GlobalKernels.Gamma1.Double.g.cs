@@ -31,88 +31,7 @@ static partial class GlobalKernels
             => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, gradient, options);
 
         /// <summary>OpenCL C source of this kernel (double): the same formulas and polynomials, to build at run time.</summary>
-        public const string OpenClDouble = @"/* FocalAot sigmoid focal loss, gamma = 1, double: the .NET kernels' formulas and polynomials.
-   Build with -cl-fp32-correctly-rounded-divide-sqrt for results identical to the CPU kernels. */
-#pragma OPENCL FP_CONTRACT OFF
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-
-#define FOCAL_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define FOCAL_MIN(a, b) ((a) < (b) ? (a) : (b))
-
-static double focal_exp_f64(double x)
-{
-    x = FOCAL_MAX(x, -0x1.7500000000000p+9);
-    const double t = fma(x, 0x1.71547652b82fep+0, 0x1.8000000000000p+52);
-    const double n = t - 0x1.8000000000000p+52;
-    double r = fma(n, -0x1.62e42fee00000p-1, x);
-    r = fma(n, -0x1.a39ef35793c76p-33, r);
-    double p = 0x1.6124613a86d09p-97;
-    p = fma(p, r, 0x1.1eed8eff8d898p-93);
-    p = fma(p, r, 0x1.ae64567f544e4p-90);
-    p = fma(p, r, 0x1.27e4fb7789f5cp-86);
-    p = fma(p, r, 0x1.71de3a556c734p-83);
-    p = fma(p, r, 0x1.a01a01a01a01ap-80);
-    p = fma(p, r, 0x1.a01a01a01a01ap-77);
-    p = fma(p, r, 0x1.6c16c16c16c17p-74);
-    p = fma(p, r, 0x1.1111111111111p-71);
-    p = fma(p, r, 0x1.5555555555555p-69);
-    p = fma(p, r, 0x1.5555555555555p-67);
-    p = fma(p, r, 0x1.0000000000000p-65);
-    p = fma(p, r, 0x1.0000000000000p-64);
-    p = fma(p, r, 0x1.0000000000000p-64);
-    const double scale = as_double((as_ulong(t) << 52) + ((ulong)(1023 + 64) << 52));
-    return p * scale;
-}
-
-/* value = 2^k (1 + f), 1 + f in [0.707, 1.414) */
-static double focal_split(double value, double *k)
-{
-    const ulong shifted = as_ulong(value) + (0x3FF0000000000000UL - 0x3FE6A09E00000000UL);
-    *k = as_double((shifted >> 52) | 0x4330000000000000UL) - 0x1.00000000003ffp+52;
-    return as_double((shifted & 0x000FFFFFFFFFFFFFUL) + 0x3FE6A09E00000000UL) - 1.0;
-}
-
-/* fdlibm's log kernel: k ln2 + log(1 + f) + correction */
-static double focal_log_reduced(double k, double f, double correction)
-{
-    const double s = f / (2.0 + f);
-    const double z = s * s;
-    double p = 0x1.2f112df3e5244p-3;
-    p = fma(p, z, 0x1.39a09d078c69fp-3);
-    p = fma(p, z, 0x1.7466496cb03dep-3);
-    p = fma(p, z, 0x1.c71c51d8e78afp-3);
-    p = fma(p, z, 0x1.2492494229359p-2);
-    p = fma(p, z, 0x1.999999997fa04p-2);
-    p = fma(p, z, 0x1.5555555555593p-1);
-    const double r = z * p;
-    const double hfsq = (0.5 * f) * f;
-    const double low = fma(k, 0x1.a39ef35793c76p-33, correction);
-    const double tail = hfsq - fma(s, hfsq + r, low);
-    return fma(k, 0x1.62e42fee00000p-1, -(tail - f));
-}
-
-static double focal_log1p_f64(double e)
-{
-    const double u = 1.0 + e;
-    const double c = e - (u - 1.0);
-    double k;
-    const double f = focal_split(u, &k);
-    return focal_log_reduced(k, f, c / u);
-}
-
-static double focal_log_unit_f64(double q)
-{
-    const int tiny = q < 2.2250738585072014e-308;
-    double k;
-    const double f = focal_split(tiny ? q * 0x1.0000000000000p+54 : q, &k);
-    return focal_log_reduced(tiny ? k - 54.0 : k - 0.0, f, 0.0);
-}
-
-static double focal_power_f64(double q, double gamma)
-{
-    return focal_exp_f64(gamma * focal_log_unit_f64(q));
-}
-
+        public const string OpenClDouble = FocalOpenClHelpers.Common + FocalOpenClHelpers.DoubleFunctions + @"/* gamma = 1, double */
 static double focal_power(double q)
 {
     return q;
@@ -152,10 +71,13 @@ static void focal_element(double x, double y, double positive_weight, double neg
 
 /* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no
    alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two
-   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN. */
-__kernel void focal_sigmoid_forward(__global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, __global double *losses, __global int *invalid_targets)
+   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN.
+   Each work item handles element get_global_id(0); items at n or beyond do nothing, so the global size may be
+   rounded up to a multiple of the work-group size. */
+__kernel void focal_sigmoid_forward(const uint n, __global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, __global double *losses, __global int *invalid_targets)
 {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const double y = targets[i];
     if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
     double loss, slope;
@@ -164,9 +86,10 @@ __kernel void focal_sigmoid_forward(__global const double *logits, __global cons
 }
 
 /* gradient[i] = upstream[i] * dloss/dx, or the scaled dloss/dx when upstream is NULL. */
-__kernel void focal_sigmoid_backward(__global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, __global const double *upstream, const double scale, const double scale_exponent, __global double *gradient, __global int *invalid_targets)
+__kernel void focal_sigmoid_backward(const uint n, __global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, __global const double *upstream, const double scale, const double scale_exponent, __global double *gradient, __global int *invalid_targets)
 {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const double y = targets[i];
     if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
     double loss, slope;
@@ -175,9 +98,10 @@ __kernel void focal_sigmoid_backward(__global const double *logits, __global con
 }
 
 /* Per-element losses, and the gradient scaled as in focal_sigmoid_backward. */
-__kernel void focal_sigmoid_forward_backward(__global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, const double scale, const double scale_exponent, __global double *losses, __global double *gradient, __global int *invalid_targets)
+__kernel void focal_sigmoid_forward_backward(const uint n, __global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, const double scale, const double scale_exponent, __global double *losses, __global double *gradient, __global int *invalid_targets)
 {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const double y = targets[i];
     if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
     double loss, slope;

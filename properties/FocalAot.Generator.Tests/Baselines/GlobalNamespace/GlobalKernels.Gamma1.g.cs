@@ -3,12 +3,12 @@
 
 static partial class GlobalKernels
 {
-    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
     public static partial class Gamma1
     {
         /// <summary>q^γ for γ = 1: multiplications.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
         public readonly struct Power : global::FocalAot.Kernels.IFocalPower
         {
             /// <inheritdoc/>

@@ -3,12 +3,12 @@
 
 static partial class GlobalKernels
 {
-    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
     public static partial class Gamma1E_05
     {
         /// <summary>q^γ for γ = 1E-05: exp(γ·log q) in double precision.</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
         public readonly struct Power : global::FocalAot.Kernels.IFocalPower
         {
             /// <inheritdoc/>

@@ -9,8 +9,132 @@ namespace Consumer
         {
             static partial class Kernels
             {
+                /// <summary>The OpenCL C helpers this class's kernels start with (each kernel's source concatenates those it needs).</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
+                private static class FocalOpenClHelpers
+                {
+                    public const string Common = @"/* FocalAot sigmoid focal loss: the .NET kernels' formulas and polynomials.
+   Build with -cl-fp32-correctly-rounded-divide-sqrt for results identical to the CPU kernels. */
+#pragma OPENCL FP_CONTRACT OFF
+
+#define FOCAL_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define FOCAL_MIN(a, b) ((a) < (b) ? (a) : (b))
+
+";
+                    public const string SingleFunctions = @"static float focal_exp(float x)
+{
+    x = FOCAL_MAX(x, -0x1.a000000000000p+6f);
+    const float t = fma(x, 0x1.7154760000000p+0f, 0x1.8000000000000p+23f);
+    const float n = t - 0x1.8000000000000p+23f;
+    float r = fma(n, -0x1.6300000000000p-1f, x);
+    r = fma(n, 0x1.bd01060000000p-13f, r);
+    float p = 0x1.6a244c0000000p-74f;
+    p = fma(p, r, 0x1.1239d40000000p-71f);
+    p = fma(p, r, 0x1.5558f20000000p-69f);
+    p = fma(p, r, 0x1.5554920000000p-67f);
+    p = fma(p, r, 0x1.fffffc0000000p-66f);
+    p = fma(p, r, 0x1.0000000000000p-64f);
+    p = fma(p, r, 0x1.0000000000000p-64f);
+    const float scale = as_float((as_uint(t) << 23) + ((uint)(127 + 64) << 23));
+    return p * scale;
+}
+
+static float focal_log1p(float e)
+{
+    float p = -0x1.b2f5880000000p-9f;
+    p = fma(p, e, 0x1.4b08360000000p-6f);
+    p = fma(p, e, -0x1.d863240000000p-5f);
+    p = fma(p, e, 0x1.b579c20000000p-4f);
+    p = fma(p, e, -0x1.3a7a820000000p-3f);
+    p = fma(p, e, 0x1.935ca00000000p-3f);
+    p = fma(p, e, -0x1.ff26e20000000p-3f);
+    p = fma(p, e, 0x1.554df00000000p-2f);
+    p = fma(p, e, -0x1.ffffd20000000p-2f);
+    return fma(e * p, e, e);
+}
+
+";
+                    public const string DoubleFunctions = @"#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+
+static double focal_exp_f64(double x)
+{
+    x = FOCAL_MAX(x, -0x1.7500000000000p+9);
+    const double t = fma(x, 0x1.71547652b82fep+0, 0x1.8000000000000p+52);
+    const double n = t - 0x1.8000000000000p+52;
+    double r = fma(n, -0x1.62e42fee00000p-1, x);
+    r = fma(n, -0x1.a39ef35793c76p-33, r);
+    double p = 0x1.6124613a86d09p-97;
+    p = fma(p, r, 0x1.1eed8eff8d898p-93);
+    p = fma(p, r, 0x1.ae64567f544e4p-90);
+    p = fma(p, r, 0x1.27e4fb7789f5cp-86);
+    p = fma(p, r, 0x1.71de3a556c734p-83);
+    p = fma(p, r, 0x1.a01a01a01a01ap-80);
+    p = fma(p, r, 0x1.a01a01a01a01ap-77);
+    p = fma(p, r, 0x1.6c16c16c16c17p-74);
+    p = fma(p, r, 0x1.1111111111111p-71);
+    p = fma(p, r, 0x1.5555555555555p-69);
+    p = fma(p, r, 0x1.5555555555555p-67);
+    p = fma(p, r, 0x1.0000000000000p-65);
+    p = fma(p, r, 0x1.0000000000000p-64);
+    p = fma(p, r, 0x1.0000000000000p-64);
+    const double scale = as_double((as_ulong(t) << 52) + ((ulong)(1023 + 64) << 52));
+    return p * scale;
+}
+
+/* value = 2^k (1 + f), 1 + f in [0.707, 1.414) */
+static double focal_split(double value, double *k)
+{
+    const ulong shifted = as_ulong(value) + (0x3FF0000000000000UL - 0x3FE6A09E00000000UL);
+    *k = as_double((shifted >> 52) | 0x4330000000000000UL) - 0x1.00000000003ffp+52;
+    return as_double((shifted & 0x000FFFFFFFFFFFFFUL) + 0x3FE6A09E00000000UL) - 1.0;
+}
+
+/* fdlibm's log kernel: k ln2 + log(1 + f) + correction */
+static double focal_log_reduced(double k, double f, double correction)
+{
+    const double s = f / (2.0 + f);
+    const double z = s * s;
+    double p = 0x1.2f112df3e5244p-3;
+    p = fma(p, z, 0x1.39a09d078c69fp-3);
+    p = fma(p, z, 0x1.7466496cb03dep-3);
+    p = fma(p, z, 0x1.c71c51d8e78afp-3);
+    p = fma(p, z, 0x1.2492494229359p-2);
+    p = fma(p, z, 0x1.999999997fa04p-2);
+    p = fma(p, z, 0x1.5555555555593p-1);
+    const double r = z * p;
+    const double hfsq = (0.5 * f) * f;
+    const double low = fma(k, 0x1.a39ef35793c76p-33, correction);
+    const double tail = hfsq - fma(s, hfsq + r, low);
+    return fma(k, 0x1.62e42fee00000p-1, -(tail - f));
+}
+
+static double focal_log1p_f64(double e)
+{
+    const double u = 1.0 + e;
+    const double c = e - (u - 1.0);
+    double k;
+    const double f = focal_split(u, &k);
+    return focal_log_reduced(k, f, c / u);
+}
+
+static double focal_log_unit_f64(double q)
+{
+    const int tiny = q < 2.2250738585072014e-308;
+    double k;
+    const double f = focal_split(tiny ? q * 0x1.0000000000000p+54 : q, &k);
+    return focal_log_reduced(tiny ? k - 54.0 : k - 0.0, f, 0.0);
+}
+
+static double focal_power_f64(double q, double gamma)
+{
+    return focal_exp_f64(gamma * focal_log_unit_f64(q));
+}
+
+";
+                }
+
                 /// <summary>Calls <paramref name="visitor"/> with the power operator declared for (gamma, precision); false if none is.</summary>
-                [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
                 internal static bool TryDispatch<TVisitor>(double gamma, global::FocalAot.Precision precision, ref TVisitor visitor)
                     where TVisitor : global::FocalAot.Kernels.IFocalPowerVisitor
                 {

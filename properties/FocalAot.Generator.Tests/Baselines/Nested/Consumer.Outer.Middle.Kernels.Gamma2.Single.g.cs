@@ -37,45 +37,7 @@ namespace Consumer
                         => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, gradient, options);
 
                     /// <summary>OpenCL C source of this kernel (float): the same formulas and polynomials, to build at run time.</summary>
-                    public const string OpenClSingle = @"/* FocalAot sigmoid focal loss, gamma = 2, float: the .NET kernels' formulas and polynomials.
-   Build with -cl-fp32-correctly-rounded-divide-sqrt for results identical to the CPU kernels. */
-#pragma OPENCL FP_CONTRACT OFF
-
-#define FOCAL_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define FOCAL_MIN(a, b) ((a) < (b) ? (a) : (b))
-
-static float focal_exp(float x)
-{
-    x = FOCAL_MAX(x, -0x1.a000000000000p+6f);
-    const float t = fma(x, 0x1.7154760000000p+0f, 0x1.8000000000000p+23f);
-    const float n = t - 0x1.8000000000000p+23f;
-    float r = fma(n, -0x1.6300000000000p-1f, x);
-    r = fma(n, 0x1.bd01060000000p-13f, r);
-    float p = 0x1.6a244c0000000p-74f;
-    p = fma(p, r, 0x1.1239d40000000p-71f);
-    p = fma(p, r, 0x1.5558f20000000p-69f);
-    p = fma(p, r, 0x1.5554920000000p-67f);
-    p = fma(p, r, 0x1.fffffc0000000p-66f);
-    p = fma(p, r, 0x1.0000000000000p-64f);
-    p = fma(p, r, 0x1.0000000000000p-64f);
-    const float scale = as_float((as_uint(t) << 23) + ((uint)(127 + 64) << 23));
-    return p * scale;
-}
-
-static float focal_log1p(float e)
-{
-    float p = -0x1.b2f5880000000p-9f;
-    p = fma(p, e, 0x1.4b08360000000p-6f);
-    p = fma(p, e, -0x1.d863240000000p-5f);
-    p = fma(p, e, 0x1.b579c20000000p-4f);
-    p = fma(p, e, -0x1.3a7a820000000p-3f);
-    p = fma(p, e, 0x1.935ca00000000p-3f);
-    p = fma(p, e, -0x1.ff26e20000000p-3f);
-    p = fma(p, e, 0x1.554df00000000p-2f);
-    p = fma(p, e, -0x1.ffffd20000000p-2f);
-    return fma(e * p, e, e);
-}
-
+                    public const string OpenClSingle = FocalOpenClHelpers.Common + FocalOpenClHelpers.SingleFunctions + @"/* gamma = 2, float */
 static float focal_power(float q)
 {
     const float q2 = q * q;
@@ -116,10 +78,13 @@ static void focal_element(float x, float y, float positive_weight, float negativ
 
 /* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no
    alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two
-   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN. */
-__kernel void focal_sigmoid_forward(__global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, __global float *losses, __global int *invalid_targets)
+   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN.
+   Each work item handles element get_global_id(0); items at n or beyond do nothing, so the global size may be
+   rounded up to a multiple of the work-group size. */
+__kernel void focal_sigmoid_forward(const uint n, __global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, __global float *losses, __global int *invalid_targets)
 {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const float y = targets[i];
     if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
     float loss, slope;
@@ -128,9 +93,10 @@ __kernel void focal_sigmoid_forward(__global const float *logits, __global const
 }
 
 /* gradient[i] = upstream[i] * dloss/dx, or the scaled dloss/dx when upstream is NULL. */
-__kernel void focal_sigmoid_backward(__global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, __global const float *upstream, const float scale, const float scale_exponent, __global float *gradient, __global int *invalid_targets)
+__kernel void focal_sigmoid_backward(const uint n, __global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, __global const float *upstream, const float scale, const float scale_exponent, __global float *gradient, __global int *invalid_targets)
 {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const float y = targets[i];
     if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
     float loss, slope;
@@ -139,9 +105,10 @@ __kernel void focal_sigmoid_backward(__global const float *logits, __global cons
 }
 
 /* Per-element losses, and the gradient scaled as in focal_sigmoid_backward. */
-__kernel void focal_sigmoid_forward_backward(__global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, const float scale, const float scale_exponent, __global float *losses, __global float *gradient, __global int *invalid_targets)
+__kernel void focal_sigmoid_forward_backward(const uint n, __global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, const float scale, const float scale_exponent, __global float *losses, __global float *gradient, __global int *invalid_targets)
 {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const float y = targets[i];
     if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
     float loss, slope;

@@ -9,12 +9,12 @@ namespace Consumer
         {
             static partial class Kernels
             {
-                [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
                 public static partial class Gamma2
                 {
                     /// <summary>q^γ for γ = 2: multiplications.</summary>
                     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-                    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.1.0.0")]
+                    [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
                     public readonly struct Power : global::FocalAot.Kernels.IFocalPower
                     {
                         /// <inheritdoc/>
