@@ -22,11 +22,11 @@ public sealed class AllocationTests
         void EveryOperation()
         {
             SigmoidFocalLoss.Forward(logits, targets, losses);
-            SigmoidFocalLoss.Forward(logits, targets, FocalReduction.Mean, gamma: 0.7);
+            SigmoidFocalLoss.Forward(logits, targets, new FocalLossOptions<float> { Gamma = 0.7, Reduction = FocalReduction.Mean });
             SigmoidFocalLoss.Backward(logits, targets, gradient, gradient);
-            SigmoidFocalLoss.Backward(logits, targets, FocalReduction.Sum, 1f, gradient, gamma: 0);
-            SigmoidFocalLoss.ForwardBackward(logits, targets, losses, gradient, gamma: 2.5);
-            SigmoidFocalLoss.ForwardBackward(logits, targets, FocalReduction.Normalized(7), gradient);
+            SigmoidFocalLoss.Backward(logits, targets, 1f, gradient, new() { Gamma = 0, Reduction = FocalReduction.Sum });
+            SigmoidFocalLoss.ForwardBackward(logits, targets, losses, gradient, new() { Gamma = 2.5 });
+            SigmoidFocalLoss.ForwardBackward(logits, targets, gradient, new FocalLossOptions<float> { Reduction = FocalReduction.Normalized(7) });
         }
 
         EveryOperation();

@@ -19,19 +19,22 @@ public sealed class ArgumentErrorTests
     /// <summary>All twelve entry points (six operations, float and double), by name.</summary>
     public static IReadOnlyList<(string Name, EntryPoint Call)> EntryPoints { get; } =
     [
-        ("Forward float", (x, y, g, a) => SigmoidFocalLoss.Forward(F(x), F(y), new float[x.Length], g, a)),
-        ("Forward double", (x, y, g, a) => SigmoidFocalLoss.Forward(x, y, new double[x.Length], g, a)),
-        ("Forward(sum) float", (x, y, g, a) => SigmoidFocalLoss.Forward(F(x), F(y), FocalReduction.Sum, g, a)),
-        ("Forward(mean) double", (x, y, g, a) => SigmoidFocalLoss.Forward(x, y, FocalReduction.Mean, g, a)),
-        ("Backward float", (x, y, g, a) => SigmoidFocalLoss.Backward(F(x), F(y), Ones<float>(x.Length), new float[x.Length], g, a)),
-        ("Backward double", (x, y, g, a) => SigmoidFocalLoss.Backward(x, y, Ones<double>(x.Length), new double[x.Length], g, a)),
-        ("Backward(mean) float", (x, y, g, a) => SigmoidFocalLoss.Backward(F(x), F(y), FocalReduction.Mean, 1f, new float[x.Length], g, a)),
-        ("Backward(sum) double", (x, y, g, a) => SigmoidFocalLoss.Backward(x, y, FocalReduction.Sum, 1.0, new double[x.Length], g, a)),
-        ("ForwardBackward float", (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(F(x), F(y), new float[x.Length], new float[x.Length], g, a)),
-        ("ForwardBackward double", (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(x, y, new double[x.Length], new double[x.Length], g, a)),
+        ("Forward float", (x, y, g, a) => SigmoidFocalLoss.Forward(F(x), F(y), new float[x.Length], Options<float>(g, a))),
+        ("Forward double", (x, y, g, a) => SigmoidFocalLoss.Forward(x, y, new double[x.Length], Options<double>(g, a))),
+        ("Forward(sum) float", (x, y, g, a) => SigmoidFocalLoss.Forward(F(x), F(y), Options<float>(g, a, FocalReduction.Sum))),
+        ("Forward(mean) double", (x, y, g, a) => SigmoidFocalLoss.Forward(x, y, Options<double>(g, a, FocalReduction.Mean))),
+        ("Backward float", (x, y, g, a) => SigmoidFocalLoss.Backward(F(x), F(y), Ones<float>(x.Length), new float[x.Length], Options<float>(g, a))),
+        ("Backward double", (x, y, g, a) => SigmoidFocalLoss.Backward(x, y, Ones<double>(x.Length), new double[x.Length], Options<double>(g, a))),
+        ("Backward(mean) float", (x, y, g, a) => SigmoidFocalLoss.Backward(F(x), F(y), 1f, new float[x.Length], Options<float>(g, a, FocalReduction.Mean))),
+        ("Backward(sum) double", (x, y, g, a) => SigmoidFocalLoss.Backward(x, y, 1.0, new double[x.Length], Options<double>(g, a, FocalReduction.Sum))),
+        ("ForwardBackward float",
+            (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(F(x), F(y), new float[x.Length], new float[x.Length], Options<float>(g, a))),
+        ("ForwardBackward double",
+            (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(x, y, new double[x.Length], new double[x.Length], Options<double>(g, a))),
         ("ForwardBackward(normalized) float",
-            (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(F(x), F(y), FocalReduction.Normalized(2), new float[x.Length], g, a)),
-        ("ForwardBackward(mean) double", (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(x, y, FocalReduction.Mean, new double[x.Length], g, a)),
+            (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(F(x), F(y), new float[x.Length], Options<float>(g, a, FocalReduction.Normalized(2)))),
+        ("ForwardBackward(mean) double",
+            (x, y, g, a) => SigmoidFocalLoss.ForwardBackward(x, y, new double[x.Length], Options<double>(g, a, FocalReduction.Mean))),
     ];
 
     public static TheoryData<double> InvalidGammas => [-1, -1e-300, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.000001e6, 1e39];
@@ -126,17 +129,17 @@ public sealed class ArgumentErrorTests
         var shortY = y[..(n - 1)];
         AssertLength("targets", () => SigmoidFocalLoss.Forward(x, shortY, new float[n]));
         AssertLength("losses", () => SigmoidFocalLoss.Forward(x, y, new float[n + 1]));
-        AssertLength("targets", () => SigmoidFocalLoss.Forward(X, Y.AsSpan(1), FocalReduction.Sum));
+        AssertLength("targets", () => SigmoidFocalLoss.Forward(X, Y.AsSpan(1), Reduced<double>(FocalReduction.Sum)));
         AssertLength("targets", () => SigmoidFocalLoss.Backward(x, shortY, Ones<float>(n), new float[n]));
         AssertLength("upstream", () => SigmoidFocalLoss.Backward(x, y, Ones<float>(n - 1), new float[n]));
         AssertLength("gradient", () => SigmoidFocalLoss.Backward(X, Y, Ones<double>(n), new double[n - 1]));
-        AssertLength("gradient", () => SigmoidFocalLoss.Backward(x, y, FocalReduction.Mean, 1f, new float[n - 1]));
-        AssertLength("targets", () => SigmoidFocalLoss.Backward(X, Y.AsSpan(1), FocalReduction.Mean, 1.0, new double[n]));
+        AssertLength("gradient", () => SigmoidFocalLoss.Backward(x, y, 1f, new float[n - 1], Reduced<float>(FocalReduction.Mean)));
+        AssertLength("targets", () => SigmoidFocalLoss.Backward(X, Y.AsSpan(1), 1.0, new double[n], Reduced<double>(FocalReduction.Mean)));
         AssertLength("losses", () => SigmoidFocalLoss.ForwardBackward(x, y, new float[n - 1], new float[n]));
         AssertLength("gradient", () => SigmoidFocalLoss.ForwardBackward(X, Y, new double[n], new double[n + 2]));
         AssertLength("targets", () => SigmoidFocalLoss.ForwardBackward(X, Y.AsSpan(1), new double[n], new double[n]));
-        AssertLength("gradient", () => SigmoidFocalLoss.ForwardBackward(x, y, FocalReduction.Sum, new float[n + 1]));
-        AssertLength("targets", () => SigmoidFocalLoss.ForwardBackward(X, Y.AsSpan(1), FocalReduction.Sum, new double[n]));
+        AssertLength("gradient", () => SigmoidFocalLoss.ForwardBackward(x, y, new float[n + 1], Reduced<float>(FocalReduction.Sum)));
+        AssertLength("targets", () => SigmoidFocalLoss.ForwardBackward(X, Y.AsSpan(1), new double[n], Reduced<double>(FocalReduction.Sum)));
     }
 
     [Fact]
@@ -151,10 +154,10 @@ public sealed class ArgumentErrorTests
         AssertOverlap(["losses"], () => SigmoidFocalLoss.Forward(F(X), buffer.AsSpan(0, n), buffer.AsSpan(1, n)));
         AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(buffer.AsSpan(0, n), targets, upstream.AsSpan(0, n), buffer.AsSpan(1, n)));
         AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(F(X), targets, upstream.AsSpan(1, n), upstream.AsSpan(0, n)));
-        AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(buffer.AsSpan(1, n), targets, FocalReduction.Sum, 1f, buffer.AsSpan(0, n)));
+        AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(buffer.AsSpan(1, n), targets, 1f, buffer.AsSpan(0, n), Reduced<float>(FocalReduction.Sum)));
         AssertOverlap(["losses"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, buffer.AsSpan(1, n), new float[n]));
         AssertOverlap(["gradient"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, new float[n], buffer.AsSpan(1, n)));
-        AssertOverlap(["gradient"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, FocalReduction.Mean, buffer.AsSpan(1, n)));
+        AssertOverlap(["gradient"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, buffer.AsSpan(1, n), Reduced<float>(FocalReduction.Mean)));
 
         var doubles = new double[n + 1];
         AssertOverlap(["losses"], () => SigmoidFocalLoss.Forward(doubles.AsSpan(1, n), Y, doubles.AsSpan(0, n)));
@@ -172,18 +175,52 @@ public sealed class ArgumentErrorTests
         AssertOverlap(["losses", "gradient"], () => SigmoidFocalLoss.ForwardBackward(X, Y, doubles, doubles));
     }
 
+    /// <summary>The overloads that return a reduced value need a reduction; None (the default) is an error.</summary>
     [Fact]
-    public void The_default_reduction_is_rejected()
+    public void The_reduced_overloads_reject_reduction_none()
     {
         var n = X.Length;
-        AssertRejected<ArgumentException>("reduction", "reduction", "Forward", () => SigmoidFocalLoss.Forward(F(X), F(Y), default(FocalReduction)));
-        AssertRejected<ArgumentException>("reduction", "reduction", "Forward", () => SigmoidFocalLoss.Forward(X, Y, default(FocalReduction)));
-        AssertRejected<ArgumentException>("reduction", "reduction", "Backward",
-            () => SigmoidFocalLoss.Backward(X, Y, default(FocalReduction), 1.0, new double[n]));
-        AssertRejected<ArgumentException>("reduction", "reduction", "ForwardBackward",
-            () => SigmoidFocalLoss.ForwardBackward(F(X), F(Y), default(FocalReduction), new float[n]));
-        AssertRejected<ArgumentException>("reduction", "reduction", "Forward on no elements",
-            () => SigmoidFocalLoss.Forward(Array.Empty<double>(), [], default(FocalReduction)));
+        foreach (var none in new[] { default, FocalReduction.None })
+        {
+            AssertRejected<ArgumentException>("reduction", "reduction", "Forward float", () => SigmoidFocalLoss.Forward(F(X), F(Y), Reduced<float>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Forward double", () => SigmoidFocalLoss.Forward(X, Y, Reduced<double>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Forward with default options",
+                () => SigmoidFocalLoss.Forward(X, Y, default(FocalLossOptions<double>)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Backward",
+                () => SigmoidFocalLoss.Backward(X, Y, 1.0, new double[n], Reduced<double>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Backward float",
+                () => SigmoidFocalLoss.Backward(F(X), F(Y), 1f, new float[n], Reduced<float>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "ForwardBackward",
+                () => SigmoidFocalLoss.ForwardBackward(F(X), F(Y), new float[n], Reduced<float>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "ForwardBackward double",
+                () => SigmoidFocalLoss.ForwardBackward(X, Y, new double[n], new FocalLossOptions<double>()));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Forward on no elements",
+                () => SigmoidFocalLoss.Forward(Array.Empty<double>(), [], Reduced<double>(none)));
+        }
+    }
+
+    /// <summary>The overloads that write per-element results reject a reduction (which would be silently ignored).</summary>
+    [Fact]
+    public void The_per_element_overloads_reject_a_reduction()
+    {
+        var n = X.Length;
+        foreach (var reduction in new[] { FocalReduction.Sum, FocalReduction.Mean, FocalReduction.Normalized(2), FocalReduction.WeightedMean })
+        {
+            AssertRejected<ArgumentException>("reduction", "reduction", $"Forward float {reduction}",
+                () => SigmoidFocalLoss.Forward(F(X), F(Y), new float[n], Reduced<float>(reduction)));
+            AssertRejected<ArgumentException>("reduction", "reduction", $"Forward double {reduction}",
+                () => SigmoidFocalLoss.Forward(X, Y, new double[n], Reduced<double>(reduction)));
+            AssertRejected<ArgumentException>("reduction", "reduction", $"Backward float {reduction}",
+                () => SigmoidFocalLoss.Backward(F(X), F(Y), Ones<float>(n), new float[n], Reduced<float>(reduction)));
+            AssertRejected<ArgumentException>("reduction", "reduction", $"Backward double {reduction}",
+                () => SigmoidFocalLoss.Backward(X, Y, Ones<double>(n), new double[n], Reduced<double>(reduction)));
+            AssertRejected<ArgumentException>("reduction", "reduction", $"ForwardBackward float {reduction}",
+                () => SigmoidFocalLoss.ForwardBackward(F(X), F(Y), new float[n], new float[n], Reduced<float>(reduction)));
+            AssertRejected<ArgumentException>("reduction", "reduction", $"ForwardBackward double {reduction}",
+                () => SigmoidFocalLoss.ForwardBackward(X, Y, new double[n], new double[n], Reduced<double>(reduction)));
+            AssertRejected<ArgumentException>("reduction", "reduction", $"Forward on no elements {reduction}",
+                () => SigmoidFocalLoss.Forward(Array.Empty<double>(), [], [], Reduced<double>(reduction)));
+        }
     }
 
     [Theory]
@@ -230,6 +267,14 @@ public sealed class ArgumentErrorTests
         Assert.Equal(parameter, ((ArgumentException)thrown).ParamName);
         Assert.Contains(mention, thrown.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    private static FocalLossOptions<T> Options<T>(double gamma, double alpha, FocalReduction reduction = default)
+        where T : unmanaged
+        => new() { Gamma = gamma, Alpha = alpha, Reduction = reduction };
+
+    private static FocalLossOptions<T> Reduced<T>(FocalReduction reduction)
+        where T : unmanaged
+        => new() { Reduction = reduction };
 
     private static float[] F(double[] values) => FocalCase.As<float>(values);
 

@@ -11,32 +11,30 @@ namespace FocalAot.Properties;
 public sealed class BackwardAccuracyTests
 {
     [Property(MaxTest = 100)]
-    public Property Float_gradient_times_upstream_matches_the_reference() => Prop.ForAll(FocalCases.Any, WithUpstream<float, FloatApi>);
+    public Property Float_gradient_times_upstream_matches_the_reference() => Prop.ForAll(FocalCases.Any, WithUpstream<float>);
 
     [Property(MaxTest = 100)]
-    public Property Double_gradient_times_upstream_matches_the_reference() => Prop.ForAll(FocalCases.Any, WithUpstream<double, DoubleApi>);
+    public Property Double_gradient_times_upstream_matches_the_reference() => Prop.ForAll(FocalCases.Any, WithUpstream<double>);
 
     [Property(MaxTest = 100)]
-    public Property Float_gradient_of_reductions_matches_the_reference() => Prop.ForAll(FocalCases.Any, OfReductions<float, FloatApi>);
+    public Property Float_gradient_of_reductions_matches_the_reference() => Prop.ForAll(FocalCases.Any, OfReductions<float>);
 
     [Property(MaxTest = 100)]
-    public Property Double_gradient_of_reductions_matches_the_reference() => Prop.ForAll(FocalCases.Any, OfReductions<double, DoubleApi>);
+    public Property Double_gradient_of_reductions_matches_the_reference() => Prop.ForAll(FocalCases.Any, OfReductions<double>);
 
-    internal static void WithUpstream<T, TApi>(FocalCase value)
+    internal static void WithUpstream<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
         var upstream = FocalCase.As<T>(value.Upstream);
         var gradient = new T[value.Length];
-        TApi.Backward(x, y, upstream, gradient, value.Gamma, value.Alpha);
-        ReferenceCheck.Gradients<T>(gradient, x, y, upstream, 0, value.Gamma, value.Alpha, TApi.Relative, "gradient");
+        SigmoidFocalLoss.Backward(x, y, upstream, gradient, value.Options<T>());
+        ReferenceCheck.Gradients<T>(gradient, x, y, upstream, 0, value.Gamma, value.Alpha, Tolerances.Relative<T>(), "gradient");
     }
 
-    internal static void OfReductions<T, TApi>(FocalCase value)
+    internal static void OfReductions<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
@@ -44,9 +42,9 @@ public sealed class BackwardAccuracyTests
         var gradient = new T[value.Length];
         foreach (var (reduction, denominator, name) in Reductions.For(value))
         {
-            TApi.Backward(x, y, reduction, upstream, gradient, value.Gamma, value.Alpha);
+            SigmoidFocalLoss.Backward(x, y, upstream, gradient, value.Options<T>(reduction));
             var scale = double.CreateTruncating(upstream) / denominator;
-            ReferenceCheck.Gradients<T>(gradient, x, y, [], scale, value.Gamma, value.Alpha, TApi.Relative, $"gradient of {name}");
+            ReferenceCheck.Gradients<T>(gradient, x, y, [], scale, value.Gamma, value.Alpha, Tolerances.Relative<T>(), $"gradient of {name}");
         }
     }
 }

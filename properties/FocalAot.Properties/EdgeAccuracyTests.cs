@@ -20,7 +20,7 @@ public sealed class EdgeAccuracyTests
     [InlineData(0.999999, 0.0)]
     [InlineData(1e-3, 0.9)]
     public void Float_small_class_weight_is_accurate(double alpha, double target)
-        => Agrees<float, FloatApi>([0.5, -2, 3, 0.01], target, 2, alpha);
+        => Agrees<float>([0.5, -2, 3, 0.01], target, 2, alpha);
 
     [Theory]
     [InlineData(1e-3, 1.0)]
@@ -29,7 +29,7 @@ public sealed class EdgeAccuracyTests
     [InlineData(0.999999, 0.0)]
     [InlineData(1e-4, 0.9)]
     public void Double_small_class_weight_is_accurate(double alpha, double target)
-        => Agrees<double, DoubleApi>([0.5, -2, 3, 0.01], target, 2, alpha);
+        => Agrees<double>([0.5, -2, 3, 0.01], target, 2, alpha);
 
     /// <summary>
     /// Large logits with a target near their wrong side: (1 - p_t)^γ is small while BCE is large. Up to |x| = 1e7
@@ -40,7 +40,7 @@ public sealed class EdgeAccuracyTests
     [InlineData(-1e7, 1e-7, 2.5)]      // m ≈ 3e-18, BCE ≈ 1
     [InlineData(1e7, 0.999, 8.0)]      // m = 1e-24, BCE ≈ 1e4
     public void Large_logits_with_small_modulating_factors_are_accurate(double x, double target, double gamma)
-        => Agrees<float, FloatApi>([x], target, gamma, 0.25);
+        => Agrees<float>([x], target, gamma, 0.25);
 
     /// <summary>
     /// Beyond |x| ≈ 1e8, q^γ can fall below float's normal range while BCE ~ |x| keeps the loss above 1e-30: the
@@ -53,7 +53,7 @@ public sealed class EdgeAccuracyTests
     public void Beyond_the_documented_range_the_loss_degrades_towards_zero(double x, double target, double gamma)
     {
         var losses = new float[1];
-        SigmoidFocalLoss.Forward([(float)x], [(float)target], losses, gamma, 0.25);
+        SigmoidFocalLoss.Forward([(float)x], [(float)target], losses, new() { Gamma = gamma, Alpha = 0.25 });
         var reference = Reference.FocalReference.Loss((float)x, (float)target, gamma, 0.25);
         Assert.True(float.IsFinite(losses[0]) && losses[0] >= 0 && losses[0] <= 2 * reference,
             $"loss {losses[0]:R} vs reference {reference:R}");
@@ -67,7 +67,7 @@ public sealed class EdgeAccuracyTests
     public void Float_infinite_logit_has_infinite_loss_for_any_gamma(double target, double gamma)
     {
         var losses = new float[1];
-        SigmoidFocalLoss.Forward([float.PositiveInfinity], [(float)target], losses, gamma, 0.25);
+        SigmoidFocalLoss.Forward([float.PositiveInfinity], [(float)target], losses, new() { Gamma = gamma, Alpha = 0.25 });
         Assert.True(float.IsPositiveInfinity(losses[0]), $"float loss at x = +inf, y = {target}, gamma = {gamma}: {losses[0]:R}");
     }
 
@@ -77,7 +77,7 @@ public sealed class EdgeAccuracyTests
     public void Double_infinite_logit_has_infinite_loss_for_any_gamma(double target, double gamma)
     {
         var losses = new double[1];
-        SigmoidFocalLoss.Forward([double.PositiveInfinity], [target], losses, gamma, 0.25);
+        SigmoidFocalLoss.Forward([double.PositiveInfinity], [target], losses, new() { Gamma = gamma, Alpha = 0.25 });
         Assert.True(double.IsPositiveInfinity(losses[0]), $"double loss at x = +inf, y = {target}, gamma = {gamma}: {losses[0]:R}");
     }
 
@@ -92,23 +92,23 @@ public sealed class EdgeAccuracyTests
         float[] x = [0, 0, 0];
         float[] y = [1, 1, 1];
         var gradient = new float[3];
-        var loss = SigmoidFocalLoss.ForwardBackward(x, y, FocalReduction.Normalized(normalizer), gradient, 2, 0.25);
+        var options = new FocalLossOptions<float> { Gamma = 2, Alpha = 0.25, Reduction = FocalReduction.Normalized(normalizer) };
+        var loss = SigmoidFocalLoss.ForwardBackward(x, y, gradient, options);
         ReferenceCheck.Reduced(loss, 3 * Reference.FocalReference.Loss(0, 1, 2, 0.25) / normalizer, Tolerances.FloatSumRelative, 0, "loss");
         ReferenceCheck.Gradients<float>(gradient, x, y, [], 1 / normalizer, 2, 0.25, Tolerances.FloatRelative, "fused gradient");
-        SigmoidFocalLoss.Backward(x, y, FocalReduction.Normalized(normalizer), 1f, gradient, 2, 0.25);
+        SigmoidFocalLoss.Backward(x, y, 1f, gradient, options);
         ReferenceCheck.Gradients<float>(gradient, x, y, [], 1 / normalizer, 2, 0.25, Tolerances.FloatRelative, "gradient");
     }
 
-    private static void Agrees<T, TApi>(double[] logits, double target, double gamma, double alpha)
+    private static void Agrees<T>(double[] logits, double target, double gamma, double alpha)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = Array.ConvertAll(logits, T.CreateTruncating);
         var y = Array.ConvertAll(logits, _ => T.CreateTruncating(target));
         var losses = new T[x.Length];
         var gradient = new T[x.Length];
-        TApi.ForwardBackward(x, y, losses, gradient, gamma, alpha);
-        ReferenceCheck.Losses<T>(losses, x, y, gamma, alpha, TApi.Relative, $"{typeof(T).Name} loss");
-        ReferenceCheck.Gradients<T>(gradient, x, y, [], 1, gamma, alpha, TApi.Relative, $"{typeof(T).Name} gradient");
+        SigmoidFocalLoss.ForwardBackward(x, y, losses, gradient, new() { Gamma = gamma, Alpha = alpha });
+        ReferenceCheck.Losses<T>(losses, x, y, gamma, alpha, Tolerances.Relative<T>(), $"{typeof(T).Name} loss");
+        ReferenceCheck.Gradients<T>(gradient, x, y, [], 1, gamma, alpha, Tolerances.Relative<T>(), $"{typeof(T).Name} gradient");
     }
 }

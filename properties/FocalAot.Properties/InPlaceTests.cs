@@ -1,6 +1,5 @@
 using System.Numerics;
 using FocalAot.Properties.Generators;
-using FocalAot.Properties.Support;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -11,59 +10,57 @@ namespace FocalAot.Properties;
 public sealed class InPlaceTests
 {
     [Property(MaxTest = 100)]
-    public Property Float_in_place_equals_out_of_place() => Prop.ForAll(FocalCases.Any, InPlaceEqualsOutOfPlace<float, FloatApi>);
+    public Property Float_in_place_equals_out_of_place() => Prop.ForAll(FocalCases.Any, InPlaceEqualsOutOfPlace<float>);
 
     [Property(MaxTest = 100)]
-    public Property Double_in_place_equals_out_of_place() => Prop.ForAll(FocalCases.Any, InPlaceEqualsOutOfPlace<double, DoubleApi>);
+    public Property Double_in_place_equals_out_of_place() => Prop.ForAll(FocalCases.Any, InPlaceEqualsOutOfPlace<double>);
 
-    internal static void InPlaceEqualsOutOfPlace<T, TApi>(FocalCase value)
+    internal static void InPlaceEqualsOutOfPlace<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
         var u = FocalCase.As<T>(value.Upstream);
         var n = value.Length;
-        var (g, a) = (value.Gamma, value.Alpha);
 
         var losses = new T[n];
-        TApi.Forward(x, y, losses, g, a);
+        SigmoidFocalLoss.Forward(x, y, losses, value.Options<T>());
         var buffer = (T[])x.Clone();
-        TApi.Forward(buffer, y, buffer, g, a);
+        SigmoidFocalLoss.Forward(buffer, y, buffer, value.Options<T>());
         Bits.AssertSame<T>(losses, buffer, "Forward with losses over logits");
         buffer = (T[])y.Clone();
-        TApi.Forward(x, buffer, buffer, g, a);
+        SigmoidFocalLoss.Forward(x, buffer, buffer, value.Options<T>());
         Bits.AssertSame<T>(losses, buffer, "Forward with losses over targets");
 
         var gradient = new T[n];
-        TApi.Backward(x, y, u, gradient, g, a);
+        SigmoidFocalLoss.Backward(x, y, u, gradient, value.Options<T>());
         buffer = (T[])x.Clone();
-        TApi.Backward(buffer, y, u, buffer, g, a);
+        SigmoidFocalLoss.Backward(buffer, y, u, buffer, value.Options<T>());
         Bits.AssertSame<T>(gradient, buffer, "Backward with gradient over logits");
         buffer = (T[])y.Clone();
-        TApi.Backward(x, buffer, u, buffer, g, a);
+        SigmoidFocalLoss.Backward(x, buffer, u, buffer, value.Options<T>());
         Bits.AssertSame<T>(gradient, buffer, "Backward with gradient over targets");
         buffer = (T[])u.Clone();
-        TApi.Backward(x, y, buffer, buffer, g, a);
+        SigmoidFocalLoss.Backward(x, y, buffer, buffer, value.Options<T>());
         Bits.AssertSame<T>(gradient, buffer, "Backward with gradient over upstream");
 
         var upstream = T.CreateTruncating(n > 0 ? value.Upstream[0] : 1.0);
-        TApi.Backward(x, y, FocalReduction.Mean, upstream, gradient, g, a);
+        SigmoidFocalLoss.Backward(x, y, upstream, gradient, value.Options<T>(FocalReduction.Mean));
         buffer = (T[])x.Clone();
-        TApi.Backward(buffer, y, FocalReduction.Mean, upstream, buffer, g, a);
+        SigmoidFocalLoss.Backward(buffer, y, upstream, buffer, value.Options<T>(FocalReduction.Mean));
         Bits.AssertSame<T>(gradient, buffer, "Backward(mean) with gradient over logits");
 
         var fusedGradient = new T[n];
-        TApi.ForwardBackward(x, y, losses, fusedGradient, g, a);
+        SigmoidFocalLoss.ForwardBackward(x, y, losses, fusedGradient, value.Options<T>());
         var logitsThenLosses = (T[])x.Clone();
         var targetsThenGradient = (T[])y.Clone();
-        TApi.ForwardBackward(logitsThenLosses, targetsThenGradient, logitsThenLosses, targetsThenGradient, g, a);
+        SigmoidFocalLoss.ForwardBackward(logitsThenLosses, targetsThenGradient, logitsThenLosses, targetsThenGradient, value.Options<T>());
         Bits.AssertSame<T>(losses, logitsThenLosses, "ForwardBackward with losses over logits");
         Bits.AssertSame<T>(fusedGradient, targetsThenGradient, "ForwardBackward with gradient over targets");
 
-        var sum = TApi.ForwardBackward(x, y, FocalReduction.Sum, fusedGradient, g, a);
+        var sum = SigmoidFocalLoss.ForwardBackward(x, y, fusedGradient, value.Options<T>(FocalReduction.Sum));
         buffer = (T[])x.Clone();
-        var sumInPlace = TApi.ForwardBackward(buffer, y, FocalReduction.Sum, buffer, g, a);
+        var sumInPlace = SigmoidFocalLoss.ForwardBackward(buffer, y, buffer, value.Options<T>(FocalReduction.Sum));
         Bits.AssertSame(sum, sumInPlace, "ForwardBackward(sum) with gradient over logits: sum");
         Bits.AssertSame<T>(fusedGradient, buffer, "ForwardBackward(sum) with gradient over logits: gradient");
     }

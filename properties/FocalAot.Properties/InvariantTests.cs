@@ -1,6 +1,5 @@
 using System.Numerics;
 using FocalAot.Properties.Generators;
-using FocalAot.Properties.Support;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -12,40 +11,38 @@ namespace FocalAot.Properties;
 public sealed class InvariantTests
 {
     [Property(MaxTest = 100)]
-    public Property Float_losses_are_not_negative() => Prop.ForAll(FocalCases.Any, LossesAreNotNegative<float, FloatApi>);
+    public Property Float_losses_are_not_negative() => Prop.ForAll(FocalCases.Any, LossesAreNotNegative<float>);
 
     [Property(MaxTest = 100)]
-    public Property Double_losses_are_not_negative() => Prop.ForAll(FocalCases.Any, LossesAreNotNegative<double, DoubleApi>);
+    public Property Double_losses_are_not_negative() => Prop.ForAll(FocalCases.Any, LossesAreNotNegative<double>);
 
     [Property(MaxTest = 100)]
-    public Property Float_gradients_of_finite_logits_are_finite() => Prop.ForAll(FocalCases.Finite, GradientsAreFinite<float, FloatApi>);
+    public Property Float_gradients_of_finite_logits_are_finite() => Prop.ForAll(FocalCases.Finite, GradientsAreFinite<float>);
 
     [Property(MaxTest = 100)]
-    public Property Double_gradients_of_finite_logits_are_finite() => Prop.ForAll(FocalCases.Finite, GradientsAreFinite<double, DoubleApi>);
+    public Property Double_gradients_of_finite_logits_are_finite() => Prop.ForAll(FocalCases.Finite, GradientsAreFinite<double>);
 
-    internal static void LossesAreNotNegative<T, TApi>(FocalCase value)
+    internal static void LossesAreNotNegative<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
         var losses = new T[value.Length];
-        TApi.Forward(x, y, losses, value.Gamma, value.Alpha);
+        SigmoidFocalLoss.Forward(x, y, losses, value.Options<T>());
         for (var i = 0; i < losses.Length; i++)
             Assert.True(losses[i] >= T.Zero, $"loss[{i}] = {losses[i]} at x = {x[i]}, y = {y[i]}");
-        Assert.True(TApi.Forward(x, y, FocalReduction.Sum, value.Gamma, value.Alpha) >= T.Zero, "sum of losses");
+        Assert.True(SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Sum)) >= T.Zero, "sum of losses");
     }
 
     /// <summary>Finite for every γ ≥ 0 (γ &lt; 1 included) and every finite logit; for hard labels the sign is that of σ(x) - y.</summary>
-    internal static void GradientsAreFinite<T, TApi>(FocalCase value)
+    internal static void GradientsAreFinite<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
         var losses = new T[value.Length];
         var gradient = new T[value.Length];
-        TApi.ForwardBackward(x, y, losses, gradient, value.Gamma, value.Alpha);
+        SigmoidFocalLoss.ForwardBackward(x, y, losses, gradient, value.Options<T>());
         for (var i = 0; i < gradient.Length; i++)
         {
             Assert.True(T.IsFinite(gradient[i]), $"gradient[{i}] = {gradient[i]} at x = {x[i]}, y = {y[i]}, gamma = {value.Gamma}");

@@ -26,8 +26,8 @@ public sealed class LengthTests
         for (var n = 0; n <= 257; n++)
         {
             var value = BulkInputs.Create(seed: n, n, BulkInputs.Labels.Mixed, Gammas[n % Gammas.Length], Alphas[n % Alphas.Length]);
-            CheckLength<float, FloatApi>(value);
-            CheckLength<double, DoubleApi>(value);
+            CheckLength<float>(value);
+            CheckLength<double>(value);
         }
     }
 
@@ -36,13 +36,12 @@ public sealed class LengthTests
     public void Large_odd_lengths_match_the_reference(int n)
     {
         var value = BulkInputs.Create(seed: n, n, BulkInputs.Labels.Mixed, gamma: 2, alpha: 0.25);
-        CheckLength<float, FloatApi>(value);
-        CheckLength<double, DoubleApi>(value);
+        CheckLength<float>(value);
+        CheckLength<double>(value);
     }
 
-    private static void CheckLength<T, TApi>(FocalCase value)
+    private static void CheckLength<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var n = value.Length;
         var x = FocalCase.As<T>(value.Logits);
@@ -52,29 +51,29 @@ public sealed class LengthTests
         var what = $"{typeof(T).Name} n = {n}";
 
         var losses = Guarded<T>(n);
-        TApi.Forward(x, y, Inner(losses, n), g, a);
+        SigmoidFocalLoss.Forward(x, y, Inner(losses, n), value.Options<T>());
         AssertGuards(losses, n, $"{what} Forward");
-        ReferenceCheck.Losses<T>(Inner(losses, n), x, y, g, a, TApi.Relative, $"{what} loss");
+        ReferenceCheck.Losses<T>(Inner(losses, n), x, y, g, a, Tolerances.Relative<T>(), $"{what} loss");
 
         var gradient = Guarded<T>(n);
-        TApi.Backward(x, y, upstream, Inner(gradient, n), g, a);
+        SigmoidFocalLoss.Backward(x, y, upstream, Inner(gradient, n), value.Options<T>());
         AssertGuards(gradient, n, $"{what} Backward");
-        ReferenceCheck.Gradients<T>(Inner(gradient, n), x, y, upstream, 0, g, a, TApi.Relative, $"{what} gradient");
+        ReferenceCheck.Gradients<T>(Inner(gradient, n), x, y, upstream, 0, g, a, Tolerances.Relative<T>(), $"{what} gradient");
 
         var fusedLosses = Guarded<T>(n);
         var fusedGradient = Guarded<T>(n);
-        var mean = TApi.ForwardBackward(x, y, FocalReduction.Mean, Inner(fusedGradient, n), g, a);
+        var mean = SigmoidFocalLoss.ForwardBackward(x, y, Inner(fusedGradient, n), value.Options<T>(FocalReduction.Mean));
         AssertGuards(fusedGradient, n, $"{what} ForwardBackward(mean)");
-        ReferenceCheck.Gradients<T>(Inner(fusedGradient, n), x, y, [], 1.0 / n, g, a, TApi.Relative, $"{what} gradient of mean");
-        TApi.ForwardBackward(x, y, Inner(fusedLosses, n), Inner(fusedGradient, n), g, a);
+        ReferenceCheck.Gradients<T>(Inner(fusedGradient, n), x, y, [], 1.0 / n, g, a, Tolerances.Relative<T>(), $"{what} gradient of mean");
+        SigmoidFocalLoss.ForwardBackward(x, y, Inner(fusedLosses, n), Inner(fusedGradient, n), value.Options<T>());
         AssertGuards(fusedLosses, n, $"{what} ForwardBackward losses");
         AssertGuards(fusedGradient, n, $"{what} ForwardBackward gradient");
         Bits.AssertSame<T>(Inner(losses, n), Inner(fusedLosses, n), $"{what} fused loss");
 
         var sum = ReferenceSum.Of(ReferenceSum.LossesOf<T>(x, y, g, a));
         var subnormal = ReferenceCheck.SubnormalAllowance<T>(x, y, g, a);
-        ReferenceCheck.Reduced(TApi.Forward(x, y, FocalReduction.Sum, g, a), sum, TApi.SumRelative(n), (n * Tolerances.AbsoluteFloor) + subnormal, $"{what} sum");
-        ReferenceCheck.Reduced(mean, sum / n, TApi.SumRelative(n), Tolerances.AbsoluteFloor + (subnormal / n), $"{what} fused mean");
+        ReferenceCheck.Reduced(SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Sum)), sum, Tolerances.SumRelative<T>(n), (n * Tolerances.AbsoluteFloor) + subnormal, $"{what} sum");
+        ReferenceCheck.Reduced(mean, sum / n, Tolerances.SumRelative<T>(n), Tolerances.AbsoluteFloor + (subnormal / n), $"{what} fused mean");
     }
 
     private static T[] Guarded<T>(int n)

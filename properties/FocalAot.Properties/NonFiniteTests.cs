@@ -12,10 +12,10 @@ namespace FocalAot.Properties;
 public sealed class NonFiniteTests
 {
     [Property(MaxTest = 100)]
-    public Property Float_NaN_logits_give_NaN_exactly_where_they_are() => Prop.ForAll(FocalCases.WithNaN, NaNPropagates<float, FloatApi>);
+    public Property Float_NaN_logits_give_NaN_exactly_where_they_are() => Prop.ForAll(FocalCases.WithNaN, NaNPropagates<float>);
 
     [Property(MaxTest = 100)]
-    public Property Double_NaN_logits_give_NaN_exactly_where_they_are() => Prop.ForAll(FocalCases.WithNaN, NaNPropagates<double, DoubleApi>);
+    public Property Double_NaN_logits_give_NaN_exactly_where_they_are() => Prop.ForAll(FocalCases.WithNaN, NaNPropagates<double>);
 
     /// <summary>
     /// Limits worked by hand. x → +∞: σ(x) → 1, BCE ~ (1 - y) x, 1 - p_t → 1 - y, so loss → ∞ unless (1 - y) α_t = 0, and
@@ -35,13 +35,12 @@ public sealed class NonFiniteTests
     [InlineData(double.PositiveInfinity, 0.0, 0.0, -1.0, true, 1.0)]       // plain BCE: σ(x) - y → 1
     public void Infinite_logits_give_the_limits(double x, double y, double gamma, double alpha, bool infiniteLoss, double gradient)
     {
-        Limits<float, FloatApi>(x, y, gamma, alpha, infiniteLoss, gradient);
-        Limits<double, DoubleApi>(x, y, gamma, alpha, infiniteLoss, gradient);
+        Limits<float>(x, y, gamma, alpha, infiniteLoss, gradient);
+        Limits<double>(x, y, gamma, alpha, infiniteLoss, gradient);
     }
 
-    private static void Limits<T, TApi>(double x, double y, double gamma, double alpha, bool infiniteLoss, double expectedGradient)
+    private static void Limits<T>(double x, double y, double gamma, double alpha, bool infiniteLoss, double expectedGradient)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         // The infinite logit sits among finite ones, at a position that is not the first lane.
         var logits = new T[37];
@@ -50,7 +49,7 @@ public sealed class NonFiniteTests
         targets[20] = T.CreateTruncating(y);
         var losses = new T[37];
         var gradient = new T[37];
-        TApi.ForwardBackward(logits, targets, losses, gradient, gamma, alpha);
+        SigmoidFocalLoss.ForwardBackward(logits, targets, losses, gradient, new() { Gamma = gamma, Alpha = alpha });
         var loss = double.CreateTruncating(losses[20]);
         var slope = double.CreateTruncating(gradient[20]);
         if (infiniteLoss)
@@ -58,14 +57,13 @@ public sealed class NonFiniteTests
         else
             Assert.True(loss == 0, $"{typeof(T).Name} loss = {loss:R}, expected 0");
         Assert.True(double.IsFinite(slope), $"{typeof(T).Name} gradient = {slope:R}, expected finite");
-        Assert.True(Math.Abs(slope - expectedGradient) <= TApi.Relative * Math.Abs(expectedGradient),
+        Assert.True(Math.Abs(slope - expectedGradient) <= Tolerances.Relative<T>() * Math.Abs(expectedGradient),
             $"{typeof(T).Name} gradient = {slope:R}, expected {expectedGradient:R}");
-        Assert.Equal(infiniteLoss, T.IsPositiveInfinity(TApi.Forward(logits, targets, FocalReduction.Sum, gamma, alpha)));
+        Assert.Equal(infiniteLoss, T.IsPositiveInfinity(SigmoidFocalLoss.Forward(logits, targets, new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Sum })));
     }
 
-    internal static void NaNPropagates<T, TApi>(FocalCase value)
+    internal static void NaNPropagates<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
@@ -74,8 +72,8 @@ public sealed class NonFiniteTests
         var losses = new T[n];
         var gradient = new T[n];
         var scaled = new T[n];
-        TApi.ForwardBackward(x, y, losses, gradient, value.Gamma, value.Alpha);
-        TApi.Backward(x, y, upstream, scaled, value.Gamma, value.Alpha);
+        SigmoidFocalLoss.ForwardBackward(x, y, losses, gradient, value.Options<T>());
+        SigmoidFocalLoss.Backward(x, y, upstream, scaled, value.Options<T>());
         var anyNaN = false;
         for (var i = 0; i < n; i++)
         {
@@ -86,9 +84,9 @@ public sealed class NonFiniteTests
             Assert.True(nan == T.IsNaN(scaled[i]), $"upstream-scaled gradient[{i}] = {scaled[i]} for x = {x[i]}, upstream = {upstream[i]}");
         }
 
-        Assert.Equal(anyNaN, T.IsNaN(TApi.Forward(x, y, FocalReduction.Sum, value.Gamma, value.Alpha)));
-        Assert.Equal(anyNaN, T.IsNaN(TApi.ForwardBackward(x, y, FocalReduction.Normalized(2), gradient, value.Gamma, value.Alpha)));
+        Assert.Equal(anyNaN, T.IsNaN(SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Sum))));
+        Assert.Equal(anyNaN, T.IsNaN(SigmoidFocalLoss.ForwardBackward(x, y, gradient, value.Options<T>(FocalReduction.Normalized(2)))));
         if (n > 0)
-            Assert.Equal(anyNaN, T.IsNaN(TApi.Forward(x, y, FocalReduction.Mean, value.Gamma, value.Alpha)));
+            Assert.Equal(anyNaN, T.IsNaN(SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Mean))));
     }
 }

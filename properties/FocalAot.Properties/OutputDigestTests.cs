@@ -54,48 +54,24 @@ public sealed class OutputDigestTests
     private static T[] Run<T>(T[] x, T[] y, T[] u, T[] first, T[] second, double gamma, double alpha)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
-        var scalars = new T[6];
-        if (typeof(T) == typeof(float))
-        {
-            var (fx, fy, fu, f1, f2) = (As<T, float>(x), As<T, float>(y), As<T, float>(u), As<T, float>(first), As<T, float>(second));
-            var s = As<T, float>(scalars);
-            s[0] = SigmoidFocalLoss.Forward(fx, fy, FocalReduction.Sum, gamma, alpha);
-            s[1] = SigmoidFocalLoss.Forward(fx, fy, FocalReduction.Mean, gamma, alpha);
-            s[2] = SigmoidFocalLoss.Forward(fx, fy, FocalReduction.Normalized(3.5), gamma, alpha);
-            SigmoidFocalLoss.Backward(fx, fy, FocalReduction.Mean, 0.75f, f1, gamma, alpha);
-            s[3] = f1.Aggregate(0f, (a, b) => a + b);
-            SigmoidFocalLoss.Backward(fx, fy, fu, f1, gamma, alpha);
-            s[4] = SigmoidFocalLoss.ForwardBackward(fx, fy, FocalReduction.Mean, f2, gamma, alpha);
-            s[5] = f2.Aggregate(0f, (a, b) => a + b);
-            SigmoidFocalLoss.Forward(fx, fy, f2, gamma, alpha);
-            var fusedLosses = new float[f1.Length];
-            var fusedGradient = new float[f1.Length];
-            SigmoidFocalLoss.ForwardBackward(fx, fy, fusedLosses, fusedGradient, gamma, alpha);
-            Assert.Equal(MemoryMarshal.AsBytes<float>(f2).ToArray(), MemoryMarshal.AsBytes<float>(fusedLosses).ToArray());
-        }
-        else
-        {
-            var (dx, dy, du, d1, d2) = (As<T, double>(x), As<T, double>(y), As<T, double>(u), As<T, double>(first), As<T, double>(second));
-            var s = As<T, double>(scalars);
-            s[0] = SigmoidFocalLoss.Forward(dx, dy, FocalReduction.Sum, gamma, alpha);
-            s[1] = SigmoidFocalLoss.Forward(dx, dy, FocalReduction.Mean, gamma, alpha);
-            s[2] = SigmoidFocalLoss.Forward(dx, dy, FocalReduction.Normalized(3.5), gamma, alpha);
-            SigmoidFocalLoss.Backward(dx, dy, FocalReduction.Mean, 0.75, d1, gamma, alpha);
-            s[3] = d1.Aggregate(0.0, (a, b) => a + b);
-            SigmoidFocalLoss.Backward(dx, dy, du, d1, gamma, alpha);
-            s[4] = SigmoidFocalLoss.ForwardBackward(dx, dy, FocalReduction.Mean, d2, gamma, alpha);
-            s[5] = d2.Aggregate(0.0, (a, b) => a + b);
-            SigmoidFocalLoss.Forward(dx, dy, d2, gamma, alpha);
-            var fusedLosses = new double[d1.Length];
-            var fusedGradient = new double[d1.Length];
-            SigmoidFocalLoss.ForwardBackward(dx, dy, fusedLosses, fusedGradient, gamma, alpha);
-            Assert.Equal(MemoryMarshal.AsBytes<double>(d2).ToArray(), MemoryMarshal.AsBytes<double>(fusedLosses).ToArray());
-        }
+        FocalLossOptions<T> Options(FocalReduction reduction = default) => new() { Gamma = gamma, Alpha = alpha, Reduction = reduction };
 
+        var scalars = new T[6];
+        scalars[0] = SigmoidFocalLoss.Forward(x, y, Options(FocalReduction.Sum));
+        scalars[1] = SigmoidFocalLoss.Forward(x, y, Options(FocalReduction.Mean));
+        scalars[2] = SigmoidFocalLoss.Forward(x, y, Options(FocalReduction.Normalized(3.5)));
+        SigmoidFocalLoss.Backward(x, y, T.CreateTruncating(0.75), first, Options(FocalReduction.Mean));
+        scalars[3] = first.Aggregate(T.Zero, (a, b) => a + b);
+        SigmoidFocalLoss.Backward(x, y, u, first, Options());
+        scalars[4] = SigmoidFocalLoss.ForwardBackward(x, y, second, Options(FocalReduction.Mean));
+        scalars[5] = second.Aggregate(T.Zero, (a, b) => a + b);
+        SigmoidFocalLoss.Forward(x, y, second, Options());
+        var fusedLosses = new T[first.Length];
+        var fusedGradient = new T[first.Length];
+        SigmoidFocalLoss.ForwardBackward(x, y, fusedLosses, fusedGradient, Options());
+        Assert.Equal(MemoryMarshal.AsBytes<T>(second).ToArray(), MemoryMarshal.AsBytes<T>(fusedLosses).ToArray());
         return scalars;
     }
-
-    private static TTo[] As<TFrom, TTo>(TFrom[] values) => (TTo[])(object)values;
 
     private static void Append<T>(IncrementalHash hash, T[] values)
         where T : unmanaged

@@ -11,21 +11,20 @@ namespace FocalAot.Properties;
 public sealed class PathIdentityTests
 {
     [Property(MaxTest = 60)]
-    public Property Float_every_path_gives_identical_bits() => Prop.ForAll(FocalCases.WithNaN, SamePerPath<float, FloatApi>);
+    public Property Float_every_path_gives_identical_bits() => Prop.ForAll(FocalCases.WithNaN, SamePerPath<float>);
 
     [Property(MaxTest = 60)]
-    public Property Double_every_path_gives_identical_bits() => Prop.ForAll(FocalCases.WithNaN, SamePerPath<double, DoubleApi>);
+    public Property Double_every_path_gives_identical_bits() => Prop.ForAll(FocalCases.WithNaN, SamePerPath<double>);
 
-    internal static void SamePerPath<T, TApi>(FocalCase value)
+    internal static void SamePerPath<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         using var settings = new RuntimeSettingsScope();
         Outputs<T>? first = null;
         foreach (var path in RuntimeSettingsScope.AvailablePaths)
         {
             FocalRuntime.ActivePath = path;
-            var outputs = Outputs<T>.Compute<TApi>(value);
+            var outputs = Outputs<T>.Compute(value);
             if (first is null)
                 first = outputs;
             else

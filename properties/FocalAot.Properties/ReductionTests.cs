@@ -14,7 +14,7 @@ public sealed class ReductionTests
     [Property(MaxTest = 100)]
     public Property Float_mean_and_normalized_are_the_sum_divided_once() => Prop.ForAll(FocalCases.Any, value =>
     {
-        var (sum, mean, normalized, normalizer) = Reduce<float, FloatApi>(value);
+        var (sum, mean, normalized, normalizer) = Reduce<float>(value);
         if (float.IsInfinity(sum) && float.IsFinite(mean))
             return; // the double sum overflowed float, so the returned sum no longer carries it
         foreach (var (actual, denominator, name) in new[] { (mean, (double)value.Length, "mean"), (normalized, normalizer, "normalized") })
@@ -28,7 +28,7 @@ public sealed class ReductionTests
     [Property(MaxTest = 100)]
     public Property Double_mean_and_normalized_are_the_sum_divided_once() => Prop.ForAll(FocalCases.Any, value =>
     {
-        var (sum, mean, normalized, normalizer) = Reduce<double, DoubleApi>(value);
+        var (sum, mean, normalized, normalizer) = Reduce<double>(value);
         Bits.AssertSame(sum / value.Length, mean, "mean vs sum / n");
         Bits.AssertSame(sum / normalizer, normalized, "normalized vs sum / normalizer");
     });
@@ -36,36 +36,35 @@ public sealed class ReductionTests
     [Fact]
     public void Empty_input_sums_to_zero_and_averages_to_NaN()
     {
-        AssertEmpty<float, FloatApi>();
-        AssertEmpty<double, DoubleApi>();
+        AssertEmpty<float>();
+        AssertEmpty<double>();
     }
 
-    private static void AssertEmpty<T, TApi>()
+    private static void AssertEmpty<T>()
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
-        Assert.Equal(T.Zero, TApi.Forward([], [], FocalReduction.Sum, 2, 0.25));
-        Assert.True(T.IsNaN(TApi.Forward([], [], FocalReduction.Mean, 2, 0.25)), "mean of no elements is NaN");
-        Assert.Equal(T.Zero, TApi.Forward([], [], FocalReduction.Normalized(3), 2, 0.25));
-        Assert.Equal(T.Zero, TApi.ForwardBackward([], [], FocalReduction.Sum, [], 2, 0.25));
-        Assert.True(T.IsNaN(TApi.ForwardBackward([], [], FocalReduction.Mean, [], 2, 0.25)), "fused mean of no elements is NaN");
-        Assert.Equal(T.Zero, TApi.ForwardBackward([], [], FocalReduction.Normalized(3), [], 2, 0.25));
-        TApi.Backward([], [], FocalReduction.Mean, T.One, [], 2, 0.25);
-        TApi.Backward([], [], [], [], 2, 0.25);
-        TApi.Forward([], [], [], 2, 0.25);
-        TApi.ForwardBackward([], [], [], [], 2, 0.25);
+        static FocalLossOptions<T> Options(FocalReduction reduction = default) => new() { Gamma = 2, Alpha = 0.25, Reduction = reduction };
+        Assert.Equal(T.Zero, SigmoidFocalLoss.Forward([], [], Options(FocalReduction.Sum)));
+        Assert.True(T.IsNaN(SigmoidFocalLoss.Forward([], [], Options(FocalReduction.Mean))), "mean of no elements is NaN");
+        Assert.Equal(T.Zero, SigmoidFocalLoss.Forward([], [], Options(FocalReduction.Normalized(3))));
+        Assert.Equal(T.Zero, SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.Sum)));
+        Assert.True(T.IsNaN(SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.Mean))), "fused mean of no elements is NaN");
+        Assert.Equal(T.Zero, SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.Normalized(3))));
+        SigmoidFocalLoss.Backward([], [], T.One, [], Options(FocalReduction.Mean));
+        SigmoidFocalLoss.Backward<T>([], [], [], [], Options());
+        SigmoidFocalLoss.Forward<T>([], [], [], Options());
+        SigmoidFocalLoss.ForwardBackward<T>([], [], [], [], Options());
     }
 
-    private static (T Sum, T Mean, T Normalized, double Normalizer) Reduce<T, TApi>(FocalCase value)
+    private static (T Sum, T Mean, T Normalized, double Normalizer) Reduce<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
         var normalizer = Reductions.NormalizerOf(value);
-        return (TApi.Forward(x, y, FocalReduction.Sum, value.Gamma, value.Alpha),
-                TApi.Forward(x, y, FocalReduction.Mean, value.Gamma, value.Alpha),
-                TApi.Forward(x, y, FocalReduction.Normalized(normalizer), value.Gamma, value.Alpha),
+        return (SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Sum)),
+                SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Mean)),
+                SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Normalized(normalizer))),
                 normalizer);
     }
 }

@@ -25,7 +25,7 @@ public sealed class ReliabilityTests
 
         var x = new float[length];
         var y = Targets();
-        AssertNamesTarget(() => SigmoidFocalLoss.Forward(x, y, y, 2, -1), bad, "2");
+        AssertNamesTarget(() => SigmoidFocalLoss.Forward(x, y, y, new() { Gamma = 2, Alpha = -1 }), bad, "2");
         y = Targets();
         AssertNamesTarget(() => SigmoidFocalLoss.ForwardBackward(x, y, y, new float[length]), bad, "2");
         y = Targets();
@@ -33,7 +33,7 @@ public sealed class ReliabilityTests
         y = Targets();
         AssertNamesTarget(() => SigmoidFocalLoss.Backward(x, y, new float[length], y), bad, "2");
         var yd = Array.ConvertAll(Targets(), v => (double)v);
-        AssertNamesTarget(() => SigmoidFocalLoss.Backward(new double[length], yd, FocalReduction.Mean, 1.0, yd), bad, "2");
+        AssertNamesTarget(() => SigmoidFocalLoss.Backward(new double[length], yd, 1.0, yd, new() { Reduction = FocalReduction.Mean }), bad, "2");
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public sealed class ReliabilityTests
     public void Gamma_above_the_maximum_is_an_argument_error(double gamma)
     {
         var exception = Assert.Throws<ArgumentOutOfRangeException>(
-            () => SigmoidFocalLoss.Backward([0f, 5], [0f, 1], FocalReduction.Sum, 1f, new float[2], gamma));
+            () => SigmoidFocalLoss.Backward([0f, 5], [0f, 1], 1f, new float[2], new() { Gamma = gamma, Reduction = FocalReduction.Sum }));
         Assert.Equal("gamma", exception.ParamName);
         Assert.Contains("<= 1e6", exception.Message, StringComparison.Ordinal);
     }
@@ -55,14 +55,14 @@ public sealed class ReliabilityTests
         float[] x = [0, 5, -5, 30, -30, 1e4f];
         float[] y = [0, 1, 0.5f, 0, 1, 0.25f];
         var (losses, gradient) = (new float[x.Length], new float[x.Length]);
-        SigmoidFocalLoss.ForwardBackward(x, y, losses, gradient, SigmoidFocalLoss.MaxGamma, 0.25);
+        SigmoidFocalLoss.ForwardBackward(x, y, losses, gradient, new() { Gamma = SigmoidFocalLoss.MaxGamma, Alpha = 0.25 });
         Assert.All(gradient, g => Assert.True(float.IsFinite(g), $"gradient {g}"));
         Assert.All(losses, l => Assert.True(float.IsFinite(l) && l >= 0, $"loss {l}"));
 
         double[] xd = [0, 5, -5, 30, -30, 1e4];
         double[] yd = [0, 1, 0.5, 0, 1, 0.25];
         var gradientD = new double[xd.Length];
-        SigmoidFocalLoss.Backward(xd, yd, FocalReduction.Mean, 1.0, gradientD, SigmoidFocalLoss.MaxGamma, 0.25);
+        SigmoidFocalLoss.Backward(xd, yd, 1.0, gradientD, new() { Gamma = SigmoidFocalLoss.MaxGamma, Alpha = 0.25, Reduction = FocalReduction.Mean });
         Assert.All(gradientD, g => Assert.True(double.IsFinite(g), $"gradient {g}"));
     }
 
@@ -76,10 +76,10 @@ public sealed class ReliabilityTests
         foreach (var path in RuntimeSettingsScope.AvailablePaths)
         {
             FocalRuntime.ActivePath = path;
-            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(SigmoidFocalLoss.Forward(x, new float[17], FocalReduction.Sum)));
-            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(SigmoidFocalLoss.Forward(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, FocalReduction.Mean)));
+            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(SigmoidFocalLoss.Forward(x, new float[17], new FocalLossOptions<float> { Reduction = FocalReduction.Sum })));
+            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(SigmoidFocalLoss.Forward(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, new FocalLossOptions<float> { Reduction = FocalReduction.Mean })));
             Assert.Equal(0x7FF8_0000_0000_0000, BitConverter.DoubleToInt64Bits(
-                SigmoidFocalLoss.ForwardBackward(xd, new double[17], FocalReduction.Mean, new double[17])));
+                SigmoidFocalLoss.ForwardBackward(xd, new double[17], new double[17], new FocalLossOptions<double> { Reduction = FocalReduction.Mean })));
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class ReliabilityTests
         using var settings = new RuntimeSettingsScope();
         FocalRuntime.MaxDegreeOfParallelism = int.MaxValue;
         var length = 1 << 22; // 256 chunks: one worker each, were threads unbounded
-        SigmoidFocalLoss.Forward(new float[length], new float[length], FocalReduction.Sum);
+        SigmoidFocalLoss.Forward(new float[length], new float[length], new FocalLossOptions<float> { Reduction = FocalReduction.Sum });
         Assert.InRange(CountWorkerThreads(), 0, Environment.ProcessorCount - 1);
     }
 

@@ -27,10 +27,10 @@ public sealed class ThreadIdentityTests
         select BulkInputs.Create(seed, Length, labels, gamma, alpha));
 
     [Property(MaxTest = 1)]
-    public Property Float_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeCases, SamePerThreadCount<float, FloatApi>);
+    public Property Float_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeCases, SamePerThreadCount<float>);
 
     [Property(MaxTest = 1)]
-    public Property Double_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeCases, SamePerThreadCount<double, DoubleApi>);
+    public Property Double_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeCases, SamePerThreadCount<double>);
 
     /// <summary>
     /// Calls from several threads at once (each large enough to want the worker pool, which only one call can hold)
@@ -44,22 +44,21 @@ public sealed class ThreadIdentityTests
         var cases = Enumerable.Range(0, 4)
             .Select(k => BulkInputs.Create(seed: 100 + k, 140_001, BulkInputs.Labels.Mixed, gamma: 0.5 + k, alpha: 0.25))
             .ToArray();
-        var alone = cases.Select(c => Outputs<float>.Compute<FloatApi>(c, compact: true)).ToArray();
-        var together = await Task.WhenAll(cases.Select(c => Task.Run(() => Outputs<float>.Compute<FloatApi>(c, compact: true))));
+        var alone = cases.Select(c => Outputs<float>.Compute(c, compact: true)).ToArray();
+        var together = await Task.WhenAll(cases.Select(c => Task.Run(() => Outputs<float>.Compute(c, compact: true))));
         for (var k = 0; k < cases.Length; k++)
             alone[k].AssertSameAs(together[k], $"case {k} concurrent vs alone");
     }
 
-    internal static void SamePerThreadCount<T, TApi>(FocalCase value)
+    internal static void SamePerThreadCount<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TApi : IPrecision<T>
     {
         using var settings = new RuntimeSettingsScope();
         Outputs<T>? first = null;
         foreach (var threads in ThreadCounts)
         {
             FocalRuntime.MaxDegreeOfParallelism = threads;
-            var outputs = Outputs<T>.Compute<TApi>(value, compact: true);
+            var outputs = Outputs<T>.Compute(value, compact: true);
             if (first is null)
                 first = outputs;
             else

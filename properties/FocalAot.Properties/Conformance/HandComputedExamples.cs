@@ -42,7 +42,7 @@ public sealed class HandComputedExamples
     {
         var losses = new double[1];
         var slope = new double[1];
-        SigmoidFocalLoss.ForwardBackward([x], [y], losses, slope, gamma, alpha);
+        SigmoidFocalLoss.ForwardBackward([x], [y], losses, slope, new() { Gamma = gamma, Alpha = alpha });
         Assert.True(Math.Abs(losses[0] - loss) <= DoubleTolerance * loss, $"loss {losses[0]:R}, hand {loss:R}");
         Assert.True(Math.Abs(slope[0] - gradient) <= (DoubleTolerance * Math.Abs(gradient)) + 1e-17, $"gradient {slope[0]:R}, hand {gradient:R}");
     }
@@ -53,7 +53,7 @@ public sealed class HandComputedExamples
     {
         var losses = new float[1];
         var slope = new float[1];
-        SigmoidFocalLoss.ForwardBackward([(float)x], [(float)y], losses, slope, gamma, alpha);
+        SigmoidFocalLoss.ForwardBackward([(float)x], [(float)y], losses, slope, new() { Gamma = gamma, Alpha = alpha });
         Assert.True(Math.Abs(losses[0] - loss) <= FloatTolerance * loss, $"loss {losses[0]:R}, hand {loss:R}");
         Assert.True(Math.Abs(slope[0] - gradient) <= (FloatTolerance * Math.Abs(gradient)) + 1e-8, $"gradient {slope[0]:R}, hand {gradient:R}");
     }

@@ -19,6 +19,11 @@ public sealed record FocalCase(double[] Logits, double[] Targets, double[] Upstr
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Array.ConvertAll(values, T.CreateTruncating);
 
+    /// <summary>This case's γ and α, with <paramref name="reduction"/> (None for the per-element operations).</summary>
+    public FocalLossOptions<T> Options<T>(FocalReduction reduction = default)
+        where T : unmanaged
+        => new() { Gamma = Gamma, Alpha = Alpha, Reduction = reduction };
+
     /// <summary>The same call restricted to elements [start, start + length).</summary>
     public FocalCase Slice(int start, int length) => this with
     {

@@ -14,25 +14,23 @@ internal sealed class Outputs<T>
     /// Runs every operation. <paramref name="compact"/> (for large inputs) keeps every per-element operation but
     /// only the separate sum (value and gradient) and the fused mean of the reductions.
     /// </summary>
-    public static Outputs<T> Compute<TApi>(FocalCase value, bool compact = false)
-        where TApi : IPrecision<T>
+    public static Outputs<T> Compute(FocalCase value, bool compact = false)
     {
         var outputs = new Outputs<T>();
         var x = FocalCase.As<T>(value.Logits);
         var y = FocalCase.As<T>(value.Targets);
         var upstream = FocalCase.As<T>(value.Upstream);
         var n = value.Length;
-        var (g, a) = (value.Gamma, value.Alpha);
 
         var losses = new T[n];
-        TApi.Forward(x, y, losses, g, a);
+        SigmoidFocalLoss.Forward(x, y, losses, value.Options<T>());
         outputs.arrays.Add(("losses", losses));
         var gradient = new T[n];
-        TApi.Backward(x, y, upstream, gradient, g, a);
+        SigmoidFocalLoss.Backward(x, y, upstream, gradient, value.Options<T>());
         outputs.arrays.Add(("gradient(upstream)", gradient));
         var fusedLosses = new T[n];
         var fusedGradient = new T[n];
-        TApi.ForwardBackward(x, y, fusedLosses, fusedGradient, g, a);
+        SigmoidFocalLoss.ForwardBackward(x, y, fusedLosses, fusedGradient, value.Options<T>());
         outputs.arrays.Add(("fused losses", fusedLosses));
         outputs.arrays.Add(("fused gradient", fusedGradient));
 
@@ -41,16 +39,16 @@ internal sealed class Outputs<T>
         {
             if (!compact || reduction.Kind == FocalReductionKind.Sum)
             {
-                outputs.scalars.Add((name, TApi.Forward(x, y, reduction, g, a)));
+                outputs.scalars.Add((name, SigmoidFocalLoss.Forward(x, y, value.Options<T>(reduction))));
                 var reducedGradient = new T[n];
-                TApi.Backward(x, y, reduction, scalarUpstream, reducedGradient, g, a);
+                SigmoidFocalLoss.Backward(x, y, scalarUpstream, reducedGradient, value.Options<T>(reduction));
                 outputs.arrays.Add(($"gradient of {name}", reducedGradient));
             }
 
             if (!compact || reduction.Kind == FocalReductionKind.Mean)
             {
                 var fusedReducedGradient = new T[n];
-                outputs.scalars.Add(($"fused {name}", TApi.ForwardBackward(x, y, reduction, fusedReducedGradient, g, a)));
+                outputs.scalars.Add(($"fused {name}", SigmoidFocalLoss.ForwardBackward(x, y, fusedReducedGradient, value.Options<T>(reduction))));
                 outputs.arrays.Add(($"fused gradient of {name}", fusedReducedGradient));
             }
         }

@@ -35,4 +35,11 @@ internal static class Tolerances
 
     /// <summary>A mean equals (T)(sum / n): against the returned float sum divided by n, one float ulp covers the double rounding.</summary>
     public const int MeanUlps = 1;
+
+    /// <summary>The promised per-element relative error of a call stored in <typeparamref name="T"/>: the double bound for
+    /// double, else the float bound (float computes in itself, Half and BFloat16 compute in float).</summary>
+    public static double Relative<T>() => typeof(T) == typeof(double) ? DoubleRelative : FloatRelative;
+
+    /// <summary>The promised relative error of a sum or mean of <paramref name="count"/> losses computed for <typeparamref name="T"/>.</summary>
+    public static double SumRelative<T>(int count) => typeof(T) == typeof(double) ? DoubleSumRelative(count) : FloatSumRelative;
 }
