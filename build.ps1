@@ -6,12 +6,12 @@
 .DESCRIPTION
     Targets:
       build  Build the solution (Release).
-      test   Build, then run every test suite: the property suite once per SIMD path this machine can
-             run (each leg checks that its path is the active one), the F# interop tests, the generator and
-             analyzer tests (with the emitted OpenCL C built and run on PoCL), the C tests of
-             libfocalaot (x64 variants here, arm64 under qemu), and the Python tests (pytest with Debian's
+      test   Build, then run the test suites (-Suite, default all): the property suite once per SIMD path
+             this machine can run (each leg checks that its path is the active one), the F# interop tests,
+             the generator and analyzer tests (with the emitted OpenCL C built and run on PoCL), the C tests
+             of libfocalaot (x64 variants here, arm64 under qemu), and the Python tests (pytest with Debian's
              python3, and a standard-library smoke run with the python3 on PATH). Ends with one line
-             "N passed, N failed, N skipped" over all suites and legs; exits non-zero on failure.
+             "N passed, N failed, N skipped" over the suites and legs it ran; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
@@ -21,8 +21,21 @@
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
              best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
 
+.PARAMETER Suite
+    The suite the test target runs (builds only what it needs):
+      all         every suite below (the default).
+      properties  the property suite, once per SIMD path of this machine.
+      fsharp      the F# interop tests.
+      generator   the generator and analyzer tests (OpenCL C on PoCL).
+      c           publishes libfocalaot (target native) and runs its C tests with CTest.
+      python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
+                  none (run the native target after changing the library).
+
 .EXAMPLE
     dotnet tool restore; dotnet pwsh build.ps1 test
+
+.EXAMPLE
+    dotnet pwsh build.ps1 test -Suite generator
 #>
 [CmdletBinding()]
 param(
@@ -31,7 +44,10 @@ param(
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [ValidateSet('all', 'properties', 'fsharp', 'generator', 'c', 'python')]
+    [string] $Suite = 'all'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -45,8 +61,8 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
-function Invoke-Build {
-    Invoke-Native dotnet @('build', (Join-Path $root 'FocalAot.sln'), '-c', $Configuration, '-nologo', '-v', 'minimal')
+function Invoke-Build([string] $Project = 'FocalAot.sln') {
+    Invoke-Native dotnet @('build', (Join-Path $root $Project), '-c', $Configuration, '-nologo', '-v', 'minimal')
 }
 
 # NativeAOT fixes the ISA at compile time, so each ISA level is its own library.
@@ -64,8 +80,8 @@ function Test-Arm64Toolchain { return [bool](Get-Command aarch64-linux-gnu-gcc -
 
 function Get-NativeDirectory([string] $Rid) { return Join-Path $artifacts "native/$Rid" }
 
-function Invoke-NativeBuild {
-    foreach ($variant in $nativeVariants) {
+function Invoke-NativeBuild([string[]] $Rids = @($nativeVariants.Rid | Select-Object -Unique)) {
+    foreach ($variant in ($nativeVariants | Where-Object { $Rids -contains $_.Rid })) {
         if ($variant.Rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) {
             Write-Warning 'aarch64-linux-gnu-gcc not found: skipping linux-arm64 (bash .ci/run installs it).'
             continue
@@ -78,7 +94,7 @@ function Invoke-NativeBuild {
         New-Item -ItemType Directory -Force -Path $destination | Out-Null
         Copy-Item "$staging/publish/libfocalaot.so" (Join-Path $destination "libfocalaot-$($variant.Name).so") -Force
     }
-    foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) {
+    foreach ($rid in $Rids) {
         if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) { continue }
         $variantNames = ($nativeVariants | Where-Object Rid -eq $rid).Name -join ';'
         $configure = @('-S', (Join-Path $root 'native'), '-B', (Join-Path $artifacts "native-build/cmake-$rid"),
@@ -190,19 +206,42 @@ function Invoke-PythonSmoke {
     return $counts
 }
 
-function Invoke-Tests {
-    Invoke-Build
-    $results = @()
-    foreach ($leg in Get-SimdLegs) {
-        $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
-    }
-    $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop'
-    $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
+function Get-HostRid {
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    return "linux-$($arch.ToString().ToLowerInvariant())"
+}
 
-    Invoke-NativeBuild
-    foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
-    $results += Invoke-PythonTests
-    $results += Invoke-PythonSmoke
+function Invoke-Tests {
+    $all = $Suite -eq 'all'
+    $results = @()
+    switch ($Suite) {
+        'all' { Invoke-Build }
+        'properties' { Invoke-Build 'properties/FocalAot.Properties/FocalAot.Properties.csproj' }
+        'fsharp' { Invoke-Build 'interop/fsharp/FocalAot.FSharp.Tests/FocalAot.FSharp.Tests.fsproj' }
+        'generator' { Invoke-Build 'properties/FocalAot.Generator.Tests/FocalAot.Generator.Tests.csproj' }
+    }
+    if ($all -or $Suite -eq 'properties') {
+        foreach ($leg in Get-SimdLegs) {
+            $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
+        }
+    }
+    if ($all -or $Suite -eq 'fsharp') { $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop' }
+    if ($all -or $Suite -eq 'generator') {
+        $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
+    }
+    if ($all -or $Suite -eq 'c') {
+        Invoke-NativeBuild
+        foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
+    }
+    if ($all -or $Suite -eq 'python') {
+        $rid = Get-HostRid
+        if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
+            Write-Host "`nNo libfocalaot for $rid in $(Get-NativeDirectory $rid): publishing it first." -ForegroundColor Cyan
+            Invoke-NativeBuild -Rids @($rid)
+        }
+        $results += Invoke-PythonTests
+        $results += Invoke-PythonSmoke
+    }
 
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
@@ -211,6 +250,8 @@ function Invoke-Tests {
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
 }
+
+if ($PSBoundParameters.ContainsKey('Suite') -and $Target -ne 'test') { throw "-Suite applies to the test target only." }
 
 switch ($Target) {
     'build' { Invoke-Build }
