@@ -7,11 +7,12 @@
     Targets:
       build  Build the solution (Release).
       test   Build, then run the test suites (-Suite, default all): the property suite once per SIMD path
-             this machine can run (each leg checks that its path is the active one), the F# interop tests,
-             the generator and analyzer tests (with the emitted OpenCL C built and run on PoCL), the C tests
-             of libfocalaot (x64 variants here, arm64 under qemu), and the Python tests (pytest with Debian's
-             python3, and a standard-library smoke run with the python3 on PATH). Ends with one line
-             "N passed, N failed, N skipped" over the suites and legs it ran; exits non-zero on failure.
+             this machine can run (each leg checks that its path is the active one) and once for linux-arm64
+             (NEON) under qemu, the F# interop tests, the generator and analyzer tests (with the emitted
+             OpenCL C built and run on PoCL), the C tests of libfocalaot (x64 variants here, arm64 under
+             qemu), and the Python tests (pytest with Debian's python3, and a standard-library smoke run with
+             the python3 on PATH). Ends with one line "N passed, N failed, N skipped" over the suites and legs
+             it ran; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
@@ -25,6 +26,9 @@
     The suite the test target runs (builds only what it needs):
       all         every suite below (the default).
       properties  the property suite, once per SIMD path of this machine.
+      arm64       the property suite published for linux-arm64 and run under qemu-aarch64-static, checking
+                  that the NEON (Vector128) path is active. Skipped with a warning (counted as 1 skipped)
+                  on a machine that is not x64 or has no qemu-aarch64-static (bash .ci/run installs it).
       fsharp      the F# interop tests.
       generator   the generator and analyzer tests (OpenCL C on PoCL).
       c           publishes libfocalaot (target native) and runs its C tests with CTest.
@@ -46,7 +50,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'properties', 'fsharp', 'generator', 'c', 'python')]
+    [ValidateSet('all', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python')]
     [string] $Suite = 'all'
 )
 
@@ -124,10 +128,11 @@ function Get-SimdLegs {
     return $legs
 }
 
-# Runs one self-executing xunit.v3 test program and returns its counts from the xunit XML report.
+# Runs one self-executing xunit.v3 test program and returns its counts from the xunit XML report. -Executable runs
+# another build of it (default: the build output of $Project); -Launcher is the command line that runs it.
 function Invoke-TestProgram {
-    param([string] $Project, [string] $Leg, [hashtable] $Environment = @{})
-    $program = Join-Path $artifacts "bin/$Project/$($Configuration.ToLowerInvariant())/$Project"
+    param([string] $Project, [string] $Leg, [hashtable] $Environment = @{}, [string] $Executable, [string[]] $Launcher = @())
+    $program = if ($Executable) { $Executable } else { Join-Path $artifacts "bin/$Project/$($Configuration.ToLowerInvariant())/$Project" }
     $report = Join-Path $artifacts "test-results/$Project-$(($Leg -replace '[^A-Za-z0-9]+', '-').Trim('-')).xml"
     New-Item -ItemType Directory -Force -Path (Split-Path $report) | Out-Null
     Write-Host "`n=== $Project :: $Leg" -ForegroundColor Cyan
@@ -138,7 +143,8 @@ function Invoke-TestProgram {
     }
     try {
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        & $program -noColor -noLogo -xml $report | Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } | ForEach-Object { Write-Host $_ }
+        $command = @($Launcher) + $program
+        & $command[0] @($command | Select-Object -Skip 1) -noColor -noLogo -xml $report | Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } | ForEach-Object { Write-Host $_ }
         $exitCode = $LASTEXITCODE
         Write-Host ("    ({0:N0} s, exit code {1})" -f $watch.Elapsed.TotalSeconds, $exitCode)
     }
@@ -206,6 +212,29 @@ function Invoke-PythonSmoke {
     return $counts
 }
 
+# The property suite for linux-arm64 (NEON), run under qemu user-mode emulation from an x64 machine.
+function Invoke-Arm64Properties {
+    $leg = 'linux-arm64 NEON (qemu)'
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    $qemu = Get-Command qemu-aarch64-static -ErrorAction SilentlyContinue
+    if ($arch -ne 'X64' -or -not $qemu) {
+        $why = if ($arch -ne 'X64') { "this machine is $arch, not x64" } else { 'qemu-aarch64-static not found (bash .ci/run installs it)' }
+        Write-Warning "skipping FocalAot.Properties :: ${leg}: $why"
+        return New-Counts -Skipped 1
+    }
+    # A self-contained program (runtime packs from NuGet) in a build folder of its own, apart from the x64 build.
+    $staging = Join-Path $artifacts 'properties-linux-arm64'
+    Write-Host "`n=== FocalAot.Properties :: publish linux-arm64" -ForegroundColor Cyan
+    Invoke-Native dotnet @('publish', (Join-Path $root 'properties/FocalAot.Properties/FocalAot.Properties.csproj'), '-c', $Configuration,
+        '-r', 'linux-arm64', '--self-contained', '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish") | Out-Host
+    # Under qemu the arm64 libraries come from Debian's multiarch folders: QEMU_LD_PREFIX must be unset (.NET hangs
+    # with it). W^X off: qemu does not see JIT code written through the runtime's second, writable mapping and runs
+    # stale translations of it (the program crashes). A hung run is stopped after 30 minutes.
+    $environment = @{ FOCALAOT_EXPECT_PATH = 'Vector128'; DOTNET_EnableWriteXorExecute = '0'; QEMU_LD_PREFIX = $null }
+    return Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg -Environment $environment `
+        -Executable "$staging/publish/FocalAot.Properties" -Launcher @('timeout', '-k', '30', '1800', $qemu.Source)
+}
+
 function Get-HostRid {
     $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
     return "linux-$($arch.ToString().ToLowerInvariant())"
@@ -225,6 +254,7 @@ function Invoke-Tests {
             $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
         }
     }
+    if ($all -or $Suite -eq 'arm64') { $results += Invoke-Arm64Properties }
     if ($all -or $Suite -eq 'fsharp') { $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop' }
     if ($all -or $Suite -eq 'generator') {
         $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
