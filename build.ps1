@@ -6,12 +6,13 @@
 .DESCRIPTION
     Targets:
       build  Build the solution (Release).
-      test   Build, then run every test suite: the property suite once per SIMD path this machine can
-             run (each leg checks that its path is the active one), the F# interop tests, the generator and
-             analyzer tests (with the emitted OpenCL C built and run on PoCL), the C tests of
-             libfocalaot (x64 variants here, arm64 under qemu), and the Python tests (pytest with Debian's
-             python3, and a standard-library smoke run with the python3 on PATH). Ends with one line
-             "N passed, N failed, N skipped" over all suites and legs; exits non-zero on failure.
+      test   Build, then run the test suites (-Suite, default all): the property suite once per SIMD path
+             this machine can run (each leg checks that its path is the active one) and once for linux-arm64
+             (NEON) under qemu, the F# interop tests, the generator and analyzer tests (with the emitted
+             OpenCL C built and run on PoCL), the C tests of libfocalaot (x64 variants here, arm64 under
+             qemu), and the Python tests (pytest with Debian's python3, and a standard-library smoke run with
+             the python3 on PATH). Ends with one line "N passed, N failed, N skipped" over the suites and legs
+             it ran; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
@@ -21,8 +22,24 @@
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
              best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
 
+.PARAMETER Suite
+    The suite the test target runs (builds only what it needs):
+      all         every suite below (the default).
+      properties  the property suite, once per SIMD path of this machine.
+      arm64       the property suite published for linux-arm64 and run under qemu-aarch64-static, checking
+                  that the NEON (Vector128) path is active. Skipped with a warning (counted as 1 skipped)
+                  on a machine that is not x64 or has no qemu-aarch64-static (bash .ci/run installs it).
+      fsharp      the F# interop tests.
+      generator   the generator and analyzer tests (OpenCL C on PoCL).
+      c           publishes libfocalaot (target native) and runs its C tests with CTest.
+      python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
+                  none (run the native target after changing the library).
+
 .EXAMPLE
     dotnet tool restore; dotnet pwsh build.ps1 test
+
+.EXAMPLE
+    dotnet pwsh build.ps1 test -Suite generator
 #>
 [CmdletBinding()]
 param(
@@ -31,7 +48,10 @@ param(
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [ValidateSet('all', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python')]
+    [string] $Suite = 'all'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -45,8 +65,8 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
-function Invoke-Build {
-    Invoke-Native dotnet @('build', (Join-Path $root 'FocalAot.sln'), '-c', $Configuration, '-nologo', '-v', 'minimal')
+function Invoke-Build([string] $Project = 'FocalAot.sln') {
+    Invoke-Native dotnet @('build', (Join-Path $root $Project), '-c', $Configuration, '-nologo', '-v', 'minimal')
 }
 
 # NativeAOT fixes the ISA at compile time, so each ISA level is its own library.
@@ -64,8 +84,8 @@ function Test-Arm64Toolchain { return [bool](Get-Command aarch64-linux-gnu-gcc -
 
 function Get-NativeDirectory([string] $Rid) { return Join-Path $artifacts "native/$Rid" }
 
-function Invoke-NativeBuild {
-    foreach ($variant in $nativeVariants) {
+function Invoke-NativeBuild([string[]] $Rids = @($nativeVariants.Rid | Select-Object -Unique)) {
+    foreach ($variant in ($nativeVariants | Where-Object { $Rids -contains $_.Rid })) {
         if ($variant.Rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) {
             Write-Warning 'aarch64-linux-gnu-gcc not found: skipping linux-arm64 (bash .ci/run installs it).'
             continue
@@ -78,7 +98,7 @@ function Invoke-NativeBuild {
         New-Item -ItemType Directory -Force -Path $destination | Out-Null
         Copy-Item "$staging/publish/libfocalaot.so" (Join-Path $destination "libfocalaot-$($variant.Name).so") -Force
     }
-    foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) {
+    foreach ($rid in $Rids) {
         if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) { continue }
         $variantNames = ($nativeVariants | Where-Object Rid -eq $rid).Name -join ';'
         $configure = @('-S', (Join-Path $root 'native'), '-B', (Join-Path $artifacts "native-build/cmake-$rid"),
@@ -108,10 +128,11 @@ function Get-SimdLegs {
     return $legs
 }
 
-# Runs one self-executing xunit.v3 test program and returns its counts from the xunit XML report.
+# Runs one self-executing xunit.v3 test program and returns its counts from the xunit XML report. -Executable runs
+# another build of it (default: the build output of $Project); -Launcher is the command line that runs it.
 function Invoke-TestProgram {
-    param([string] $Project, [string] $Leg, [hashtable] $Environment = @{})
-    $program = Join-Path $artifacts "bin/$Project/$($Configuration.ToLowerInvariant())/$Project"
+    param([string] $Project, [string] $Leg, [hashtable] $Environment = @{}, [string] $Executable, [string[]] $Launcher = @())
+    $program = if ($Executable) { $Executable } else { Join-Path $artifacts "bin/$Project/$($Configuration.ToLowerInvariant())/$Project" }
     $report = Join-Path $artifacts "test-results/$Project-$(($Leg -replace '[^A-Za-z0-9]+', '-').Trim('-')).xml"
     New-Item -ItemType Directory -Force -Path (Split-Path $report) | Out-Null
     Write-Host "`n=== $Project :: $Leg" -ForegroundColor Cyan
@@ -122,7 +143,8 @@ function Invoke-TestProgram {
     }
     try {
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        & $program -noColor -noLogo -xml $report | Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } | ForEach-Object { Write-Host $_ }
+        $command = @($Launcher) + $program
+        & $command[0] @($command | Select-Object -Skip 1) -noColor -noLogo -xml $report | Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } | ForEach-Object { Write-Host $_ }
         $exitCode = $LASTEXITCODE
         Write-Host ("    ({0:N0} s, exit code {1})" -f $watch.Elapsed.TotalSeconds, $exitCode)
     }
@@ -190,19 +212,66 @@ function Invoke-PythonSmoke {
     return $counts
 }
 
-function Invoke-Tests {
-    Invoke-Build
-    $results = @()
-    foreach ($leg in Get-SimdLegs) {
-        $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
+# The property suite for linux-arm64 (NEON), run under qemu user-mode emulation from an x64 machine.
+function Invoke-Arm64Properties {
+    $leg = 'linux-arm64 NEON (qemu)'
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    $qemu = Get-Command qemu-aarch64-static -ErrorAction SilentlyContinue
+    if ($arch -ne 'X64' -or -not $qemu) {
+        $why = if ($arch -ne 'X64') { "this machine is $arch, not x64" } else { 'qemu-aarch64-static not found (bash .ci/run installs it)' }
+        Write-Warning "skipping FocalAot.Properties :: ${leg}: $why"
+        return New-Counts -Skipped 1
     }
-    $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop'
-    $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
+    # A self-contained program (runtime packs from NuGet) in a build folder of its own, apart from the x64 build.
+    $staging = Join-Path $artifacts 'properties-linux-arm64'
+    Write-Host "`n=== FocalAot.Properties :: publish linux-arm64" -ForegroundColor Cyan
+    Invoke-Native dotnet @('publish', (Join-Path $root 'properties/FocalAot.Properties/FocalAot.Properties.csproj'), '-c', $Configuration,
+        '-r', 'linux-arm64', '--self-contained', '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish") | Out-Host
+    # Under qemu the arm64 libraries come from Debian's multiarch folders: QEMU_LD_PREFIX must be unset (.NET hangs
+    # with it). W^X off: qemu does not see JIT code written through the runtime's second, writable mapping and runs
+    # stale translations of it (the program crashes). A hung run is stopped after 30 minutes.
+    $environment = @{ FOCALAOT_EXPECT_PATH = 'Vector128'; DOTNET_EnableWriteXorExecute = '0'; QEMU_LD_PREFIX = $null }
+    return Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg -Environment $environment `
+        -Executable "$staging/publish/FocalAot.Properties" -Launcher @('timeout', '-k', '30', '1800', $qemu.Source)
+}
 
-    Invoke-NativeBuild
-    foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
-    $results += Invoke-PythonTests
-    $results += Invoke-PythonSmoke
+function Get-HostRid {
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    return "linux-$($arch.ToString().ToLowerInvariant())"
+}
+
+function Invoke-Tests {
+    $all = $Suite -eq 'all'
+    $results = @()
+    switch ($Suite) {
+        'all' { Invoke-Build }
+        'properties' { Invoke-Build 'properties/FocalAot.Properties/FocalAot.Properties.csproj' }
+        'fsharp' { Invoke-Build 'interop/fsharp/FocalAot.FSharp.Tests/FocalAot.FSharp.Tests.fsproj' }
+        'generator' { Invoke-Build 'properties/FocalAot.Generator.Tests/FocalAot.Generator.Tests.csproj' }
+    }
+    if ($all -or $Suite -eq 'properties') {
+        foreach ($leg in Get-SimdLegs) {
+            $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
+        }
+    }
+    if ($all -or $Suite -eq 'arm64') { $results += Invoke-Arm64Properties }
+    if ($all -or $Suite -eq 'fsharp') { $results += Invoke-TestProgram -Project 'FocalAot.FSharp.Tests' -Leg 'F# interop' }
+    if ($all -or $Suite -eq 'generator') {
+        $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
+    }
+    if ($all -or $Suite -eq 'c') {
+        Invoke-NativeBuild
+        foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
+    }
+    if ($all -or $Suite -eq 'python') {
+        $rid = Get-HostRid
+        if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
+            Write-Host "`nNo libfocalaot for $rid in $(Get-NativeDirectory $rid): publishing it first." -ForegroundColor Cyan
+            Invoke-NativeBuild -Rids @($rid)
+        }
+        $results += Invoke-PythonTests
+        $results += Invoke-PythonSmoke
+    }
 
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
@@ -211,6 +280,8 @@ function Invoke-Tests {
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
 }
+
+if ($PSBoundParameters.ContainsKey('Suite') -and $Target -ne 'test') { throw "-Suite applies to the test target only." }
 
 switch ($Target) {
     'build' { Invoke-Build }
