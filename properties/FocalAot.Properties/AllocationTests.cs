@@ -3,7 +3,10 @@ using Xunit;
 
 namespace FocalAot.Properties;
 
-/// <summary>Once warm, a call allocates nothing on the calling thread: single-threaded or handing parts to workers.</summary>
+/// <summary>
+/// Once warm, a call allocates nothing on the calling thread: single-threaded or handing parts to workers, for every
+/// operation and element type, with and without weights and per-class α (the descriptor is a ref struct over spans).
+/// </summary>
 public sealed class AllocationTests
 {
     [Theory]
@@ -33,5 +36,64 @@ public sealed class AllocationTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         EveryOperation();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>Several chunks on one thread; just past the threading threshold on two.</summary>
+    public static TheoryData<int, int> Sizes => new() { { 1, 20_011 }, { 2, 140_001 } };
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void A_warm_call_allocates_nothing_for_any_element_type_with_or_without_weights_and_class_alpha(int threads, int length)
+    {
+        using var settings = new RuntimeSettingsScope();
+        FocalRuntime.MaxDegreeOfParallelism = threads;
+        AllocatesNothing<float>(length);
+        AllocatesNothing<double>(length);
+        AllocatesNothing<Half>(length);
+        AllocatesNothing<BFloat16>(length);
+    }
+
+    private static void AllocatesNothing<T>(int length)
+        where T : unmanaged
+    {
+        var random = new Random(length);
+        var logits = Stored.From<T>(Enumerable.Range(0, length).Select(_ => (random.NextDouble() - 0.5) * 12).ToArray());
+        var targets = Stored.From<T>(Enumerable.Range(0, length).Select(_ => random.Next(10) == 0 ? 1.0 : 0.0).ToArray());
+        var allWeights = Stored.From<T>(Enumerable.Range(0, length).Select(_ => random.Next(4) == 0 ? 0.0 : random.NextDouble() * 2).ToArray());
+        double[] allClasses = [0.25, 0.5, 0.9, 0.1, 0.75];
+        var losses = new T[length];
+        var gradient = new T[length];
+        var one = Stored.From<T>(1.0);
+
+        foreach (var (useWeights, useClasses) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            var weights = useWeights ? allWeights : null;
+            var classAlpha = useClasses ? allClasses : null;
+
+            void EveryOperation()
+            {
+                SigmoidFocalLoss.Forward(logits, targets, losses, new() { Weights = weights, ClassAlpha = classAlpha });
+                SigmoidFocalLoss.Forward(logits, targets,
+                    new FocalLossOptions<T> { Gamma = 0.7, Weights = weights, ClassAlpha = classAlpha, Reduction = FocalReduction.Mean });
+                SigmoidFocalLoss.Backward(logits, targets, gradient, gradient, new() { Weights = weights, ClassAlpha = classAlpha });
+                SigmoidFocalLoss.Backward(logits, targets, one, gradient,
+                    new() { Gamma = 0, Weights = weights, ClassAlpha = classAlpha, Reduction = FocalReduction.Sum });
+                SigmoidFocalLoss.Backward(logits, targets, one, gradient,
+                    new() { Weights = weights, ClassAlpha = classAlpha, Reduction = FocalReduction.WeightedMean });
+                SigmoidFocalLoss.ForwardBackward(logits, targets, losses, gradient,
+                    new() { Gamma = 2.5, Weights = weights, ClassAlpha = classAlpha });
+                SigmoidFocalLoss.ForwardBackward(logits, targets, gradient,
+                    new FocalLossOptions<T> { Weights = weights, ClassAlpha = classAlpha, Reduction = FocalReduction.Normalized(7) });
+                SigmoidFocalLoss.ForwardBackward(logits, targets, gradient,
+                    new FocalLossOptions<T> { Gamma = 3.3, Weights = weights, ClassAlpha = classAlpha, Reduction = FocalReduction.WeightedMean });
+            }
+
+            EveryOperation();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            EveryOperation();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0,
+                $"{typeof(T).Name}, {length} elements, weights {useWeights}, class alpha {useClasses}: {allocated} bytes allocated by warm calls");
+        }
     }
 }

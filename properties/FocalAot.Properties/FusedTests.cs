@@ -26,6 +26,18 @@ public sealed class FusedTests
     [Property(MaxTest = 100)]
     public Property Double_fused_equals_separate_calls_bit_for_bit() => Prop.ForAll(FocalCases.Any, EqualsSeparate<double>);
 
+    [Property(MaxTest = 80)]
+    public Property Float_fused_equals_separate_calls_with_weights_and_class_alpha() => Prop.ForAll(WeightedCases.Mixed, EqualsSeparate<float>);
+
+    [Property(MaxTest = 80)]
+    public Property Double_fused_equals_separate_calls_with_weights_and_class_alpha() => Prop.ForAll(WeightedCases.Mixed, EqualsSeparate<double>);
+
+    [Property(MaxTest = 50)]
+    public Property Half_fused_equals_separate_calls_with_weights_and_class_alpha() => Prop.ForAll(WeightedCases.Mixed, EqualsSeparate<Half>);
+
+    [Property(MaxTest = 50)]
+    public Property BFloat16_fused_equals_separate_calls_with_weights_and_class_alpha() => Prop.ForAll(WeightedCases.Mixed, EqualsSeparate<BFloat16>);
+
     internal static void MatchesReference<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -72,6 +84,37 @@ public sealed class FusedTests
             SigmoidFocalLoss.Backward(x, y, T.One, gradient, value.Options<T>(reduction));
             Bits.AssertSame(separate, fused, $"fused {name} vs Forward");
             Bits.AssertSame<T>(gradient, fusedGradient, $"fused gradient of {name} vs Backward(scalar 1)");
+        }
+    }
+
+    /// <summary>The same with the case's weights and class α, for every element type, the weighted mean included.</summary>
+    internal static void EqualsSeparate<T>(WeightedCase value)
+        where T : unmanaged
+    {
+        var x = Stored.From<T>(value.Value.Logits);
+        var y = Stored.From<T>(value.Value.Targets);
+        var w = value.Weights is null ? null : Stored.From<T>(value.Weights);
+        var n = value.Length;
+        var one = Stored.From<T>(1.0);
+        var what = typeof(T).Name;
+
+        var fusedLosses = new T[n];
+        var fusedGradient = new T[n];
+        SigmoidFocalLoss.ForwardBackward(x, y, fusedLosses, fusedGradient, value.Options(w));
+        var losses = new T[n];
+        var gradient = new T[n];
+        SigmoidFocalLoss.Forward(x, y, losses, value.Options(w));
+        SigmoidFocalLoss.Backward(x, y, Enumerable.Repeat(one, n).ToArray(), gradient, value.Options(w));
+        Stored.AssertSame<T>(losses, fusedLosses, $"{what} fused loss vs Forward");
+        Stored.AssertSame<T>(gradient, fusedGradient, $"{what} fused gradient vs Backward(upstream ones)");
+
+        foreach (var (reduction, _, name) in Reductions.For(value, w is null ? [] : Stored.ToDouble<T>(w)))
+        {
+            var fused = SigmoidFocalLoss.ForwardBackward(x, y, fusedGradient, value.Options(w, reduction));
+            var separate = SigmoidFocalLoss.Forward(x, y, value.Options(w, reduction));
+            SigmoidFocalLoss.Backward(x, y, one, gradient, value.Options(w, reduction));
+            Stored.AssertSame(separate, fused, $"{what} fused {name} vs Forward");
+            Stored.AssertSame<T>(gradient, fusedGradient, $"{what} fused gradient of {name} vs Backward(scalar 1)");
         }
     }
 }

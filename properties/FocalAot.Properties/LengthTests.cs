@@ -31,6 +31,35 @@ public sealed class LengthTests
         }
     }
 
+    /// <summary>Every length with weights (a fifth of them 0) and C = 1..13 classes, so n mod C takes every value.</summary>
+    [Fact]
+    public void Every_length_from_0_to_257_with_weights_and_class_alpha_matches_the_reference_within_its_span()
+    {
+        for (var n = 0; n <= 257; n++)
+        {
+            var value = WeightedAt(n);
+            DescriptorAccuracyTests.MatchesReference<float>(value);
+            DescriptorAccuracyTests.MatchesReference<double>(value);
+            CheckWeightedGuards<float>(value);
+            CheckWeightedGuards<double>(value);
+        }
+    }
+
+    /// <summary>16-bit storage at every length: each vector width's tail of the conversions, staged blocks, and guards.</summary>
+    [Fact]
+    public void Every_16_bit_length_from_0_to_257_is_the_float_result_rounded_once_within_its_span()
+    {
+        for (var n = 0; n <= 257; n++)
+        {
+            var value = WeightedAt(n);
+            SixteenBitStorageTests.RoundedOnce<Half>(value);
+            SixteenBitStorageTests.RoundedOnce<BFloat16>(value);
+            SixteenBitStorageTests.RoundedOnce<Half>(value with { Weights = null, ClassAlpha = null });
+            CheckWeightedGuards<Half>(value);
+            CheckWeightedGuards<BFloat16>(value);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(LargeOddLengths))]
     public void Large_odd_lengths_match_the_reference(int n)
@@ -76,24 +105,60 @@ public sealed class LengthTests
         ReferenceCheck.Reduced(mean, sum / n, Tolerances.SumRelative<T>(n), Tolerances.AbsoluteFloor + (subnormal / n), $"{what} fused mean");
     }
 
+    /// <summary>A case of length <paramref name="n"/> with weights and a class table chosen from n.</summary>
+    private static WeightedCase WeightedAt(int n)
+    {
+        var value = BulkInputs.Create(seed: 1000 + n, n, BulkInputs.Labels.Mixed, Gammas[n % Gammas.Length], Alphas[n % Alphas.Length]);
+        var random = new Random(n);
+        var weights = Enumerable.Range(0, n).Select(_ => random.Next(5) == 0 ? 0.0 : random.NextDouble() * 2).ToArray();
+        var table = Enumerable.Range(0, 1 + (n % 13)).Select(_ => random.NextDouble()).ToArray();
+        return new WeightedCase(value, weights, table);
+    }
+
+    /// <summary>Every operation with weights writes its outputs inside their spans only.</summary>
+    private static void CheckWeightedGuards<T>(WeightedCase value)
+        where T : unmanaged
+    {
+        var n = value.Length;
+        var x = Stored.From<T>(value.Value.Logits);
+        var y = Stored.From<T>(value.Value.Targets);
+        var u = Stored.From<T>(value.Value.Upstream);
+        var w = Stored.From<T>(value.Weights!);
+        var what = $"{typeof(T).Name} weighted n = {n}";
+
+        var losses = Guarded<T>(n);
+        SigmoidFocalLoss.Forward(x, y, Inner(losses, n), value.Options(w));
+        AssertGuards(losses, n, $"{what} Forward");
+        var gradient = Guarded<T>(n);
+        SigmoidFocalLoss.Backward(x, y, u, Inner(gradient, n), value.Options(w));
+        AssertGuards(gradient, n, $"{what} Backward");
+        SigmoidFocalLoss.Backward(x, y, Stored.From<T>(2.0), Inner(gradient, n), value.Options(w, FocalReduction.WeightedMean));
+        AssertGuards(gradient, n, $"{what} Backward(weighted mean)");
+        SigmoidFocalLoss.ForwardBackward(x, y, Inner(losses, n), Inner(gradient, n), value.Options(w));
+        AssertGuards(losses, n, $"{what} ForwardBackward losses");
+        AssertGuards(gradient, n, $"{what} ForwardBackward gradient");
+        SigmoidFocalLoss.ForwardBackward(x, y, Inner(gradient, n), value.Options(w, FocalReduction.Normalized(3)));
+        AssertGuards(gradient, n, $"{what} ForwardBackward(normalized)");
+    }
+
     private static T[] Guarded<T>(int n)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where T : unmanaged
     {
         var buffer = new T[n + (2 * Guard)];
-        buffer.AsSpan().Fill(T.CreateTruncating(Sentinel));
+        buffer.AsSpan().Fill(Stored.From<T>(Sentinel));
         return buffer;
     }
 
     private static Span<T> Inner<T>(T[] buffer, int n) => buffer.AsSpan(Guard, n);
 
     private static void AssertGuards<T>(T[] buffer, int n, string what)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where T : unmanaged
     {
-        var sentinel = T.CreateTruncating(Sentinel);
+        var sentinel = Stored.BitsOf(Stored.From<T>(Sentinel));
         for (var i = 0; i < Guard; i++)
         {
-            Assert.True(buffer[i] == sentinel, $"{what} wrote before its span (offset {i - Guard})");
-            Assert.True(buffer[Guard + n + i] == sentinel, $"{what} wrote past its span (offset {n + i})");
+            Assert.True(Stored.BitsOf(buffer[i]) == sentinel, $"{what} wrote before its span (offset {i - Guard})");
+            Assert.True(Stored.BitsOf(buffer[Guard + n + i]) == sentinel, $"{what} wrote past its span (offset {n + i})");
         }
     }
 }

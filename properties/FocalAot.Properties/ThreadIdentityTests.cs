@@ -26,6 +26,31 @@ public sealed class ThreadIdentityTests
         from alpha in ScalarGenerators.Alpha
         select BulkInputs.Create(seed, Length, labels, gamma, alpha));
 
+    /// <summary>Just past the threading threshold (nine chunks): weights with zeros, and a class table sometimes.</summary>
+    private const int WeightedLength = 140_001;
+
+    private static Arbitrary<WeightedCase> LargeWeightedCases { get; } = Arb.From(
+        from seed in Gen.Choose(0, int.MaxValue)
+        from labels in Gen.Elements(BulkInputs.Labels.Hard, BulkInputs.Labels.Soft, BulkInputs.Labels.Mixed)
+        from gamma in ScalarGenerators.Gamma
+        from alpha in ScalarGenerators.Alpha
+        from table in Gen.OneOf(Gen.Constant<double[]?>(null), WeightedCases.ClassAlphaTable.Select(t => (double[]?)t))
+        select WithWeights(BulkInputs.Create(seed, WeightedLength, labels, gamma, alpha), seed, table));
+
+    [Property(MaxTest = 1)]
+    public Property Float_every_thread_count_gives_identical_bits_with_weights_and_class_alpha()
+        => Prop.ForAll(LargeWeightedCases, SamePerThreadCount<float>);
+
+    [Property(MaxTest = 1)]
+    public Property Double_every_thread_count_gives_identical_bits_with_weights_and_class_alpha()
+        => Prop.ForAll(LargeWeightedCases, SamePerThreadCount<double>);
+
+    [Property(MaxTest = 1)]
+    public Property Half_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeWeightedCases, SamePerThreadCount<Half>);
+
+    [Property(MaxTest = 1)]
+    public Property BFloat16_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeWeightedCases, SamePerThreadCount<BFloat16>);
+
     [Property(MaxTest = 1)]
     public Property Float_every_thread_count_gives_identical_bits() => Prop.ForAll(LargeCases, SamePerThreadCount<float>);
 
@@ -48,6 +73,30 @@ public sealed class ThreadIdentityTests
         var together = await Task.WhenAll(cases.Select(c => Task.Run(() => Outputs<float>.Compute(c, compact: true))));
         for (var k = 0; k < cases.Length; k++)
             alone[k].AssertSameAs(together[k], $"case {k} concurrent vs alone");
+    }
+
+    internal static void SamePerThreadCount<T>(WeightedCase value)
+        where T : unmanaged
+    {
+        using var settings = new RuntimeSettingsScope();
+        Outputs<T>? first = null;
+        foreach (var threads in ThreadCounts)
+        {
+            FocalRuntime.MaxDegreeOfParallelism = threads;
+            var outputs = Outputs<T>.Compute(value, compact: true);
+            if (first is null)
+                first = outputs;
+            else
+                first.AssertSameAs(outputs, $"{typeof(T).Name} {threads} threads vs 1");
+        }
+    }
+
+    /// <summary>Weights drawn from the case's seed: a quarter exactly 0, the rest uniform in [0, 3).</summary>
+    private static WeightedCase WithWeights(FocalCase value, int seed, double[]? classAlpha)
+    {
+        var random = new Random(seed ^ 0x5A5A5A5A);
+        var weights = Enumerable.Range(0, value.Length).Select(_ => random.Next(4) == 0 ? 0.0 : random.NextDouble() * 3).ToArray();
+        return new WeightedCase(value, weights, classAlpha);
     }
 
     internal static void SamePerThreadCount<T>(FocalCase value)

@@ -15,6 +15,23 @@ internal static class ReferenceSum
         return losses;
     }
 
+    /// <summary>The reference loss of every element times its weight (0 at weight 0, whatever the logit), with a
+    /// per-element α; <paramref name="weights"/> empty for none.</summary>
+    public static double[] LossesOf<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, Func<int, double> alphaAt, ReadOnlySpan<double> weights)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var losses = new double[logits.Length];
+        for (var i = 0; i < losses.Length; i++)
+        {
+            var weight = weights.IsEmpty ? 1.0 : weights[i];
+            losses[i] = weight == 0 ? 0.0 : weight * FocalReference.Loss(
+                double.CreateTruncating(logits[i]), double.CreateTruncating(targets[i]), gamma, alphaAt(i));
+        }
+
+        return losses;
+    }
+
     /// <summary>A compensated (Neumaier) sum, accurate to about one ulp of the total.</summary>
     public static double Of(ReadOnlySpan<double> values)
     {

@@ -1,4 +1,5 @@
 using FocalAot.Properties.Generators;
+using FocalAot.Properties.Reference;
 
 namespace FocalAot.Properties.Support;
 
@@ -19,4 +20,11 @@ internal static class Reductions
             (FocalReduction.Normalized(normalizer), normalizer, $"normalized({normalizer})"),
         ];
     }
+
+    /// <summary>
+    /// <see cref="For(FocalCase)"/> and the weighted mean, whose denominator is the sum of <paramref name="weights"/> (the
+    /// weights as stored, read back; empty for none, when it is the element count).
+    /// </summary>
+    public static (FocalReduction Reduction, double Denominator, string Name)[] For(WeightedCase value, ReadOnlySpan<double> weights)
+        => [.. For(value.Value), (FocalReduction.WeightedMean, weights.IsEmpty ? value.Length : ReferenceSum.Of(weights), "weighted mean")];
 }

@@ -12,15 +12,28 @@ internal static class ReferenceCheck
     public static void Losses<T>(
         ReadOnlySpan<T> actual, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, double alpha, double relative, string what)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Losses(actual, logits, targets, gamma, _ => alpha, [], relative, what);
+
+    /// <summary>
+    /// Per-element losses with a per-element α (<paramref name="alphaAt"/>: the class α or the scalar one) and weights
+    /// (empty for none): the reference loss times the weight, under the bound of the unweighted loss scaled by the
+    /// weight. A weight of 0 expects 0 whatever the logit.
+    /// </summary>
+    public static void Losses<T>(
+        ReadOnlySpan<T> actual, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, Func<int, double> alphaAt,
+        ReadOnlySpan<double> weights, double relative, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (var i = 0; i < actual.Length; i++)
         {
             var x = double.CreateTruncating(logits[i]);
             var y = double.CreateTruncating(targets[i]);
-            var expected = FocalReference.Loss(x, y, gamma, alpha);
+            var alpha = alphaAt(i);
+            var weight = weights.IsEmpty ? 1.0 : weights[i];
+            var expected = weight == 0 ? 0.0 : weight * FocalReference.Loss(x, y, gamma, alpha);
             var bound = Math.Abs(expected) >= Tolerances.AbsoluteFloor ? relative * Math.Abs(expected) : Tolerances.AbsoluteFloor;
-            bound = Math.Max(bound, SubnormalModulationAllowance<T>(x, y, gamma) * Math.Abs(expected));
-            Element(what, i, x, y, gamma, alpha, double.CreateTruncating(actual[i]), expected, bound);
+            bound = weight == 0 ? 0 : Math.Max(bound, SubnormalModulationAllowance<T>(x, y, gamma) * Math.Abs(expected));
+            Element<T>(what, i, x, y, gamma, alpha, weight, double.CreateTruncating(actual[i]), expected, bound, relative);
         }
     }
 
@@ -33,19 +46,34 @@ internal static class ReferenceCheck
         ReadOnlySpan<T> actual, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, double scale,
         double gamma, double alpha, double relative, string what)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Gradients(actual, logits, targets, upstream, scale, gamma, _ => alpha, [], relative, what);
+
+    /// <summary>
+    /// Per-element gradients with a per-element α and weights (empty for none): the reference gradient times the
+    /// weight and the upstream factor, under the bound of <see cref="Gradients{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, double, double, double, double, string)"/>
+    /// scaled by the weight. A weight of 0 expects 0 whatever the logit.
+    /// </summary>
+    public static void Gradients<T>(
+        ReadOnlySpan<T> actual, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, double scale,
+        double gamma, Func<int, double> alphaAt, ReadOnlySpan<double> weights, double relative, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (var i = 0; i < actual.Length; i++)
         {
             var x = double.CreateTruncating(logits[i]);
             var y = double.CreateTruncating(targets[i]);
-            var factor = upstream.IsEmpty ? scale : double.CreateTruncating(upstream[i]);
-            var expected = factor * FocalReference.Gradient(x, y, gamma, alpha);
+            var alpha = alphaAt(i);
+            var weight = weights.IsEmpty ? 1.0 : weights[i];
+            var factor = (upstream.IsEmpty ? scale : double.CreateTruncating(upstream[i])) * weight;
+            var expected = weight == 0 ? 0.0 : factor * FocalReference.Gradient(x, y, gamma, alpha);
             double bound;
             if (y is 0 or 1)
                 bound = Math.Abs(expected) >= Tolerances.AbsoluteFloor ? relative * Math.Abs(expected) : Tolerances.AbsoluteFloor;
             else
                 bound = (relative * Math.Abs(factor) * FocalReference.GradientMagnitude(x, y, gamma, alpha)) + Tolerances.AbsoluteFloor;
-            Element(what, i, x, y, gamma, alpha, double.CreateTruncating(actual[i]), expected, bound);
+            if (weight == 0)
+                bound = 0;
+            Element<T>(what, i, x, y, gamma, alpha, weight, double.CreateTruncating(actual[i]), expected, bound, relative);
         }
     }
 
@@ -82,6 +110,12 @@ internal static class ReferenceCheck
     /// <summary>What a reduced loss may lose to <see cref="SubnormalModulationAllowance{T}"/>, summed over the elements.</summary>
     public static double SubnormalAllowance<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, double alpha)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => SubnormalAllowance(logits, targets, gamma, _ => alpha, []);
+
+    /// <summary>The same with a per-element α and weights (empty for none).</summary>
+    public static double SubnormalAllowance<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, double gamma, Func<int, double> alphaAt, ReadOnlySpan<double> weights)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var allowance = 0.0;
         for (var i = 0; i < logits.Length; i++)
@@ -89,8 +123,9 @@ internal static class ReferenceCheck
             var x = double.CreateTruncating(logits[i]);
             var y = double.CreateTruncating(targets[i]);
             var share = SubnormalModulationAllowance<T>(x, y, gamma);
-            if (share > 0)
-                allowance += share * Math.Abs(FocalReference.Loss(x, y, gamma, alpha));
+            var weight = weights.IsEmpty ? 1.0 : weights[i];
+            if (share > 0 && weight != 0)
+                allowance += share * Math.Abs(weight * FocalReference.Loss(x, y, gamma, alphaAt(i)));
         }
 
         return allowance;
@@ -110,12 +145,27 @@ internal static class ReferenceCheck
         return modulation > 0 && modulation < smallestNormalFloat ? smallestSubnormalFloat / modulation : 0;
     }
 
-    private static void Element(string what, int i, double x, double y, double gamma, double alpha, double actual, double expected, double bound)
+    private static void Element<T>(
+        string what, int i, double x, double y, double gamma, double alpha, double weight, double actual, double expected, double bound, double relative)
     {
+        string Where() => weight == 1
+            ? Invariant($"{what}[{i}] (x = {x:R}, y = {y:R}, gamma = {gamma:R}, alpha = {alpha:R})")
+            : Invariant($"{what}[{i}] (x = {x:R}, y = {y:R}, gamma = {gamma:R}, alpha = {alpha:R}, weight = {weight:R})");
+
+        // A weight above 1 can carry a finite reference beyond T's range: then ∞ (or, at the edge, the largest value).
+        var largest = typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue;
+        if (weight != 1 && double.IsFinite(expected) && Math.Abs(expected) > largest * (1 - relative))
+        {
+            if (double.IsInfinity(actual) && Math.Sign(actual) == Math.Sign(expected))
+                return;
+            if (Math.Abs(expected) > largest * (1 + relative))
+                expected = Math.Sign(expected) * double.PositiveInfinity;
+        }
+
         if (double.IsNaN(expected) || double.IsInfinity(expected))
         {
             if (!expected.Equals(actual))
-                Assert.Fail(Invariant($"{what}[{i}] (x = {x:R}, y = {y:R}, gamma = {gamma:R}, alpha = {alpha:R}): expected {expected:R}, got {actual:R}"));
+                Assert.Fail(Invariant($"{Where()}: expected {expected:R}, got {actual:R}"));
             return;
         }
 
@@ -124,7 +174,7 @@ internal static class ReferenceCheck
         {
             var relativeError = expected == 0 ? double.PositiveInfinity : error / Math.Abs(expected);
             Assert.Fail(Invariant(
-                $"{what}[{i}] (x = {x:R}, y = {y:R}, gamma = {gamma:R}, alpha = {alpha:R}): expected {expected:R}, got {actual:R}; error {error:R} > bound {bound:R} (relative error {relativeError:E3})"));
+                $"{Where()}: expected {expected:R}, got {actual:R}; error {error:R} > bound {bound:R} (relative error {relativeError:E3})"));
         }
     }
 

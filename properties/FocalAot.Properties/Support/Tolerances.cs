@@ -42,4 +42,10 @@ internal static class Tolerances
 
     /// <summary>The promised relative error of a sum or mean of <paramref name="count"/> losses computed for <typeparamref name="T"/>.</summary>
     public static double SumRelative<T>(int count) => typeof(T) == typeof(double) ? DoubleSumRelative(count) : FloatSumRelative;
+
+    /// <summary>
+    /// The relative error of a weighted mean of <paramref name="count"/> losses: that of the weighted sum, plus the
+    /// denominator's (a double sum of non-negative weights, at most (n - 1) units of 2^-53) and the division's one unit.
+    /// </summary>
+    public static double WeightedMeanRelative<T>(int count) => SumRelative<T>(count) + (Math.Max(count, 1) * UnitRoundoff);
 }
