@@ -40,8 +40,10 @@ public readonly struct BFloat16 : IEquatable<BFloat16>
             ? (ushort)((bits >> 16) | 0x0040)
             : (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
 
-    /// <inheritdoc/>
-    public bool Equals(BFloat16 other) => (float)this == (float)other;
+    /// <summary>Equality as <see cref="float.Equals(float)"/> defines it: +0 equals -0, and a NaN equals any NaN.</summary>
+    /// <param name="other">The value to compare with.</param>
+    /// <returns>Whether the two are equal.</returns>
+    public bool Equals(BFloat16 other) => ((float)this).Equals((float)other);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is BFloat16 other && Equals(other);
@@ -52,13 +54,13 @@ public readonly struct BFloat16 : IEquatable<BFloat16>
     /// <inheritdoc/>
     public override string ToString() => ((float)this).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Numeric equality (so +0 == -0 and NaN != NaN, as for float).</summary>
+    /// <summary>Numeric equality, as for float: +0 == -0, and NaN == NaN is false.</summary>
     /// <param name="left">The left value.</param>
     /// <param name="right">The right value.</param>
-    public static bool operator ==(BFloat16 left, BFloat16 right) => left.Equals(right);
+    public static bool operator ==(BFloat16 left, BFloat16 right) => (float)left == (float)right;
 
-    /// <summary>Numeric inequality.</summary>
+    /// <summary>Numeric inequality, as for float.</summary>
     /// <param name="left">The left value.</param>
     /// <param name="right">The right value.</param>
-    public static bool operator !=(BFloat16 left, BFloat16 right) => !left.Equals(right);
+    public static bool operator !=(BFloat16 left, BFloat16 right) => (float)left != (float)right;
 }

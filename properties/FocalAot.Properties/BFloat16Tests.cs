@@ -111,15 +111,17 @@ public sealed class BFloat16Tests
 
     /// <summary>
     /// <c>Equals</c> of a NaN with itself is true for float, double and Half (what hash sets and Assert.Equal rely on),
-    /// and BFloat16's <c>Equals</c> is documented as inherited from IEquatable, so it should be too.
+    /// and so it is for BFloat16 (while <c>==</c> stays IEEE: NaN == NaN is false).
     /// </summary>
-    [Fact(Skip = "BFloat16.Equals(NaN) is false, unlike float, double and Half: a NaN is not found in a HashSet<BFloat16>")]
+    [Fact]
     public void A_NaN_equals_itself_as_for_float()
     {
         var nan = (BFloat16)float.NaN;
         Assert.True(float.NaN.Equals(float.NaN) && Half.NaN.Equals(Half.NaN));
         Assert.True(nan.Equals(nan));
         Assert.Contains(nan, new HashSet<BFloat16> { nan });
+        var other = (BFloat16)float.NaN;
+        Assert.False(nan == other);
     }
 
     private static void AssertNarrows(float value)

@@ -18,21 +18,20 @@ internal readonly struct KernelParameters<T>
         NegativeWeight = weighted ? T.CreateTruncating(1 - alpha) : T.Zero;
         WeightOffset = weighted ? T.Zero : T.One;
 
-        // upstream / denominator can exceed T's range while the gradient itself does not (a tiny normalizer):
-        // then it is applied as two factors, a power of two and the rest.
+        // upstream / denominator can leave T's normal range while the gradient itself does not (a tiny normalizer or
+        // weight sum overflows it, a huge one makes it subnormal): then it is applied as two factors, a power of two
+        // and the rest.
         var scale = T.CreateTruncating(upstream / denominator);
-        if (T.IsFinite(scale) || !double.IsFinite(upstream))
-        {
-            GradientScale = scale;
-            GradientScalePowerOfTwo = T.One;
-        }
-        else
-        {
-            var exponent = typeof(T) == typeof(float) ? 127 : 1023;
-            GradientScale = T.CreateTruncating(Math.ScaleB(upstream, -exponent) / denominator);
-            GradientScalePowerOfTwo = T.CreateTruncating(Math.ScaleB(1.0, exponent));
-        }
+        var exponent = !T.IsFinite(scale) && double.IsFinite(upstream) ? MaxExponent
+            : T.IsSubnormal(scale) ? MinExponent
+            : 0;
+        GradientScale = exponent == 0 ? scale : T.CreateTruncating(Math.ScaleB(upstream, -exponent) / denominator);
+        GradientScalePowerOfTwo = T.CreateTruncating(Math.ScaleB(1.0, exponent));
     }
+
+    private static int MaxExponent => typeof(T) == typeof(float) ? 127 : 1023;
+
+    private static int MinExponent => typeof(T) == typeof(float) ? -126 : -1022;
 
     /// <summary>α: the weight of the positive term.</summary>
     public T PositiveWeight { get; }

@@ -30,7 +30,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     /// <remarks>
     /// In a <see cref="IKernelMode.PerElementWeights"/> mode, <paramref name="positive"/> and <paramref name="negative"/>
     /// hold each element's α and 1 - α, and <paramref name="weights"/> (a null reference for none) each element's weight,
-    /// which multiplies the loss and the gradient last (weight 0 gives exactly 0 whatever the logit).
+    /// which multiplies the loss last and the gradient together with its scale (weight 0 gives exactly 0 whatever the logit).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Run(
@@ -162,9 +162,21 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                 }
 
                 grad = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
-                grad = TMode.ScalesByUpstreamSpan
-                    ? TOps.Multiply(grad, TOps.Load(in upstream, i))
-                    : TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScalePowerOfTwo);
+                if (!weighted)
+                {
+                    grad = TMode.ScalesByUpstreamSpan
+                        ? TOps.Multiply(grad, TOps.Load(in upstream, i))
+                        : TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScalePowerOfTwo);
+                }
+                else
+                {
+                    // The weight joins the scale first: w·(upstream / Σw) of a weighted mean stays in range where
+                    // upstream / Σw alone would not (the power of two first, so a subnormal weight is scaled exactly).
+                    var w = TOps.Load(in weights, i);
+                    grad = TOps.Multiply(grad, TMode.ScalesByUpstreamSpan
+                        ? TOps.Multiply(w, TOps.Load(in upstream, i))
+                        : TOps.Multiply(TOps.Multiply(w, gradientScalePowerOfTwo), gradientScale));
+                }
             }
 
             var nonFinite = TOps.AndNot(allOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
@@ -182,7 +194,8 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
 
             if (weighted)
             {
-                // Loss and gradient times the weight, last; weight 0 gives exactly 0 whatever the logit.
+                // The loss times the weight, last (the gradient took it with its scale); weight 0 gives exactly 0
+                // whatever the logit.
                 var w = TOps.Load(in weights, i);
                 invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
                     TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, TOps.Create(T.PositiveInfinity)))));
@@ -190,7 +203,7 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                 if (TMode.ComputesLoss)
                     loss = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(loss, w));
                 if (TMode.ComputesGradient)
-                    grad = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(grad, w));
+                    grad = TOps.ConditionalSelect(ignored, Zero, grad);
             }
 
             if (TMode.ComputesLoss)
