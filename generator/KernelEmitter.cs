@@ -42,7 +42,8 @@ internal static class KernelEmitter
                 writer.Line($"public static string Description => \"{Description(power)}\";");
                 writer.Line();
                 writer.Line("/// <inheritdoc/>");
-                writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+                writer.Line("[global::System.Runtime.CompilerServices.MethodImpl("
+                    + "global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
                 writer.Line("public static TVec Invoke<TVec, T, TOps>(TVec q)");
                 writer.Line("    where TVec : struct");
                 writer.Line("    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
@@ -110,7 +111,8 @@ internal static class KernelEmitter
         var writer = new SourceWriter();
         using (OpenClass(writer, model.Class))
         {
-            writer.Line("/// <summary>The OpenCL C helpers this class's kernels start with (each kernel's source concatenates those it needs).</summary>");
+            writer.Line("/// <summary>The OpenCL C helpers this class's kernels start with "
+                + "(each kernel's source concatenates those it needs).</summary>");
             using (GeneratedType(writer, "private static class FocalOpenClHelpers"))
             {
                 writer.Line($"public const string Common = {CSharpString(OpenClEmitter.Common())};");
@@ -119,7 +121,8 @@ internal static class KernelEmitter
             }
 
             writer.Line();
-            writer.Line("/// <summary>Calls <paramref name=\"visitor\"/> with the power operator declared for (gamma, precision); false if none is.</summary>");
+            writer.Line("/// <summary>Calls <paramref name=\"visitor\"/> with the power operator declared for (gamma, precision); "
+                + "false if none is.</summary>");
             writer.Line(GeneratedCodeAttribute);
             writer.Line($"internal static bool TryDispatch<TVisitor>(double gamma, global::FocalAot.Precision precision, ref TVisitor visitor)");
             writer.Line($"    where TVisitor : {Kernels}.IFocalPowerVisitor");

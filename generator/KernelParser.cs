@@ -59,7 +59,8 @@ internal static class KernelParser
     public static bool IsGeneratable(INamedTypeSymbol type, SyntaxNode declaration)
         => type.IsStatic && declaration is ClassDeclarationSyntax syntax && syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
 
-    private static ClassDeclarationSyntax? FirstAttributedPart(INamedTypeSymbol type, INamedTypeSymbol? attributeClass, CancellationToken cancellationToken)
+    private static ClassDeclarationSyntax? FirstAttributedPart(
+        INamedTypeSymbol type, INamedTypeSymbol? attributeClass, CancellationToken cancellationToken)
         => type.GetAttributes()
             .Where(attribute => SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
             .Select(attribute => attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<ClassDeclarationSyntax>())

@@ -198,7 +198,8 @@ internal static class OpenClEmitter
         string C(double value) => single ? F(value) : D(value);
         var gamma = single ? (double)(float)kernel.Power.Gamma : kernel.Power.Gamma;
 
-        writer.Line($"static void focal_element({t} x, {t} y, {t} positive_weight, {t} negative_weight, {t} weight_offset, {t} *loss, {t} *gradient)");
+        writer.Line($"static void focal_element({t} x, {t} y, {t} positive_weight, {t} negative_weight, {t} weight_offset, "
+            + $"{t} *loss, {t} *gradient)");
         using (writer.Block())
         {
             writer.Line($"const {t} e = {(single ? "focal_exp" : "focal_exp_f64")}(-fabs(x));");
@@ -237,7 +238,8 @@ internal static class OpenClEmitter
             {
                 writer.Line("/* NaN logits propagate; an infinite logit has infinite loss where its side carries weight. */");
                 writer.Line($"const {t} infinite_side = x >= {C(0)} ? one_minus_y : y;");
-                writer.Line($"if (isnan(x)) {{ value = x; slope = x; }} else if ({C(0)} < class_weight && {C(0)} < infinite_side) {{ value = INFINITY; }}");
+                writer.Line("if (isnan(x)) { value = x; slope = x; } "
+                    + $"else if ({C(0)} < class_weight && {C(0)} < infinite_side) {{ value = INFINITY; }}");
             }
 
             writer.Line("*loss = value;");
@@ -250,7 +252,8 @@ internal static class OpenClEmitter
     private static void EmitKernels(SourceWriter writer, string t)
     {
         const string check = "if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);";
-        var common = $"const uint n, __global const {t} *logits, __global const {t} *targets, const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
+        var common = $"const uint n, __global const {t} *logits, __global const {t} *targets, "
+            + $"const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
 
         writer.Line("/* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no");
         writer.Line("   alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two");
@@ -261,11 +264,13 @@ internal static class OpenClEmitter
         KernelBody(writer, t, check, "losses[i] = loss;");
 
         writer.Line("/* gradient[i] = upstream[i] * dloss/dx, or the scaled dloss/dx when upstream is NULL. */");
-        writer.Line($"__kernel void focal_sigmoid_backward({common}, __global const {t} *upstream, const {t} scale, const {t} scale_exponent, __global {t} *gradient, __global int *invalid_targets)");
+        writer.Line($"__kernel void focal_sigmoid_backward({common}, __global const {t} *upstream, "
+            + $"const {t} scale, const {t} scale_exponent, __global {t} *gradient, __global int *invalid_targets)");
         KernelBody(writer, t, check, "gradient[i] = upstream ? slope * upstream[i] : (slope * scale) * scale_exponent;");
 
         writer.Line("/* Per-element losses, and the gradient scaled as in focal_sigmoid_backward. */");
-        writer.Line($"__kernel void focal_sigmoid_forward_backward({common}, const {t} scale, const {t} scale_exponent, __global {t} *losses, __global {t} *gradient, __global int *invalid_targets)");
+        writer.Line($"__kernel void focal_sigmoid_forward_backward({common}, const {t} scale, const {t} scale_exponent, "
+            + $"__global {t} *losses, __global {t} *gradient, __global int *invalid_targets)");
         KernelBody(writer, t, check, "losses[i] = loss;", "gradient[i] = (slope * scale) * scale_exponent;");
     }
 

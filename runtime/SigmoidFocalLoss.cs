@@ -67,9 +67,15 @@ public static partial class SigmoidFocalLoss
         where T : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SigmoidFocalCall<T, double>.Forward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, options);
+        {
+            SigmoidFocalCall<T, double>.Forward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, losses, options);
+        }
         else
-            SigmoidFocalCall<T, float>.Forward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, options);
+        {
+            SigmoidFocalCall<T, float>.Forward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, losses, options);
+        }
     }
 
     /// <summary>The reduced loss: sum, mean, normalized sum or weighted mean (the options' reduction).</summary>
@@ -95,7 +101,8 @@ public static partial class SigmoidFocalLoss
     /// <param name="upstream">dL/dloss_i for each element, as many as <paramref name="logits"/>.</param>
     /// <param name="gradient">Receives dL/dx_i = upstream_i · dloss_i/dx_i; as many as <paramref name="logits"/>.</param>
     /// <param name="options">γ, α, weights; <c>default</c> for γ = 2, α = 0.25.</param>
-    /// <exception cref="ArgumentException">As for <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, FocalLossOptions{T})"/>.</exception>
+    /// <exception cref="ArgumentException">As for
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, FocalLossOptions{T})"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the four element types.</exception>
     public static void Backward<T>(
         ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient,
@@ -103,9 +110,15 @@ public static partial class SigmoidFocalLoss
         where T : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+        {
+            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, upstream, gradient, options);
+        }
         else
-            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+        {
+            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, upstream, gradient, options);
+        }
     }
 
     /// <summary>The gradient of the reduced loss with respect to the logits, times a scalar upstream gradient.</summary>
@@ -122,9 +135,15 @@ public static partial class SigmoidFocalLoss
         where T : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+        {
+            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, upstream, gradient, options);
+        }
         else
-            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, upstream, gradient, options);
+        {
+            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, upstream, gradient, options);
+        }
     }
 
     /// <summary>
@@ -145,9 +164,15 @@ public static partial class SigmoidFocalLoss
         where T : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, gradient, options);
+        {
+            SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, losses, gradient, options);
+        }
         else
-            SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, losses, gradient, options);
+        {
+            SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, losses, gradient, options);
+        }
     }
 
     /// <summary>
@@ -165,8 +190,10 @@ public static partial class SigmoidFocalLoss
     public static T ForwardBackward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, FocalLossOptions<T> options)
         where T : unmanaged
         => typeof(T) == typeof(double)
-            ? SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, gradient, options)
-            : SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, gradient, options);
+            ? SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, gradient, options)
+            : SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
+                logits, targets, gradient, options);
 
     private struct KernelDescription : IFocalPowerVisitor
     {

@@ -32,7 +32,8 @@ public sealed partial class AnalyzerTests
             internal static partial class Kernels;
             """, out var expected));
         AssertDiagnostic(diagnostic, "FOCAL001", DiagnosticSeverity.Error, expected);
-        Assert.Contains($"γ = {shown} is invalid", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains($"γ = {shown} is invalid", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            StringComparison.Ordinal);
     }
 
     [Theory]
@@ -80,7 +81,8 @@ public sealed partial class AnalyzerTests
             internal static partial class Kernels;
             """, out var expected));
         AssertDiagnostic(diagnostic, "FOCAL004", DiagnosticSeverity.Error, expected);
-        Assert.Contains($"precision {shown} is not supported", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains($"precision {shown} is not supported", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,12 +148,14 @@ public sealed partial class AnalyzerTests
         var source = match.Success ? Marker().Replace(markup, "$1") : markup;
 
         var compilation = Compilations.Create(source);
-        var errors = compilation.GetDiagnostics(TestContext.Current.CancellationToken).Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error);
+        var errors = compilation.GetDiagnostics(TestContext.Current.CancellationToken)
+            .Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error);
         Assert.Empty(errors);
 
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new FocalKernelAnalyzer());
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+            new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false,
+            reportSuppressedDiagnostics: false);
         var diagnostics = compilation.WithAnalyzers(analyzers, options)
             .GetAnalyzerDiagnosticsAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return [.. diagnostics.OrderBy(diagnostic => diagnostic.Location.SourceSpan.Start)];

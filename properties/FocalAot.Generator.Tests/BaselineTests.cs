@@ -11,7 +11,8 @@ namespace FocalAot.Generator.Tests;
 /// After an intended change to the emitted code, regenerate the baselines and review the diff:
 /// <code>
 /// dotnet build properties/FocalAot.Generator.Tests -c Release -p:ArtifactsPath=/tmp/gen-artifacts &amp;&amp;
-///   FOCALAOT_UPDATE_BASELINES=1 /tmp/gen-artifacts/bin/FocalAot.Generator.Tests/release/FocalAot.Generator.Tests -noColor -class FocalAot.Generator.Tests.BaselineTests
+///   FOCALAOT_UPDATE_BASELINES=1 /tmp/gen-artifacts/bin/FocalAot.Generator.Tests/release/FocalAot.Generator.Tests \
+///     -noColor -class FocalAot.Generator.Tests.BaselineTests
 /// </code>
 /// With FOCALAOT_UPDATE_BASELINES=1 each test writes its case's files into the source tree (the folder recorded at
 /// build time from $(MSBuildProjectDirectory)), deletes files no longer generated, and passes.
@@ -27,7 +28,8 @@ public sealed class BaselineTests
     public void Generated_sources_match_the_baselines(string name)
     {
         var (_, result) = Compilations.Generate(Compilations.Create(BaselineCases.All[name]));
-        var generated = result.GeneratedSources.ToDictionary(source => source.HintName, source => source.SourceText.ToString(), StringComparer.Ordinal);
+        var generated = result.GeneratedSources.ToDictionary(
+            source => source.HintName, source => source.SourceText.ToString(), StringComparer.Ordinal);
         Assert.NotEmpty(generated);
         var directory = Path.Combine(TestPaths.BaselineDirectory, name);
 
@@ -45,7 +47,10 @@ public sealed class BaselineTests
         {
             var expected = File.ReadAllText(Path.Combine(directory, hintName)).ReplaceLineEndings("\n");
             if (expected != text)
-                Assert.Fail($"{name}/{hintName} differs from its baseline (run with {UpdateVariable}=1 and review the diff):\n{FirstDifference(expected, text)}");
+            {
+                Assert.Fail($"{name}/{hintName} differs from its baseline (run with {UpdateVariable}=1 and review the diff):\n"
+                    + $"{FirstDifference(expected, text)}");
+            }
         }
     }
 

@@ -91,7 +91,8 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
             var power = consumer.Assembly.GetType($"Consumer.Kernels+{name}+Power", throwOnError: true)!;
             var description = (string)power.GetProperty("Description")!.GetValue(null)!;
             Assert.Equal(2.0 == gamma ? "multiplications" : "a square root and multiplications", description);
-            Assert.Equal(SigmoidFocalLoss.DescribeKernel(gamma), string.Create(CultureInfo.InvariantCulture, $"specialized γ = {gamma}: {description}"));
+            Assert.Equal(SigmoidFocalLoss.DescribeKernel(gamma),
+                string.Create(CultureInfo.InvariantCulture, $"specialized γ = {gamma}: {description}"));
         }
 
         var generic = consumer.Assembly.GetType("Consumer.Kernels+Gamma0_7+Power", throwOnError: true)!;
@@ -119,9 +120,11 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
             AssertRefused(() => kernel.Forward(logits, targets, losses, new() { Gamma = gamma }), what);
             AssertRefused(() => kernel.ForwardReduce(logits, targets, new() { Gamma = gamma, Reduction = FocalReduction.Mean }), what);
             AssertRefused(() => kernel.Backward(logits, targets, upstream, gradient, new() { Gamma = gamma }), what);
-            AssertRefused(() => kernel.BackwardReduce(logits, targets, 1f, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Sum }), what);
+            AssertRefused(
+                () => kernel.BackwardReduce(logits, targets, 1f, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Sum }), what);
             AssertRefused(() => kernel.ForwardBackward(logits, targets, losses, gradient, new() { Gamma = gamma }), what);
-            AssertRefused(() => kernel.ForwardBackwardReduce(logits, targets, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Mean }), what);
+            AssertRefused(
+                () => kernel.ForwardBackwardReduce(logits, targets, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Mean }), what);
         }
 
         static void AssertRefused(Action call, string what)
@@ -169,7 +172,8 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
         var call = 0;
         foreach (var length in Inputs.Lengths)
         {
-            var (logits, targets, upstream) = Inputs.Make<T>(length, logitKind, targetKind, seed: (length * 31) + (int)logitKind + (10 * (int)targetKind));
+            var (logits, targets, upstream) = Inputs.Make<T>(length, logitKind, targetKind,
+                seed: (length * 31) + (int)logitKind + (10 * (int)targetKind));
             var scalar = T.CreateTruncating(1.5);
             var expected = new T[length];
             var actual = new T[length];
@@ -180,7 +184,8 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
             {
                 double? kernelGamma = call++ % 2 == 0 ? null : gamma;
                 var what = string.Create(CultureInfo.InvariantCulture,
-                    $"γ = {gamma}, {typeof(T).Name}, n = {length}, {options.Name}, α = {options.Alpha}, kernel's options.Gamma {(kernelGamma is null ? "unset" : "set")}");
+                    $"γ = {gamma}, {typeof(T).Name}, n = {length}, {options.Name}, α = {options.Alpha}, "
+                    + $"kernel's options.Gamma {(kernelGamma is null ? "unset" : "set")}");
                 var none = FocalReduction.None;
 
                 SigmoidFocalLoss.Forward<T>(logits, targets, expected, options.With(none, gamma));

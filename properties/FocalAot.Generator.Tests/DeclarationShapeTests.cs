@@ -27,7 +27,8 @@ public sealed class DeclarationShapeTests
         Assert.Equal(
             ["Kernels.Dispatch.g.cs", "Kernels.Gamma2.Single.g.cs", "Kernels.Gamma2.g.cs"],
             result.GeneratedSources.Select(source => source.HintName).Order(StringComparer.Ordinal));
-        Assert.Empty(output.GetDiagnostics(TestContext.Current.CancellationToken).Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(output.GetDiagnostics(TestContext.Current.CancellationToken)
+            .Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error));
     }
 
     [Theory]
@@ -79,7 +80,8 @@ public sealed class DeclarationShapeTests
             [FocalKernel(3.0)]
             internal static partial class Kernels;
             """,
-            UseGamma2("Kernels") + "\ninternal static class UseGamma3 { public static void Run() => Kernels.Gamma3.Forward([], [], new float[0]); }"]);
+            UseGamma2("Kernels")
+                + "\ninternal static class UseGamma3 { public static void Run() => Kernels.Gamma3.Forward([], [], new float[0]); }"]);
     }
 
     /// <summary>A generic kernel class: its generated members must land on the generic class, not on a new non-generic one.</summary>

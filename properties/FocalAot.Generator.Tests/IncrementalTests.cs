@@ -35,7 +35,8 @@ public sealed class IncrementalTests
         var first = driver.GetRunResult().Results.Single();
 
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
-            "namespace Consumer; internal static class Unrelated { public static int Value => 42; }", Compilations.ParseOptions, path: "Unrelated.cs", cancellationToken: TestContext.Current.CancellationToken));
+            "namespace Consumer; internal static class Unrelated { public static int Value => 42; }", Compilations.ParseOptions,
+            path: "Unrelated.cs", cancellationToken: TestContext.Current.CancellationToken));
         var second = driver.RunGenerators(edited, TestContext.Current.CancellationToken).GetRunResult().Results.Single();
 
         foreach (var name in TrackingNames)
@@ -63,7 +64,8 @@ public sealed class IncrementalTests
         var second = driver.RunGenerators(edited, TestContext.Current.CancellationToken).GetRunResult().Results.Single();
 
         // The class model holds every declaration, so it changes; each γ's steps change only for the edited γ.
-        Assert.All(Outputs(second, FocalKernelGenerator.TrackingNames.Classes), output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
+        Assert.All(Outputs(second, FocalKernelGenerator.TrackingNames.Classes),
+            output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
         AssertOnlyGammaChanged(Outputs(second, FocalKernelGenerator.TrackingNames.Powers), value => ((PowerSpec)value).Gamma);
         AssertOnlyGammaChanged(Outputs(second, FocalKernelGenerator.TrackingNames.Kernels), value => ((KernelSpec)value).Power.Gamma);
 
@@ -72,8 +74,11 @@ public sealed class IncrementalTests
         Assert.DoesNotContain(after.Keys, name => name.Contains("Gamma2_5", StringComparison.Ordinal));
         Assert.Contains("Consumer.Kernels.Gamma3.g.cs", after.Keys);
         Assert.Contains("Consumer.Kernels.Gamma3.Single.g.cs", after.Keys);
-        foreach (var name in after.Keys.Where(name => name.Contains("Gamma2.", StringComparison.Ordinal) || name.Contains("Gamma0_7", StringComparison.Ordinal)))
+        foreach (var name in after.Keys.Where(
+            name => name.Contains("Gamma2.", StringComparison.Ordinal) || name.Contains("Gamma0_7", StringComparison.Ordinal)))
+        {
             Assert.Equal(before[name], after[name]);
+        }
     }
 
     [Fact]
@@ -136,7 +141,8 @@ public sealed class IncrementalTests
 
             for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
             {
-                foreach (var field in current.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                foreach (var field in current.GetFields(
+                    BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
                 {
                     Assert.False(IsRoslynType(field.FieldType), $"{where}.{field.Name} is declared as {field.FieldType.FullName}.");
                     if (!field.FieldType.IsPointer)

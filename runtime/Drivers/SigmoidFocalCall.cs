@@ -10,7 +10,8 @@ namespace FocalAot.Drivers;
 /// <typeparamref name="T"/>: the argument rules, pinning, the weight sum of a weighted mean, and the kernel call.
 /// Every public entry point (<see cref="SigmoidFocalLoss"/>, generated kernels) forwards here with its runner.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the option (gamma, alpha, classAlpha, weights, reduction) that breaks its rule.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208",
+    Justification = "Errors name the option (gamma, alpha, classAlpha, weights, reduction) that breaks its rule.")]
 internal static unsafe class SigmoidFocalCall<TStorage, T>
     where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -177,7 +178,8 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             if (!(classAlpha[c] >= 0 && classAlpha[c] <= 1))
             {
                 throw new ArgumentOutOfRangeException(nameof(classAlpha), classAlpha[c],
-                    string.Create(CultureInfo.InvariantCulture, $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be in [0, 1]."));
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be in [0, 1]."));
             }
         }
 
@@ -255,7 +257,8 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             if (!(y >= 0 && y <= 1))
             {
                 throw new ArgumentOutOfRangeException(nameof(targets), targets[i],
-                    string.Create(CultureInfo.InvariantCulture, $"targets[{i}] = {targets[i]} is invalid: every target must be in [0, 1] and not NaN."));
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"targets[{i}] = {targets[i]} is invalid: every target must be in [0, 1] and not NaN."));
             }
         }
     }

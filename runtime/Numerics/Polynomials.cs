@@ -67,10 +67,13 @@ internal static class Polynomials
     public static double[] ExpSingle => [ExpSingle6, ExpSingle5, ExpSingle4, ExpSingle3, ExpSingle2];
 
     /// <summary>c13 .. c2 of double exp (1, 1 follow).</summary>
-    public static double[] ExpDouble => [ExpDouble13, ExpDouble12, ExpDouble11, ExpDouble10, ExpDouble9, ExpDouble8, ExpDouble7, ExpDouble6, ExpDouble5, ExpDouble4, ExpDouble3, ExpDouble2];
+    public static double[] ExpDouble
+        => [ExpDouble13, ExpDouble12, ExpDouble11, ExpDouble10, ExpDouble9, ExpDouble8, ExpDouble7,
+            ExpDouble6, ExpDouble5, ExpDouble4, ExpDouble3, ExpDouble2];
 
     /// <summary>P8 .. P0 of float log1p.</summary>
-    public static double[] Log1pSingle => [Log1pSingle8, Log1pSingle7, Log1pSingle6, Log1pSingle5, Log1pSingle4, Log1pSingle3, Log1pSingle2, Log1pSingle1, Log1pSingle0];
+    public static double[] Log1pSingle
+        => [Log1pSingle8, Log1pSingle7, Log1pSingle6, Log1pSingle5, Log1pSingle4, Log1pSingle3, Log1pSingle2, Log1pSingle1, Log1pSingle0];
 
     /// <summary>Lg7 .. Lg1 of the double log kernel.</summary>
     public static double[] LogDouble => [LogDouble7, LogDouble6, LogDouble5, LogDouble4, LogDouble3, LogDouble2, LogDouble1];

@@ -233,10 +233,15 @@ let ``Forward reduced float32 and double for Sum, Mean, Normalized and WeightedM
 
 [<Fact>]
 let ``Forward reduced of no elements is 0 for the sum and NaN for the mean`` () =
-    Assert.Equal(0.0f, SigmoidFocalLoss.Forward<float32>(Array.empty<float32>, Array.empty<float32>, FocalLossOptions(Reduction = FocalReduction.Sum)))
-    Assert.Equal(0.0, SigmoidFocalLoss.Forward<float>(Array.empty<float>, Array.empty<float>, FocalLossOptions(Reduction = FocalReduction.Normalized 4.0)))
-    Assert.True(Double.IsNaN(SigmoidFocalLoss.Forward<float>(Array.empty<float>, Array.empty<float>, FocalLossOptions(Reduction = FocalReduction.Mean))))
-    Assert.True(Double.IsNaN(SigmoidFocalLoss.Forward<float>(Array.empty<float>, Array.empty<float>, FocalLossOptions(Reduction = FocalReduction.WeightedMean))))
+    Assert.Equal(
+        0.0f, SigmoidFocalLoss.Forward<float32>(Array.empty<float32>, Array.empty<float32>, FocalLossOptions(Reduction = FocalReduction.Sum)))
+    Assert.Equal(
+        0.0, SigmoidFocalLoss.Forward<float>(Array.empty<float>, Array.empty<float>, FocalLossOptions(Reduction = FocalReduction.Normalized 4.0)))
+    Assert.True(
+        Double.IsNaN(SigmoidFocalLoss.Forward<float>(Array.empty<float>, Array.empty<float>, FocalLossOptions(Reduction = FocalReduction.Mean))))
+    Assert.True(
+        Double.IsNaN(
+            SigmoidFocalLoss.Forward<float>(Array.empty<float>, Array.empty<float>, FocalLossOptions(Reduction = FocalReduction.WeightedMean))))
 
 [<Fact>]
 let ``Forward accepts slices and works in place`` () =
@@ -317,7 +322,8 @@ let ``ForwardBackward reduced, float32 and double`` () =
 
         let gradient64 = Array.zeroCreate<float> n
         let loss64 =
-            SigmoidFocalLoss.ForwardBackward<float>(logits64, targets64, gradient64, FocalLossOptions(Reduction = reduction, Alpha = -1.0, Gamma = 0.5))
+            SigmoidFocalLoss.ForwardBackward<float>(
+                logits64, targets64, gradient64, FocalLossOptions(Reduction = reduction, Alpha = -1.0, Gamma = 0.5))
         assertClose tol64 (Reference.sum 0.5 -1.0 logits64 targets64 / divisor n) loss64
         assertAllClose tol64 (Array.map2 (fun x y -> Reference.gradient 0.5 -1.0 x y / divisor n) logits64 targets64) gradient64
 
@@ -362,7 +368,8 @@ let ``per-element weights multiply each loss and gradient, float32 and double`` 
 
     // A per-element upstream and a weight multiply the same gradient.
     let gradient64 = Array.zeroCreate<float> n
-    SigmoidFocalLoss.Backward<float>(logits64, targets64, upstream64, gradient64, FocalLossOptions<float>(Gamma = 3.5, Alpha = 0.9, Weights = weights64))
+    SigmoidFocalLoss.Backward<float>(
+        logits64, targets64, upstream64, gradient64, FocalLossOptions<float>(Gamma = 3.5, Alpha = 0.9, Weights = weights64))
     let expected = Array.map2 (*) upstream64 (Reference.weightedGradients 3.5 alphas weights64 logits64 targets64)
     // Weight and upstream: two roundings more than the kernel's bound.
     assertAllClose (tol64w + 2.0 ** -53.0) expected gradient64
@@ -370,7 +377,9 @@ let ``per-element weights multiply each loss and gradient, float32 and double`` 
     // Sum and Normalized divide the weighted sum by 1 and the normalizer, Mean by the element count.
     for reduction, divisor in [ FocalReduction.Sum, 1.0; FocalReduction.Normalized 4.0, 4.0; FocalReduction.Mean, float n ] do
         let reducedGradient = Array.zeroCreate<float> n
-        let loss = SigmoidFocalLoss.ForwardBackward<float>(logits64, targets64, reducedGradient, FocalLossOptions<float>(Weights = weights64, Reduction = reduction))
+        let loss =
+            SigmoidFocalLoss.ForwardBackward<float>(
+                logits64, targets64, reducedGradient, FocalLossOptions<float>(Weights = weights64, Reduction = reduction))
         assertClose tol64w (Array.sum (Reference.weightedLosses 2.0 (defaultAlphas n) weights64 logits64 targets64) / divisor) loss
         let expectedGradient = Reference.weightedGradients 2.0 (defaultAlphas n) weights64 logits64 targets64 |> Array.map (fun g -> g / divisor)
         assertAllClose tol64w expectedGradient reducedGradient
@@ -403,7 +412,8 @@ let ``WeightedMean divides the weighted sum by the sum of the weights`` () =
 
     let gradient32 = Array.zeroCreate<float32> n
     let loss32 =
-        SigmoidFocalLoss.ForwardBackward<float32>(logits32, targets32, gradient32, FocalLossOptions<float32>(Weights = weights32, Reduction = FocalReduction.WeightedMean))
+        SigmoidFocalLoss.ForwardBackward<float32>(
+            logits32, targets32, gradient32, FocalLossOptions<float32>(Weights = weights32, Reduction = FocalReduction.WeightedMean))
     let x32, y32, w32 = widen logits32, widen targets32, widen weights32
     assertClose tol32 (Array.sum (Reference.weightedLosses 2.0 (defaultAlphas n) w32 x32 y32) / weightSum32) (float loss32)
     assertAllClose tol32w (Reference.weightedGradients 2.0 (defaultAlphas n) w32 x32 y32 |> Array.map (fun g -> g / weightSum32)) (widen gradient32)
@@ -428,7 +438,9 @@ let ``WeightedMean divides the weighted sum by the sum of the weights`` () =
     let mean = SigmoidFocalLoss.Forward<float>(logits64, targets64, FocalLossOptions(Reduction = FocalReduction.Mean))
     Assert.Equal(mean, SigmoidFocalLoss.Forward<float>(logits64, targets64, FocalLossOptions(Reduction = FocalReduction.WeightedMean)))
     let zeros = Array.zeroCreate<float> n
-    Assert.True(Double.IsNaN(SigmoidFocalLoss.Forward<float>(logits64, targets64, FocalLossOptions<float>(Weights = zeros, Reduction = FocalReduction.WeightedMean))))
+    Assert.True(
+        Double.IsNaN(
+            SigmoidFocalLoss.Forward<float>(logits64, targets64, FocalLossOptions<float>(Weights = zeros, Reduction = FocalReduction.WeightedMean))))
 
 /// A row-major [N, C] multi-label layout: 3163 rows of 83 classes (262,529 elements: above the size at which a call
 /// splits across threads; neither C nor N·C a multiple of a vector width or of a chunk, so the class of the first
@@ -448,11 +460,14 @@ let ``per-class alpha gives element i the alpha of class i mod C`` () =
 
     let losses, gradient = Array.zeroCreate<float32> n, Array.zeroCreate<float32> n
     // The scalar alpha is ignored when per-class alphas are given.
-    SigmoidFocalLoss.ForwardBackward<float32>(layoutLogits, layoutTargets, losses, gradient, FocalLossOptions(Alpha = -1.0, ClassAlpha = layoutClassAlpha))
+    SigmoidFocalLoss.ForwardBackward<float32>(
+        layoutLogits, layoutTargets, losses, gradient, FocalLossOptions(Alpha = -1.0, ClassAlpha = layoutClassAlpha))
     assertAllClose tol32 (Reference.weightedLosses 2.0 alphas ones x y) (widen losses)
     assertAllClose tol32 (Reference.weightedGradients 2.0 alphas ones x y) (widen gradient)
 
-    let sum = SigmoidFocalLoss.Forward<float32>(layoutLogits, layoutTargets, FocalLossOptions(ClassAlpha = layoutClassAlpha, Reduction = FocalReduction.Sum))
+    let sum =
+        SigmoidFocalLoss.Forward<float32>(
+            layoutLogits, layoutTargets, FocalLossOptions(ClassAlpha = layoutClassAlpha, Reduction = FocalReduction.Sum))
     assertClose 1e-6 (Array.sum (Reference.weightedLosses 2.0 alphas ones x y)) (float sum)
 
     // With per-element weights as well, and in double on a small [N, C] = [9, 4] layout.
@@ -531,7 +546,8 @@ let ``Half storage computes in float and rounds each result once`` () =
     // Weights in Half, a weighted mean rounded once to Half.
     let meanGradient = Array.zeroCreate<Half> n
     let mean =
-        SigmoidFocalLoss.ForwardBackward<Half>(logits, targets, meanGradient, FocalLossOptions<Half>(Weights = weights, Reduction = FocalReduction.WeightedMean))
+        SigmoidFocalLoss.ForwardBackward<Half>(
+            logits, targets, meanGradient, FocalLossOptions<Half>(Weights = weights, Reduction = FocalReduction.WeightedMean))
     let weightSum = Array.sum w
     assertNear halfRelative 0.0 (Array.sum (Reference.weightedLosses 2.0 (defaultAlphas n) w x y) / weightSum) (float mean)
     let expectedGradient = Reference.weightedGradients 2.0 (defaultAlphas n) w x y |> Array.map (fun g -> g / weightSum)
@@ -542,7 +558,10 @@ let ``Half storage computes in float and rounds each result once`` () =
     let alphas = Reference.perClassAlpha classAlpha 36
     let forward = Array.zeroCreate<Half> 36
     SigmoidFocalLoss.Forward(ReadOnlySpan(logits, 0, 36), ReadOnlySpan(targets, 0, 36), Span forward, FocalLossOptions(ClassAlpha = classAlpha))
-    Array.iter2 (assertNear halfRelative halfAbsolute) (Reference.weightedLosses 2.0 alphas (Array.create 36 1.0) x[..35] y[..35]) (Array.map float forward)
+    Array.iter2
+        (assertNear halfRelative halfAbsolute)
+        (Reference.weightedLosses 2.0 alphas (Array.create 36 1.0) x[..35] y[..35])
+        (Array.map float forward)
 
 [<Fact>]
 let ``BFloat16 storage computes in float and rounds each result once`` () =
@@ -589,7 +608,8 @@ let ``gamma and alpha out of range name their option`` () =
         SigmoidFocalLoss.Forward<float32>(logits32, targets32, FocalLossOptions(Gamma = infinity, Reduction = FocalReduction.Sum)) |> ignore)
     throwsArgument "alpha" (fun () -> SigmoidFocalLoss.Forward<float>(logits64, targets64, losses, FocalLossOptions(Alpha = 1.5)))
     throwsArgument "alpha" (fun () ->
-        SigmoidFocalLoss.ForwardBackward<float>(logits64, targets64, losses, FocalLossOptions(Alpha = nan, Reduction = FocalReduction.Mean)) |> ignore)
+        SigmoidFocalLoss.ForwardBackward<float>(
+            logits64, targets64, losses, FocalLossOptions(Alpha = nan, Reduction = FocalReduction.Mean)) |> ignore)
 
 [<Fact>]
 let ``a target outside 0..1 or NaN names targets`` () =
@@ -603,18 +623,21 @@ let ``a target outside 0..1 or NaN names targets`` () =
     let badLow = Array.copy targets64
     badLow[0] <- -0.125
     throwsArgument "targets" (fun () ->
-        SigmoidFocalLoss.Backward<float>(logits64, badLow, 1.0, Array.zeroCreate<float> logits64.Length, FocalLossOptions(Reduction = FocalReduction.Sum)))
+        SigmoidFocalLoss.Backward<float>(
+            logits64, badLow, 1.0, Array.zeroCreate<float> logits64.Length, FocalLossOptions(Reduction = FocalReduction.Sum)))
 
 [<Fact>]
 let ``a length mismatch names the short argument`` () =
     let n = logits64.Length
     throwsArgument "targets" (fun () -> SigmoidFocalLoss.Forward<float>(logits64, targets64[1..], Array.zeroCreate<float> n))
-    throwsArgument "targets" (fun () -> SigmoidFocalLoss.Forward<float32>(logits32, targets32[1..], FocalLossOptions(Reduction = FocalReduction.Mean)) |> ignore)
+    throwsArgument "targets" (fun () ->
+        SigmoidFocalLoss.Forward<float32>(logits32, targets32[1..], FocalLossOptions(Reduction = FocalReduction.Mean)) |> ignore)
     throwsArgument "losses" (fun () -> SigmoidFocalLoss.Forward<float>(logits64, targets64, Array.zeroCreate<float> (n - 1)))
     throwsArgument "upstream" (fun () ->
         SigmoidFocalLoss.Backward<float32>(logits32, targets32, Array.zeroCreate<float32> 3, Array.zeroCreate<float32> n))
     throwsArgument "gradient" (fun () ->
-        SigmoidFocalLoss.ForwardBackward<float>(logits64, targets64, Array.zeroCreate<float> (n + 1), FocalLossOptions(Reduction = FocalReduction.Sum)) |> ignore)
+        SigmoidFocalLoss.ForwardBackward<float>(
+            logits64, targets64, Array.zeroCreate<float> (n + 1), FocalLossOptions(Reduction = FocalReduction.Sum)) |> ignore)
     throwsArgument "weights" (fun () ->
         SigmoidFocalLoss.Forward<float>(logits64, targets64, Array.zeroCreate<float> n, FocalLossOptions<float>(Weights = weights64[1..])))
 
@@ -633,7 +656,8 @@ let ``overlapping outputs and a reduction that does not fit the overload are arg
     throwsArgument "reduction" (fun () ->
         SigmoidFocalLoss.Backward<float32>(logits32, targets32, 1.0f, Array.zeroCreate<float32> n, FocalLossOptions(Gamma = 0.5)))
     throwsArgument "reduction" (fun () ->
-        SigmoidFocalLoss.ForwardBackward<float>(logits64, targets64, Array.zeroCreate<float> n, FocalLossOptions(Reduction = FocalReduction.None)) |> ignore)
+        SigmoidFocalLoss.ForwardBackward<float>(
+            logits64, targets64, Array.zeroCreate<float> n, FocalLossOptions(Reduction = FocalReduction.None)) |> ignore)
     throwsArgument "reduction" (fun () ->
         SigmoidFocalLoss.Forward<float>(logits64, targets64, Array.zeroCreate<float> n, FocalLossOptions(Reduction = FocalReduction.Mean)))
     throwsArgument "reduction" (fun () ->
@@ -655,7 +679,8 @@ let ``an invalid weight or class alpha names its option`` () =
         |> ignore
         // Also where the weights are summed first (a weighted mean).
         throwsArgument "weights" (fun () ->
-            SigmoidFocalLoss.Forward<float>(logits64, targets64, FocalLossOptions<float>(Weights = weights, Reduction = FocalReduction.WeightedMean)) |> ignore)
+            SigmoidFocalLoss.Forward<float>(
+                logits64, targets64, FocalLossOptions<float>(Weights = weights, Reduction = FocalReduction.WeightedMean)) |> ignore)
 
     for bad in [ -0.25; 1.5; nan ] do
         let classAlpha = [| 0.25; bad; 0.5 |]

@@ -26,7 +26,8 @@ internal sealed unsafe class OpenClDevice : IDisposable
         var handle = device;
         context = new ClObject(api.CreateContext(null, 1, &handle, null, null, &status), api.ReleaseContext, "context");
         Check(status, "clCreateContext");
-        queue = new ClObject(api.CreateCommandQueue(context.Handle, device, CommandQueueProperties.None, &status), api.ReleaseCommandQueue, "command queue");
+        queue = new ClObject(api.CreateCommandQueue(context.Handle, device, CommandQueueProperties.None, &status),
+            api.ReleaseCommandQueue, "command queue");
         Check(status, "clCreateCommandQueue");
     }
 
@@ -92,7 +93,8 @@ internal sealed unsafe class OpenClDevice : IDisposable
             return null;
         }
 
-        var chosen = devices.FirstOrDefault(id => DeviceString(api, id, DeviceInfo.Extensions).Contains("cl_khr_fp64", StringComparison.Ordinal), devices[0]);
+        var chosen = devices.FirstOrDefault(
+            id => DeviceString(api, id, DeviceInfo.Extensions).Contains("cl_khr_fp64", StringComparison.Ordinal), devices[0]);
         reason = string.Empty;
         return new OpenClDevice(api, chosen);
     }

@@ -156,11 +156,13 @@ public sealed partial class OpenClParityTests
         var slope = Difference(expectedGradient, gradient);
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"losses: {loss.Count} of {Length} differ, max relative error {loss.MaxRelative:G3}{Worst(loss.Worst, expectedLosses, losses)}; "
-            + $"gradient: {slope.Count} of {Length} differ, max relative error {slope.MaxRelative:G3}{Worst(slope.Worst, expectedGradient, gradient)}");
+            + $"gradient: {slope.Count} of {Length} differ, max relative error {slope.MaxRelative:G3}"
+            + $"{Worst(slope.Worst, expectedGradient, gradient)}");
 
         string Worst(int i, T[] cpu, T[] openCl) => i < 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture,
             $" (at x = {logits[i]:R}, y = {targets[i]:R}: CPU {cpu[i]:R}, OpenCL {openCl[i]:R})");
-        Assert.True(loss.MaxRelative <= tolerance && slope.MaxRelative <= tolerance, $"OpenCL vs CPU beyond {tolerance:G} relative ({what}): {summary}");
+        Assert.True(loss.MaxRelative <= tolerance && slope.MaxRelative <= tolerance,
+            $"OpenCL vs CPU beyond {tolerance:G} relative ({what}): {summary}");
         Assert.True(loss.Count == 0 && slope.Count == 0, $"OpenCL vs CPU within {tolerance:G} relative but not bit-identical ({what}): {summary}");
     }
 
@@ -193,9 +195,11 @@ public sealed partial class OpenClParityTests
     {
         ["focal_sigmoid_forward"] = ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "losses", "invalid_targets"],
         ["focal_sigmoid_backward"] =
-            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "upstream", "scale", "scale_exponent", "gradient", "invalid_targets"],
+            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "upstream", "scale", "scale_exponent",
+                "gradient", "invalid_targets"],
         ["focal_sigmoid_forward_backward"] =
-            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "scale", "scale_exponent", "losses", "gradient", "invalid_targets"],
+            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "scale", "scale_exponent", "losses",
+                "gradient", "invalid_targets"],
     };
 
     private static (T[] Losses, T[] Gradient, int Invalid) Run<T>(

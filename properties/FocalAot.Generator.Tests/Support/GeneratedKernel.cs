@@ -11,11 +11,13 @@ internal sealed class GeneratedKernel<T>
 
     public delegate T ForwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalLossOptions<T> options);
 
-    public delegate void BackwardUpstream(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, FocalLossOptions<T> options);
+    public delegate void BackwardUpstream(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, ReadOnlySpan<T> upstream, Span<T> gradient, FocalLossOptions<T> options);
 
     public delegate void BackwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T upstream, Span<T> gradient, FocalLossOptions<T> options);
 
-    public delegate void ForwardBackwardNone(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, FocalLossOptions<T> options);
+    public delegate void ForwardBackwardNone(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, Span<T> gradient, FocalLossOptions<T> options);
 
     public delegate T ForwardBackwardReduced(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, FocalLossOptions<T> options);
 
