@@ -26,7 +26,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         fixed (TStorage* x = logits, y = targets, w = options.Weights, loss = losses)
         fixed (double* classAlpha = options.ClassAlpha)
         {
-            Run<ForwardMode, TRunner>(runner, targets, options.Weights,
+            Run<ForwardMode, TRunner>(runner, Rescanned(targets, losses), options.Weights,
                 Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1) with { Losses = loss });
         }
     }
@@ -57,7 +57,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         fixed (TStorage* x = logits, y = targets, w = options.Weights, up = upstream, grad = gradient)
         fixed (double* classAlpha = options.ClassAlpha)
         {
-            Run<BackwardUpstreamMode, TRunner>(runner, targets, options.Weights,
+            Run<BackwardUpstreamMode, TRunner>(runner, Rescanned(targets, gradient), options.Weights,
                 Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1) with { Upstream = up, Gradient = grad });
         }
     }
@@ -73,7 +73,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         fixed (double* classAlpha = options.ClassAlpha)
         {
             var denominator = Denominator(options, w, logits.Length);
-            Run<BackwardMode, TRunner>(runner, targets, options.Weights,
+            Run<BackwardMode, TRunner>(runner, Rescanned(targets, gradient), options.Weights,
                 Arguments(x, y, w, classAlpha, options, logits.Length, ElementStorage.ToDouble(upstream), denominator) with { Gradient = grad });
         }
     }
@@ -91,7 +91,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         fixed (TStorage* x = logits, y = targets, w = options.Weights, loss = losses, grad = gradient)
         fixed (double* classAlpha = options.ClassAlpha)
         {
-            Run<FusedMode, TRunner>(runner, targets, options.Weights,
+            Run<FusedMode, TRunner>(runner, Rescanned(targets, losses, gradient), options.Weights,
                 Arguments(x, y, w, classAlpha, options, logits.Length, 1, 1) with { Losses = loss, Gradient = grad });
         }
     }
@@ -107,7 +107,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         fixed (double* classAlpha = options.ClassAlpha)
         {
             var denominator = Denominator(options, w, logits.Length);
-            var sum = Run<FusedMode, TRunner>(runner, targets, options.Weights,
+            var sum = Run<FusedMode, TRunner>(runner, Rescanned(targets, gradient), options.Weights,
                 Arguments(x, y, w, classAlpha, options, logits.Length, 1, denominator) with { Gradient = grad });
             return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
         }
@@ -138,6 +138,13 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             ThrowInvalidWeight(options.Weights, (int)invalid);
         return weightSum;
     }
+
+    /// <summary>
+    /// The targets an error after the pass may rescan: none when an output was written over them (the call checked
+    /// them before the pass, and a rescan would read outputs).
+    /// </summary>
+    private static ReadOnlySpan<TStorage> Rescanned(ReadOnlySpan<TStorage> targets, Span<TStorage> output, Span<TStorage> other = default)
+        => output.Overlaps(targets) || other.Overlaps(targets) ? default : targets;
 
     private static double Run<TMode, TRunner>(
         in TRunner runner, ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> weights, in KernelArguments<TStorage, T> arguments)
