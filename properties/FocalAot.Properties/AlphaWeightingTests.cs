@@ -50,7 +50,10 @@ public sealed class AlphaWeightingTests
         {
             AssertHalf(double.CreateTruncating(losses[i]), double.CreateTruncating(halfLosses[i]), Tolerances.Relative<T>(), $"loss[{i}]");
             if (value.Targets[i] is 0 or 1)  // soft-label gradients are bounded relative to their parts, not to themselves
-                AssertHalf(double.CreateTruncating(gradient[i]), double.CreateTruncating(halfGradient[i]), Tolerances.Relative<T>(), $"gradient[{i}]");
+            {
+                AssertHalf(double.CreateTruncating(gradient[i]), double.CreateTruncating(halfGradient[i]), Tolerances.Relative<T>(),
+                    $"gradient[{i}]");
+            }
         }
     }
 

@@ -152,10 +152,12 @@ public sealed class ArgumentErrorTests
         AssertOverlap(["losses"], () => SigmoidFocalLoss.Forward(F(X), buffer.AsSpan(0, n), buffer.AsSpan(1, n)));
         AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(buffer.AsSpan(0, n), targets, upstream.AsSpan(0, n), buffer.AsSpan(1, n)));
         AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(F(X), targets, upstream.AsSpan(1, n), upstream.AsSpan(0, n)));
-        AssertOverlap(["gradient"], () => SigmoidFocalLoss.Backward(buffer.AsSpan(1, n), targets, 1f, buffer.AsSpan(0, n), Reduced<float>(FocalReduction.Sum)));
+        AssertOverlap(["gradient"],
+            () => SigmoidFocalLoss.Backward(buffer.AsSpan(1, n), targets, 1f, buffer.AsSpan(0, n), Reduced<float>(FocalReduction.Sum)));
         AssertOverlap(["losses"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, buffer.AsSpan(1, n), new float[n]));
         AssertOverlap(["gradient"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, new float[n], buffer.AsSpan(1, n)));
-        AssertOverlap(["gradient"], () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, buffer.AsSpan(1, n), Reduced<float>(FocalReduction.Mean)));
+        AssertOverlap(["gradient"],
+            () => SigmoidFocalLoss.ForwardBackward(buffer.AsSpan(0, n), targets, buffer.AsSpan(1, n), Reduced<float>(FocalReduction.Mean)));
 
         var doubles = new double[n + 1];
         AssertOverlap(["losses"], () => SigmoidFocalLoss.Forward(doubles.AsSpan(1, n), Y, doubles.AsSpan(0, n)));
@@ -180,8 +182,10 @@ public sealed class ArgumentErrorTests
         var n = X.Length;
         foreach (var none in new[] { default, FocalReduction.None })
         {
-            AssertRejected<ArgumentException>("reduction", "reduction", "Forward float", () => SigmoidFocalLoss.Forward(F(X), F(Y), Reduced<float>(none)));
-            AssertRejected<ArgumentException>("reduction", "reduction", "Forward double", () => SigmoidFocalLoss.Forward(X, Y, Reduced<double>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Forward float",
+                () => SigmoidFocalLoss.Forward(F(X), F(Y), Reduced<float>(none)));
+            AssertRejected<ArgumentException>("reduction", "reduction", "Forward double",
+                () => SigmoidFocalLoss.Forward(X, Y, Reduced<double>(none)));
             AssertRejected<ArgumentException>("reduction", "reduction", "Forward with default options",
                 () => SigmoidFocalLoss.Forward(X, Y, default(FocalLossOptions<double>)));
             AssertRejected<ArgumentException>("reduction", "reduction", "Backward",
@@ -249,7 +253,8 @@ public sealed class ArgumentErrorTests
         AssertRejected<ArgumentOutOfRangeException>("weights", "weights[1]", "float",
             () => SigmoidFocalLoss.Forward(x, y, new float[3], new() { Weights = [0, -float.Epsilon, 1] }), exactType: true);
         AssertRejected<ArgumentOutOfRangeException>("weights", "weights[1]", "double weighted mean",
-            () => SigmoidFocalLoss.Forward([0.5, -1, 2], [1.0, 0, 0], new FocalLossOptions<double> { Weights = [0, -double.Epsilon, 1], Reduction = FocalReduction.WeightedMean }),
+            () => SigmoidFocalLoss.Forward([0.5, -1, 2], [1.0, 0, 0],
+                new FocalLossOptions<double> { Weights = [0, -double.Epsilon, 1], Reduction = FocalReduction.WeightedMean }),
             exactType: true);
     }
 
@@ -478,7 +483,8 @@ public sealed class ArgumentErrorTests
             ($"Forward {type}", typeof(T), (x, y, g, a, w, c) => SigmoidFocalLoss.Forward(S(x), S(y), new T[x.Length], O(g, a, w, c))),
             ($"Forward({forward}) {type}", typeof(T), (x, y, g, a, w, c) => SigmoidFocalLoss.Forward(S(x), S(y), O(g, a, w, c, forward))),
             ($"Backward {type}", typeof(T),
-                (x, y, g, a, w, c) => SigmoidFocalLoss.Backward(S(x), S(y), Enumerable.Repeat(one, x.Length).ToArray(), new T[x.Length], O(g, a, w, c))),
+                (x, y, g, a, w, c) => SigmoidFocalLoss.Backward(S(x), S(y), Enumerable.Repeat(one, x.Length).ToArray(), new T[x.Length],
+                    O(g, a, w, c))),
             ($"Backward({backward}) {type}", typeof(T),
                 (x, y, g, a, w, c) => SigmoidFocalLoss.Backward(S(x), S(y), one, new T[x.Length], O(g, a, w, c, backward))),
             ($"ForwardBackward {type}", typeof(T),

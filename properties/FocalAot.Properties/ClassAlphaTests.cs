@@ -64,7 +64,8 @@ public sealed class ClassAlphaTests
             Assert.True(Bits.Same(expected, losses[i]), $"loss[{i}] = {losses[i]:R}, expected class {i % 3}'s {expected:R}");
         }
 
-        var sum = SigmoidFocalLoss.Forward(x, y, new FocalLossOptions<float> { Gamma = 1.5, ClassAlpha = [0, 0.5, 1], Reduction = FocalReduction.Sum });
+        var sum = SigmoidFocalLoss.Forward(x, y,
+            new FocalLossOptions<float> { Gamma = 1.5, ClassAlpha = [0, 0.5, 1], Reduction = FocalReduction.Sum });
         var counts = (Half: (n + 1) / 3, Full: n / 3);
         var expectedSum = (float)(((counts.Half * 0.5) + counts.Full) * (double)unweighted[0]);
         Assert.True(Bits.UlpDistance(expectedSum, sum) <= 1, $"sum {sum:R}, expected {expectedSum:R}");
@@ -103,6 +104,9 @@ public sealed class ClassAlphaTests
     {
         var reference = Outputs<T>.Compute(value with { Value = value.Value with { Alpha = FocalLossOptions<T>.DefaultAlpha } });
         foreach (var alpha in new[] { -1.0, 0, 0.9, 1 })
-            reference.AssertSameAs(Outputs<T>.Compute(value with { Value = value.Value with { Alpha = alpha } }), $"{typeof(T).Name} scalar alpha {alpha} under a class table");
+        {
+            reference.AssertSameAs(Outputs<T>.Compute(value with { Value = value.Value with { Alpha = alpha } }),
+                $"{typeof(T).Name} scalar alpha {alpha} under a class table");
+        }
     }
 }

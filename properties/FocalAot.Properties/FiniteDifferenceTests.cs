@@ -36,6 +36,7 @@ public sealed class FiniteDifferenceTests
         var difference = FocalReference.GradientByFiniteDifference(x, y, value.Gamma, value.Alpha, Tolerances.FiniteDifferenceStep);
         var scale = FocalReference.GradientMagnitude(x, y, value.Gamma, value.Alpha) + FocalReference.Loss(x, y, value.Gamma, value.Alpha);
         Assert.True(Math.Abs(gradient - difference) <= Tolerances.FiniteDifferenceRelative * scale,
-            $"{what} gradient[{i}] = {gradient:R} but the finite difference is {difference:R} (x = {x:R}, y = {y:R}, gamma = {value.Gamma:R}, alpha = {value.Alpha:R})");
+            $"{what} gradient[{i}] = {gradient:R} but the finite difference is {difference:R} " +
+            $"(x = {x:R}, y = {y:R}, gamma = {value.Gamma:R}, alpha = {value.Alpha:R})");
     }
 }

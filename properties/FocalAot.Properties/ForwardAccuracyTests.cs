@@ -43,7 +43,8 @@ public sealed class ForwardAccuracyTests
         {
             var actual = SigmoidFocalLoss.Forward(x, y, value.Options<T>(reduction));
             ReferenceCheck.Reduced(actual, sum / denominator, Tolerances.SumRelative<T>(value.Length),
-                ((value.Length * Tolerances.AbsoluteFloor) + ReferenceCheck.SubnormalAllowance<T>(x, y, value.Gamma, value.Alpha)) / denominator, name);
+                ((value.Length * Tolerances.AbsoluteFloor) + ReferenceCheck.SubnormalAllowance<T>(x, y, value.Gamma, value.Alpha)) / denominator,
+                name);
         }
     }
 }

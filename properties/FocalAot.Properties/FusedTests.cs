@@ -54,8 +54,10 @@ public sealed class FusedTests
         {
             var reduced = SigmoidFocalLoss.ForwardBackward(x, y, gradient, value.Options<T>(reduction));
             ReferenceCheck.Reduced(reduced, sum / denominator, Tolerances.SumRelative<T>(value.Length),
-                ((value.Length * Tolerances.AbsoluteFloor) + ReferenceCheck.SubnormalAllowance<T>(x, y, value.Gamma, value.Alpha)) / denominator, $"fused {name}");
-            ReferenceCheck.Gradients<T>(gradient, x, y, [], 1 / denominator, value.Gamma, value.Alpha, Tolerances.Relative<T>(), $"fused gradient of {name}");
+                ((value.Length * Tolerances.AbsoluteFloor) + ReferenceCheck.SubnormalAllowance<T>(x, y, value.Gamma, value.Alpha)) / denominator,
+                $"fused {name}");
+            ReferenceCheck.Gradients<T>(gradient, x, y, [], 1 / denominator, value.Gamma, value.Alpha, Tolerances.Relative<T>(),
+                $"fused gradient of {name}");
         }
     }
 

@@ -101,7 +101,8 @@ public sealed class LengthTests
 
         var sum = ReferenceSum.Of(ReferenceSum.LossesOf<T>(x, y, g, a));
         var subnormal = ReferenceCheck.SubnormalAllowance<T>(x, y, g, a);
-        ReferenceCheck.Reduced(SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Sum)), sum, Tolerances.SumRelative<T>(n), (n * Tolerances.AbsoluteFloor) + subnormal, $"{what} sum");
+        ReferenceCheck.Reduced(SigmoidFocalLoss.Forward(x, y, value.Options<T>(FocalReduction.Sum)), sum, Tolerances.SumRelative<T>(n),
+            (n * Tolerances.AbsoluteFloor) + subnormal, $"{what} sum");
         ReferenceCheck.Reduced(mean, sum / n, Tolerances.SumRelative<T>(n), Tolerances.AbsoluteFloor + (subnormal / n), $"{what} fused mean");
     }
 

@@ -59,7 +59,8 @@ public sealed class NonFiniteTests
         Assert.True(double.IsFinite(slope), $"{typeof(T).Name} gradient = {slope:R}, expected finite");
         Assert.True(Math.Abs(slope - expectedGradient) <= Tolerances.Relative<T>() * Math.Abs(expectedGradient),
             $"{typeof(T).Name} gradient = {slope:R}, expected {expectedGradient:R}");
-        Assert.Equal(infiniteLoss, T.IsPositiveInfinity(SigmoidFocalLoss.Forward(logits, targets, new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Sum })));
+        Assert.Equal(infiniteLoss, T.IsPositiveInfinity(SigmoidFocalLoss.Forward(logits, targets,
+            new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Sum })));
     }
 
     internal static void NaNPropagates<T>(FocalCase value)

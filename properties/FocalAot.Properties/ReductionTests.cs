@@ -72,7 +72,8 @@ public sealed class ReductionTests
     public Property Half_weighted_mean_without_weights_is_the_mean_bit_for_bit() => Prop.ForAll(WeightedCases.PerClass, WeightedMeanIsMean<Half>);
 
     [Property(MaxTest = 30)]
-    public Property BFloat16_weighted_mean_without_weights_is_the_mean_bit_for_bit() => Prop.ForAll(WeightedCases.PerClass, WeightedMeanIsMean<BFloat16>);
+    public Property BFloat16_weighted_mean_without_weights_is_the_mean_bit_for_bit()
+        => Prop.ForAll(WeightedCases.PerClass, WeightedMeanIsMean<BFloat16>);
 
     /// <summary>Weights that sum to 0 (all zero, or -0 among them) give a NaN weighted mean, not an error, and a zero
     /// gradient (every element has weight 0); a sum over them is 0.</summary>
@@ -104,13 +105,16 @@ public sealed class ReductionTests
         var expected = new float[1];
         SigmoidFocalLoss.Backward([0f], [1f], 1f, expected, new FocalLossOptions<float> { Reduction = FocalReduction.Sum });
         var gradient = new float[1];
-        SigmoidFocalLoss.Backward([0f], [1f], 1f, gradient, new FocalLossOptions<float> { Weights = [1e-41f], Reduction = FocalReduction.WeightedMean });
-        Assert.True(Math.Abs(gradient[0] - expected[0]) <= Tolerances.FloatRelative * Math.Abs(expected[0]), $"gradient {gradient[0]:R}, expected {expected[0]:R}");
+        SigmoidFocalLoss.Backward([0f], [1f], 1f, gradient,
+            new FocalLossOptions<float> { Weights = [1e-41f], Reduction = FocalReduction.WeightedMean });
+        Assert.True(Math.Abs(gradient[0] - expected[0]) <= Tolerances.FloatRelative * Math.Abs(expected[0]),
+            $"gradient {gradient[0]:R}, expected {expected[0]:R}");
 
         var expectedDouble = new double[1];
         SigmoidFocalLoss.Backward([0.0], [1.0], 1.0, expectedDouble, new FocalLossOptions<double> { Reduction = FocalReduction.Sum });
         var gradientDouble = new double[1];
-        SigmoidFocalLoss.Backward([0.0], [1.0], 1.0, gradientDouble, new FocalLossOptions<double> { Weights = [1e-310], Reduction = FocalReduction.WeightedMean });
+        SigmoidFocalLoss.Backward([0.0], [1.0], 1.0, gradientDouble,
+            new FocalLossOptions<double> { Weights = [1e-310], Reduction = FocalReduction.WeightedMean });
         Assert.True(Math.Abs(gradientDouble[0] - expectedDouble[0]) <= Tolerances.DoubleRelative * Math.Abs(expectedDouble[0]),
             $"gradient {gradientDouble[0]:R}, expected {expectedDouble[0]:R}");
 
@@ -144,7 +148,8 @@ public sealed class ReductionTests
         Assert.True(T.IsNaN(SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.Mean))), "fused mean of no elements is NaN");
         Assert.Equal(T.Zero, SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.Normalized(3))));
         Assert.True(T.IsNaN(SigmoidFocalLoss.Forward([], [], Options(FocalReduction.WeightedMean))), "weighted mean of no elements is NaN");
-        Assert.True(T.IsNaN(SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.WeightedMean))), "fused weighted mean of no elements is NaN");
+        Assert.True(T.IsNaN(SigmoidFocalLoss.ForwardBackward([], [], [], Options(FocalReduction.WeightedMean))),
+            "fused weighted mean of no elements is NaN");
         SigmoidFocalLoss.Backward([], [], T.One, [], Options(FocalReduction.Mean));
         SigmoidFocalLoss.Backward<T>([], [], [], [], Options());
         SigmoidFocalLoss.Forward<T>([], [], [], Options());
@@ -209,7 +214,8 @@ public sealed class ReductionTests
         Assert.True(Stored.IsNaN(SigmoidFocalLoss.Forward(x, y, value.Options(w, FocalReduction.WeightedMean))), $"{what}: weighted mean");
         SigmoidFocalLoss.Backward(x, y, Stored.From<T>(1.0), gradient, value.Options(w, FocalReduction.WeightedMean));
         Stored.AssertPositiveZeroWhereWeightIsZero<T>(gradient, zeros, x, $"{what}: gradient of the weighted mean");
-        Assert.True(Stored.IsNaN(SigmoidFocalLoss.ForwardBackward(x, y, gradient, value.Options(w, FocalReduction.WeightedMean))), $"{what}: fused weighted mean");
+        Assert.True(Stored.IsNaN(SigmoidFocalLoss.ForwardBackward(x, y, gradient, value.Options(w, FocalReduction.WeightedMean))),
+            $"{what}: fused weighted mean");
         Stored.AssertPositiveZeroWhereWeightIsZero<T>(gradient, zeros, x, $"{what}: fused gradient of the weighted mean");
         Assert.Equal(0UL, Stored.BitsOf(SigmoidFocalLoss.Forward(x, y, value.Options(w, FocalReduction.Sum))));
     }

@@ -76,10 +76,14 @@ public sealed class ReliabilityTests
         foreach (var path in RuntimeSettingsScope.AvailablePaths)
         {
             FocalRuntime.ActivePath = path;
-            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(SigmoidFocalLoss.Forward(x, new float[17], new FocalLossOptions<float> { Reduction = FocalReduction.Sum })));
-            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(SigmoidFocalLoss.Forward(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, new FocalLossOptions<float> { Reduction = FocalReduction.Mean })));
+            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(
+                SigmoidFocalLoss.Forward(x, new float[17], new FocalLossOptions<float> { Reduction = FocalReduction.Sum })));
+            Assert.Equal(0x7FC0_0000, BitConverter.SingleToInt32Bits(
+                SigmoidFocalLoss.Forward(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty,
+                    new FocalLossOptions<float> { Reduction = FocalReduction.Mean })));
             Assert.Equal(0x7FF8_0000_0000_0000, BitConverter.DoubleToInt64Bits(
-                SigmoidFocalLoss.ForwardBackward(xd, new double[17], new double[17], new FocalLossOptions<double> { Reduction = FocalReduction.Mean })));
+                SigmoidFocalLoss.ForwardBackward(xd, new double[17], new double[17],
+                    new FocalLossOptions<double> { Reduction = FocalReduction.Mean })));
         }
     }
 

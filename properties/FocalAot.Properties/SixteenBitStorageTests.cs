@@ -43,7 +43,8 @@ public sealed class SixteenBitStorageTests
     public void Every_16_bit_logit_gives_the_float_result_rounded_once(double target, double gamma)
     {
         var logits = Enumerable.Range(0, 1 << 16).Select(bits => (double)BitConverter.UInt16BitsToHalf((ushort)bits)).ToArray();
-        var value = new WeightedCase(new FocalCase(logits, Enumerable.Repeat(target, logits.Length).ToArray(), Enumerable.Repeat(0.5, logits.Length).ToArray(), gamma, 0.25), null, null);
+        var value = new WeightedCase(new FocalCase(logits, Enumerable.Repeat(target, logits.Length).ToArray(),
+            Enumerable.Repeat(0.5, logits.Length).ToArray(), gamma, 0.25), null, null);
         RoundedOnce<Half>(value);
 
         var bfloat = Enumerable.Range(0, 1 << 16).Select(bits => (float)BFloat16.FromRawValue((ushort)bits)).ToArray();
@@ -115,13 +116,17 @@ public sealed class SixteenBitStorageTests
         foreach (var (reduction, denominator, name) in Reductions.For(value, weights))
         {
             var actual = SigmoidFocalLoss.Forward(x, y, value.Options(w, reduction));
-            Stored.AssertSame(actual, SigmoidFocalLoss.ForwardBackward(x, y, gradient, value.Options(w, reduction)), $"{what} fused {name} vs Forward");
+            Stored.AssertSame(actual, SigmoidFocalLoss.ForwardBackward(x, y, gradient, value.Options(w, reduction)),
+                $"{what} fused {name} vs Forward");
             var single = SigmoidFocalLoss.Forward(xf, yf, value.Options(wf, reduction));
 
             // The float call rounds the same double quotient to float: the two roundings of one number.
-            AssertWithinHalfAnUlp(actual, single, 0.5 * Stored.SpacingToward(single, Stored.ToDouble(actual)), $"{what} {name} vs the float call's {single:R}");
+            AssertWithinHalfAnUlp(actual, single, 0.5 * Stored.SpacingToward(single, Stored.ToDouble(actual)),
+                $"{what} {name} vs the float call's {single:R}");
 
-            var relative = reduction.Kind == FocalReductionKind.WeightedMean ? Tolerances.WeightedMeanRelative<float>(n) : Tolerances.FloatSumRelative;
+            var relative = reduction.Kind == FocalReductionKind.WeightedMean
+                ? Tolerances.WeightedMeanRelative<float>(n)
+                : Tolerances.FloatSumRelative;
             var expected = sum / denominator;
             var absolute = (relative * Math.Abs(expected)) + (((n * Tolerances.AbsoluteFloor) + subnormal) / denominator);
             AssertWithinHalfAnUlp(actual, expected, double.IsFinite(absolute) ? absolute : 0, $"{what} {name} vs the reference {expected:R}");

@@ -82,7 +82,8 @@ public sealed class SpecializedKernelTests
         SigmoidFocalLoss.ForwardBackward(x, y, genericLoss, genericGradient,
             new() { Gamma = value.Gamma, Alpha = value.Alpha, ForceGenericKernel = true });
 
-        foreach (var (name, outputs) in new[] { ("specialized", (specializedLoss, specializedGradient)), ("generic", (genericLoss, genericGradient)) })
+        foreach (var (name, outputs) in new[] { ("specialized", (specializedLoss, specializedGradient)),
+            ("generic", (genericLoss, genericGradient)) })
         {
             ReferenceCheck.Losses<T>(outputs.Item1, x, y, value.Gamma, value.Alpha, Tolerances.Relative<T>(), $"{name} loss");
             ReferenceCheck.Gradients<T>(outputs.Item2, x, y, [], 1, value.Gamma, value.Alpha, Tolerances.Relative<T>(), $"{name} gradient");

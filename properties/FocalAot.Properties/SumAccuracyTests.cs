@@ -34,7 +34,8 @@ public sealed class SumAccuracyTests
 
         // The mean is this same double sum divided once (ReductionTests checks mean = sum / n on every call), so one
         // pass over 2^24 elements covers both; a second would double the cost on the emulated legs.
-        var sum = SigmoidFocalLoss.Forward(logits, targets, new FocalLossOptions<float> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Sum });
+        var sum = SigmoidFocalLoss.Forward(logits, targets,
+            new FocalLossOptions<float> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Sum });
         ReferenceCheck.Reduced(sum, ReferenceSum.Of(reference), Tolerances.FloatSumRelative, Length * Tolerances.AbsoluteFloor, "sum");
     }
 }

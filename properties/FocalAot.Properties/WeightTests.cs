@@ -98,8 +98,10 @@ public sealed class WeightTests
             var separate = SigmoidFocalLoss.Forward(x, y, value.Options(w, reduction));
             if (reduction.Kind is FocalReductionKind.Sum or FocalReductionKind.Normalized)
             {
-                Assert.True(nanWithWeight == Stored.IsNaN(separate), $"{what} {reduction} = {Stored.ToDouble(separate)}; NaN logit with weight: {nanWithWeight}");
-                Assert.True(nanWithWeight == Stored.IsNaN(fused), $"{what} fused {reduction} = {Stored.ToDouble(fused)}; NaN logit with weight: {nanWithWeight}");
+                Assert.True(nanWithWeight == Stored.IsNaN(separate),
+                    $"{what} {reduction} = {Stored.ToDouble(separate)}; NaN logit with weight: {nanWithWeight}");
+                Assert.True(nanWithWeight == Stored.IsNaN(fused),
+                    $"{what} fused {reduction} = {Stored.ToDouble(fused)}; NaN logit with weight: {nanWithWeight}");
             }
         }
     }

@@ -22,7 +22,8 @@ public sealed class KerasExamples
     [InlineData(3.0, Balancing, 0.482, 0.001)]
     public void Mean_over_all_elements(double gamma, double alpha, double published, double printedUnit)
     {
-        Assert.InRange(SigmoidFocalLoss.Forward(Logits, Targets, Options<float>(gamma, alpha, FocalReduction.Mean)), published - printedUnit, published + printedUnit);
+        Assert.InRange(SigmoidFocalLoss.Forward(Logits, Targets, Options<float>(gamma, alpha, FocalReduction.Mean)),
+            published - printedUnit, published + printedUnit);
         Assert.InRange(SigmoidFocalLoss.Forward(Doubles(Logits), Doubles(Targets), Options<double>(gamma, alpha, FocalReduction.Mean)),
             published - printedUnit, published + printedUnit);
     }
@@ -32,7 +33,8 @@ public sealed class KerasExamples
     [InlineData(4.0, NoBalancing, 1.222)]
     [InlineData(4.0, Balancing, 0.914)]
     public void Sum_of_row_means(double gamma, double alpha, double published)
-        => Assert.InRange(SigmoidFocalLoss.Forward(Logits, Targets, Options<float>(gamma, alpha, FocalReduction.Normalized(2))), published - 0.001, published + 0.001);
+        => Assert.InRange(SigmoidFocalLoss.Forward(Logits, Targets, Options<float>(gamma, alpha, FocalReduction.Normalized(2))),
+            published - 0.001, published + 0.001);
 
     /// <summary>Reduction None: one mean per row.</summary>
     [Theory]
@@ -40,8 +42,10 @@ public sealed class KerasExamples
     [InlineData(5.0, Balancing, 0.0004, 0.8670)]
     public void Row_means(double gamma, double alpha, double firstRow, double secondRow)
     {
-        Assert.InRange(SigmoidFocalLoss.Forward(Logits.AsSpan(0, 2), Targets.AsSpan(0, 2), Options<float>(gamma, alpha, FocalReduction.Mean)), firstRow - 0.0001, firstRow + 0.0001);
-        Assert.InRange(SigmoidFocalLoss.Forward(Logits.AsSpan(2, 2), Targets.AsSpan(2, 2), Options<float>(gamma, alpha, FocalReduction.Mean)), secondRow - 0.0001, secondRow + 0.0001);
+        Assert.InRange(SigmoidFocalLoss.Forward(Logits.AsSpan(0, 2), Targets.AsSpan(0, 2), Options<float>(gamma, alpha, FocalReduction.Mean)),
+            firstRow - 0.0001, firstRow + 0.0001);
+        Assert.InRange(SigmoidFocalLoss.Forward(Logits.AsSpan(2, 2), Targets.AsSpan(2, 2), Options<float>(gamma, alpha, FocalReduction.Mean)),
+            secondRow - 0.0001, secondRow + 0.0001);
     }
 
     /// <summary>sample_weight = [0.8, 0.2] on the rows, then the mean over the batch of 2.</summary>

@@ -33,11 +33,16 @@ public sealed record WeightedCase(FocalCase Value, double[]? Weights, double[]? 
     {
         var text = new StringBuilder(Value.ToString());
         if (ClassAlpha is not null)
-            text.Append(CultureInfo.InvariantCulture, $"\n  classAlpha (C = {ClassAlpha.Length}) = [{string.Join(", ", ClassAlpha.Select(a => a.ToString("R", CultureInfo.InvariantCulture)))}]");
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"\n  classAlpha (C = {ClassAlpha.Length}) = " +
+                $"[{string.Join(", ", ClassAlpha.Select(a => a.ToString("R", CultureInfo.InvariantCulture)))}]");
+        }
         if (Weights is not null)
         {
             var shown = Math.Min(Weights.Length, PrintedElements);
-            text.Append(CultureInfo.InvariantCulture, $"\n  weights = [{string.Join(", ", Weights.Take(shown).Select(w => w.ToString("R", CultureInfo.InvariantCulture)))}");
+            text.Append(CultureInfo.InvariantCulture,
+                $"\n  weights = [{string.Join(", ", Weights.Take(shown).Select(w => w.ToString("R", CultureInfo.InvariantCulture)))}");
             text.Append(shown < Weights.Length ? ", ...]" : "]");
         }
 

@@ -60,7 +60,8 @@ internal sealed class Outputs<T>
             if (!compact || reduction.Kind is FocalReductionKind.Mean or FocalReductionKind.WeightedMean)
             {
                 var fusedReducedGradient = new T[n];
-                outputs.scalars.Add(($"fused {name}", SigmoidFocalLoss.ForwardBackward(x, y, fusedReducedGradient, value.Options(weights, reduction))));
+                outputs.scalars.Add(($"fused {name}",
+                    SigmoidFocalLoss.ForwardBackward(x, y, fusedReducedGradient, value.Options(weights, reduction))));
                 outputs.arrays.Add(($"fused gradient of {name}", fusedReducedGradient));
             }
         }

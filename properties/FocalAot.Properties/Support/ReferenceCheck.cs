@@ -50,7 +50,8 @@ internal static class ReferenceCheck
 
     /// <summary>
     /// Per-element gradients with a per-element α and weights (empty for none): the reference gradient times the
-    /// weight and the upstream factor, under the bound of <see cref="Gradients{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, double, double, double, double, string)"/>
+    /// weight and the upstream factor, under the bound of
+    /// <see cref="Gradients{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, double, double, double, double, string)"/>
     /// scaled by the weight. A weight of 0 expects 0 whatever the logit.
     /// </summary>
     public static void Gradients<T>(
@@ -104,7 +105,10 @@ internal static class ReferenceCheck
         var error = Math.Abs(actual - expected);
         var bound = (relative * Math.Abs(expected)) + absolute;
         if (!(error <= bound))
-            Assert.Fail(Invariant($"{what}: expected {expected:R}, got {actual:R}; error {error:R} > bound {bound:R} (relative {error / Math.Abs(expected):E3})"));
+        {
+            Assert.Fail(Invariant(
+                $"{what}: expected {expected:R}, got {actual:R}; error {error:R} > bound {bound:R} (relative {error / Math.Abs(expected):E3})"));
+        }
     }
 
     /// <summary>What a reduced loss may lose to <see cref="SubnormalModulationAllowance{T}"/>, summed over the elements.</summary>
@@ -146,7 +150,8 @@ internal static class ReferenceCheck
     }
 
     private static void Element<T>(
-        string what, int i, double x, double y, double gamma, double alpha, double weight, double actual, double expected, double bound, double relative)
+        string what, int i, double x, double y, double gamma, double alpha, double weight, double actual, double expected, double bound,
+        double relative)
     {
         string Where() => weight == 1
             ? Invariant($"{what}[{i}] (x = {x:R}, y = {y:R}, gamma = {gamma:R}, alpha = {alpha:R})")

@@ -139,7 +139,8 @@ internal static class Stored
     }
 
     /// <summary>Every element exactly +0 where <paramref name="weights"/> is 0 (an ignored element).</summary>
-    public static void AssertPositiveZeroWhereWeightIsZero<T>(ReadOnlySpan<T> actual, ReadOnlySpan<double> weights, ReadOnlySpan<T> logits, string what)
+    public static void AssertPositiveZeroWhereWeightIsZero<T>(ReadOnlySpan<T> actual, ReadOnlySpan<double> weights, ReadOnlySpan<T> logits,
+        string what)
         where T : unmanaged
     {
         for (var i = 0; i < weights.Length; i++)
