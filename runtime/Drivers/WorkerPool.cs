@@ -28,7 +28,10 @@ internal sealed class WorkerPool
     private readonly int ownerProcessId;
     private readonly Lock runLock = new();
     private readonly Lock growLock = new();
-    private readonly CountdownEvent pending = new(0);
+    // Completion: the last worker to finish releases the caller. (A CountdownEvent would allocate its lock object
+    // the first time the caller really blocks, so a warm call could allocate.)
+    private readonly SemaphoreSlim finished = new(0);
+    private int pending;
     private SemaphoreSlim[] wakeSignals = [];
     private IPartitionedWork? work;
     private ExceptionDispatchInfo? failure;
@@ -69,12 +72,19 @@ internal sealed class WorkerPool
             EnsureWorkers(parts - 1);
             work = partitionedWork;
             failure = null;
-            pending.Reset(parts - 1);
+            Volatile.Write(ref pending, parts - 1);
             for (var worker = 0; worker < parts - 1; worker++)
                 wakeSignals[worker].Release();
 
-            partitionedWork.Execute(0);
-            pending.Wait();
+            try
+            {
+                partitionedWork.Execute(0);
+            }
+            finally
+            {
+                finished.Wait(); // the workers must be done before the pool can be handed to the next call
+            }
+
             failure?.Throw();
         }
         finally
@@ -120,7 +130,8 @@ internal sealed class WorkerPool
             }
             finally
             {
-                pending.Signal();
+                if (Interlocked.Decrement(ref pending) == 0)
+                    finished.Release();
             }
         }
     }
