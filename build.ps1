@@ -10,8 +10,9 @@
              this machine can run (each leg checks that its path is the active one) and once for linux-arm64
              (NEON) under qemu, the F# interop tests, the generator and analyzer tests (with the emitted
              OpenCL C built and run on PoCL), the C tests of libfocalaot (x64 variants here, arm64 under
-             qemu), and the Python tests (pytest with Debian's python3, and a standard-library smoke run with
-             the python3 on PATH). Ends with one line "N passed, N failed, N skipped" over the suites and legs
+             qemu; with a thread storm and a replay of the fuzz inputs), the Python tests (pytest with Debian's
+             python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
+             tests, and 60 s of the fuzz target. Ends with one line "N passed, N failed, N skipped" over the suites and legs
              it ran; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
@@ -21,6 +22,10 @@
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
              best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
+      fuzz   Build the C ABI fuzz harness (native/fuzz/fuzz_focal.c) with clang-15, libFuzzer, ASan and UBSan
+             against the dispatcher, replay native/fuzz/corpus and native/fuzz/regressions, then fuzz the best
+             variant for -Seconds (default 60). New inputs go to artifacts/fuzz/corpus, a failing one to
+             artifacts/fuzz/crashes (once understood, keep it in native/fuzz/regressions).
 
 .PARAMETER Suite
     The suite the test target runs (builds only what it needs):
@@ -34,6 +39,13 @@
       c           publishes libfocalaot (target native) and runs its C tests with CTest.
       python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
                   none (run the native target after changing the library).
+      memcheck    valgrind memcheck (zero errors, leaks included) of test_focal_aot and test_process on
+                  x86-64-v3 and of the fuzz replay on x86-64-v2; builds the C tests first if there are none.
+                  Skipped (3) without valgrind or off x64.
+      fuzz        the fuzz target for 60 s (replay, then libFuzzer); skipped (2) without clang-15.
+
+.PARAMETER Seconds
+    How long the fuzz target runs libFuzzer (default 60).
 
 .EXAMPLE
     dotnet tool restore; dotnet pwsh build.ps1 test
@@ -44,14 +56,17 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'native', 'bench', 'baselines')]
+    [ValidateSet('build', 'test', 'demo', 'native', 'bench', 'baselines', 'fuzz')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python')]
-    [string] $Suite = 'all'
+    [ValidateSet('all', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python', 'memcheck', 'fuzz')]
+    [string] $Suite = 'all',
+
+    [ValidateRange(1, 86400)]
+    [int] $Seconds = 60
 )
 
 $ErrorActionPreference = 'Stop'
@@ -240,6 +255,133 @@ function Get-HostRid {
     return "linux-$($arch.ToString().ToLowerInvariant())"
 }
 
+# --- Reliability: the C ABI fuzz harness (libFuzzer + ASan + UBSan) and valgrind memcheck of the C tests ------------
+
+# Runs a program with its output (stdout and stderr) in a log file; returns the exit code.
+function Invoke-Logged {
+    param([string] $Log, [string] $Program, [string[]] $Arguments, [hashtable] $Environment = @{})
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
+    try {
+        & bash -c 'log="$1"; shift; exec "$@" > "$log" 2>&1' bash $Log $Program @Arguments
+        return $LASTEXITCODE
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
+# Builds the fuzz harness against the dispatcher of this machine's rid; returns its path, or $null without clang-15.
+function Build-FuzzHarness {
+    if (-not (Get-Command clang-15 -ErrorAction SilentlyContinue)) {
+        Write-Warning 'clang-15 not found: the fuzz harness is skipped (bash .ci/run installs it).'
+        return $null
+    }
+    $library = Get-NativeDirectory (Get-HostRid)
+    if (-not (Test-Path (Join-Path $library 'libfocalaot.so'))) { Invoke-NativeBuild -Rids @(Get-HostRid) | Out-Host }
+    $folder = Join-Path $artifacts 'fuzz'
+    New-Item -ItemType Directory -Force -Path $folder | Out-Null
+    $harness = Join-Path $folder 'fuzz_focal'
+    Invoke-Native clang-15 @('-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
+        '-Wall', '-Wextra', '-Werror', '-I', (Join-Path $root 'native/include'), (Join-Path $root 'native/fuzz/fuzz_focal.c'),
+        '-L', $library, '-lfocalaot', '-lm', "-Wl,-rpath,$library", '-o', $harness) | Out-Host
+    return $harness
+}
+
+# The fuzz suite: every seed and regression input once, then libFuzzer for $Seconds on the best variant.
+# Passed when neither finds an invariant violation, a sanitizer report, a crash or a hang.
+function Invoke-Fuzz([int] $Seconds) {
+    Write-Host "`n=== Fuzz :: C ABI, libFuzzer + ASan + UBSan, replay then $Seconds s" -ForegroundColor Cyan
+    $harness = Build-FuzzHarness
+    if (-not $harness) { return New-Counts -Skipped 2 }
+    $folder = Join-Path $artifacts 'fuzz'
+    $work = Join-Path $folder 'corpus'
+    $crashes = Join-Path $folder 'crashes'
+    New-Item -ItemType Directory -Force -Path $work, $crashes | Out-Null
+    # The NativeAOT runtime's start-up allocations live as long as the process: not leaks.
+    $environment = @{ ASAN_OPTIONS = 'detect_leaks=0'; UBSAN_OPTIONS = 'print_stacktrace=1' }
+    $symbolizer = '/usr/lib/llvm-15/bin/llvm-symbolizer' # Debian's llvm-15: sanitizer reports with function names
+    if (Test-Path $symbolizer) { $environment.ASAN_SYMBOLIZER_PATH = $symbolizer }
+    $summaryPattern = '^focal fuzz: '
+    $counts = New-Counts
+
+    $inputs = @(Get-ChildItem (Join-Path $root 'native/fuzz/corpus'), (Join-Path $root 'native/fuzz/regressions') -File |
+        Sort-Object FullName | ForEach-Object FullName)
+    $log = Join-Path $folder 'replay.log'
+    $exitCode = Invoke-Logged -Log $log -Program $harness -Arguments $inputs -Environment $environment
+    $lines = Get-Content $log
+    $lines | Select-String -Pattern $summaryPattern | ForEach-Object { Write-Host "    replay of $($inputs.Count) inputs: $($_.Line -replace $summaryPattern, '')" }
+    if ($exitCode -eq 0) { $counts.Passed++ } else {
+        $counts.Failed++
+        $lines | Select-Object -Last 60 | ForEach-Object { Write-Host $_ }
+        Write-Host "    replay failed (exit code $exitCode): full log in $log" -ForegroundColor Red
+    }
+
+    $log = Join-Path $folder 'fuzz.log'
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $exitCode = Invoke-Logged -Log $log -Program $harness -Environment $environment -Arguments @(
+        "-max_total_time=$Seconds", '-timeout=60', '-rss_limit_mb=4096', '-print_final_stats=1',
+        "-artifact_prefix=$crashes/", $work, (Join-Path $root 'native/fuzz/corpus'))
+    $lines = Get-Content $log
+    $runs = $lines | Select-String -Pattern '^Done (\d+) runs in (\d+) second' | Select-Object -Last 1
+    $calls = $lines | Select-String -Pattern $summaryPattern | Select-Object -Last 1
+    Write-Host ("    fuzzed {0:N0} s: {1}" -f $watch.Elapsed.TotalSeconds, $(if ($calls) { $calls.Line -replace $summaryPattern, '' } else { 'no summary' }))
+    if ($exitCode -eq 0 -and $runs) { $counts.Passed++ } else {
+        $counts.Failed++
+        $lines | Where-Object { $_ -notmatch '^#\d+' } | Select-Object -Last 80 | ForEach-Object { Write-Host $_ }
+        Write-Host "    fuzzing found a failure (exit code $exitCode): the input is in $crashes, the log in $log" -ForegroundColor Red
+    }
+    return $counts
+}
+
+# Valgrind memcheck: the C test programs on x86-64-v3 (valgrind has no AVX-512) and the fuzz replay on x86-64-v2
+# (valgrind's emulation of scalar FMA gets the sign of some exact zeros wrong, which the replay's bit-for-bit ISA
+# comparisons would report). Zero errors required; leaks of kinds definite and possible count as errors.
+function Invoke-Memcheck {
+    Write-Host "`n=== Memcheck :: valgrind on the C tests" -ForegroundColor Cyan
+    if (-not (Get-Command valgrind -ErrorAction SilentlyContinue) -or (Get-HostRid) -ne 'linux-x64') {
+        Write-Warning 'valgrind not found (or not x64): memcheck is skipped (bash .ci/run installs it).'
+        return New-Counts -Skipped 3
+    }
+    $build = Join-Path $artifacts 'native-build/cmake-linux-x64'
+    if (-not (Test-Path (Join-Path $build 'fuzz_replay'))) {
+        Write-Host "No C tests in ${build}: publishing libfocalaot and building them first." -ForegroundColor Cyan
+        Invoke-NativeBuild -Rids @('linux-x64') | Out-Host
+    }
+    $logs = Join-Path $artifacts 'test-results/memcheck'
+    New-Item -ItemType Directory -Force -Path $logs | Out-Null
+    $runs = @(
+        @{ Program = 'test_focal_aot'; Variant = 'x86-64-v3'; Arguments = @() }
+        @{ Program = 'test_process'; Variant = 'x86-64-v3'; Arguments = @() }
+        @{ Program = 'fuzz_replay'; Variant = 'x86-64-v2'
+           Arguments = @((Join-Path $root 'native/fuzz/corpus'), (Join-Path $root 'native/fuzz/regressions')) }
+    )
+    $counts = New-Counts
+    foreach ($run in $runs) {
+        Get-ChildItem $logs -Filter "$($run.Program).*" -ErrorAction SilentlyContinue | Remove-Item
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $exitCode = Invoke-Logged -Log (Join-Path $logs "$($run.Program).out") -Program valgrind -Environment @{ FOCALAOT_VARIANT = $run.Variant } `
+            -Arguments (@('--error-exitcode=1', '--leak-check=full', '--errors-for-leak-kinds=definite,possible',
+                "--suppressions=$(Join-Path $root 'native/tests/nativeaot.supp')", "--log-file=$(Join-Path $logs "$($run.Program).%p.log")",
+                (Join-Path $build $run.Program)) + $run.Arguments)
+        # One log per process (test_process forks); every one must say 0 errors.
+        $summaries = @(Get-ChildItem $logs -Filter "$($run.Program).*.log" | ForEach-Object {
+            Get-Content $_.FullName | Select-String -Pattern 'ERROR SUMMARY: (\d+) errors' | Select-Object -Last 1 })
+        $errors = ($summaries | ForEach-Object { [int]$_.Matches[0].Groups[1].Value } | Measure-Object -Sum).Sum
+        $result = Get-Content (Join-Path $logs "$($run.Program).out") | Select-Object -Last 1
+        Write-Host ("    {0} ({1}): {2} processes, {3} errors ({4:N0} s); {5}" -f $run.Program, $run.Variant, $summaries.Count,
+            $errors, $watch.Elapsed.TotalSeconds, $result)
+        if ($exitCode -eq 0 -and $summaries.Count -gt 0 -and $errors -eq 0) { $counts.Passed++ } else {
+            $counts.Failed++
+            Write-Host "    memcheck failed (exit code $exitCode): logs in $logs" -ForegroundColor Red
+        }
+    }
+    return $counts
+}
+
 function Invoke-Tests {
     $all = $Suite -eq 'all'
     $results = @()
@@ -272,6 +414,8 @@ function Invoke-Tests {
         $results += Invoke-PythonTests
         $results += Invoke-PythonSmoke
     }
+    if ($all -or $Suite -eq 'memcheck') { $results += Invoke-Memcheck }
+    if ($all -or $Suite -eq 'fuzz') { $results += Invoke-Fuzz -Seconds 60 }
 
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
@@ -282,12 +426,17 @@ function Invoke-Tests {
 }
 
 if ($PSBoundParameters.ContainsKey('Suite') -and $Target -ne 'test') { throw "-Suite applies to the test target only." }
+if ($PSBoundParameters.ContainsKey('Seconds') -and $Target -ne 'fuzz') { throw "-Seconds applies to the fuzz target only." }
 
 switch ($Target) {
     'build' { Invoke-Build }
     'test' { Invoke-Tests }
     'demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'samples/Demo'), '-c', $Configuration) }
     'native' { Invoke-NativeBuild }
+    'fuzz' {
+        $counts = Invoke-Fuzz -Seconds $Seconds
+        if ($counts.Failed -gt 0 -or $counts.Passed -eq 0) { exit 1 }
+    }
     'baselines' {
         Invoke-Build
         [Environment]::SetEnvironmentVariable('FOCALAOT_UPDATE_BASELINES', '1')
