@@ -16,7 +16,8 @@
              it ran; exits non-zero on failure.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
-             focal vs BCE, 1 vs 2 threads; results in artifacts/bench. Not part of the tests.
+             focal vs BCE, 1 vs 2 threads, the cost of weights and per-class α, Half and BFloat16 storage;
+             results in artifacts/bench. Not part of the tests.
       baselines  Regenerate the generator's checked-in output baselines (properties/FocalAot.Generator.Tests/Baselines)
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
@@ -30,6 +31,7 @@
 .PARAMETER Suite
     The suite the test target runs (builds only what it needs):
       all         every suite below (the default).
+      style       every tracked source line within .editorconfig's max_line_length (generated baselines aside).
       properties  the property suite, once per SIMD path of this machine.
       arm64       the property suite published for linux-arm64 and run under qemu-aarch64-static, checking
                   that the NEON (Vector128) path is active. Skipped with a warning (counted as 1 skipped)
@@ -62,7 +64,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python', 'memcheck', 'fuzz')]
+    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python', 'memcheck', 'fuzz')]
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
@@ -159,7 +161,9 @@ function Invoke-TestProgram {
     try {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $command = @($Launcher) + $program
-        & $command[0] @($command | Select-Object -Skip 1) -noColor -noLogo -xml $report | Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } | ForEach-Object { Write-Host $_ }
+        & $command[0] @($command | Select-Object -Skip 1) -noColor -noLogo -xml $report |
+            Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } |
+            ForEach-Object { Write-Host $_ }
         $exitCode = $LASTEXITCODE
         Write-Host ("    ({0:N0} s, exit code {1})" -f $watch.Elapsed.TotalSeconds, $exitCode)
     }
@@ -313,7 +317,8 @@ function Invoke-Fuzz([int] $Seconds) {
     $log = Join-Path $folder 'replay.log'
     $exitCode = Invoke-Logged -Log $log -Program $harness -Arguments $inputs -Environment $environment
     $lines = Get-Content $log
-    $lines | Select-String -Pattern $summaryPattern | ForEach-Object { Write-Host "    replay of $($inputs.Count) inputs: $($_.Line -replace $summaryPattern, '')" }
+    $lines | Select-String -Pattern $summaryPattern |
+        ForEach-Object { Write-Host "    replay of $($inputs.Count) inputs: $($_.Line -replace $summaryPattern, '')" }
     if ($exitCode -eq 0) { $counts.Passed++ } else {
         $counts.Failed++
         $lines | Select-Object -Last 60 | ForEach-Object { Write-Host $_ }
@@ -328,7 +333,8 @@ function Invoke-Fuzz([int] $Seconds) {
     $lines = Get-Content $log
     $runs = $lines | Select-String -Pattern '^Done (\d+) runs in (\d+) second' | Select-Object -Last 1
     $calls = $lines | Select-String -Pattern $summaryPattern | Select-Object -Last 1
-    Write-Host ("    fuzzed {0:N0} s: {1}" -f $watch.Elapsed.TotalSeconds, $(if ($calls) { $calls.Line -replace $summaryPattern, '' } else { 'no summary' }))
+    $summary = if ($calls) { $calls.Line -replace $summaryPattern, '' } else { 'no summary' }
+    Write-Host ("    fuzzed {0:N0} s: {1}" -f $watch.Elapsed.TotalSeconds, $summary)
     if ($exitCode -eq 0 -and $runs) { $counts.Passed++ } else {
         $counts.Failed++
         $lines | Where-Object { $_ -notmatch '^#\d+' } | Select-Object -Last 80 | ForEach-Object { Write-Host $_ }
@@ -382,6 +388,29 @@ function Invoke-Memcheck {
     return $counts
 }
 
+# The line-length rule of .editorconfig (max_line_length of the source files), checked over every tracked source file
+# except the generator's baselines (generated text). One check: passed, or failed with the offending lines listed.
+function Invoke-StyleCheck {
+    Write-Host "`n=== Style :: line length" -ForegroundColor Cyan
+    $limit = [int]((Get-Content (Join-Path $root '.editorconfig') | Select-String '^max_line_length\s*=\s*(\d+)' |
+        Select-Object -First 1).Matches[0].Groups[1].Value)
+    $files = & git -C $root ls-files '*.cs' '*.fs' '*.c' '*.h' '*.cpp' '*.py' '*.ps1' | Where-Object { $_ -notmatch '/Baselines/' }
+    $offenders = foreach ($file in $files) {
+        $number = 0
+        foreach ($line in [IO.File]::ReadAllLines((Join-Path $root $file))) {
+            $number++
+            if ($line.Length -gt $limit) { "${file}:${number}: $($line.Length) characters" }
+        }
+    }
+    if ($offenders) {
+        $offenders | Select-Object -First 30 | ForEach-Object { Write-Host "    $_" }
+        Write-Host "    $(@($offenders).Count) lines exceed $limit characters (.editorconfig max_line_length)."
+        return New-Counts -Failed 1
+    }
+    Write-Host "    every line of $(@($files).Count) files is at most $limit characters"
+    return New-Counts -Passed 1
+}
+
 function Invoke-Tests {
     $all = $Suite -eq 'all'
     $results = @()
@@ -391,6 +420,7 @@ function Invoke-Tests {
         'fsharp' { Invoke-Build 'interop/fsharp/FocalAot.FSharp.Tests/FocalAot.FSharp.Tests.fsproj' }
         'generator' { Invoke-Build 'properties/FocalAot.Generator.Tests/FocalAot.Generator.Tests.csproj' }
     }
+    if ($all -or $Suite -eq 'style') { $results += Invoke-StyleCheck }
     if ($all -or $Suite -eq 'properties') {
         foreach ($leg in Get-SimdLegs) {
             $results += Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg.Name -Environment $leg.Env
