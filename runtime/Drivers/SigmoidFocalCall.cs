@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using FocalAot.Kernels;
 using FocalAot.Storage;
 
@@ -22,7 +23,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         where TRunner : struct, IKernelRunner<T>
     {
         ValidateCommon(runner, logits, targets, options, reduced: false);
-        ValidateOutput(logits, targets, options.Weights, losses, nameof(losses));
+        ValidateOutput(logits, targets, options, losses, nameof(losses));
         fixed (TStorage* x = logits, y = targets, w = options.Weights, loss = losses)
         fixed (double* classAlpha = options.ClassAlpha)
         {
@@ -53,7 +54,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
     {
         ValidateCommon(runner, logits, targets, options, reduced: false);
         RequireSameLength(upstream.Length, logits.Length, nameof(upstream));
-        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient), upstream);
+        ValidateOutput(logits, targets, options, gradient, nameof(gradient), upstream);
         fixed (TStorage* x = logits, y = targets, w = options.Weights, up = upstream, grad = gradient)
         fixed (double* classAlpha = options.ClassAlpha)
         {
@@ -68,7 +69,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         where TRunner : struct, IKernelRunner<T>
     {
         ValidateCommon(runner, logits, targets, options, reduced: true);
-        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient));
+        ValidateOutput(logits, targets, options, gradient, nameof(gradient));
         fixed (TStorage* x = logits, y = targets, w = options.Weights, grad = gradient)
         fixed (double* classAlpha = options.ClassAlpha)
         {
@@ -84,8 +85,8 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         where TRunner : struct, IKernelRunner<T>
     {
         ValidateCommon(runner, logits, targets, options, reduced: false);
-        ValidateOutput(logits, targets, options.Weights, losses, nameof(losses));
-        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient));
+        ValidateOutput(logits, targets, options, losses, nameof(losses));
+        ValidateOutput(logits, targets, options, gradient, nameof(gradient));
         if (losses.Overlaps(gradient))
             throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
         fixed (TStorage* x = logits, y = targets, w = options.Weights, loss = losses, grad = gradient)
@@ -102,7 +103,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         where TRunner : struct, IKernelRunner<T>
     {
         ValidateCommon(runner, logits, targets, options, reduced: true);
-        ValidateOutput(logits, targets, options.Weights, gradient, nameof(gradient));
+        ValidateOutput(logits, targets, options, gradient, nameof(gradient));
         fixed (TStorage* x = logits, y = targets, w = options.Weights, grad = gradient)
         fixed (double* classAlpha = options.ClassAlpha)
         {
@@ -220,15 +221,19 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
     }
 
     private static void ValidateOutput(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> weights, Span<TStorage> output,
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, in FocalLossOptions<TStorage> options, Span<TStorage> output,
         string parameterName, ReadOnlySpan<TStorage> upstream = default)
     {
         RequireSameLength(output.Length, logits.Length, parameterName);
         RequireNoPartialOverlap(output, logits, parameterName, nameof(logits));
         RequireNoPartialOverlap(output, targets, parameterName, nameof(targets));
         RequireNoPartialOverlap(output, upstream, parameterName, nameof(upstream));
-        if (output.Overlaps(weights))
+
+        // Weights and class α are read throughout the pass (by every thread), so no output may be written over them.
+        if (output.Overlaps(options.Weights))
             throw new ArgumentException($"{parameterName} must not overlap weights.", parameterName);
+        if (MemoryMarshal.AsBytes(output).Overlaps(MemoryMarshal.AsBytes(options.ClassAlpha)))
+            throw new ArgumentException($"{parameterName} must not overlap classAlpha.", parameterName);
 
         // The kernel checks targets as it goes and the error is reported after the pass, from a rescan; an
         // output written over the targets would leave nothing to rescan, so such a call checks them first.
