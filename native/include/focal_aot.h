@@ -23,8 +23,8 @@
  *     A NaN sum or mean is the positive quiet NaN.
  *   - A NaN logit gives NaN loss and gradient; +-infinity gives the limits.
  *   - Outputs may be the same memory as an input (in place); partial overlap is FOCAL_ERROR_INVALID_ARGUMENT,
- *     and so is an output overlapping the weights. After a failed call the contents of the outputs are
- *     unspecified.
+ *     and so is an output overlapping the weights or the class alphas. After a failed call the contents of the
+ *     outputs are unspecified.
  *   - Calls are thread-safe; settings (focal_set_max_isa, focal_set_num_threads) are process-wide.
  *   - fork() is safe: a child process gets worker threads of its own on its first large call (the parent's
  *     workers do not exist in the child), and its settings are those of the parent at the fork.
