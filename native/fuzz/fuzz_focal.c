@@ -877,8 +877,8 @@ static void fuzz_focal(reader *r, int type, int operation) {
         }
         fill(r, type, v->at, v->length, table, table_count, valid);
     }
-    /* Opt-in (FOCAL_FUZZ_CLASS_ALPHA_IN_OUTPUT=1): the class alphas inside an output. The header allows no partial
-     * overlap; the library accepts this one, and with worker threads later chunks read losses as class alphas. */
+    /* Opt-in (FOCAL_FUZZ_CLASS_ALPHA_IN_OUTPUT=1): the class alphas inside an output, which the header forbids and the
+     * library rejects (it once accepted it, and with worker threads later chunks read losses as class alphas). */
     if (class_alpha_in_output_mode && class_table && c->n > 0 && u8(r) % 4 == 0) {
         size_t es = c->es;
         int out = c->views[O1].present && c->views[O1].length * es >= (c->class_alpha_count + 1) * 8 ? O1 : O2;
