@@ -44,7 +44,7 @@
 static char decoded[16384]; /* the calls of the current input, as decoded */
 static size_t decoded_length;
 static unsigned long long inputs_run, operations_run, library_calls, ambiguous_ok, ambiguous_error;
-static unsigned long long errors_seen, oks_seen, class_alpha_in_output_ok, class_alpha_in_output_error;
+static unsigned long long errors_seen, oks_seen;
 
 static void note(const char *format, ...) {
     if (decoded_length >= sizeof decoded - 1) return;
@@ -672,7 +672,6 @@ static unsigned char *snapshot(const view *v, size_t es) {
 
 static unsigned char *const *current_inputs; /* the call's input snapshots, for the report of a mismatch */
 static const double *current_class_alpha;    /* a copy of the call's class alphas */
-static int class_alpha_in_output_mode;       /* FOCAL_FUZZ_CLASS_ALPHA_IN_OUTPUT=1 */
 
 /* Runs one call on separate, aligned copies of the inputs (the out-of-place reference), into loss / grad. */
 static focal_status run_plain(const call *c, unsigned char *const inputs[ROLE_COUNT], void *loss, void *grad) {
@@ -877,9 +876,9 @@ static void fuzz_focal(reader *r, int type, int operation) {
         }
         fill(r, type, v->at, v->length, table, table_count, valid);
     }
-    /* Opt-in (FOCAL_FUZZ_CLASS_ALPHA_IN_OUTPUT=1): the class alphas inside an output, which the header forbids and the
-     * library rejects (it once accepted it, and with worker threads later chunks read losses as class alphas). */
-    if (class_alpha_in_output_mode && class_table && c->n > 0 && u8(r) % 4 == 0) {
+    /* Now and then the class alphas inside a per-element output, which the header forbids (the library once accepted
+     * it, and with worker threads later chunks read losses as class alphas). */
+    if (class_table && c->n > 0 && u8(r) % 4 == 0) {
         size_t es = c->es;
         int out = c->views[O1].present && c->views[O1].length * es >= (c->class_alpha_count + 1) * 8 ? O1 : O2;
         view *o = &c->views[out];
@@ -956,6 +955,7 @@ static void fuzz_focal(reader *r, int type, int operation) {
             }
         }
         if (operation == FORWARD_BACKWARD && overlaps(&c->views[O1], &c->views[O2], es)) bad[BAD_OVERLAP] = 1;
+        if (c->class_alpha_in_output) bad[BAD_OVERLAP] = 1; /* always inside a per-element output */
     }
 
     int violation_count = 0, last_violation = -1;
@@ -1021,11 +1021,10 @@ static void fuzz_focal(reader *r, int type, int operation) {
         for (int rule = 0; rule < RULE_COUNT; rule++)
             if (bad[rule] && rules[rule].status == status) allowed = 1;
         REQUIRE(allowed, "status %d, but the broken rules call for another error", status);
-    } else if (c->ambiguous || c->class_alpha_in_output) {
+    } else if (c->ambiguous) {
         REQUIRE(status == FOCAL_OK || status == FOCAL_ERROR_INVALID_ARGUMENT,
-                "an output over a reduced output's input or the class alphas: status %d", status);
-        if (c->class_alpha_in_output) status == FOCAL_OK ? class_alpha_in_output_ok++ : class_alpha_in_output_error++;
-        else if (status == FOCAL_OK) ambiguous_ok++;
+                "a reduced output over an input: status %d", status);
+        if (status == FOCAL_OK) ambiguous_ok++;
         else ambiguous_error++;
     } else {
         REQUIRE(status == FOCAL_OK, "a call that breaks no rule returned %d: %s", status, read_message());
@@ -1117,16 +1116,11 @@ static void report(void) {
     fprintf(stderr, "focal fuzz: %llu inputs, %llu operations, %llu library calls (%llu failed as expected, %llu succeeded; "
                     "reduced outputs over an input: %llu accepted, %llu rejected)\n",
             inputs_run, operations_run, library_calls, errors_seen, oks_seen, ambiguous_ok, ambiguous_error);
-    if (class_alpha_in_output_mode)
-        fprintf(stderr, "focal fuzz: class alphas inside an output: %llu accepted (same bits as out of place), %llu rejected\n",
-                class_alpha_in_output_ok, class_alpha_in_output_error);
 }
 
 static void initialize(void) {
     page_size = (size_t)sysconf(_SC_PAGESIZE);
     verbose = getenv("FOCAL_FUZZ_VERBOSE") != NULL && getenv("FOCAL_FUZZ_VERBOSE")[0] == '1';
-    class_alpha_in_output_mode = getenv("FOCAL_FUZZ_CLASS_ALPHA_IN_OUTPUT") != NULL
-                                 && getenv("FOCAL_FUZZ_CLASS_ALPHA_IN_OUTPUT")[0] == '1';
     library_calls += 2;
     REQUIRE(focal_abi_version() == FOCAL_ABI_VERSION, "ABI version %d, header %d: %s", focal_abi_version(),
             FOCAL_ABI_VERSION, read_message());
