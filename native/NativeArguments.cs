@@ -89,13 +89,15 @@ internal static unsafe class NativeArguments
     public static FocalLossOptions<T> Options<T>(FocalOptions* options, int length)
         where T : unmanaged
     {
-        var source = options == null ? FocalOptions.Defaults : *options;
-        if (options != null && source.StructSize < (nuint)sizeof(FocalOptions))
+        // struct_size first: a shorter struct must be refused before the rest of it is read.
+        if (options != null && options->StructSize < (nuint)sizeof(FocalOptions))
         {
             throw new ArgumentException(
-                $"options->struct_size = {source.StructSize} is smaller than focal_options ({sizeof(FocalOptions)} bytes); " +
+                $"options->struct_size = {options->StructSize} is smaller than focal_options ({sizeof(FocalOptions)} bytes); " +
                 "initialize the struct with focal_options_init.", nameof(options));
         }
+
+        var source = options == null ? FocalOptions.Defaults : *options;
 
         if (source.ClassAlpha != null && source.NumClasses == 0)
             throw new ArgumentException("options->num_classes must be >= 1 when options->class_alpha is given.", nameof(options));
