@@ -1,6 +1,6 @@
 namespace FocalAot.Properties.Support;
 
-/// <summary>The accuracy promises of the runtime (DESIGN.md §1 and the API contract), as named bounds.</summary>
+/// <summary>The accuracy promises of the runtime (docs/NUMERICS.md §6 and the API contract), as named bounds.</summary>
 internal static class Tolerances
 {
     /// <summary>Promised per-element relative error of float loss and gradient against the float64 reference.</summary>
