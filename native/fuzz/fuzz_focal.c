@@ -506,6 +506,7 @@ typedef struct {
     size_t class_alpha_count;
     int class_alpha_in_output;
     focal_options *options_at; /* inside regions[ROLE_COUNT + 1] */
+    size_t options_bytes;      /* how much of it exists: a short struct_size maps only that much (rounded up to 8) */
     int violations[RULE_COUNT];
     int ambiguous; /* a reduced output over an input: the header's wording and the library disagree */
 } call;
@@ -855,7 +856,12 @@ static void fuzz_focal(reader *r, int type, int operation) {
         c->options.class_alpha = c->class_alpha;
     }
     if (!c->options_null) {
-        size_t size = c->options.struct_size > sizeof(focal_options) ? c->options.struct_size : sizeof(focal_options);
+        /* A struct_size below sizeof(focal_options) declares a shorter struct: only that much is mapped (at least its
+         * size_t, rounded up to 8 bytes for alignment), flush against a PROT_NONE page; the library must read no more. */
+        size_t size = c->options.struct_size >= sizeof(focal_options) ? c->options.struct_size
+                      : c->options.struct_size <= sizeof(size_t) ? sizeof(size_t)
+                                                                 : (c->options.struct_size + 7) / 8 * 8;
+        c->options_bytes = size < sizeof(focal_options) ? size : sizeof(focal_options);
         region_create(&c->regions[ROLE_COUNT + 1], size, 1, 0);
         c->options_at = (focal_options *)(void *)c->regions[ROLE_COUNT + 1].span; /* flush, and 8-byte aligned */
     }
@@ -894,7 +900,7 @@ static void fuzz_focal(reader *r, int type, int operation) {
     }
     if (!c->options_null) {
         c->options.weights = c->views[W].present ? c->views[W].at : NULL;
-        memcpy(c->options_at, &c->options, sizeof c->options);
+        memcpy(c->options_at, &c->options, c->options_bytes);
     }
 
     /* n = 0: data pointers may point anywhere, even at a PROT_NONE page (they must not be read). */
@@ -979,8 +985,8 @@ static void fuzz_focal(reader *r, int type, int operation) {
     current_inputs = in;
     unsigned char *options_before = NULL, *class_alpha_before = NULL;
     if (c->options_at != NULL) {
-        options_before = malloc(sizeof(focal_options));
-        memcpy(options_before, c->options_at, sizeof(focal_options));
+        options_before = malloc(c->options_bytes);
+        memcpy(options_before, c->options_at, c->options_bytes);
     }
     if (c->class_alpha != NULL)
         class_alpha_before = snapshot(&(view){1, c->class_alpha_count, 0, 0, (unsigned char *)c->class_alpha}, 8);
@@ -1040,7 +1046,7 @@ static void fuzz_focal(reader *r, int type, int operation) {
             REQUIRE(memcmp(in[role], v->at, v->length * es) == 0, "the input %s was modified", role_names[role]);
     }
     if (options_before != NULL)
-        REQUIRE(memcmp(options_before, c->options_at, sizeof(focal_options)) == 0, "the options struct was modified");
+        REQUIRE(memcmp(options_before, c->options_at, c->options_bytes) == 0, "the options struct was modified");
     if (class_alpha_before != NULL && !c->class_alpha_in_output)
         REQUIRE(memcmp(class_alpha_before, c->class_alpha, c->class_alpha_count * sizeof(double)) == 0,
                 "class_alpha was modified");
