@@ -68,7 +68,7 @@ internal static class OpenClEmitter
         var writer = new SourceWriter();
         writer.Line($"/* gamma = {power.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {t} */");
         EmitPower(writer, power, t);
-        EmitElement(writer, kernel);
+        EmitElement(writer, kernel.Precision, power);
         EmitKernels(writer, t);
         return writer.ToString();
     }
@@ -170,17 +170,22 @@ internal static class OpenClEmitter
         writer.Line();
     }
 
-    private static void EmitPower(SourceWriter writer, PowerSpec power, string t)
+    /// <summary>
+    /// focal_power(q): q^γ for <paramref name="power"/>'s γ; or, for a null <paramref name="power"/>, the generic
+    /// focal_power(q, gamma) with γ an argument (exp(γ log q) in double, the run-time γ of the .NET kernels).
+    /// </summary>
+    public static void EmitPower(SourceWriter writer, PowerSpec? power, string t)
     {
-        using (writer.Block($"static {t} focal_power({t} q)"))
+        using (writer.Block(power is null ? $"static {t} focal_power({t} q, const double gamma)" : $"static {t} focal_power({t} q)"))
         {
-            var literal = D(power.Gamma);
-            var lines = power.Form switch
+            var literal = power is null ? "gamma" : D(power.Gamma);
+            var form = power?.Form ?? PowerForm.Transcendental;
+            var lines = form switch
             {
                 PowerForm.Identity => [$"return ({t})1;"],
                 PowerForm.Transcendental when t == "float" => [$"return (float)focal_power_f64((double)q, {literal});"],
                 PowerForm.Transcendental => [$"return focal_power_f64(q, {literal});"],
-                _ => PowerPlan.For(power).Render(operand => $"sqrt({operand})", (left, right) => $"{left} * {right}", $"const {t}"),
+                _ => PowerPlan.For(power!).Render(operand => $"sqrt({operand})", (left, right) => $"{left} * {right}", $"const {t}"),
             };
             foreach (var line in lines)
                 writer.Line(line);
@@ -189,17 +194,19 @@ internal static class OpenClEmitter
         writer.Line();
     }
 
-    /// <summary>One element, in the .NET kernels' operation order; the gradient is left unscaled.</summary>
-    private static void EmitElement(SourceWriter writer, KernelSpec kernel)
+    /// <summary>
+    /// focal_element: one element, in the .NET kernels' operation order; the gradient is left unscaled. For a null
+    /// <paramref name="power"/> (generic γ) the function takes γ as its argument gamma.
+    /// </summary>
+    public static void EmitElement(SourceWriter writer, KernelPrecision precision, PowerSpec? power)
     {
-        var t = kernel.ElementType;
-        var single = kernel.Precision == KernelPrecision.Single;
-        var identity = kernel.Power.Form == PowerForm.Identity;
+        var single = precision == KernelPrecision.Single;
+        var t = single ? "float" : "double";
+        var identity = power?.Form == PowerForm.Identity;
         string C(double value) => single ? F(value) : D(value);
-        var gamma = single ? (double)(float)kernel.Power.Gamma : kernel.Power.Gamma;
 
         writer.Line($"static void focal_element({t} x, {t} y, {t} positive_weight, {t} negative_weight, {t} weight_offset, "
-            + $"{t} *loss, {t} *gradient)");
+            + (power is null ? "const double gamma, " : string.Empty) + $"{t} *loss, {t} *gradient)");
         using (writer.Block())
         {
             writer.Line($"const {t} e = {(single ? "focal_exp" : "focal_exp_f64")}(-fabs(x));");
@@ -213,7 +220,8 @@ internal static class OpenClEmitter
             if (!identity)
             {
                 writer.Line($"const {t} q_power = ({C(1)} - y) * (x >= {C(0)} ? s_abs : s_minus_abs);");
-                writer.Line($"const {t} modulation = focal_power(fma(y, x >= {C(0)} ? s_minus_abs : s_abs, q_power));");
+                writer.Line($"const {t} modulation = focal_power(fma(y, x >= {C(0)} ? s_minus_abs : s_abs, q_power)"
+                    + (power is null ? ", gamma);" : ");"));
             }
 
             writer.Line($"const {t} bce = fma(y, FOCAL_MAX(-xc, {C(0)}), fma(one_minus_y, FOCAL_MAX(xc, {C(0)}), l));");
@@ -230,7 +238,17 @@ internal static class OpenClEmitter
             {
                 writer.Line($"const {t} q = fma(y, sigma_minus_x, negative_fraction);");
                 writer.Line($"const {t} r = (sigma_x * sigma_minus_x) / FOCAL_MAX(q, {(single ? "0x1p-149f" : "0x1p-1074")});");
-                writer.Line($"const {t} focusing = fma(y, {C(-(gamma + gamma))}, {C(gamma)});");
+                if (power is null)
+                {
+                    writer.Line($"const {t} g = ({t})gamma;");
+                    writer.Line($"const {t} focusing = fma(y, -(g + g), g);");
+                }
+                else
+                {
+                    var gamma = single ? (double)(float)power.Gamma : power.Gamma;
+                    writer.Line($"const {t} focusing = fma(y, {C(-(gamma + gamma))}, {C(gamma)});");
+                }
+
                 writer.Line($"{t} slope = (class_weight * modulation) * fma(focusing * r, bce, p_minus_y);");
             }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using FocalAot.Kernels;
@@ -53,7 +52,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         where TRunner : struct, IKernelRunner<T>
     {
         ValidateCommon(runner, logits, targets, options, reduced: false);
-        RequireSameLength(upstream.Length, logits.Length, nameof(upstream));
+        SigmoidFocalRules<TStorage>.RequireSameLength(upstream.Length, logits.Length, nameof(upstream));
         ValidateOutput(logits, targets, options, gradient, nameof(gradient), upstream);
         fixed (TStorage* x = logits, y = targets, w = options.Weights, up = upstream, grad = gradient)
         fixed (double* classAlpha = options.ClassAlpha)
@@ -136,7 +135,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             return options.Reduction.Denominator(length, length);
         var weightSum = WeightSum.Compute<TStorage, T>(weights, length, out var invalid);
         if (invalid >= 0)
-            ThrowInvalidWeight(options.Weights, (int)invalid);
+            throw SigmoidFocalRules<TStorage>.InvalidWeight(options.Weights)!;
         return weightSum;
     }
 
@@ -156,7 +155,11 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             return 0;
         var result = runner.Run<TStorage, TMode>(arguments);
         if (result.InvalidInputs)
-            ThrowInvalidInput(targets, weights);
+        {
+            throw SigmoidFocalRules<TStorage>.InvalidTarget(targets) ?? SigmoidFocalRules<TStorage>.InvalidWeight(weights)
+                ?? (Exception)new InvalidOperationException("The kernel reported an invalid target or weight that a rescan did not find.");
+        }
+
         return result.Sum;
     }
 
@@ -171,60 +174,16 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
                 $"Element type {typeof(TStorage).Name} is not supported; use float, double, Half or BFloat16.");
         }
 
-        RequireSameLength(targets.Length, logits.Length, nameof(targets));
+        SigmoidFocalRules<TStorage>.RequireSameLength(targets.Length, logits.Length, nameof(targets));
         runner.Validate(options.Gamma, options.HasGamma);
-        var alpha = options.Alpha;
-        if (double.IsNaN(alpha) || alpha > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha,
-                "alpha must be in [0, 1], or negative to switch the alpha weighting off.");
-        }
-
-        var classAlpha = options.ClassAlpha;
-        for (var c = 0; c < classAlpha.Length; c++)
-        {
-            if (!(classAlpha[c] >= 0 && classAlpha[c] <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(classAlpha), classAlpha[c],
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be in [0, 1]."));
-            }
-        }
-
-        if (!options.Weights.IsEmpty)
-            RequireSameLength(options.Weights.Length, logits.Length, "weights");
-
-        var reduction = options.Reduction;
-        if (reduced && !reduction.IsReduced)
-        {
-            throw new ArgumentException(
-                "reduction must be Sum, Mean, Normalized(normalizer) or WeightedMean for a reduced result; " +
-                "per-element results are written by the overloads that take an output span.", nameof(reduction));
-        }
-
-        if (!reduced && reduction.IsReduced)
-        {
-            throw new ArgumentException(
-                $"reduction is {reduction}, but this overload writes per-element results (reduction None); " +
-                "call the overload that returns the reduced loss.", nameof(reduction));
-        }
-    }
-
-    private static void RequireSameLength(int length, int logitsLength, string parameterName)
-    {
-        if (length != logitsLength)
-        {
-            throw new ArgumentException(
-                $"{parameterName} has {length} elements but logits has {logitsLength}; they must have the same length.",
-                parameterName);
-        }
+        SigmoidFocalRules<TStorage>.ValidateOptions(options, logits.Length, reduced);
     }
 
     private static void ValidateOutput(
         ReadOnlySpan<TStorage> logits, ReadOnlySpan<TStorage> targets, in FocalLossOptions<TStorage> options, Span<TStorage> output,
         string parameterName, ReadOnlySpan<TStorage> upstream = default)
     {
-        RequireSameLength(output.Length, logits.Length, parameterName);
+        SigmoidFocalRules<TStorage>.RequireSameLength(output.Length, logits.Length, parameterName);
         RequireNoPartialOverlap(output, logits, parameterName, nameof(logits));
         RequireNoPartialOverlap(output, targets, parameterName, nameof(targets));
         RequireNoPartialOverlap(output, upstream, parameterName, nameof(upstream));
@@ -237,8 +196,8 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
 
         // The kernel checks targets as it goes and the error is reported after the pass, from a rescan; an
         // output written over the targets would leave nothing to rescan, so such a call checks them first.
-        if (output.Overlaps(targets))
-            ThrowIfInvalidTarget(targets);
+        if (output.Overlaps(targets) && SigmoidFocalRules<TStorage>.InvalidTarget(targets) is { } error)
+            throw error;
     }
 
     // Writing in place over an input is fine (each element is read before it is written); a shifted overlap is not.
@@ -246,38 +205,5 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
     {
         if (output.Overlaps(input, out var offset) && offset != 0)
             throw new ArgumentException($"{outputName} must not partially overlap {inputName} (in place is allowed).", outputName);
-    }
-
-    private static void ThrowInvalidInput(ReadOnlySpan<TStorage> targets, ReadOnlySpan<TStorage> weights)
-    {
-        ThrowIfInvalidTarget(targets);
-        for (var i = 0; i < weights.Length; i++)
-        {
-            var w = ElementStorage.ToDouble(weights[i]);
-            if (!(w >= 0 && double.IsFinite(w)))
-                ThrowInvalidWeight(weights, i);
-        }
-
-        throw new InvalidOperationException("The kernel reported an invalid target or weight that a rescan did not find.");
-    }
-
-    private static void ThrowIfInvalidTarget(ReadOnlySpan<TStorage> targets)
-    {
-        for (var i = 0; i < targets.Length; i++)
-        {
-            var y = ElementStorage.ToDouble(targets[i]);
-            if (!(y >= 0 && y <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(targets), targets[i],
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"targets[{i}] = {targets[i]} is invalid: every target must be in [0, 1] and not NaN."));
-            }
-        }
-    }
-
-    private static void ThrowInvalidWeight(ReadOnlySpan<TStorage> weights, int index)
-    {
-        throw new ArgumentOutOfRangeException(nameof(weights), weights[index],
-            string.Create(CultureInfo.InvariantCulture, $"weights[{index}] = {weights[index]} is invalid: every weight must be finite and >= 0."));
     }
 }

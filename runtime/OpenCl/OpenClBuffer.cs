@@ -1,0 +1,109 @@
+using Silk.NET.OpenCL;
+
+namespace FocalAot.OpenCl;
+
+/// <summary>
+/// A device-resident array of <typeparamref name="T"/> in one <see cref="OpenClContext"/>: upload once, run many calls
+/// on it, download when needed. Not thread-safe on its own; the context serializes the calls that use it.
+/// </summary>
+/// <typeparam name="T">float, double, <see cref="Half"/> or <see cref="BFloat16"/> for the loss operations.</typeparam>
+public sealed unsafe class OpenClBuffer<T> : IDisposable
+    where T : unmanaged
+{
+    private readonly ClHandle? memory;
+
+    internal OpenClBuffer(OpenClContext context, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        Context = context;
+        Length = length;
+        if (length == 0)
+            return;
+        int status;
+        var handle = ClApi.Loaded.CreateBuffer(context.ContextHandle, MemFlags.ReadWrite, (nuint)length * (nuint)sizeof(T), null, &status);
+        ClApi.Check(status, "clCreateBuffer");
+        memory = new ClHandle(handle, ClObjectKind.Buffer);
+    }
+
+    /// <summary>The context (and so the device) the buffer lives in.</summary>
+    public OpenClContext Context { get; }
+
+    /// <summary>The number of elements.</summary>
+    public int Length { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> has released the device memory.</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Copies <paramref name="source"/> (exactly <see cref="Length"/> elements) to the device; returns when done.</summary>
+    /// <exception cref="ArgumentException"><paramref name="source"/> has another length.</exception>
+    public void Upload(ReadOnlySpan<T> source)
+    {
+        RequireLength(source.Length, nameof(source));
+        lock (Context.Gate)
+        {
+            var handle = Handle(nameof(Upload));
+            if (Length == 0)
+                return;
+            fixed (T* p = source)
+            {
+                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, 0, (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
+                    "clEnqueueWriteBuffer");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the buffer into <paramref name="destination"/> after every call enqueued before it, and reports an invalid
+    /// input any of those calls found (as <see cref="OpenClContext.Synchronize"/> does).
+    /// </summary>
+    public void Download(Span<T> destination)
+    {
+        RequireLength(destination.Length, nameof(destination));
+        lock (Context.Gate)
+        {
+            var handle = Handle(nameof(Download));
+            if (Length > 0)
+            {
+                fixed (T* p = destination)
+                {
+                    ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, 0, (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
+                        "clEnqueueReadBuffer");
+                }
+            }
+
+            Context.ReportPendingErrors();
+        }
+    }
+
+    /// <summary>The buffer's contents in a new array (see <see cref="Download"/>).</summary>
+    public T[] ToArray()
+    {
+        var result = new T[Length];
+        Download(result);
+        return result;
+    }
+
+    /// <summary>Releases the device memory (after the calls already enqueued on it).</summary>
+    public void Dispose()
+    {
+        lock (Context.Gate)
+        {
+            IsDisposed = true;
+            memory?.Dispose();
+        }
+    }
+
+    /// <summary>The cl_mem handle (0 for an empty buffer); throws when disposed, naming <paramref name="name"/>.</summary>
+    internal nint Handle(string name)
+    {
+        if (IsDisposed)
+            throw new ObjectDisposedException(name, $"{name}: the device buffer was disposed (its memory is released).");
+        return memory?.Value ?? 0;
+    }
+
+    private void RequireLength(int length, string name)
+    {
+        if (length != Length)
+            throw new ArgumentException($"{name} has {length} elements but the buffer has {Length}; they must be equal.", name);
+    }
+}

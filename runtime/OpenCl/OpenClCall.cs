@@ -1,0 +1,217 @@
+using System.Numerics;
+using FocalAot.Drivers;
+using FocalAot.Kernels;
+using FocalAot.Storage;
+
+namespace FocalAot.OpenCl;
+
+/// <summary>
+/// One device call for storage <typeparamref name="TStorage"/> computed in <typeparamref name="T"/>: the CPU path's
+/// rules, the program for the call's γ (the built-in specialization where the CPU has one, else the generic program),
+/// the kernel parameters exactly as the CPU converts them, and the launches.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the caller's argument.")]
+internal static unsafe class OpenClCall<TStorage, T>
+    where TStorage : unmanaged
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private const int Lanes = BlockGeometry.CanonicalLanes;
+    private const int ChunkSize = 16384;
+
+    public static TStorage Run(OpenClContext context, in Call<TStorage> call, in FocalLossOptions<TStorage> options, bool reduced)
+    {
+        lock (context.Gate)
+        {
+            var storage = StorageOf();
+            if (storage == DeviceStorage.Double && !context.UsesFp64)
+                throw new NotSupportedException($"double elements need fp64, {WithoutFp64(context)}; use float, Half or BFloat16.");
+
+            var length = Validate(context, call, options, reduced);
+            var gamma = ProgramGamma(options);
+            if (gamma is null && !context.UsesFp64)
+            {
+                throw new NotSupportedException(
+                    $"gamma = {options.Gamma} needs the generic program, which evaluates q^gamma in double, {WithoutFp64(context)}; " +
+                    "use a built-in gamma (0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5).");
+            }
+
+            var denominator = Denominator(context, call, options, length);
+            var parameters = new KernelParameters<T>(options.ClassAlpha.IsEmpty ? options.Alpha : 0, call.ScalarUpstream, denominator);
+            if (length == 0)
+                return reduced ? Result(0, denominator) : default;
+
+            var program = context.Program(gamma, storage);
+            using var classPositive = ClassTable(context, options.ClassAlpha, positive: true);
+            using var classNegative = ClassTable(context, options.ClassAlpha, positive: false);
+            var name = call.SumsLosses ? "focal_reduce" : "focal_elements";
+            var launch = new KernelLaunch(program.Kernel(name), name)
+                .Value((uint)length)
+                .Buffer(call.Logits.Handle("logits"))
+                .Buffer(call.Targets.Handle("targets"))
+                .Buffer(call.Upstream?.Handle("upstream") ?? 0)
+                .Buffer(call.Weights?.Handle("weights") ?? 0)
+                .Buffer(classPositive?.Handle("classAlpha") ?? 0)
+                .Buffer(classNegative?.Handle("classAlpha") ?? 0)
+                .Value((uint)Math.Max(options.ClassAlpha.Length, 1))
+                .Value(parameters.PositiveWeight)
+                .Value(parameters.NegativeWeight)
+                .Value(parameters.WeightOffset)
+                .Value(parameters.GradientScale)
+                .Value(parameters.GradientScalePowerOfTwo);
+            if (gamma is null)
+                launch = launch.Value(options.Gamma);
+
+            var targets = call.Targets;
+            var weights = call.Weights;
+            context.AddPendingCheck(() => Rescan(targets, weights));
+            if (!call.SumsLosses)
+            {
+                launch.Buffer(call.Losses?.Handle("losses") ?? 0).Buffer(call.Gradient?.Handle("gradient") ?? 0).Buffer(context.InvalidFlag)
+                    .Enqueue(context.QueueHandle, length);
+                return default;
+            }
+
+            var chunks = (length + ChunkSize - 1) / ChunkSize;
+            using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
+            launch.Buffer(call.Gradient?.Handle("gradient") ?? 0).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
+                .Enqueue(context.QueueHandle, (long)chunks * Lanes);
+            return Result(Total(context, program, laneSums, chunks), denominator);
+        }
+    }
+
+    private static TStorage Result(double sum, double denominator)
+        => ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(CanonicalSum.Canonicalize(sum) / denominator));
+
+    private static int Validate(OpenClContext context, in Call<TStorage> call, in FocalLossOptions<TStorage> options, bool reduced)
+    {
+        RuntimeGammaRunner<T>.ValidateGamma(options.Gamma);
+        var length = Require(context, call.Logits, "logits").Length;
+        Require(context, call.Targets, "targets");
+        SigmoidFocalRules<TStorage>.RequireSameLength(call.Targets.Length, length, "targets");
+        SigmoidFocalRules<TStorage>.ValidateOptions(options, length, reduced);
+        if (!options.Weights.IsEmpty)
+        {
+            throw new ArgumentException(
+                "options.Weights holds host memory; on device buffers pass the per-element weights as the weights buffer argument.", "weights");
+        }
+
+        foreach (var (buffer, name) in new[] { (call.Weights, "weights"), (call.Upstream, "upstream"), (call.Losses, "losses"), (call.Gradient, "gradient") })
+        {
+            if (buffer is null)
+                continue;
+            Require(context, buffer, name);
+            SigmoidFocalRules<TStorage>.RequireSameLength(buffer.Length, length, name);
+        }
+
+        foreach (var (output, name) in new[] { (call.Losses, "losses"), (call.Gradient, "gradient") })
+        {
+            if (output is null)
+                continue;
+            if (ReferenceEquals(output, call.Targets) || ReferenceEquals(output, call.Weights))
+            {
+                throw new ArgumentException(
+                    $"{name} must not be the targets or weights buffer: a device call names an invalid target or weight after the pass, " +
+                    "from the inputs (in place over logits or upstream is allowed).", name);
+            }
+        }
+
+        if (call.Losses is not null && ReferenceEquals(call.Losses, call.Gradient))
+            throw new ArgumentException("gradient must not be the losses buffer.", "gradient");
+        return length;
+    }
+
+    private static OpenClBuffer<TStorage> Require(OpenClContext context, OpenClBuffer<TStorage> buffer, string name)
+    {
+        ArgumentNullException.ThrowIfNull(buffer, name);
+        if (!ReferenceEquals(buffer.Context, context))
+            throw new ArgumentException($"{name} belongs to another OpenClContext; a call's buffers must be in the context that runs it.", name);
+        buffer.Handle(name);
+        return buffer;
+    }
+
+    /// <summary>The specialized γ of the program (the CPU's built-in kernels), or null for the generic program.</summary>
+    private static double? ProgramGamma(in FocalLossOptions<TStorage> options)
+    {
+        var gamma = options.Gamma;
+        if (options.ForceGenericKernel && gamma != 0)
+            return null;
+        var visitor = default(BuiltInGamma);
+        return BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor) ? visitor.Gamma : null;
+    }
+
+    /// <summary>What the sum is divided by; for a weighted mean, the weights' sum in the canonical order (on the device).</summary>
+    private static double Denominator(OpenClContext context, in Call<TStorage> call, in FocalLossOptions<TStorage> options, int length)
+    {
+        if (options.Reduction.Kind != FocalReductionKind.WeightedMean || call.Weights is null || length == 0)
+            return options.Reduction.Denominator(length, length);
+
+        var program = context.Program(ProgramGamma(options), StorageOf());
+        var chunks = (length + ChunkSize - 1) / ChunkSize;
+        using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
+        var weights = call.Weights;
+        context.AddPendingCheck(() => Rescan(null, weights));
+        new KernelLaunch(program.Kernel("focal_weight_lanes"), "focal_weight_lanes")
+            .Value((uint)length).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
+            .Enqueue(context.QueueHandle, (long)chunks * Lanes);
+        return Total(context, program, laneSums, chunks);
+    }
+
+    /// <summary>Combines the lane sums on the device, waits, and reports any invalid input of the calls so far.</summary>
+    private static double Total(OpenClContext context, OpenClProgram program, OpenClBuffer<byte> laneSums, int chunks)
+    {
+        var fp64 = context.UsesFp64;
+        using var total = context.Allocate<byte>(SumSize(context));
+        new KernelLaunch(program.Kernel("focal_total"), "focal_total")
+            .Value((uint)chunks).Buffer(laneSums.Handle("lane sums")).Buffer(total.Handle("total"))
+            .Enqueue(context.QueueHandle, 1);
+        Span<byte> bytes = stackalloc byte[8];
+        total.Download(bytes[..total.Length]);
+        return fp64 ? BitConverter.ToDouble(bytes) : BitConverter.ToSingle(bytes);
+    }
+
+    private static OpenClBuffer<T>? ClassTable(OpenClContext context, ReadOnlySpan<double> classAlpha, bool positive)
+    {
+        if (classAlpha.IsEmpty)
+            return null;
+        // The CPU's conversions: α and 1 - α rounded from double to the compute type.
+        var table = new T[classAlpha.Length];
+        for (var c = 0; c < table.Length; c++)
+            table[c] = T.CreateTruncating(positive ? classAlpha[c] : 1 - classAlpha[c]);
+        return context.Upload<T>(table);
+    }
+
+    /// <summary>The error naming the first invalid target or weight, read back from the device.</summary>
+    private static ArgumentOutOfRangeException? Rescan(OpenClBuffer<TStorage>? targets, OpenClBuffer<TStorage>? weights)
+    {
+        if (targets is { IsDisposed: true } || weights is { IsDisposed: true })
+        {
+            return new ArgumentOutOfRangeException(targets is null ? "weights" : "targets",
+                "A device call found a target outside [0, 1] or NaN, or a weight that is negative or not finite; its buffers were " +
+                "disposed before the error could name the element.");
+        }
+
+        return (targets is null ? null : SigmoidFocalRules<TStorage>.InvalidTarget(targets.ToArray()))
+            ?? (weights is null ? null : SigmoidFocalRules<TStorage>.InvalidWeight(weights.ToArray()));
+    }
+
+    private static int SumSize(OpenClContext context) => context.UsesFp64 ? sizeof(double) : sizeof(float);
+
+    private static string WithoutFp64(OpenClContext context) => context.Device.SupportsFp64
+        ? $"and this context was created with useFp64: false"
+        : $"and device '{context.Device.Name}' does not report cl_khr_fp64";
+
+    private static DeviceStorage StorageOf()
+        => typeof(TStorage) == typeof(float) ? DeviceStorage.Single
+            : typeof(TStorage) == typeof(double) ? DeviceStorage.Double
+            : typeof(TStorage) == typeof(Half) ? DeviceStorage.Half
+            : DeviceStorage.BFloat16;
+
+    private struct BuiltInGamma : IFocalPowerVisitor
+    {
+        public double? Gamma { get; private set; }
+
+        public void Visit<TPower>()
+            where TPower : struct, IFocalPower
+            => Gamma = TPower.Gamma;
+    }
+}
