@@ -12,6 +12,16 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
 {
     private readonly ClHandle? memory;
 
+    /// <summary>A view of <paramref name="length"/> elements of a caller's cl_mem from element <paramref name="offset"/>
+    /// (retained while the view lives).</summary>
+    internal OpenClBuffer(OpenClContext context, ClHandle memory, long offset, int length)
+    {
+        Context = context;
+        this.memory = memory;
+        Offset = offset;
+        Length = length;
+    }
+
     internal OpenClBuffer(OpenClContext context, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -31,6 +41,9 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
     /// <summary>The number of elements.</summary>
     public int Length { get; }
 
+    /// <summary>The first element's index in the underlying cl_mem (0 unless the buffer wraps a caller's memory).</summary>
+    public long Offset { get; }
+
     /// <summary>Whether <see cref="Dispose"/> has released the device memory.</summary>
     public bool IsDisposed { get; private set; }
 
@@ -46,7 +59,7 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
                 return;
             fixed (T* p = source)
             {
-                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, 0, (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
+                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
                     "clEnqueueWriteBuffer");
             }
         }
@@ -66,7 +79,7 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
             {
                 fixed (T* p = destination)
                 {
-                    ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, 0, (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
+                    ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
                         "clEnqueueReadBuffer");
                 }
             }
@@ -83,7 +96,8 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
         return result;
     }
 
-    /// <summary>Releases the device memory (after the calls already enqueued on it).</summary>
+    /// <summary>Releases the device memory (after the calls already enqueued on it); for a wrapped cl_mem, the view's
+    /// reference to it.</summary>
     public void Dispose()
     {
         lock (Context.Gate)

@@ -44,8 +44,18 @@ internal static unsafe class OpenClCall<TStorage, T>
             using var classPositive = ClassTable(context, options.ClassAlpha, positive: true);
             using var classNegative = ClassTable(context, options.ClassAlpha, positive: false);
             var name = call.SumsLosses ? "focal_reduce" : "focal_elements";
+            var offsets = new ElementOffsets
+            {
+                Logits = call.Logits.Offset,
+                Targets = call.Targets.Offset,
+                Upstream = call.Upstream?.Offset ?? 0,
+                Weights = call.Weights?.Offset ?? 0,
+                Losses = call.Losses?.Offset ?? 0,
+                Gradient = call.Gradient?.Offset ?? 0,
+            };
             var launch = new KernelLaunch(program.Kernel(name), name)
                 .Value((uint)length)
+                .Value(offsets)
                 .Buffer(call.Logits.Handle("logits"))
                 .Buffer(call.Targets.Handle("targets"))
                 .Buffer(call.Upstream?.Handle("upstream") ?? 0)
@@ -151,7 +161,7 @@ internal static unsafe class OpenClCall<TStorage, T>
         var weights = call.Weights;
         context.AddPendingCheck(() => Rescan(null, weights));
         new KernelLaunch(program.Kernel("focal_weight_lanes"), "focal_weight_lanes")
-            .Value((uint)length).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
+            .Value((uint)length).Value(weights.Offset).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
             .Enqueue(context.QueueHandle, (long)chunks * Lanes);
         return Total(context, program, laneSums, chunks);
     }
@@ -205,6 +215,20 @@ internal static unsafe class OpenClCall<TStorage, T>
             : typeof(TStorage) == typeof(double) ? DeviceStorage.Double
             : typeof(TStorage) == typeof(Half) ? DeviceStorage.Half
             : DeviceStorage.BFloat16;
+
+    /// <summary>The kernels' ulong8 of first elements (s0..s5; s6 and s7 unused).</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct ElementOffsets
+    {
+        public long Logits;
+        public long Targets;
+        public long Upstream;
+        public long Weights;
+        public long Losses;
+        public long Gradient;
+        public long Unused6;
+        public long Unused7;
+    }
 
     private struct BuiltInGamma : IFocalPowerVisitor
     {

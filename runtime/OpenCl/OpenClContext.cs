@@ -18,6 +18,21 @@ public sealed unsafe class OpenClContext : IDisposable
     private readonly OpenClBuffer<int> invalidFlag;
     private bool disposed;
 
+    /// <summary>A context over a caller's queue (and its context), each retained for this object's lifetime.</summary>
+    private OpenClContext(OpenClDevice device, nint contextHandle, nint queueHandle)
+    {
+        Device = device;
+        UsesFp64 = device.SupportsFp64;
+        var api = ClApi.Loaded;
+        ClApi.Check(api.RetainContext(contextHandle), "clRetainContext");
+        context = new ClHandle(contextHandle, ClObjectKind.Context);
+        ClApi.Check(api.RetainCommandQueue(queueHandle), "clRetainCommandQueue");
+        queue = new ClHandle(queueHandle, ClObjectKind.CommandQueue);
+        invalidFlag = new OpenClBuffer<int>(this, 1);
+        invalidFlag.Upload([0]);
+        SigmoidFocalLoss = new OpenClSigmoidFocalLoss(this);
+    }
+
     private OpenClContext(OpenClDevice device, bool useFp64)
     {
         Device = device;
@@ -66,6 +81,90 @@ public sealed unsafe class OpenClContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         return new OpenClContext(device, useFp64);
+    }
+
+    /// <summary>
+    /// A context that enqueues on the caller's cl_command_queue (an in-order queue; its context and device come with
+    /// it), for calls on the caller's own cl_mem buffers (<see cref="Wrap{T}"/>). The queue and its context are retained
+    /// until this object is disposed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The handle is 0, or not a command queue of an OpenCL device of this process.</exception>
+    public static OpenClContext FromCommandQueue(nint commandQueue)
+    {
+        if (commandQueue == 0)
+            throw new ArgumentException("commandQueue must be a cl_command_queue, not NULL.", nameof(commandQueue));
+        var api = ClApi.TryLoad(out var failure) ?? throw new ArgumentException($"commandQueue cannot be used: {failure}.", nameof(commandQueue));
+        nint contextHandle, deviceId;
+        if (api.GetCommandQueueInfo(commandQueue, CommandQueueInfo.Context, (nuint)sizeof(nint), &contextHandle, null) != 0
+            || api.GetCommandQueueInfo(commandQueue, CommandQueueInfo.Device, (nuint)sizeof(nint), &deviceId, null) != 0)
+        {
+            throw new ArgumentException("commandQueue is not a valid cl_command_queue (clGetCommandQueueInfo failed).", nameof(commandQueue));
+        }
+
+        ulong properties;
+        if (api.GetCommandQueueInfo(commandQueue, CommandQueueInfo.Properties, sizeof(ulong), &properties, null) == 0
+            && (properties & (ulong)CommandQueueProperties.OutOfOrderExecModeEnable) != 0)
+        {
+            throw new ArgumentException("commandQueue must be in order: a call's kernels depend on each other.", nameof(commandQueue));
+        }
+
+        var id = deviceId;
+        var device = OpenClDevices.All.FirstOrDefault(d => d.Id == id)
+            ?? throw new ArgumentException("commandQueue's device is not among this process's OpenCL devices.", nameof(commandQueue));
+        return new OpenClContext(device, contextHandle, queueHandle: commandQueue);
+    }
+
+    /// <summary>
+    /// A view of <paramref name="length"/> elements of the caller's cl_mem <paramref name="memory"/>, from element
+    /// <paramref name="offset"/>. The memory is retained until the view is disposed; its contents are the caller's.
+    /// </summary>
+    /// <exception cref="ArgumentException">The handle is 0, not a buffer of this context, or too small for the range.</exception>
+    public OpenClBuffer<T> Wrap<T>(nint memory, long offset, int length)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (memory == 0)
+                throw new ArgumentException("memory must be a cl_mem buffer, not NULL.", nameof(memory));
+            var api = ClApi.Loaded;
+            nint owner;
+            nuint size;
+            if (api.GetMemObjectInfo(memory, MemInfo.Context, (nuint)sizeof(nint), &owner, null) != 0
+                || api.GetMemObjectInfo(memory, MemInfo.Size, (nuint)sizeof(nuint), &size, null) != 0)
+            {
+                throw new ArgumentException("memory is not a valid cl_mem (clGetMemObjectInfo failed).", nameof(memory));
+            }
+
+            if (owner != context.Value)
+                throw new ArgumentException("memory belongs to another OpenCL context than this one's queue.", nameof(memory));
+            var end = (ulong)(offset + length) * (ulong)sizeof(T);
+            if (end > size)
+            {
+                throw new ArgumentException(
+                    $"memory holds {size} bytes, but elements [{offset}, {offset + length}) of {sizeof(T)} bytes need {end}.", nameof(memory));
+            }
+
+            ClApi.Check(api.RetainMemObject(memory), "clRetainMemObject");
+            return new OpenClBuffer<T>(this, new ClHandle(memory, ClObjectKind.Buffer), offset, length);
+        }
+    }
+
+    /// <summary>
+    /// Enqueues a marker and returns its cl_event, complete when every call enqueued so far is; the caller releases it
+    /// (clReleaseEvent). For waiting on this context's work from other queues or host code without blocking here.
+    /// </summary>
+    public nint EnqueueMarker()
+    {
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            nint marker;
+            ClApi.Check(ClApi.Loaded.EnqueueMarkerWithWaitList(queue.Value, 0, null, &marker), "clEnqueueMarkerWithWaitList");
+            return marker;
+        }
     }
 
     /// <summary>A new device buffer of <paramref name="length"/> elements (contents unspecified until written).</summary>

@@ -117,7 +117,7 @@ internal static class OpenClProgramSource
     private static string Kernels(string gammaParameter, string gammaArgument)
     {
         const string inputs = """
-            __global const focal_storage *logits, __global const focal_storage *targets,
+            const ulong8 offsets, __global const focal_storage *logits, __global const focal_storage *targets,
                 __global const focal_storage *upstream, __global const focal_storage *weights,
                 __global const focal_compute *class_positive, __global const focal_compute *class_negative, const uint classes,
                 const focal_compute positive_weight, const focal_compute negative_weight, const focal_compute weight_offset,
@@ -126,12 +126,22 @@ internal static class OpenClProgramSource
         const string arguments = "logits, targets, upstream, weights, class_positive, class_negative, classes, "
             + "positive_weight, negative_weight, weight_offset, scale, scale_power_of_two";
         return $$"""
+            /* Buffers may start inside the caller's cl_mem: offsets holds each one's first element (logits, targets,
+               upstream, weights, losses, gradient in s0..s5). */
+            #define FOCAL_OFFSET_INPUTS \
+                logits += offsets.s0; targets += offsets.s1; \
+                if (upstream) upstream += offsets.s2; \
+                if (weights) weights += offsets.s3
+
             /* Per element: losses and/or the gradient (either may be NULL). Global size >= n; items past n do nothing. */
             __kernel void focal_elements(const uint n, {{inputs}}, {{gammaParameter}}
                 __global focal_storage *losses, __global focal_storage *gradient, __global int *invalid)
             {
                 const size_t i = get_global_id(0);
                 if (i >= n) return;
+                FOCAL_OFFSET_INPUTS;
+                if (losses) losses += offsets.s4;
+                if (gradient) gradient += offsets.s5;
                 focal_compute loss, slope;
                 if (focal_apply(i, {{arguments}}, {{gammaArgument}}&loss, &slope)) atomic_or(invalid, 1);
                 if (losses) focal_store(losses, i, loss);
@@ -146,6 +156,8 @@ internal static class OpenClProgramSource
                 const size_t g = get_global_id(0);
                 const size_t start = (g / FOCAL_LANES) * FOCAL_CHUNK;
                 if (start >= n) return;
+                FOCAL_OFFSET_INPUTS;
+                if (gradient) gradient += offsets.s5;
                 const size_t end = min(start + FOCAL_CHUNK, (size_t)n);
                 focal_sum sum = 0;
                 int bad = 0;
@@ -162,12 +174,13 @@ internal static class OpenClProgramSource
             }
 
             /* The weights' lane sums (a weighted mean's denominator), in the same order; flags a negative or non-finite weight. */
-            __kernel void focal_weight_lanes(const uint n, __global const focal_storage *weights, __global focal_sum *lane_sums,
-                __global int *invalid)
+            __kernel void focal_weight_lanes(const uint n, const ulong weights_offset, __global const focal_storage *weights,
+                __global focal_sum *lane_sums, __global int *invalid)
             {
                 const size_t g = get_global_id(0);
                 const size_t start = (g / FOCAL_LANES) * FOCAL_CHUNK;
                 if (start >= n) return;
+                weights += weights_offset;
                 const size_t end = min(start + FOCAL_CHUNK, (size_t)n);
                 focal_sum sum = 0;
                 int bad = 0;
