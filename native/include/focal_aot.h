@@ -57,6 +57,7 @@ typedef int32_t focal_status;
 #define FOCAL_ERROR_UNSUPPORTED 3      /* not available on this CPU or build (e.g. an ISA cap above it) */
 #define FOCAL_ERROR_INTERNAL 4         /* a bug or resource failure inside the library */
 #define FOCAL_ERROR_BUFFER_TOO_SMALL 5 /* focal_last_error_message: the message was truncated */
+#define FOCAL_ERROR_DEVICE 6           /* an OpenCL call failed (message: the call, its status, a build log) */
 
 /* Reductions (focal_options.reduction). */
 #define FOCAL_REDUCTION_NONE 0          /* per element */
@@ -163,6 +164,103 @@ focal_status focal_sigmoid_backward_bf16(const uint16_t *logits, const uint16_t 
     const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
 focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const uint16_t *targets, size_t n,
     const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+
+/*
+ * OpenCL devices. Declared without the OpenCL headers: a cl_command_queue, cl_mem or cl_event is a void *.
+ *
+ * A device computes what the CPU entries compute: per-element results bit for bit (the same operation sequence),
+ * sums in the CPU's order, bit-identical where the device has fp64 (focal_device_info.fp64). Without fp64, double
+ * data and a gamma outside the built-in set (0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5) are FOCAL_ERROR_UNSUPPORTED, and
+ * sums are accumulated in float in the same order. A machine without an OpenCL library, platform or device
+ * has 0 devices; nothing fails or waits because of it.
+ */
+
+/* Element types of the focal_cl_* calls. */
+#define FOCAL_DTYPE_F32 0
+#define FOCAL_DTYPE_F64 1
+#define FOCAL_DTYPE_F16 2
+#define FOCAL_DTYPE_BF16 3
+
+typedef struct focal_device_info {
+    size_t struct_size; /* sizeof(focal_device_info), set by the caller */
+    char name[256];     /* CL_DEVICE_NAME, NUL-terminated (truncated if longer) */
+    char vendor[256];   /* CL_DEVICE_VENDOR */
+    char version[256];  /* CL_DEVICE_VERSION */
+    int32_t fp64;       /* 1 if the device has cl_khr_fp64, else 0 */
+} focal_device_info;
+
+/* The number of OpenCL devices (0 when there is no OpenCL library, platform or device). Never fails. */
+int32_t focal_device_count(void);
+
+/* Why focal_device_count() is 0 ("" when there are devices), copied as focal_last_error_message copies. */
+focal_status focal_device_unavailable_reason(char *buffer, size_t capacity, size_t *needed);
+
+/* Describes device `device` (0 .. focal_device_count() - 1). */
+focal_status focal_device_get_info(int32_t device, focal_device_info *info);
+
+/*
+ * Host memory on a device: the CPU entries' arguments and results, with the device's index first. Each call
+ * uploads its inputs, runs and downloads its outputs; the library owns one context per device (created on
+ * first use).
+ */
+focal_status focal_device_sigmoid_forward_f32(int32_t device, const float *logits, const float *targets, size_t n,
+    const focal_options *options, float *out);
+focal_status focal_device_sigmoid_backward_f32(int32_t device, const float *logits, const float *targets, size_t n,
+    const focal_options *options, const float *grad_out, float *grad_logits);
+focal_status focal_device_sigmoid_forward_backward_f32(int32_t device, const float *logits, const float *targets, size_t n,
+    const focal_options *options, float *loss, float *grad_logits);
+focal_status focal_device_sigmoid_forward_f64(int32_t device, const double *logits, const double *targets, size_t n,
+    const focal_options *options, double *out);
+focal_status focal_device_sigmoid_backward_f64(int32_t device, const double *logits, const double *targets, size_t n,
+    const focal_options *options, const double *grad_out, double *grad_logits);
+focal_status focal_device_sigmoid_forward_backward_f64(int32_t device, const double *logits, const double *targets, size_t n,
+    const focal_options *options, double *loss, double *grad_logits);
+focal_status focal_device_sigmoid_forward_f16(int32_t device, const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, uint16_t *out);
+focal_status focal_device_sigmoid_backward_f16(int32_t device, const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_device_sigmoid_forward_backward_f16(int32_t device, const uint16_t *logits, const uint16_t *targets,
+    size_t n, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+focal_status focal_device_sigmoid_forward_bf16(int32_t device, const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, uint16_t *out);
+focal_status focal_device_sigmoid_backward_bf16(int32_t device, const uint16_t *logits, const uint16_t *targets, size_t n,
+    const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_device_sigmoid_forward_backward_bf16(int32_t device, const uint16_t *logits, const uint16_t *targets,
+    size_t n, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+
+/* A range of the caller's cl_mem: elements [offset, offset + n) of the call's dtype. mem = NULL: absent. */
+typedef struct focal_cl_buffer {
+    void *mem;     /* cl_mem, or NULL */
+    size_t offset; /* first element (not byte) */
+} focal_cl_buffer;
+
+/*
+ * The caller's OpenCL objects: queue is an in-order cl_command_queue, and every buffer a cl_mem of its context.
+ * The calls mirror the host entries, with device buffers for data (dtype: FOCAL_DTYPE_*). Per-element weights
+ * come as the weights buffer (options->weights must be NULL). A per-element call (FOCAL_REDUCTION_NONE, or a
+ * backward) is enqueued and returns; a reduced loss is waited for and written to host memory (*reduced, one value
+ * of dtype). An invalid target or weight found by an enqueued call is reported by focal_cl_finish(queue) or by
+ * the next reduced call on the queue. event, if not NULL, receives a cl_event complete when the call is (release
+ * it with clReleaseEvent). The library retains the queue until focal_cl_release_queue(queue).
+ *
+ * forward: NONE: losses into out (n values); reduced: the loss into *reduced (out unused).
+ * backward: NONE: grad_out is n values (mem NULL means 1 each); reduced: *grad_out_scalar (NULL means 1).
+ * forward_backward: NONE: losses into loss; reduced: the loss into *reduced (loss unused); gradient into grad_logits.
+ */
+focal_status focal_cl_sigmoid_forward(void *queue, int32_t dtype, size_t n, focal_cl_buffer logits, focal_cl_buffer targets,
+    focal_cl_buffer weights, const focal_options *options, focal_cl_buffer out, void *reduced, void **event);
+focal_status focal_cl_sigmoid_backward(void *queue, int32_t dtype, size_t n, focal_cl_buffer logits, focal_cl_buffer targets,
+    focal_cl_buffer weights, const focal_options *options, focal_cl_buffer grad_out, const void *grad_out_scalar,
+    focal_cl_buffer grad_logits, void **event);
+focal_status focal_cl_sigmoid_forward_backward(void *queue, int32_t dtype, size_t n, focal_cl_buffer logits,
+    focal_cl_buffer targets, focal_cl_buffer weights, const focal_options *options, focal_cl_buffer loss, void *reduced,
+    focal_cl_buffer grad_logits, void **event);
+
+/* Waits for the library's calls on queue and reports an invalid input one of them found. */
+focal_status focal_cl_finish(void *queue);
+
+/* Finishes the queue and drops the library's reference to it (and its programs). */
+focal_status focal_cl_release_queue(void *queue);
 
 #ifdef __cplusplus
 } /* extern "C" */
