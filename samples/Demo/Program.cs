@@ -44,6 +44,7 @@ internal static class Program
             "Data: {0:N0} training samples ({1:N0} positive), {2:N0} test samples ({3:N0} positive), {4} features.",
             training.Count, training.PositiveCount, test.Count, test.PositiveCount, training.FeatureCount);
         AnsiConsole.WriteLine();
+        DeviceReport.Write(training, BatchSize);
 
         var settings = new TrainingSettings(options.Epochs, BatchSize, LearningRate);
         LossFunction[] losses = [LossFunction.CrossEntropy, LossFunction.Focal];
