@@ -55,7 +55,7 @@ public sealed unsafe class OpenClContext : IDisposable
     /// <summary>
     /// Whether programs use fp64: double storage, a generic γ in float, and sums in double, bit-identical to the CPU.
     /// Without it, sums are accumulated in float in the same canonical order: the same bits on every run and device
-    /// without fp64, within n·2⁻²⁴ relative of the CPU's sum (of the absolute values; losses are ≥ 0, so of the sum).
+    /// without fp64, within (⌈n/16⌉ + ⌈n/16384⌉ + 3)·2⁻²⁴ of the exact sum, relative to it (losses are ≥ 0).
     /// </summary>
     public bool UsesFp64 { get; }
 
