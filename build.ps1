@@ -148,7 +148,8 @@ function Get-SimdLegs {
 # Runs one self-executing xunit.v3 test program and returns its counts from the xunit XML report. -Executable runs
 # another build of it (default: the build output of $Project); -Launcher is the command line that runs it.
 function Invoke-TestProgram {
-    param([string] $Project, [string] $Leg, [hashtable] $Environment = @{}, [string] $Executable, [string[]] $Launcher = @())
+    param([string] $Project, [string] $Leg, [hashtable] $Environment = @{}, [string] $Executable, [string[]] $Launcher = @(),
+        [string[]] $Arguments = @())
     $program = if ($Executable) { $Executable } else { Join-Path $artifacts "bin/$Project/$($Configuration.ToLowerInvariant())/$Project" }
     $report = Join-Path $artifacts "test-results/$Project-$(($Leg -replace '[^A-Za-z0-9]+', '-').Trim('-')).xml"
     New-Item -ItemType Directory -Force -Path (Split-Path $report) | Out-Null
@@ -161,7 +162,7 @@ function Invoke-TestProgram {
     try {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $command = @($Launcher) + $program
-        & $command[0] @($command | Select-Object -Skip 1) -noColor -noLogo -xml $report |
+        & $command[0] @($command | Select-Object -Skip 1) @Arguments -noColor -noLogo -xml $report |
             Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } |
             ForEach-Object { Write-Host $_ }
         $exitCode = $LASTEXITCODE
@@ -249,9 +250,11 @@ function Invoke-Arm64Properties {
     # Under qemu the arm64 libraries come from Debian's multiarch folders: QEMU_LD_PREFIX must be unset (.NET hangs
     # with it). W^X off: qemu does not see JIT code written through the runtime's second, writable mapping and runs
     # stale translations of it (the program crashes). A hung run is stopped after 30 minutes.
+    # The OpenCL tests run on the x64 legs, against PoCL; this leg has no arm64 OpenCL platform to run them on.
     $environment = @{ FOCALAOT_EXPECT_PATH = 'Vector128'; DOTNET_EnableWriteXorExecute = '0'; QEMU_LD_PREFIX = $null }
     return Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg -Environment $environment `
-        -Executable "$staging/publish/FocalAot.Properties" -Launcher @('timeout', '-k', '30', '1800', $qemu.Source)
+        -Executable "$staging/publish/FocalAot.Properties" -Launcher @('timeout', '-k', '30', '1800', $qemu.Source) `
+        -Arguments @('-namespace-', 'FocalAot.Properties.OpenCl')
 }
 
 function Get-HostRid {

@@ -9,18 +9,24 @@ numpy arrays (float32, float64, float16; bfloat16 as uint16 bit patterns with dt
 float64 buffers (array.array, memoryview) are accepted; reductions "none", "sum", "mean", "normalized" and
 "weighted_mean". With torch installed, ``focalaot.torch.sigmoid_focal_loss`` is an autograd drop-in for
 torchvision's (float32, float64, float16 and bfloat16 CPU tensors).
+
+``focalaot.devices()`` lists the OpenCL devices; ``device=`` (an index or a Device) runs a call on one, with the
+CPU's results bit for bit.
 """
 
 from ._api import (
     FocalError,
+    devices,
     get_isa,
     set_max_isa,
     set_num_threads,
     sigmoid_focal_loss,
     sigmoid_focal_loss_backward,
     sigmoid_focal_loss_forward_backward,
+    unavailable_reason,
     version,
 )
+from ._devices import Device
 from ._capi import (
     FOCAL_ABI_VERSION,
     FOCAL_ISA_AVX2,
@@ -34,6 +40,6 @@ __version__ = version()
 
 __all__ = [
     "FOCAL_ABI_VERSION", "FOCAL_ISA_AVX2", "FOCAL_ISA_AVX512", "FOCAL_ISA_SCALAR", "FOCAL_ISA_VECTOR128",
-    "FocalError", "LibraryNotFoundError", "get_isa", "set_max_isa", "set_num_threads", "sigmoid_focal_loss",
+    "Device", "FocalError", "LibraryNotFoundError", "devices", "unavailable_reason", "get_isa", "set_max_isa", "set_num_threads", "sigmoid_focal_loss",
     "sigmoid_focal_loss_backward", "sigmoid_focal_loss_forward_backward", "version",
 ]

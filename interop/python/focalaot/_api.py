@@ -6,6 +6,7 @@ import numbers
 
 from . import _capi
 from ._buffers import Operand, Scalar, element_type
+from ._devices import Device, entry
 
 _REDUCTIONS = {
     "none": _capi.FOCAL_REDUCTION_NONE,
@@ -162,7 +163,7 @@ def _require_same_shape(x, other):
 
 
 def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None, normalizer=None,
-                       dtype=None):
+                       dtype=None, device=None):
     """Sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss, with per-element weights and per-class alpha.
 
     inputs: logits; targets: probabilities in [0, 1] of the same shape. numpy arrays (float32, float64,
@@ -178,11 +179,13 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none",
     normalizer: the divisor of reduction "normalized", > 0 (e.g. the number of positive anchors).
     dtype: None (from inputs), or "float32", "float64", "float16", "bfloat16"; the 16-bit types also take
         uint16 bit patterns.
+    device: None or "cpu" for the CPU, or an OpenCL device (an index or a focalaot.Device from
+        focalaot.devices()): the data is uploaded, computed there (the CPU's bits) and downloaded.
 
     Returns an array like inputs for reduction "none", else a Python float.
     """
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
-    forward = FORWARD[x.element.suffix]
+    forward = entry(FORWARD, "forward", x.element.suffix, device)
     if not options.reduced:
         out = x.new_like()
         check(forward(x.pointer, y.pointer, x.length, options.pointer, out.pointer))
@@ -193,11 +196,11 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none",
 
 
 def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma=2.0, reduction="none",
-                                weight=None, normalizer=None, dtype=None):
+                                weight=None, normalizer=None, dtype=None, device=None):
     """The gradient of sigmoid_focal_loss with respect to inputs, times grad_output.
 
     grad_output: for reduction "none" an array like inputs, else a number; None means 1. The other arguments
-    are sigmoid_focal_loss's. Returns an array like inputs.
+    (device included) are sigmoid_focal_loss's. Returns an array like inputs.
     """
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
     gradient = x.new_like()
@@ -212,17 +215,17 @@ def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
         if upstream.length != x.length:
             raise invalid(f"grad_output has {upstream.length} elements but inputs has {x.length}")
         upstream_pointer = upstream.pointer
-    check(BACKWARD[x.element.suffix](x.pointer, y.pointer, x.length, options.pointer, upstream_pointer,
-                                     gradient.pointer))
+    backward = entry(BACKWARD, "backward", x.element.suffix, device)
+    check(backward(x.pointer, y.pointer, x.length, options.pointer, upstream_pointer, gradient.pointer))
     return gradient.value
 
 
 def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None,
-                                        normalizer=None, dtype=None):
+                                        normalizer=None, dtype=None, device=None):
     """Loss and gradient in one pass: (sigmoid_focal_loss(...), sigmoid_focal_loss_backward(...)), bit for bit."""
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
     gradient = x.new_like()
-    fused = FORWARD_BACKWARD[x.element.suffix]
+    fused = entry(FORWARD_BACKWARD, "forward_backward", x.element.suffix, device)
     if not options.reduced:
         loss = x.new_like()
         check(fused(x.pointer, y.pointer, x.length, options.pointer, loss.pointer, gradient.pointer))
@@ -230,6 +233,28 @@ def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, 
     cell = Scalar(x.element)
     check(fused(x.pointer, y.pointer, x.length, options.pointer, cell.pointer, gradient.pointer))
     return cell.value, gradient.value
+
+
+def devices():
+    """The OpenCL devices of this machine (an empty list without an OpenCL library, platform or device)."""
+    result = []
+    for index in range(_capi.lib.focal_device_count()):
+        info = _capi.focal_device_info()
+        info.struct_size = ctypes.sizeof(info)
+        status = _capi.lib.focal_device_get_info(index, ctypes.byref(info))
+        check(status)
+        result.append(Device(index, info.name.decode("utf-8", "replace"), info.vendor.decode("utf-8", "replace"),
+                             info.version.decode("utf-8", "replace"), bool(info.fp64)))
+    return result
+
+
+def unavailable_reason():
+    """Why devices() is empty ("" when there are devices)."""
+    needed = ctypes.c_size_t()
+    _capi.lib.focal_device_unavailable_reason(None, 0, ctypes.byref(needed))
+    buffer = ctypes.create_string_buffer(max(needed.value, 1))
+    _capi.lib.focal_device_unavailable_reason(buffer, len(buffer), None)
+    return buffer.value.decode("utf-8", "replace")
 
 
 def version():

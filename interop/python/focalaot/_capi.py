@@ -31,6 +31,7 @@ FOCAL_ERROR_INVALID_ARGUMENT = 2
 FOCAL_ERROR_UNSUPPORTED = 3
 FOCAL_ERROR_INTERNAL = 4
 FOCAL_ERROR_BUFFER_TOO_SMALL = 5
+FOCAL_ERROR_DEVICE = 6
 
 # --- reductions (focal_options.reduction) ------------------------------------------------------------------------
 FOCAL_REDUCTION_NONE = 0
@@ -44,6 +45,12 @@ FOCAL_ISA_SCALAR = 0
 FOCAL_ISA_VECTOR128 = 1
 FOCAL_ISA_AVX2 = 2
 FOCAL_ISA_AVX512 = 3
+
+# --- element types of the focal_cl_* calls -------------------------------------------------------------------------
+FOCAL_DTYPE_F32 = 0
+FOCAL_DTYPE_F64 = 1
+FOCAL_DTYPE_F16 = 2
+FOCAL_DTYPE_BF16 = 3
 
 
 class focal_options(ctypes.Structure):
@@ -61,12 +68,33 @@ class focal_options(ctypes.Structure):
     ]
 
 
+class focal_device_info(ctypes.Structure):
+    """An OpenCL device's description (focal_device_get_info); struct_size is set by the caller."""
+
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("name", ctypes.c_char * 256),
+        ("vendor", ctypes.c_char * 256),
+        ("version", ctypes.c_char * 256),
+        ("fp64", ctypes.c_int32),
+    ]
+
+
+class focal_cl_buffer(ctypes.Structure):
+    """A range of a caller's cl_mem: the handle (or NULL) and the first element."""
+
+    _fields_ = [("mem", ctypes.c_void_p), ("offset", ctypes.c_size_t)]
+
+
 # The C types of the prototypes.
 _f32p = ctypes.POINTER(ctypes.c_float)   # const float * / float *
 _f64p = ctypes.POINTER(ctypes.c_double)  # const double * / double *
 _u16p = ctypes.POINTER(ctypes.c_uint16)  # const uint16_t * / uint16_t * (f16 and bf16 bits)
 _size = ctypes.c_size_t
 _opts = ctypes.POINTER(focal_options)    # const focal_options *
+_index = ctypes.c_int32                  # a device index
+_void = ctypes.c_void_p                  # cl_command_queue, cl_event, a host value of the call's dtype
+_clbuf = focal_cl_buffer                 # passed by value
 
 # One prototype per C function, in the header's order: name -> (restype, argtypes).
 _PROTOTYPES = {
@@ -93,6 +121,32 @@ _PROTOTYPES = {
     "focal_sigmoid_forward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p]),
     "focal_sigmoid_backward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
     "focal_sigmoid_forward_backward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    # OpenCL devices
+    "focal_device_count": (ctypes.c_int32, []),
+    "focal_device_unavailable_reason": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),
+    "focal_device_get_info": (focal_status, [ctypes.c_int32, ctypes.POINTER(focal_device_info)]),
+    # host memory on a device: the CPU entries' arguments after the device index
+    "focal_device_sigmoid_forward_f32": (focal_status, [_index, _f32p, _f32p, _size, _opts, _f32p]),
+    "focal_device_sigmoid_backward_f32": (focal_status, [_index, _f32p, _f32p, _size, _opts, _f32p, _f32p]),
+    "focal_device_sigmoid_forward_backward_f32": (focal_status, [_index, _f32p, _f32p, _size, _opts, _f32p, _f32p]),
+    "focal_device_sigmoid_forward_f64": (focal_status, [_index, _f64p, _f64p, _size, _opts, _f64p]),
+    "focal_device_sigmoid_backward_f64": (focal_status, [_index, _f64p, _f64p, _size, _opts, _f64p, _f64p]),
+    "focal_device_sigmoid_forward_backward_f64": (focal_status, [_index, _f64p, _f64p, _size, _opts, _f64p, _f64p]),
+    "focal_device_sigmoid_forward_f16": (focal_status, [_index, _u16p, _u16p, _size, _opts, _u16p]),
+    "focal_device_sigmoid_backward_f16": (focal_status, [_index, _u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    "focal_device_sigmoid_forward_backward_f16": (focal_status, [_index, _u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    "focal_device_sigmoid_forward_bf16": (focal_status, [_index, _u16p, _u16p, _size, _opts, _u16p]),
+    "focal_device_sigmoid_backward_bf16": (focal_status, [_index, _u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    "focal_device_sigmoid_forward_backward_bf16": (focal_status, [_index, _u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    # the caller's queue and cl_mem buffers
+    "focal_cl_sigmoid_forward": (focal_status, [_void, ctypes.c_int32, _size, _clbuf, _clbuf, _clbuf, _opts, _clbuf, _void,
+                                                ctypes.POINTER(_void)]),
+    "focal_cl_sigmoid_backward": (focal_status, [_void, ctypes.c_int32, _size, _clbuf, _clbuf, _clbuf, _opts, _clbuf, _void,
+                                                 _clbuf, ctypes.POINTER(_void)]),
+    "focal_cl_sigmoid_forward_backward": (focal_status, [_void, ctypes.c_int32, _size, _clbuf, _clbuf, _clbuf, _opts, _clbuf,
+                                                         _void, _clbuf, ctypes.POINTER(_void)]),
+    "focal_cl_finish": (focal_status, [_void]),
+    "focal_cl_release_queue": (focal_status, [_void]),
 }
 
 # Declared (and the ABI checked) first: these two exist in every ABI version.
