@@ -119,3 +119,29 @@ def test_without_an_opencl_platform_there_are_no_devices_and_the_cpu_works(tmp_p
     assert elapsed < 0.1
     assert loss == focalaot.sigmoid_focal_loss(np.array([0.5, -2.0], np.float32), np.array([1.0, 0.0], np.float32),
                                                reduction="sum")
+
+
+@needs_device
+def test_a_program_that_does_not_build_is_a_device_error_with_the_build_log():
+    if "PoCL" not in DEVICES[0].version:
+        pytest.skip("the build failure is provoked through PoCL's POCL_EXTRA_BUILD_FLAGS")
+    script = textwrap.dedent("""
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        import numpy as np
+        import focalaot
+        try:
+            focalaot.sigmoid_focal_loss(np.array([0.5], np.float32), np.array([1.0], np.float32), gamma=1.5, device=0)
+            print(json.dumps(None))
+        except focalaot.FocalError as error:
+            print(json.dumps([error.status, str(error)]))
+    """)
+    package = str(Path(__file__).resolve().parents[1])
+    # A macro that breaks the program's source: PoCL reads these at start-up and adds them to every build.
+    environment = dict(os.environ, POCL_EXTRA_BUILD_FLAGS="-Dfocal_load=1", POCL_KERNEL_CACHE="0")
+    result = subprocess.run([sys.executable, "-c", script, package], env=environment, capture_output=True, text=True,
+                            timeout=120, check=True)
+    status, message = json.loads(result.stdout)
+    assert status == focalaot._capi.FOCAL_ERROR_DEVICE
+    assert "clBuildProgram" in message and "CL_BUILD_PROGRAM_FAILURE" in message
+    assert "error" in message.lower() and "Build log" in message
