@@ -56,7 +56,10 @@ public sealed unsafe class OpenClContext : IDisposable
     /// <summary>
     /// Whether programs use fp64: double storage, a generic γ in float, and sums in double, bit-identical to the CPU.
     /// Without it, sums are accumulated in float in the same canonical order: the same bits on every run and device
-    /// without fp64, within n·2⁻²⁴ relative of the CPU's sum (of the absolute values; losses are ≥ 0, so of the sum).
+    /// without fp64, within n·2⁻²⁴ relative of the CPU's sum (of the absolute values; losses and weights are ≥ 0, so of
+    /// the sum), unless the float sum overflows: it is then +∞ where the CPU's double sum may be finite (e.g. the mean of
+    /// losses near float's largest value). A weighted mean divides two such sums (within twice that bound); each reduced
+    /// result is then rounded once to the element type, as on the CPU.
     /// </summary>
     public bool UsesFp64 { get; }
 
