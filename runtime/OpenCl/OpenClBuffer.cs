@@ -62,10 +62,11 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
             if (Length == 0)
                 return;
             Context.ResolvePendingChecks(this);
+            var (offset, size) = ((nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T));
             fixed (T* p = source)
             {
-                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
-                    "clEnqueueWriteBuffer");
+                var status = ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, offset, size, p, 0, null, null);
+                ClApi.Check(status, "clEnqueueWriteBuffer");
             }
         }
     }
