@@ -47,7 +47,11 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
     /// <summary>Whether <see cref="Dispose"/> has released the device memory.</summary>
     public bool IsDisposed { get; private set; }
 
-    /// <summary>Copies <paramref name="source"/> (exactly <see cref="Length"/> elements) to the device; returns when done.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> (exactly <see cref="Length"/> elements) to the device, after the calls enqueued
+    /// before it; returns when done. An invalid input that one of those calls found in this buffer is named first, from
+    /// the old contents, and reported at the next report (as <see cref="OpenClContext.Synchronize"/> does).
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="source"/> has another length.</exception>
     public void Upload(ReadOnlySpan<T> source)
     {
@@ -57,10 +61,12 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
             var handle = Handle(nameof(Upload));
             if (Length == 0)
                 return;
+            Context.ResolvePendingChecks(this);
+            var (offset, size) = ((nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T));
             fixed (T* p = source)
             {
-                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
-                    "clEnqueueWriteBuffer");
+                var status = ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, offset, size, p, 0, null, null);
+                ClApi.Check(status, "clEnqueueWriteBuffer");
             }
         }
     }
@@ -74,16 +80,7 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
         RequireLength(destination.Length, nameof(destination));
         lock (Context.Gate)
         {
-            var handle = Handle(nameof(Download));
-            if (Length > 0)
-            {
-                fixed (T* p = destination)
-                {
-                    ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
-                        "clEnqueueReadBuffer");
-                }
-            }
-
+            Read(destination, nameof(Download));
             Context.ReportPendingErrors();
         }
     }
@@ -97,11 +94,14 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
     }
 
     /// <summary>Releases the device memory (after the calls already enqueued on it); for a wrapped cl_mem, the view's
-    /// reference to it.</summary>
+    /// reference to it. When an enqueued call whose errors are not yet reported reads it as targets or weights, waits for
+    /// the queue first, so that an invalid input that call found is still named (at the next report).</summary>
     public void Dispose()
     {
         lock (Context.Gate)
         {
+            if (!IsDisposed)
+                Context.ResolvePendingChecks(this);
             IsDisposed = true;
             memory?.Dispose();
         }
@@ -113,6 +113,25 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
         if (IsDisposed)
             throw new ObjectDisposedException(name, $"{name}: the device buffer was disposed (its memory is released).");
         return memory?.Value ?? 0;
+    }
+
+    /// <summary>The contents after every call enqueued before, without reporting their errors (for the rescan that names one).</summary>
+    internal T[] ReadWithoutReport()
+    {
+        var result = new T[Length];
+        lock (Context.Gate)
+            Read(result, "rescan");
+        return result;
+    }
+
+    private void Read(Span<T> destination, string name)
+    {
+        var handle = Handle(name);
+        if (Length == 0)
+            return;
+        var (offset, size) = ((nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T));
+        fixed (T* p = destination)
+            ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, offset, size, p, 0, null, null), "clEnqueueReadBuffer");
     }
 
     private void RequireLength(int length, string name)

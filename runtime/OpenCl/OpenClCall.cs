@@ -27,6 +27,10 @@ internal static unsafe class OpenClCall<TStorage, T>
                 throw new NotSupportedException($"double elements need fp64, {WithoutFp64(context)}; use float, Half or BFloat16.");
 
             var length = Validate(context, call, options, reduced);
+
+            // An earlier call's invalid input is named from what it read, before this call writes over it.
+            context.ResolvePendingChecks(call.Losses);
+            context.ResolvePendingChecks(call.Gradient);
             var gamma = ProgramGamma(options);
             if (gamma is null && !context.UsesFp64)
             {
@@ -73,7 +77,7 @@ internal static unsafe class OpenClCall<TStorage, T>
 
             var targets = call.Targets;
             var weights = call.Weights;
-            context.AddPendingCheck(() => Rescan(targets, weights));
+            context.AddPendingCheck(() => Rescan(targets, weights), targets, weights);
             if (!call.SumsLosses)
             {
                 launch.Buffer(call.Losses?.Handle("losses") ?? 0).Buffer(call.Gradient?.Handle("gradient") ?? 0).Buffer(context.InvalidFlag)
@@ -105,7 +109,8 @@ internal static unsafe class OpenClCall<TStorage, T>
                 "options.Weights holds host memory; on device buffers pass the per-element weights as the weights buffer argument.", "weights");
         }
 
-        foreach (var (buffer, name) in new[] { (call.Weights, "weights"), (call.Upstream, "upstream"), (call.Losses, "losses"), (call.Gradient, "gradient") })
+        var others = new[] { (call.Weights, "weights"), (call.Upstream, "upstream"), (call.Losses, "losses"), (call.Gradient, "gradient") };
+        foreach (var (buffer, name) in others)
         {
             if (buffer is null)
                 continue;
@@ -159,9 +164,10 @@ internal static unsafe class OpenClCall<TStorage, T>
         var chunks = (length + ChunkSize - 1) / ChunkSize;
         using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
         var weights = call.Weights;
-        context.AddPendingCheck(() => Rescan(null, weights));
+        context.AddPendingCheck(() => Rescan(null, weights), null, weights);
         new KernelLaunch(program.Kernel("focal_weight_lanes"), "focal_weight_lanes")
-            .Value((uint)length).Value(weights.Offset).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
+            .Value((uint)length).Value(weights.Offset).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums"))
+            .Buffer(context.InvalidFlag)
             .Enqueue(context.QueueHandle, (long)chunks * Lanes);
         return Total(context, program, laneSums, chunks);
     }
@@ -200,8 +206,8 @@ internal static unsafe class OpenClCall<TStorage, T>
                 "disposed before the error could name the element.");
         }
 
-        return (targets is null ? null : SigmoidFocalRules<TStorage>.InvalidTarget(targets.ToArray()))
-            ?? (weights is null ? null : SigmoidFocalRules<TStorage>.InvalidWeight(weights.ToArray()));
+        return (targets is null ? null : SigmoidFocalRules<TStorage>.InvalidTarget(targets.ReadWithoutReport()))
+            ?? (weights is null ? null : SigmoidFocalRules<TStorage>.InvalidWeight(weights.ReadWithoutReport()));
     }
 
     private static int SumSize(OpenClContext context) => context.UsesFp64 ? sizeof(double) : sizeof(float);

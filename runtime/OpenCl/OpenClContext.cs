@@ -14,8 +14,9 @@ public sealed unsafe class OpenClContext : IDisposable
     private readonly ClHandle context;
     private readonly ClHandle queue;
     private readonly Dictionary<(double? Gamma, DeviceStorage Storage), OpenClProgram> programs = [];
-    private readonly List<Func<Exception?>> pendingChecks = [];
+    private readonly List<PendingCheck> pendingChecks = [];
     private readonly OpenClBuffer<int> invalidFlag;
+    private Exception? resolvedError;
     private bool disposed;
 
     /// <summary>A context over a caller's queue (and its context), each retained for this object's lifetime.</summary>
@@ -55,7 +56,10 @@ public sealed unsafe class OpenClContext : IDisposable
     /// <summary>
     /// Whether programs use fp64: double storage, a generic γ in float, and sums in double, bit-identical to the CPU.
     /// Without it, sums are accumulated in float in the same canonical order: the same bits on every run and device
-    /// without fp64, within (⌈n/16⌉ + ⌈n/16384⌉ + 3)·2⁻²⁴ of the exact sum, relative to it (losses are ≥ 0).
+    /// without fp64, within (⌈n/16⌉ + ⌈n/16384⌉ + 3)·2⁻²⁴ of the exact sum, relative to it (losses and weights are ≥ 0),
+    /// unless the float sum overflows: it is then +∞ where the CPU's double sum may be finite (e.g. the mean of losses near
+    /// float's largest value). A weighted mean divides two such sums (within twice that bound); each reduced result is then
+    /// rounded once to the element type, as on the CPU.
     /// </summary>
     public bool UsesFp64 { get; }
 
@@ -214,6 +218,8 @@ public sealed unsafe class OpenClContext : IDisposable
             foreach (var program in programs.Values)
                 program.Dispose();
             programs.Clear();
+            pendingChecks.Clear();
+            resolvedError = null;
             invalidFlag.Dispose();
             queue.Dispose();
             context.Dispose();
@@ -233,29 +239,60 @@ public sealed unsafe class OpenClContext : IDisposable
         return program;
     }
 
-    /// <summary>Registers how to name the invalid input of a call just enqueued, should the flag be raised.</summary>
-    internal void AddPendingCheck(Func<Exception?> rescan) => pendingChecks.Add(rescan);
+    /// <summary>
+    /// Registers how to name the invalid input of a call just enqueued, should the flag be raised: a rescan of its
+    /// <paramref name="targets"/> and <paramref name="weights"/> buffers (either may be null), which must hold what the call
+    /// read until the check is resolved (see <see cref="ResolvePendingChecks"/>).
+    /// </summary>
+    internal void AddPendingCheck(Func<Exception?> rescan, object? targets, object? weights)
+        => pendingChecks.Add(new PendingCheck(rescan, targets, weights));
+
+    /// <summary>
+    /// Before <paramref name="buffer"/> is overwritten (an upload, a call's output) or released, if a pending call would
+    /// rescan it: resolves the pending checks now, while it holds what those calls read, and keeps the error for the next
+    /// report. Call under <see cref="Gate"/>.
+    /// </summary>
+    internal void ResolvePendingChecks(object? buffer)
+    {
+        if (buffer is null || !pendingChecks.Exists(check => ReferenceEquals(check.Targets, buffer) || ReferenceEquals(check.Weights, buffer)))
+            return;
+        var error = FindPendingError();
+        resolvedError ??= error;
+    }
 
     /// <summary>After the queue has drained up to now: throws the first pending call's invalid-input error, if any.</summary>
     internal void ReportPendingErrors()
     {
+        var error = FindPendingError();
+        error = resolvedError ?? error;
+        resolvedError = null;
+        if (error is not null)
+            throw error;
+    }
+
+    /// <summary>Waits for the queue; the first pending call's invalid-input error, if the device raised the flag.</summary>
+    private Exception? FindPendingError()
+    {
         if (pendingChecks.Count == 0)
-            return;
+            return null;
         Span<int> flag = stackalloc int[1];
         fixed (int* p = flag)
             ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(queue.Value, InvalidFlag, true, 0, sizeof(int), p, 0, null, null), "clEnqueueReadBuffer");
         var checks = pendingChecks.ToArray();
         pendingChecks.Clear();
         if (flag[0] == 0)
-            return;
+            return null;
 
         invalidFlag.Upload([0]);
         foreach (var check in checks)
         {
-            if (check() is { } error)
-                throw error;
+            if (check.Rescan() is { } error)
+                return error;
         }
 
-        throw new InvalidOperationException("The device reported an invalid target or weight that a rescan did not find.");
+        return new InvalidOperationException("The device reported an invalid target or weight that a rescan did not find.");
     }
+
+    /// <summary>A pending call's rescan and the buffers it reads.</summary>
+    private readonly record struct PendingCheck(Func<Exception?> Rescan, object? Targets, object? Weights);
 }

@@ -37,8 +37,11 @@ public sealed class OpenClSigmoidFocalLoss
     public void Backward<T>(OpenClBuffer<T> logits, OpenClBuffer<T> targets, T upstream, OpenClBuffer<T> gradient,
         in FocalLossOptions<T> options, OpenClBuffer<T>? weights = null)
         where T : unmanaged
-        => Run(new Call<T>(logits, targets, weights) { Gradient = gradient, ScalarUpstream = ElementStorage.ToDouble(upstream) }, options,
-            reduced: true);
+    {
+        RequireSupported<T>();  // before the scalar is converted
+        var call = new Call<T>(logits, targets, weights) { Gradient = gradient, ScalarUpstream = ElementStorage.ToDouble(upstream) };
+        Run(call, options, reduced: true);
+    }
 
     /// <summary>Per-element losses and their gradient in one pass (reduction None), enqueued.</summary>
     public void ForwardBackward<T>(OpenClBuffer<T> logits, OpenClBuffer<T> targets, OpenClBuffer<T> losses, OpenClBuffer<T> gradient,
@@ -52,8 +55,8 @@ public sealed class OpenClSigmoidFocalLoss
         where T : unmanaged
         => Run(new Call<T>(logits, targets, weights) { Gradient = gradient, SumsLosses = true }, options, reduced: true);
 
-    /// <summary>Host spans: uploads, runs <see cref="Forward{T}(OpenClBuffer{T}, OpenClBuffer{T}, OpenClBuffer{T}, in FocalLossOptions{T}, OpenClBuffer{T})"/>,
-    /// downloads.</summary>
+    /// <summary>Host spans: uploads, runs
+    /// <see cref="Forward{T}(OpenClBuffer{T}, OpenClBuffer{T}, OpenClBuffer{T}, in FocalLossOptions{T}, OpenClBuffer{T})"/>, downloads.</summary>
     public void Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, in FocalLossOptions<T> options)
         where T : unmanaged
     {
@@ -118,11 +121,17 @@ public sealed class OpenClSigmoidFocalLoss
         return context.Upload(data);
     }
 
-    private T Run<T>(in Call<T> call, in FocalLossOptions<T> options, bool reduced)
+    private static void RequireSupported<T>()
         where T : unmanaged
     {
         if (!ElementStorage.IsSupported<T>())
             throw new NotSupportedException($"Element type {typeof(T).Name} is not supported; use float, double, Half or BFloat16.");
+    }
+
+    private T Run<T>(in Call<T> call, in FocalLossOptions<T> options, bool reduced)
+        where T : unmanaged
+    {
+        RequireSupported<T>();
         return typeof(T) == typeof(double)
             ? OpenClCall<T, double>.Run(context, call, options, reduced)
             : OpenClCall<T, float>.Run(context, call, options, reduced);
