@@ -23,7 +23,9 @@
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
              (x86-64-v2, -v3, -v4) and linux-arm64, plus the dispatcher libfocalaot.so that loads the
-             best one the CPU runs. arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
+             best one the CPU runs, and device_check (native/tools/device_check.c: every OpenCL device against the
+             CPU entries, and its bandwidth; native/tools/device_check.sh runs it where only a C compiler is).
+             arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
       fuzz   Build the C ABI fuzz harness (native/fuzz/fuzz_focal.c) with clang-15, libFuzzer, ASan and UBSan
              against the dispatcher, replay native/fuzz/corpus and native/fuzz/regressions, then fuzz the best
              variant for -Seconds (default 60). New inputs go to artifacts/fuzz/corpus, a failing one to
