@@ -59,8 +59,8 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
                 return;
             fixed (T* p = source)
             {
-                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
-                    "clEnqueueWriteBuffer");
+                ClApi.Check(ClApi.Loaded.EnqueueWriteBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T),
+                    (nuint)Length * (nuint)sizeof(T), p, 0, null, null), "clEnqueueWriteBuffer");
             }
         }
     }
@@ -79,8 +79,8 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
             {
                 fixed (T* p = destination)
                 {
-                    ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T), p, 0, null, null),
-                        "clEnqueueReadBuffer");
+                    ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(Context.QueueHandle, handle, true, (nuint)Offset * (nuint)sizeof(T),
+                        (nuint)Length * (nuint)sizeof(T), p, 0, null, null), "clEnqueueReadBuffer");
                 }
             }
 

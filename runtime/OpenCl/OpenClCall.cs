@@ -105,7 +105,8 @@ internal static unsafe class OpenClCall<TStorage, T>
                 "options.Weights holds host memory; on device buffers pass the per-element weights as the weights buffer argument.", "weights");
         }
 
-        foreach (var (buffer, name) in new[] { (call.Weights, "weights"), (call.Upstream, "upstream"), (call.Losses, "losses"), (call.Gradient, "gradient") })
+        var optional = new[] { (call.Weights, "weights"), (call.Upstream, "upstream"), (call.Losses, "losses"), (call.Gradient, "gradient") };
+        foreach (var (buffer, name) in optional)
         {
             if (buffer is null)
                 continue;
@@ -161,7 +162,8 @@ internal static unsafe class OpenClCall<TStorage, T>
         var weights = call.Weights;
         context.AddPendingCheck(() => Rescan(null, weights));
         new KernelLaunch(program.Kernel("focal_weight_lanes"), "focal_weight_lanes")
-            .Value((uint)length).Value(weights.Offset).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
+            .Value((uint)length).Value(weights.Offset).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums"))
+            .Buffer(context.InvalidFlag)
             .Enqueue(context.QueueHandle, (long)chunks * Lanes);
         return Total(context, program, laneSums, chunks);
     }

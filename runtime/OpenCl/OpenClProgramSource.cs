@@ -70,7 +70,8 @@ internal static class OpenClProgramSource
             + "else vstore_half_rte(v, i, p);"),
         // bfloat16 bits in a ushort: widening is exact; narrowing is nearest-even, a NaN made quiet (as BFloat16.Narrow).
         _ => ("ushort", "return as_float((uint)p[i] << 16);",
-            "const uint b = as_uint(v); p[i] = (b & 0x7FFFFFFF) > 0x7F800000 ? (ushort)((b >> 16) | 0x0040) : (ushort)((b + 0x7FFF + ((b >> 16) & 1)) >> 16);"),
+            "const uint b = as_uint(v); p[i] = (b & 0x7FFFFFFF) > 0x7F800000 ? (ushort)((b >> 16) | 0x0040) : " +
+            "(ushort)((b + 0x7FFF + ((b >> 16) & 1)) >> 16);"),
     };
 
     /// <summary>One element with the call's α (class table or scalar), weight and scale, in the CPU kernels' order.</summary>

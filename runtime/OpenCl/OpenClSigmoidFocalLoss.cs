@@ -52,8 +52,10 @@ public sealed class OpenClSigmoidFocalLoss
         where T : unmanaged
         => Run(new Call<T>(logits, targets, weights) { Gradient = gradient, SumsLosses = true }, options, reduced: true);
 
-    /// <summary>Host spans: uploads, runs <see cref="Forward{T}(OpenClBuffer{T}, OpenClBuffer{T}, OpenClBuffer{T}, in FocalLossOptions{T}, OpenClBuffer{T})"/>,
-    /// downloads.</summary>
+    /// <summary>
+    /// Host spans: uploads, runs
+    /// <see cref="Forward{T}(OpenClBuffer{T}, OpenClBuffer{T}, OpenClBuffer{T}, in FocalLossOptions{T}, OpenClBuffer{T})"/>, downloads.
+    /// </summary>
     public void Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, in FocalLossOptions<T> options)
         where T : unmanaged
     {

@@ -27,7 +27,8 @@ public sealed class OpenClParityTests(OpenClContextFixture fixture)
         var data = new TheoryData<string, double, bool, bool, bool>();
         foreach (var storage in new[] { "float", "double", "Half", "BFloat16" })
         {
-            foreach (var (gamma, generic) in new[] { (0.0, false), (0.5, false), (2.0, false), (2.5, false), (5.0, false), (0.7, false), (6.0, false), (2.0, true) })
+            foreach (var (gamma, generic) in new[]
+                     { (0.0, false), (0.5, false), (2.0, false), (2.5, false), (5.0, false), (0.7, false), (6.0, false), (2.0, true) })
             {
                 foreach (var (weights, classAlpha) in new[] { (false, false), (true, false), (false, true), (true, true) })
                     data.Add(storage, gamma, generic, weights, classAlpha);
