@@ -1,4 +1,4 @@
-using System.Text;
+using FocalAot.OpenCl;
 
 namespace FocalAot.Native;
 
@@ -24,29 +24,16 @@ internal static class LastError
         NullArgumentPointerException e => Fail(Status.NullPointer, e.Message),
         ArgumentException e => Fail(Status.InvalidArgument, e.Message),
         NotSupportedException e => Fail(Status.Unsupported, e.Message),
+        OpenClException e => Fail(Status.Device, e.Message),
+        // Only a queue released by another thread during a call leaves an object of the library disposed.
+        ObjectDisposedException e => Fail(Status.InvalidArgument, e.Message),
         _ => Fail(Status.Internal, $"internal error: {exception.GetType().Name}: {exception.Message}"),
     };
 
     /// <summary>Copies the message, NUL-terminated, into a caller buffer.</summary>
-    public static unsafe int CopyTo(byte* buffer, nuint capacity, nuint* needed)
-    {
-        var text = Message;
-        var length = Encoding.UTF8.GetByteCount(text);
-        if (needed != null)
-            *needed = (nuint)length + 1;
-        if (buffer == null)
-            return capacity == 0 ? (int)Status.Ok : (int)Status.NullPointer;
-        if (capacity == 0)
-            return (int)Status.BufferTooSmall;
-
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var copied = (int)Math.Min((nuint)length, capacity - 1);
-        bytes.AsSpan(0, copied).CopyTo(new Span<byte>(buffer, copied));
-        buffer[copied] = 0;
-        return copied == length ? (int)Status.Ok : (int)Status.BufferTooSmall;
-    }
+    public static unsafe int CopyTo(byte* buffer, nuint capacity, nuint* needed) => NativeText.CopyTo(Message, buffer, capacity, needed);
 }
 
-/// <summary>A required pointer argument was NULL while its element count was positive.</summary>
-internal sealed class NullArgumentPointerException(string parameterName)
-    : ArgumentException($"{parameterName} is NULL but must point to the data (the element count is positive).", parameterName);
+/// <summary>A required pointer argument was NULL (a data pointer: while its element count was positive).</summary>
+internal sealed class NullArgumentPointerException(string parameterName, string? message = null)
+    : ArgumentException(message ?? $"{parameterName} is NULL but must point to the data (the element count is positive).", parameterName);

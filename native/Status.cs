@@ -9,4 +9,5 @@ internal enum Status
     Unsupported = 3,
     Internal = 4,
     BufferTooSmall = 5,
+    Device = 6,
 }

@@ -195,7 +195,9 @@ int32_t focal_device_count(void);
 /* Why focal_device_count() is 0 ("" when there are devices), copied as focal_last_error_message copies. */
 focal_status focal_device_unavailable_reason(char *buffer, size_t capacity, size_t *needed);
 
-/* Describes device `device` (0 .. focal_device_count() - 1). */
+/* Describes device `device` (0 .. focal_device_count() - 1). In every device call, an index out of that range is
+ * FOCAL_ERROR_INVALID_ARGUMENT (the message names device and the count), and info->struct_size below
+ * sizeof(focal_device_info) is FOCAL_ERROR_INVALID_ARGUMENT. */
 focal_status focal_device_get_info(int32_t device, focal_device_info *info);
 
 /*
@@ -238,10 +240,14 @@ typedef struct focal_cl_buffer {
  * The caller's OpenCL objects: queue is an in-order cl_command_queue, and every buffer a cl_mem of its context.
  * The calls mirror the host entries, with device buffers for data (dtype: FOCAL_DTYPE_*). Per-element weights
  * come as the weights buffer (options->weights must be NULL). A per-element call (FOCAL_REDUCTION_NONE, or a
- * backward) is enqueued and returns; a reduced loss is waited for and written to host memory (*reduced, one value
- * of dtype). An invalid target or weight found by an enqueued call is reported by focal_cl_finish(queue) or by
- * the next reduced call on the queue. event, if not NULL, receives a cl_event complete when the call is (release
- * it with clReleaseEvent). The library retains the queue until focal_cl_release_queue(queue).
+ * backward) is enqueued and returns (a WEIGHTED_MEAN backward first waits for the sum of the weights); a reduced
+ * loss is waited for and written to host memory (*reduced, one value of dtype). An invalid target or weight found
+ * by an enqueued call is reported by focal_cl_finish(queue) or by the next reduced call on the queue. event, if not
+ * NULL, receives a cl_event complete when the call is (release it with clReleaseEvent), or NULL when the call
+ * fails. An output may be in place over logits or grad_out (same cl_mem and offset) but must not overlap them
+ * otherwise, nor the targets or weights at all (they are read again after the pass to name an invalid one), nor
+ * the other output. The library retains the queue from its first call until focal_cl_release_queue(queue); the
+ * queue must stay valid (retained by the caller) while the library holds it.
  *
  * forward: NONE: losses into out (n values); reduced: the loss into *reduced (out unused).
  * backward: NONE: grad_out is n values (mem NULL means 1 each); reduced: *grad_out_scalar (NULL means 1).
@@ -256,10 +262,11 @@ focal_status focal_cl_sigmoid_forward_backward(void *queue, int32_t dtype, size_
     focal_cl_buffer targets, focal_cl_buffer weights, const focal_options *options, focal_cl_buffer loss, void *reduced,
     focal_cl_buffer grad_logits, void **event);
 
-/* Waits for the library's calls on queue and reports an invalid input one of them found. */
+/* Waits for the library's calls on queue and reports an invalid input one of them found. A queue the library does
+ * not hold (no focal_cl_* call since it was created or released) is FOCAL_ERROR_INVALID_ARGUMENT. */
 focal_status focal_cl_finish(void *queue);
 
-/* Finishes the queue and drops the library's reference to it (and its programs). */
+/* Finishes the queue, drops the library's reference to it (and its programs), and reports as focal_cl_finish does. */
 focal_status focal_cl_release_queue(void *queue);
 
 #ifdef __cplusplus

@@ -26,6 +26,39 @@
       (const T *logits, const T *targets, size_t n, const focal_options *options, T *loss, T *grad_logits),            \
       (logits, targets, n, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
 
+/* The host-memory device operations of one element type. */
+#define FOCAL_FORWARDED_DEVICE_OPERATIONS(X, SUFFIX, T)                                                                \
+    X(focal_status, focal_device_sigmoid_forward_##SUFFIX,                                                             \
+      (int32_t device, const T *logits, const T *targets, size_t n, const focal_options *options, T *out),             \
+      (device, logits, targets, n, options, out), FOCAL_ERROR_UNSUPPORTED)                                             \
+    X(focal_status, focal_device_sigmoid_backward_##SUFFIX,                                                            \
+      (int32_t device, const T *logits, const T *targets, size_t n, const focal_options *options, const T *grad_out,   \
+       T *grad_logits),                                                                                                \
+      (device, logits, targets, n, options, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)                           \
+    X(focal_status, focal_device_sigmoid_forward_backward_##SUFFIX,                                                    \
+      (int32_t device, const T *logits, const T *targets, size_t n, const focal_options *options, T *loss,             \
+       T *grad_logits),                                                                                                \
+      (device, logits, targets, n, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
+
+/* The calls on a caller's OpenCL queue and buffers. */
+#define FOCAL_FORWARDED_QUEUE_OPERATIONS(X)                                                                            \
+    X(focal_status, focal_cl_sigmoid_forward,                                                                          \
+      (void *queue, int32_t dtype, size_t n, focal_cl_buffer logits, focal_cl_buffer targets, focal_cl_buffer weights, \
+       const focal_options *options, focal_cl_buffer out, void *reduced, void **event),                                \
+      (queue, dtype, n, logits, targets, weights, options, out, reduced, event), FOCAL_ERROR_UNSUPPORTED)              \
+    X(focal_status, focal_cl_sigmoid_backward,                                                                         \
+      (void *queue, int32_t dtype, size_t n, focal_cl_buffer logits, focal_cl_buffer targets, focal_cl_buffer weights, \
+       const focal_options *options, focal_cl_buffer grad_out, const void *grad_out_scalar,                            \
+       focal_cl_buffer grad_logits, void **event),                                                                     \
+      (queue, dtype, n, logits, targets, weights, options, grad_out, grad_out_scalar, grad_logits, event),             \
+      FOCAL_ERROR_UNSUPPORTED)                                                                                         \
+    X(focal_status, focal_cl_sigmoid_forward_backward,                                                                 \
+      (void *queue, int32_t dtype, size_t n, focal_cl_buffer logits, focal_cl_buffer targets, focal_cl_buffer weights, \
+       const focal_options *options, focal_cl_buffer loss, void *reduced, focal_cl_buffer grad_logits, void **event),  \
+      (queue, dtype, n, logits, targets, weights, options, loss, reduced, grad_logits, event), FOCAL_ERROR_UNSUPPORTED) \
+    X(focal_status, focal_cl_finish, (void *queue), (queue), FOCAL_ERROR_UNSUPPORTED)                                  \
+    X(focal_status, focal_cl_release_queue, (void *queue), (queue), FOCAL_ERROR_UNSUPPORTED)
+
 #define FOCAL_FORWARDED_FUNCTIONS(X)                                                                   \
     X(int32_t, focal_get_isa, (void), (), -1)                                                          \
     X(focal_status, focal_set_max_isa, (int32_t isa), (isa), FOCAL_ERROR_UNSUPPORTED)                  \
@@ -34,13 +67,22 @@
     FOCAL_FORWARDED_OPERATIONS(X, f32, float)                                                          \
     FOCAL_FORWARDED_OPERATIONS(X, f64, double)                                                         \
     FOCAL_FORWARDED_OPERATIONS(X, f16, uint16_t)                                                       \
-    FOCAL_FORWARDED_OPERATIONS(X, bf16, uint16_t)
+    FOCAL_FORWARDED_OPERATIONS(X, bf16, uint16_t)                                                      \
+    X(int32_t, focal_device_count, (void), (), 0)                                                      \
+    X(focal_status, focal_device_get_info, (int32_t device, focal_device_info *info), (device, info),  \
+      FOCAL_ERROR_UNSUPPORTED)                                                                         \
+    FOCAL_FORWARDED_DEVICE_OPERATIONS(X, f32, float)                                                   \
+    FOCAL_FORWARDED_DEVICE_OPERATIONS(X, f64, double)                                                  \
+    FOCAL_FORWARDED_DEVICE_OPERATIONS(X, f16, uint16_t)                                                \
+    FOCAL_FORWARDED_DEVICE_OPERATIONS(X, bf16, uint16_t)                                               \
+    FOCAL_FORWARDED_QUEUE_OPERATIONS(X)
 
 #define DECLARE_POINTER(ret, name, params, args, failure) static ret(*name##_impl) params;
 FOCAL_FORWARDED_FUNCTIONS(DECLARE_POINTER)
 static int32_t (*focal_abi_version_impl)(void);
 static const char *(*focal_version_impl)(void);
 static focal_status (*focal_last_error_message_impl)(char *, size_t, size_t *);
+static focal_status (*focal_device_unavailable_reason_impl)(char *, size_t, size_t *);
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded;
@@ -82,6 +124,7 @@ static int load_variant(const char *directory, const char *variant) {
     RESOLVE(, focal_abi_version, , , )
     RESOLVE(, focal_version, , , )
     RESOLVE(, focal_last_error_message, , , )
+    RESOLVE(, focal_device_unavailable_reason, , , )
     if (focal_abi_version_impl() != FOCAL_ABI_VERSION) {
         snprintf(load_error, sizeof load_error, "libfocalaot: %s has ABI version %d, this dispatcher needs %d",
                  path, focal_abi_version_impl(), FOCAL_ABI_VERSION);
@@ -134,8 +177,8 @@ int32_t focal_abi_version(void) { return ensure_loaded() ? focal_abi_version_imp
 
 const char *focal_version(void) { return ensure_loaded() ? focal_version_impl() : FOCAL_VERSION_STRING; }
 
-focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *needed) {
-    if (ensure_loaded()) return focal_last_error_message_impl(buffer, capacity, needed);
+/* The load failure as the text of a message entry, by focal_last_error_message's copy protocol. */
+static focal_status copy_load_error(char *buffer, size_t capacity, size_t *needed) {
     size_t size = strlen(load_error) + 1;
     if (needed != NULL) *needed = size;
     if (buffer == NULL) return capacity == 0 ? FOCAL_OK : FOCAL_ERROR_NULL_POINTER;
@@ -144,4 +187,15 @@ focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *nee
     memcpy(buffer, load_error, copied);
     buffer[copied] = '\0';
     return copied == size - 1 ? FOCAL_OK : FOCAL_ERROR_BUFFER_TOO_SMALL;
+}
+
+focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *needed) {
+    if (ensure_loaded()) return focal_last_error_message_impl(buffer, capacity, needed);
+    return copy_load_error(buffer, capacity, needed);
+}
+
+/* Without a library there are no devices, and the reason is why it did not load. */
+focal_status focal_device_unavailable_reason(char *buffer, size_t capacity, size_t *needed) {
+    if (ensure_loaded()) return focal_device_unavailable_reason_impl(buffer, capacity, needed);
+    return copy_load_error(buffer, capacity, needed);
 }
