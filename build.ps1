@@ -412,7 +412,8 @@ function Invoke-PackageTests {
     function New-App([string] $Name, [string] $Language, [string] $Source, [string] $ProgramFile) {
         $folder = Join-Path $work $Name
         $log = Join-Path $logs "$Name.new.log"
-        $new = Invoke-Step -Log $log -Folder $work -Program dotnet -Arguments @('new', 'console', '-lang', $Language, '-o', $folder, '-n', $Name)
+        $new = Invoke-Step -Log $log -Folder $work -Program dotnet -Arguments @('new', 'console', '-lang', $Language, '-o', $folder, '-n', $Name,
+            '--no-restore')
         if ($new.ExitCode -ne 0) { throw "dotnet new console ($Language) failed: see $log" }
         $log = Join-Path $logs "$Name.add-package.log"
         $add = Invoke-Step -Log $log -Folder $folder -Program dotnet -Arguments @('add', 'package', 'FocalAot', '--version', $version, '--no-restore')
