@@ -9,12 +9,15 @@
       test   Build, then run the test suites (-Suite, default all): the property suite once per SIMD path
              this machine can run (each leg checks that its path is the active one) and once for linux-arm64
              (NEON) under qemu, the F# interop tests, the generator and analyzer tests (with the emitted
-             OpenCL C built and run on PoCL), the C tests of libfocalaot (x64 variants here, arm64 under
-             qemu; with a thread storm, a replay of the fuzz inputs, and the OpenCL device entries on PoCL against the
-             CPU entries, with and without an OpenCL platform), the Python tests (pytest with Debian's
+             OpenCL C built and run on PoCL), the package consumer test (C# and F# apps that reference the
+             FocalAot package, built, published with NativeAOT and trimmed, and run), the C tests of libfocalaot
+             (x64 variants here, arm64 under qemu; with a thread storm, a replay of the fuzz inputs, and the OpenCL
+             device entries on PoCL against the CPU entries, with and without an OpenCL platform), the Python tests (pytest with Debian's
              python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
              tests, and 60 s of the fuzz target. Ends with one line "N passed, N failed, N skipped" over the suites and legs
              it ran; exits non-zero on failure.
+      pack   Pack the NuGet package FocalAot (the runtime, its XML docs, the generator and analyzer in
+             analyzers/dotnet/cs, a README) and its symbols package (.snupkg, Source Link) into artifacts/packages.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads, the cost of weights and per-class α, Half and BFloat16 storage;
@@ -41,6 +44,13 @@
                   on a machine that is not x64 or has no qemu-aarch64-static (bash .ci/run installs it).
       fsharp      the F# interop tests.
       generator   the generator and analyzer tests (OpenCL C on PoCL).
+      packages    packs FocalAot (target pack) and checks the package, then, in a temporary folder with its own
+                  NuGet.config (the local feed, a fresh package folder), creates C# and F# console apps that reference
+                  it: the C# app's kernel from the package's generator ([FocalKernel(2.5, Precision.Single)]) must give
+                  the bits of SigmoidFocalLoss with Gamma = 2.5, the analyzer must report FOCAL001, and each app is
+                  built (JIT), published with NativeAOT and trimmed (self-contained), all without a warning, and run:
+                  every run prints the same digest of the results. One C# app references the runtime and generator
+                  projects instead, published with NativeAOT.
       c           publishes libfocalaot (target native) and runs its C tests with CTest.
       python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
                   none (run the native target after changing the library).
@@ -61,13 +71,13 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'native', 'bench', 'baselines', 'fuzz')]
+    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'bench', 'baselines', 'fuzz')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'c', 'python', 'memcheck', 'fuzz')]
+    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'python', 'memcheck', 'fuzz')]
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
@@ -265,6 +275,289 @@ function Get-HostRid {
     return "linux-$($arch.ToString().ToLowerInvariant())"
 }
 
+# --- The NuGet package and the apps that consume it ---------------------------------------------------------------------
+
+# The package: the runtime (package id FocalAot, the generator inside) packed into artifacts/packages, with its symbols.
+$packageFeed = Join-Path $artifacts 'packages'
+
+function Get-PackArguments {
+    return @('pack', (Join-Path $root 'runtime/FocalAot.Runtime.csproj'), '-c', $Configuration, '-nologo', '-v', 'minimal', '-o', $packageFeed)
+}
+
+function Clear-PackageFeed {
+    New-Item -ItemType Directory -Force -Path $packageFeed | Out-Null
+    Get-ChildItem $packageFeed -Filter 'FocalAot.*' | Remove-Item
+}
+
+# Runs a program in a folder with its output (stdout and stderr) in a log file: its exit code, its output lines and the
+# warnings among them (MSBuild, compiler, NuGet, ILLink and ILC warnings, each once).
+function Invoke-Step {
+    param([string] $Log, [string] $Folder, [string] $Program, [string[]] $Arguments = @())
+    Push-Location $Folder
+    try {
+        $lines = @(& $Program @Arguments 2>&1 | ForEach-Object { "$_" })
+        $exitCode = $LASTEXITCODE
+    }
+    finally { Pop-Location }
+    Set-Content -Path $Log -Value $lines
+    $warnings = @($lines | Where-Object { $_ -cmatch '\bwarning( [A-Za-z]+\d+)?\s*:' } | Sort-Object -Unique)
+    return [pscustomobject]@{ ExitCode = $exitCode; Lines = $lines; Warnings = $warnings; Log = $Log }
+}
+
+# The package consumer test: packs FocalAot, checks the package, then creates apps in a temporary folder that reference
+# it the way users do (PackageReference; one by ProjectReference to the runtime and generator projects instead) and
+# builds, publishes (NativeAOT, trimmed) and runs them. Each app prints the digest of SigmoidFocalLoss's results with
+# γ = 2.5 on fixed inputs; the C# apps also check the kernel the package's generator made for [FocalKernel(2.5)]
+# against them, bit for bit. Every build and publish must be free of warnings, and every run must print one digest.
+function Invoke-PackageTests {
+    Write-Host "`n=== Packages :: pack, then C# and F# apps that reference FocalAot (JIT, NativeAOT, trimmed)" -ForegroundColor Cyan
+    $counts = New-Counts
+    $logs = Join-Path $artifacts 'test-results/packages'
+    New-Item -ItemType Directory -Force -Path $logs | Out-Null
+    Get-ChildItem $logs -Filter '*.log' | Remove-Item
+    $rid = Get-HostRid
+    $digests = [ordered]@{}
+
+    # One check: passed when $Failure is empty; a failure prints why and where its log is.
+    function Register([string] $Name, [string] $Failure, [string] $Detail, [string] $Log) {
+        if ($Failure) {
+            $counts.Failed++
+            Write-Host "    FAILED $Name`: $Failure" -ForegroundColor Red
+            if ($Log) { Write-Host "           (log: $Log)" }
+        }
+        else {
+            $counts.Passed++
+            Write-Host "    passed $Name`: $Detail"
+        }
+    }
+
+    # Why a step failed (non-zero exit code, or warnings where none may be), or nothing.
+    function Get-StepFailure($Step) {
+        if ($Step.ExitCode -ne 0) {
+            $Step.Lines | Select-Object -Last 25 | ForEach-Object { Write-Host "           $_" }
+            return "exit code $($Step.ExitCode)"
+        }
+        if ($Step.Warnings.Count -gt 0) {
+            $Step.Warnings | Select-Object -First 20 | ForEach-Object { Write-Host "           $_" }
+            return "$($Step.Warnings.Count) warnings"
+        }
+        return ''
+    }
+
+    # Runs a built app; a failure, or '' with the digest recorded under $Name and compared with the first one.
+    function Test-Run([string] $Name, [string] $Folder, [string] $Executable, [ref] $Detail) {
+        $log = Join-Path $logs "$($Name -replace '[^A-Za-z0-9]+', '-').run.log"
+        $run = Invoke-Step -Log $log -Folder $Folder -Program $Executable
+        $digest = $run.Lines | Select-String -Pattern '^digest: ([0-9a-f]{16})$' | Select-Object -First 1
+        $path = $run.Lines | Select-String -Pattern '^path: (\w+)$' | Select-Object -First 1
+        if ($run.ExitCode -ne 0 -or -not $digest) {
+            $run.Lines | ForEach-Object { Write-Host "           $_" }
+            return "the app exited with code $($run.ExitCode)$(if (-not $digest) { ', no digest' })"
+        }
+        $value = $digest.Matches[0].Groups[1].Value
+        $first = @($digests.Values) | Select-Object -First 1
+        $digests[$Name] = $value
+        if ($first -and $value -ne $first) { return "digest $value, not the $first of $(@($digests.Keys)[0])" }
+        $device = $run.Lines | Select-String -Pattern '^OpenCL: (.+)$' | Select-Object -First 1
+        $Detail.Value = "digest $value on the $(if ($path) { $path.Matches[0].Groups[1].Value } else { '?' }) path" +
+            $(if ($device) { "; OpenCL: $($device.Matches[0].Groups[1].Value)" } else { '' })
+        return ''
+    }
+
+    # 1. The package: its files and metadata, and the symbols package.
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $packLog = Join-Path $logs 'pack.log'
+    Clear-PackageFeed
+    $pack = Invoke-Step -Log $packLog -Folder $root -Program dotnet -Arguments (Get-PackArguments)
+    $failure = Get-StepFailure $pack
+    $package = Get-ChildItem $packageFeed -Filter 'FocalAot.*.nupkg' -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $failure -and -not $package) { $failure = "no FocalAot package in $packageFeed" }
+    if ($failure) {
+        Register 'pack' $failure '' $packLog
+        return $counts
+    }
+    $version = $package.Name -replace '^FocalAot\.(.+)\.nupkg$', '$1'
+    $failure = Test-PackageContents $package.FullName ([IO.Path]::ChangeExtension($package.FullName, '.snupkg'))
+    $detail = 'lib, XML docs, the generator in analyzers/dotnet/cs, README, license, repository, dependencies; symbols with Source Link'
+    Register "pack ($($package.Name))" $failure ("{0} ({1:N0} s)" -f $detail, $watch.Elapsed.TotalSeconds) $packLog
+    if ($failure) { return $counts }
+
+    # The apps' folder: its own NuGet.config (the local feed, a fresh package folder so that FocalAot is always the package
+    # just made, and the machine's package folder as a fallback so that everything else restores as usual) and empty
+    # Directory.Build/Packages files, so that nothing of a parent folder's build applies.
+    $work = Join-Path ([IO.Path]::GetTempPath()) "focalaot-packages-$([Guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory -Force -Path $work | Out-Null
+    $machinePackages = $env:NUGET_PACKAGES
+    if (-not $machinePackages) {
+        $machinePackages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $freshPackages = Join-Path $work 'packages'
+    $config = @"
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <config>
+    <add key="globalPackagesFolder" value="$freshPackages" />
+  </config>
+  <packageSources>
+    <add key="FocalAot local feed" value="$packageFeed" />
+  </packageSources>
+  <fallbackPackageFolders>
+    <add key="machine packages" value="$machinePackages" />
+  </fallbackPackageFolders>
+</configuration>
+"@
+    Set-Content -Path (Join-Path $work 'NuGet.config') -Value $config
+    foreach ($file in 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props') {
+        Set-Content -Path (Join-Path $work $file) -Value '<Project />'
+    }
+
+    # Creates a console app (dotnet new) that references the package, with $Source as its program; returns its folder.
+    function New-App([string] $Name, [string] $Language, [string] $Source, [string] $ProgramFile) {
+        $folder = Join-Path $work $Name
+        $log = Join-Path $logs "$Name.new.log"
+        $new = Invoke-Step -Log $log -Folder $work -Program dotnet -Arguments @('new', 'console', '-lang', $Language, '-o', $folder, '-n', $Name,
+            '--no-restore')
+        if ($new.ExitCode -ne 0) { throw "dotnet new console ($Language) failed: see $log" }
+        $log = Join-Path $logs "$Name.add-package.log"
+        $add = Invoke-Step -Log $log -Folder $folder -Program dotnet -Arguments @('add', 'package', 'FocalAot', '--version', $version, '--no-restore')
+        if ($add.ExitCode -ne 0) { throw "dotnet add package FocalAot failed: see $log" }
+        Set-Content -Path (Join-Path $folder $ProgramFile) -Value $Source
+        return $folder
+    }
+
+    # Builds (JIT) an app, checks the build and runs it.
+    function Test-Build([string] $Name, [string] $Folder, [string] $Program) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $log = Join-Path $logs "$($Name -replace '[^A-Za-z0-9]+', '-').build.log"
+        $build = Invoke-Step -Log $log -Folder $Folder -Program dotnet -Arguments @('build', '-c', 'Release', '-nologo', '-o', 'out')
+        $failure = Get-StepFailure $build
+        $detail = ''
+        if (-not $failure) { $failure = Test-Run $Name $Folder (Join-Path $Folder "out/$Program") ([ref]$detail) }
+        Register $Name $failure ("0 warnings, {0} ({1:N0} s)" -f $detail, $watch.Elapsed.TotalSeconds) $log
+        return -not $failure
+    }
+
+    # Publishes an app (NativeAOT or trimmed, self-contained for this machine's rid), checks the publish and runs it.
+    function Test-Publish([string] $Name, [string] $Folder, [string] $Program, [string] $Kind) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $log = Join-Path $logs "$($Name -replace '[^A-Za-z0-9]+', '-').publish.log"
+        $output = Join-Path $Folder $Kind
+        $arguments = @('publish', '-c', 'Release', '-r', $rid, '-nologo', '-o', $output)
+        if ($Kind -eq 'aot') { $arguments += '-p:PublishAot=true' } else { $arguments += @('--self-contained', '-p:PublishTrimmed=true') }
+        $publish = Invoke-Step -Log $log -Folder $Folder -Program dotnet -Arguments $arguments
+        $failure = Get-StepFailure $publish
+        $assembly = Test-Path (Join-Path $output "$Program.dll")
+        if (-not $failure -and $Kind -eq 'aot' -and $assembly) { $failure = "$Program.dll beside the executable: not a native build" }
+        $detail = ''
+        if (-not $failure) { $failure = Test-Run $Name $Folder (Join-Path $output $Program) ([ref]$detail) }
+        Register $Name $failure ("0 warnings, {0} ({1:N0} s)" -f $detail, $watch.Elapsed.TotalSeconds) $log
+    }
+
+    $passedBefore = $counts.Passed
+    try {
+        # 2. C#: the generated kernel against the runtime API, built (JIT), then published with NativeAOT and trimmed.
+        $csharp = New-App 'Consumer' 'C#' (Get-Content -Raw (Join-Path $root 'interop/packages/Consumer.cs')) 'Program.cs'
+        $built = Test-Build "C# app (PackageReference), JIT" $csharp 'Consumer'
+        # FocalAot must come from the package just made, never from a package folder's older copy of the same version.
+        $restored = Join-Path $freshPackages "focalaot/$version/focalaot.$version.nupkg"
+        if ($built) {
+            $fresh = (Test-Path $restored) -and (Get-FileHash $restored).Hash -eq (Get-FileHash $package.FullName).Hash
+            $why = "FocalAot $version was not restored from artifacts/packages (is it in $machinePackages/focalaot? remove it)"
+            Register 'FocalAot restored from the package just made' $(if ($fresh) { '' } else { $why }) $restored ''
+        }
+        Test-Publish "C# app (PackageReference), NativeAOT $rid" $csharp 'Consumer' 'aot'
+        Test-Publish "C# app (PackageReference), trimmed $rid" $csharp 'Consumer' 'trimmed'
+
+        # 3. The package's analyzer: a γ it refuses is a build error (FOCAL001).
+        $source = "using FocalAot;`n`nSystem.Console.WriteLine();`n`n[FocalKernel(-1.0, Precision.Single)]`n" +
+            "internal static partial class RefusedKernels;`n"
+        $refused = New-App 'Refused' 'C#' $source 'Program.cs'
+        $log = Join-Path $logs 'analyzer.build.log'
+        $build = Invoke-Step -Log $log -Folder $refused -Program dotnet -Arguments @('build', '-c', 'Release', '-nologo')
+        $reported = @($build.Lines | Where-Object { $_ -match 'error FOCAL001' }).Count -gt 0
+        Register 'the analyzer in the package reports FOCAL001' $(if ($build.ExitCode -ne 0 -and $reported) { '' } else {
+                "expected a failed build with error FOCAL001 (exit code $($build.ExitCode))" }) '[FocalKernel(-1.0)] is a build error' $log
+
+        # 4. C# by ProjectReference to the runtime and generator projects (the README's other way), published with NativeAOT.
+        $projects = Join-Path $work 'ProjectConsumer'
+        New-Item -ItemType Directory -Force -Path $projects | Out-Null
+        Set-Content -Path (Join-Path $projects 'ProjectConsumer.csproj') -Value @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <Nullable>enable</Nullable>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include="$root/runtime/FocalAot.Runtime.csproj" />
+    <ProjectReference Include="$root/generator/FocalAot.Generator.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+  </ItemGroup>
+</Project>
+"@
+        Copy-Item (Join-Path $root 'interop/packages/Consumer.cs') (Join-Path $projects 'Program.cs')
+        Test-Publish "C# app (ProjectReference), NativeAOT $rid" $projects 'ProjectConsumer' 'aot'
+
+        # 5. F#: the runtime API (F# has no source generators), built, trimmed and with NativeAOT.
+        $fsharp = New-App 'FSharpConsumer' 'F#' (Get-Content -Raw (Join-Path $root 'interop/packages/Consumer.fs')) 'Program.fs'
+        if (Test-Build "F# app (PackageReference), JIT" $fsharp 'FSharpConsumer') {
+            Test-Publish "F# app (PackageReference), trimmed $rid" $fsharp 'FSharpConsumer' 'trimmed'
+            Test-Publish "F# app (PackageReference), NativeAOT $rid" $fsharp 'FSharpConsumer' 'aot'
+        }
+    }
+    catch {
+        Register 'package consumers' $_.Exception.Message '' ''
+    }
+    if ($counts.Failed -eq 0) { Remove-Item -Recurse -Force $work }
+    else { Write-Host "    The apps are kept in $work; the logs are in $logs." }
+    return $counts
+}
+
+# Why a package is incomplete, or nothing: the files a user needs and the metadata nuget.org shows, and the symbols.
+function Test-PackageContents([string] $Package, [string] $Symbols) {
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $missing = @()
+    $zip = [IO.Compression.ZipFile]::OpenRead($Package)
+    try {
+        $entries = @($zip.Entries | ForEach-Object FullName)
+        foreach ($file in 'lib/net10.0/FocalAot.dll', 'lib/net10.0/FocalAot.xml', 'analyzers/dotnet/cs/FocalAot.Generator.dll', 'README.md') {
+            if ($entries -notcontains $file) { $missing += $file }
+        }
+        $reader = [IO.StreamReader]::new(($zip.Entries | Where-Object FullName -eq 'FocalAot.nuspec').Open())
+        try { $metadata = ([xml]$reader.ReadToEnd()).package.metadata } finally { $reader.Dispose() }
+    }
+    finally { $zip.Dispose() }
+    if ($metadata.license.InnerText -ne 'MIT' -or $metadata.license.type -ne 'expression') { $missing += 'license expression MIT' }
+    if ($metadata.readme -ne 'README.md') { $missing += 'readme' }
+    if (-not $metadata.tags) { $missing += 'tags' }
+    if ($metadata.repository.url -ne 'https://github.com/focalaot/focalaot' -or -not $metadata.repository.commit) {
+        $missing += 'repository url and commit'
+    }
+    $dependencies = @($metadata.dependencies.group.dependency | ForEach-Object id)
+    foreach ($id in 'System.Numerics.Tensors', 'Silk.NET.OpenCL', 'Microsoft.Extensions.DependencyModel') {
+        if ($dependencies -notcontains $id) { $missing += "dependency $id" }
+    }
+    if ($dependencies -match 'Generator|SourceLink') { $missing += "no build-time dependency (found $($dependencies -join ', '))" }
+    if (-not (Test-Path $Symbols)) { $missing += 'symbols package' }
+    else {
+        $zip = [IO.Compression.ZipFile]::OpenRead($Symbols)
+        try {
+            $pdb = $zip.Entries | Where-Object FullName -eq 'lib/net10.0/FocalAot.pdb'
+            if (-not $pdb) { $missing += 'lib/net10.0/FocalAot.pdb in the symbols package' }
+            else {
+                $stream = [IO.MemoryStream]::new()
+                $entry = $pdb.Open()
+                try { $entry.CopyTo($stream) } finally { $entry.Dispose() }
+                $text = [Text.Encoding]::UTF8.GetString($stream.ToArray())
+                if ($text -notmatch 'https://raw\.githubusercontent\.com/focalaot/focalaot/[0-9a-f]{40}/\*') { $missing += 'Source Link in the PDB' }
+            }
+        }
+        finally { $zip.Dispose() }
+    }
+    if ($missing) { return "missing: $($missing -join '; ')" }
+    return ''
+}
+
 # --- Reliability: the C ABI fuzz harness (libFuzzer + ASan + UBSan) and valgrind memcheck of the C tests ------------
 
 # Runs a program with its output (stdout and stderr) in a log file; returns the exit code.
@@ -441,6 +734,7 @@ function Invoke-Tests {
     if ($all -or $Suite -eq 'generator') {
         $results += Invoke-TestProgram -Project 'FocalAot.Generator.Tests' -Leg 'generator, analyzer, OpenCL (PoCL)'
     }
+    if ($all -or $Suite -eq 'packages') { $results += Invoke-PackageTests }
     if ($all -or $Suite -eq 'c') {
         Invoke-NativeBuild
         foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
@@ -472,6 +766,10 @@ switch ($Target) {
     'build' { Invoke-Build }
     'test' { Invoke-Tests }
     'demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'samples/Demo'), '-c', $Configuration) }
+    'pack' {
+        Clear-PackageFeed
+        Invoke-Native dotnet (Get-PackArguments)
+    }
     'native' { Invoke-NativeBuild }
     'fuzz' {
         $counts = Invoke-Fuzz -Seconds $Seconds
