@@ -144,11 +144,12 @@ public sealed unsafe class OpenClContext : IDisposable
 
             if (owner != context.Value)
                 throw new ArgumentException("memory belongs to another OpenCL context than this one's queue.", nameof(memory));
-            var end = (ulong)(offset + length) * (ulong)sizeof(T);
-            if (end > size)
+            var capacity = (ulong)size / (ulong)sizeof(T);
+            if ((ulong)offset > capacity || (ulong)length > capacity - (ulong)offset)
             {
                 throw new ArgumentException(
-                    $"memory holds {size} bytes, but elements [{offset}, {offset + length}) of {sizeof(T)} bytes need {end}.", nameof(memory));
+                    $"memory holds {size} bytes ({capacity} elements of {sizeof(T)} bytes), too few for elements [{offset}, " +
+                    $"{(Int128)offset + length}).", nameof(memory));
             }
 
             ClApi.Check(api.RetainMemObject(memory), "clRetainMemObject");
