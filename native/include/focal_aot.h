@@ -246,8 +246,10 @@ typedef struct focal_cl_buffer {
  * NULL, receives a cl_event complete when the call is (release it with clReleaseEvent), or NULL when the call
  * fails. An output may be in place over logits or grad_out (same cl_mem and offset) but must not overlap them
  * otherwise, nor the targets or weights at all (they are read again after the pass to name an invalid one), nor
- * the other output. The library retains the queue from its first call until focal_cl_release_queue(queue); the
- * queue must stay valid (retained by the caller) while the library holds it.
+ * the other output. No call waits for its own completion to check its inputs: the library keeps a reference to the
+ * targets and weights cl_mem until the call is known valid, and names an invalid element from them, so leave them
+ * unchanged until focal_cl_finish to have it named exactly. The library retains the queue from its first call until
+ * focal_cl_release_queue(queue); the queue must stay valid (retained by the caller) while the library holds it.
  *
  * forward: NONE: losses into out (n values); reduced: the loss into *reduced (out unused).
  * backward: NONE: grad_out is n values (mem NULL means 1 each); reduced: *grad_out_scalar (NULL means 1).

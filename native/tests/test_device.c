@@ -3,8 +3,8 @@
  * CI): the device list; every operation, element type and reduction of the host-memory entries bit for bit against the
  * CPU entries (per element and reduced; weights, class alphas, soft targets, +-inf, NaN, |x| up to 1e4, n over two
  * chunks of 16384 and a tail); the focal_cl_* calls on a queue and cl_mem buffers made here with the OpenCL API (element
- * offsets, in place, events); and the error paths. Prints one line per failed check and a summary; exits non-zero if any
- * check failed.
+ * offsets, in place, events, a queue held back by a user event); and the error paths. Prints one line per failed check
+ * and a summary; exits non-zero if any check failed.
  */
 #define _POSIX_C_SOURCE 200809L
 #define CL_TARGET_OPENCL_VERSION 120
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "focal_aot.h"
 #include "half_bits.h"
@@ -570,6 +571,37 @@ static void compare_cl(const typed_inputs *t, int32_t reduction) {
     free(actual);
 }
 
+/* A per-element call on a queue held back by a user event is enqueued and returns (it would wait forever otherwise: the
+ * alarm turns that into a failure); once the event completes, the call's event does, and an invalid target in it is
+ * still reported by focal_cl_finish, after the library has released its views of the buffers. */
+static void cl_held_back_queue(void) {
+    float x[4] = {0.1f, -2, 3, 0}, bad_y[4] = {0, 1, 0.5f, -1};
+    cl_mem mx = device_buffer(sizeof x), my = device_buffer(sizeof bad_y), mout = device_buffer(sizeof x);
+    clEnqueueWriteBuffer(cl_queue, mx, CL_TRUE, 0, sizeof x, x, 0, NULL, NULL);
+    clEnqueueWriteBuffer(cl_queue, my, CL_TRUE, 0, sizeof bad_y, bad_y, 0, NULL, NULL);
+    focal_cl_buffer bx = {mx, 0}, by = {my, 0}, bout = {mout, 0}, none = {NULL, 0};
+    focal_options options;
+    focal_options_init(&options);
+    cl_int status = CL_SUCCESS, state = CL_COMPLETE;
+    cl_event gate = clCreateUserEvent(cl_ctx, &status);
+    CHECK(status == CL_SUCCESS && clEnqueueBarrierWithWaitList(cl_queue, 1, &gate, NULL) == CL_SUCCESS, "a user event holds the queue");
+    void *event = NULL;
+    alarm(120);
+    CHECK(focal_cl_sigmoid_forward(cl_queue, FOCAL_DTYPE_F32, 4, bx, by, none, &options, bout, NULL, &event) == FOCAL_OK,
+          "a call on a held-back queue: %s", last_error());
+    alarm(0);
+    if (event != NULL) clGetEventInfo((cl_event)event, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof state, &state, NULL);
+    CHECK(state != CL_COMPLETE, "the call's event completed while the queue was held back");
+    clSetUserEventStatus(gate, CL_COMPLETE);
+    clReleaseEvent(gate);
+    finish_event(event, "the call behind the user event");
+    expect_error(focal_cl_finish(cl_queue), FOCAL_ERROR_INVALID_ARGUMENT, "targets[3]", "focal_cl_finish after the held-back call");
+    CHECK(focal_cl_finish(cl_queue) == FOCAL_OK, "the error is reported once: %s", last_error());
+    clReleaseMemObject(mx);
+    clReleaseMemObject(my);
+    clReleaseMemObject(mout);
+}
+
 static void cl_errors(void) {
     float x[4] = {0.1f, -2, 3, 0}, y[4] = {0, 1, 0.5f, 1}, bad_y[4] = {0, 1, 1.5f, 0}, reduced = 0;
     cl_mem mx = device_buffer(sizeof x), my = device_buffer(sizeof y), mbad = device_buffer(sizeof bad_y);
@@ -690,6 +722,7 @@ static void cl_entries(void) {
             free_typed(&t);
         }
     }
+    cl_held_back_queue();
     cl_errors();
     clReleaseCommandQueue(cl_queue);
     clReleaseContext(cl_ctx);

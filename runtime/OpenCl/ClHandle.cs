@@ -10,6 +10,7 @@ internal enum ClObjectKind
     Program,
     Kernel,
     Buffer,
+    Event,
 }
 
 /// <summary>One OpenCL object: released once, by its kind's clRelease*, when disposed or finalized.</summary>
@@ -40,6 +41,7 @@ internal sealed class ClHandle : SafeHandle
             ClObjectKind.CommandQueue => api.ReleaseCommandQueue(handle),
             ClObjectKind.Program => api.ReleaseProgram(handle),
             ClObjectKind.Kernel => api.ReleaseKernel(handle),
+            ClObjectKind.Event => api.ReleaseEvent(handle),
             _ => api.ReleaseMemObject(handle),
         };
         return status == 0;

@@ -61,7 +61,7 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
             var handle = Handle(nameof(Upload));
             if (Length == 0)
                 return;
-            Context.ResolvePendingChecks(this);
+            Context.PendingChecks.ResolveBeforeWriting(this);
             var (offset, size) = ((nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T));
             fixed (T* p = source)
             {
@@ -80,8 +80,8 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
         RequireLength(destination.Length, nameof(destination));
         lock (Context.Gate)
         {
-            Read(destination, nameof(Download));
-            Context.ReportPendingErrors();
+            Read(destination, Handle(nameof(Download)));
+            Context.PendingChecks.Report();
         }
     }
 
@@ -94,16 +94,16 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
     }
 
     /// <summary>Releases the device memory (after the calls already enqueued on it); for a wrapped cl_mem, the view's
-    /// reference to it. When an enqueued call whose errors are not yet reported reads it as targets or weights, waits for
-    /// the queue first, so that an invalid input that call found is still named (at the next report).</summary>
+    /// reference to it. Never waits: while an enqueued call whose inputs are not yet known to be valid reads it as targets
+    /// or weights, the memory is kept until that call is checked, so that an invalid input it found is still named.</summary>
     public void Dispose()
     {
         lock (Context.Gate)
         {
-            if (!IsDisposed)
-                Context.ResolvePendingChecks(this);
+            if (IsDisposed)
+                return;
             IsDisposed = true;
-            memory?.Dispose();
+            Context.PendingChecks.Release(this, memory);
         }
     }
 
@@ -120,13 +120,12 @@ public sealed unsafe class OpenClBuffer<T> : IDisposable
     {
         var result = new T[Length];
         lock (Context.Gate)
-            Read(result, "rescan");
+            Read(result, memory?.Value ?? 0);
         return result;
     }
 
-    private void Read(Span<T> destination, string name)
+    private void Read(Span<T> destination, nint handle)
     {
-        var handle = Handle(name);
         if (Length == 0)
             return;
         var (offset, size) = ((nuint)Offset * (nuint)sizeof(T), (nuint)Length * (nuint)sizeof(T));

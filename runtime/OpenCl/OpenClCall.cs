@@ -29,8 +29,10 @@ internal static unsafe class OpenClCall<TStorage, T>
             var length = Validate(context, call, options, reduced);
 
             // An earlier call's invalid input is named from what it read, before this call writes over it.
-            context.ResolvePendingChecks(call.Losses);
-            context.ResolvePendingChecks(call.Gradient);
+            if (call.Losses is not null)
+                context.PendingChecks.ResolveBeforeWriting(call.Losses);
+            if (call.Gradient is not null)
+                context.PendingChecks.ResolveBeforeWriting(call.Gradient);
             var gamma = ProgramGamma(options);
             if (gamma is null && !context.UsesFp64)
             {
@@ -77,11 +79,11 @@ internal static unsafe class OpenClCall<TStorage, T>
 
             var targets = call.Targets;
             var weights = call.Weights;
-            context.AddPendingCheck(() => Rescan(targets, weights), targets, weights);
             if (!call.SumsLosses)
             {
                 launch.Buffer(call.Losses?.Handle("losses") ?? 0).Buffer(call.Gradient?.Handle("gradient") ?? 0).Buffer(context.InvalidFlag)
                     .Enqueue(context.QueueHandle, length);
+                context.PendingChecks.Add(() => Rescan(targets, weights), targets, weights);
                 return default;
             }
 
@@ -89,6 +91,7 @@ internal static unsafe class OpenClCall<TStorage, T>
             using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
             launch.Buffer(call.Gradient?.Handle("gradient") ?? 0).Buffer(laneSums.Handle("lane sums")).Buffer(context.InvalidFlag)
                 .Enqueue(context.QueueHandle, (long)chunks * Lanes);
+            context.PendingChecks.Add(() => Rescan(targets, weights), targets, weights);
             return Result(Total(context, program, laneSums, chunks), denominator);
         }
     }
@@ -164,11 +167,11 @@ internal static unsafe class OpenClCall<TStorage, T>
         var chunks = (length + ChunkSize - 1) / ChunkSize;
         using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
         var weights = call.Weights;
-        context.AddPendingCheck(() => Rescan(null, weights), null, weights);
         new KernelLaunch(program.Kernel("focal_weight_lanes"), "focal_weight_lanes")
             .Value((uint)length).Value(weights.Offset).Buffer(weights.Handle("weights")).Buffer(laneSums.Handle("lane sums"))
             .Buffer(context.InvalidFlag)
             .Enqueue(context.QueueHandle, (long)chunks * Lanes);
+        context.PendingChecks.Add(() => Rescan(null, weights), null, weights);
         return Total(context, program, laneSums, chunks);
     }
 
@@ -198,17 +201,8 @@ internal static unsafe class OpenClCall<TStorage, T>
 
     /// <summary>The error naming the first invalid target or weight, read back from the device.</summary>
     private static ArgumentOutOfRangeException? Rescan(OpenClBuffer<TStorage>? targets, OpenClBuffer<TStorage>? weights)
-    {
-        if (targets is { IsDisposed: true } || weights is { IsDisposed: true })
-        {
-            return new ArgumentOutOfRangeException(targets is null ? "weights" : "targets",
-                "A device call found a target outside [0, 1] or NaN, or a weight that is negative or not finite; its buffers were " +
-                "disposed before the error could name the element.");
-        }
-
-        return (targets is null ? null : SigmoidFocalRules<TStorage>.InvalidTarget(targets.ReadWithoutReport()))
+        => (targets is null ? null : SigmoidFocalRules<TStorage>.InvalidTarget(targets.ReadWithoutReport()))
             ?? (weights is null ? null : SigmoidFocalRules<TStorage>.InvalidWeight(weights.ReadWithoutReport()));
-    }
 
     private static int SumSize(OpenClContext context) => context.UsesFp64 ? sizeof(double) : sizeof(float);
 

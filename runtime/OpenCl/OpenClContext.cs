@@ -14,9 +14,7 @@ public sealed unsafe class OpenClContext : IDisposable
     private readonly ClHandle context;
     private readonly ClHandle queue;
     private readonly Dictionary<(double? Gamma, DeviceStorage Storage), OpenClProgram> programs = [];
-    private readonly List<PendingCheck> pendingChecks = [];
     private readonly OpenClBuffer<int> invalidFlag;
-    private Exception? resolvedError;
     private bool disposed;
 
     /// <summary>A context over a caller's queue (and its context), each retained for this object's lifetime.</summary>
@@ -24,6 +22,7 @@ public sealed unsafe class OpenClContext : IDisposable
     {
         Device = device;
         UsesFp64 = device.SupportsFp64;
+        PendingChecks = new PendingInputChecks(this);
         var api = ClApi.Loaded;
         ClApi.Check(api.RetainContext(contextHandle), "clRetainContext");
         context = new ClHandle(contextHandle, ClObjectKind.Context);
@@ -38,6 +37,7 @@ public sealed unsafe class OpenClContext : IDisposable
     {
         Device = device;
         UsesFp64 = useFp64 && device.SupportsFp64;
+        PendingChecks = new PendingInputChecks(this);
         var api = ClApi.Loaded;
         int status;
         var id = device.Id;
@@ -67,6 +67,9 @@ public sealed unsafe class OpenClContext : IDisposable
     public OpenClSigmoidFocalLoss SigmoidFocalLoss { get; }
 
     internal Lock Gate { get; } = new();
+
+    /// <summary>The enqueued calls whose inputs are not yet known to be valid.</summary>
+    internal PendingInputChecks PendingChecks { get; }
 
     internal nint ContextHandle => context.Value;
 
@@ -202,7 +205,7 @@ public sealed unsafe class OpenClContext : IDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             ClApi.Check(ClApi.Loaded.Finish(queue.Value), "clFinish");
-            ReportPendingErrors();
+            PendingChecks.Report();
         }
     }
 
@@ -219,8 +222,7 @@ public sealed unsafe class OpenClContext : IDisposable
             foreach (var program in programs.Values)
                 program.Dispose();
             programs.Clear();
-            pendingChecks.Clear();
-            resolvedError = null;
+            PendingChecks.Clear();
             invalidFlag.Dispose();
             queue.Dispose();
             context.Dispose();
@@ -239,61 +241,4 @@ public sealed unsafe class OpenClContext : IDisposable
 
         return program;
     }
-
-    /// <summary>
-    /// Registers how to name the invalid input of a call just enqueued, should the flag be raised: a rescan of its
-    /// <paramref name="targets"/> and <paramref name="weights"/> buffers (either may be null), which must hold what the call
-    /// read until the check is resolved (see <see cref="ResolvePendingChecks"/>).
-    /// </summary>
-    internal void AddPendingCheck(Func<Exception?> rescan, object? targets, object? weights)
-        => pendingChecks.Add(new PendingCheck(rescan, targets, weights));
-
-    /// <summary>
-    /// Before <paramref name="buffer"/> is overwritten (an upload, a call's output) or released, if a pending call would
-    /// rescan it: resolves the pending checks now, while it holds what those calls read, and keeps the error for the next
-    /// report. Call under <see cref="Gate"/>.
-    /// </summary>
-    internal void ResolvePendingChecks(object? buffer)
-    {
-        if (buffer is null || !pendingChecks.Exists(check => ReferenceEquals(check.Targets, buffer) || ReferenceEquals(check.Weights, buffer)))
-            return;
-        var error = FindPendingError();
-        resolvedError ??= error;
-    }
-
-    /// <summary>After the queue has drained up to now: throws the first pending call's invalid-input error, if any.</summary>
-    internal void ReportPendingErrors()
-    {
-        var error = FindPendingError();
-        error = resolvedError ?? error;
-        resolvedError = null;
-        if (error is not null)
-            throw error;
-    }
-
-    /// <summary>Waits for the queue; the first pending call's invalid-input error, if the device raised the flag.</summary>
-    private Exception? FindPendingError()
-    {
-        if (pendingChecks.Count == 0)
-            return null;
-        Span<int> flag = stackalloc int[1];
-        fixed (int* p = flag)
-            ClApi.Check(ClApi.Loaded.EnqueueReadBuffer(queue.Value, InvalidFlag, true, 0, sizeof(int), p, 0, null, null), "clEnqueueReadBuffer");
-        var checks = pendingChecks.ToArray();
-        pendingChecks.Clear();
-        if (flag[0] == 0)
-            return null;
-
-        invalidFlag.Upload([0]);
-        foreach (var check in checks)
-        {
-            if (check.Rescan() is { } error)
-                return error;
-        }
-
-        return new InvalidOperationException("The device reported an invalid target or weight that a rescan did not find.");
-    }
-
-    /// <summary>A pending call's rescan and the buffers it reads.</summary>
-    private readonly record struct PendingCheck(Func<Exception?> Rescan, object? Targets, object? Weights);
 }

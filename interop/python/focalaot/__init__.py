@@ -40,6 +40,7 @@ __version__ = version()
 
 __all__ = [
     "FOCAL_ABI_VERSION", "FOCAL_ISA_AVX2", "FOCAL_ISA_AVX512", "FOCAL_ISA_SCALAR", "FOCAL_ISA_VECTOR128",
-    "Device", "FocalError", "LibraryNotFoundError", "devices", "unavailable_reason", "get_isa", "set_max_isa", "set_num_threads", "sigmoid_focal_loss",
-    "sigmoid_focal_loss_backward", "sigmoid_focal_loss_forward_backward", "version",
+    "Device", "FocalError", "LibraryNotFoundError", "devices", "unavailable_reason", "get_isa", "set_max_isa",
+    "set_num_threads", "sigmoid_focal_loss", "sigmoid_focal_loss_backward", "sigmoid_focal_loss_forward_backward",
+    "version",
 ]
