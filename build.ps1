@@ -123,7 +123,8 @@ function Invoke-NativeBuild([string[]] $Rids = @($nativeVariants.Rid | Select-Ob
         Write-Host "`n=== libfocalaot $($variant.Name) ($($variant.Rid))" -ForegroundColor Cyan
         $staging = Join-Path $artifacts "native-build/$($variant.Name)"
         Invoke-Native dotnet (@('publish', (Join-Path $root 'native/FocalAot.Native.csproj'), '-c', 'Release', '-r', $variant.Rid,
-                '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish") + $variant.Properties)
+                '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish", "-p:FocalAotVariant=$($variant.Name)") +
+            $variant.Properties)
         $destination = Get-NativeDirectory $variant.Rid
         New-Item -ItemType Directory -Force -Path $destination | Out-Null
         Copy-Item "$staging/publish/libfocalaot.so" (Join-Path $destination "libfocalaot-$($variant.Name).so") -Force
