@@ -29,6 +29,10 @@
              best one the CPU runs, and device_check (native/tools/device_check.c: every OpenCL device against the
              CPU entries, and its bandwidth; native/tools/device_check.sh runs it where only a C compiler is).
              arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
+      install  Publish libfocalaot for this machine (as native does), then cmake --install it into -Prefix:
+             include/focal_aot.h; lib/libfocalaot.so.2.<version> (SONAME libfocalaot.so.2) with the links libfocalaot.so.2
+             and libfocalaot.so, and the variants libfocalaot-<variant>.so beside it; lib/cmake/focalaot (find_package(focalaot 2),
+             target focalaot::focalaot); lib/pkgconfig/focalaot.pc.
       fuzz   Build the C ABI fuzz harness (native/fuzz/fuzz_focal.c) with clang-15, libFuzzer, ASan and UBSan
              against the dispatcher, replay native/fuzz/corpus and native/fuzz/regressions, then fuzz the best
              variant for -Seconds (default 60). New inputs go to artifacts/fuzz/corpus, a failing one to
@@ -62,16 +66,22 @@
 .PARAMETER Seconds
     How long the fuzz target runs libFuzzer (default 60).
 
+.PARAMETER Prefix
+    The folder the install target installs into (required by it), e.g. /usr/local or $HOME/.local.
+
 .EXAMPLE
     dotnet tool restore; dotnet pwsh build.ps1 test
 
 .EXAMPLE
     dotnet pwsh build.ps1 test -Suite generator
+
+.EXAMPLE
+    dotnet pwsh build.ps1 install -Prefix $HOME/.local
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'bench', 'baselines', 'fuzz')]
+    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'install', 'bench', 'baselines', 'fuzz')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
@@ -81,7 +91,9 @@ param(
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
-    [int] $Seconds = 60
+    [int] $Seconds = 60,
+
+    [string] $Prefix
 )
 
 $ErrorActionPreference = 'Stop'
@@ -131,13 +143,22 @@ function Invoke-NativeBuild([string[]] $Rids = @($nativeVariants.Rid | Select-Ob
     }
     foreach ($rid in $Rids) {
         if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) { continue }
-        $variantNames = ($nativeVariants | Where-Object Rid -eq $rid).Name -join ';'
-        $configure = @('-S', (Join-Path $root 'native'), '-B', (Join-Path $artifacts "native-build/cmake-$rid"),
-            "-DFOCALAOT_VARIANT_DIR=$(Get-NativeDirectory $rid)", "-DFOCALAOT_VARIANTS=$variantNames", '-DCMAKE_BUILD_TYPE=Release')
-        if ($rid -eq 'linux-arm64') { $configure += "-DCMAKE_TOOLCHAIN_FILE=$root/native/cross/aarch64-linux-gnu.cmake" }
-        Invoke-Native cmake $configure
-        Invoke-Native cmake @('--build', (Join-Path $artifacts "native-build/cmake-$rid"))
+        Invoke-NativeCMake $rid
     }
+}
+
+# The CMake build folder of native/CMakeLists.txt for one rid.
+function Get-NativeBuildDirectory([string] $Rid) { return Join-Path $artifacts "native-build/cmake-$Rid" }
+
+# Configures and builds native/CMakeLists.txt for one rid: the dispatcher, the C tests, the install rules.
+function Invoke-NativeCMake([string] $Rid) {
+    $build = Get-NativeBuildDirectory $Rid
+    $variantNames = ($nativeVariants | Where-Object Rid -eq $Rid).Name -join ';'
+    $configure = @('-S', (Join-Path $root 'native'), '-B', $build,
+        "-DFOCALAOT_VARIANT_DIR=$(Get-NativeDirectory $Rid)", "-DFOCALAOT_VARIANTS=$variantNames", '-DCMAKE_BUILD_TYPE=Release')
+    if ($Rid -eq 'linux-arm64') { $configure += "-DCMAKE_TOOLCHAIN_FILE=$root/native/cross/aarch64-linux-gnu.cmake" }
+    Invoke-Native cmake $configure
+    Invoke-Native cmake @('--build', $build)
 }
 
 # The SIMD legs of the property suite. Each names the path it must find active (FOCALAOT_EXPECT_PATH).
@@ -762,6 +783,8 @@ function Invoke-Tests {
 
 if ($PSBoundParameters.ContainsKey('Suite') -and $Target -ne 'test') { throw "-Suite applies to the test target only." }
 if ($PSBoundParameters.ContainsKey('Seconds') -and $Target -ne 'fuzz') { throw "-Seconds applies to the fuzz target only." }
+if ($PSBoundParameters.ContainsKey('Prefix') -and $Target -ne 'install') { throw "-Prefix applies to the install target only." }
+if ($Target -eq 'install' -and -not $Prefix) { throw "The install target needs -Prefix <folder>." }
 
 switch ($Target) {
     'build' { Invoke-Build }
@@ -772,6 +795,10 @@ switch ($Target) {
         Invoke-Native dotnet (Get-PackArguments)
     }
     'native' { Invoke-NativeBuild }
+    'install' {
+        Invoke-NativeBuild -Rids @(Get-HostRid)
+        Invoke-Native cmake @('--install', (Get-NativeBuildDirectory (Get-HostRid)), '--prefix', [IO.Path]::GetFullPath($Prefix))
+    }
     'fuzz' {
         $counts = Invoke-Fuzz -Seconds $Seconds
         if ($counts.Failed -gt 0 -or $counts.Passed -eq 0) { exit 1 }
