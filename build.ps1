@@ -12,8 +12,9 @@
              OpenCL C built and run on PoCL), the package consumer test (C# and F# apps that reference the
              FocalAot package, built, published with NativeAOT and trimmed, and run), the C tests of libfocalaot
              (x64 variants here, arm64 under qemu; with a thread storm, a replay of the fuzz inputs, and the OpenCL
-             device entries on PoCL against the CPU entries, with and without an OpenCL platform), the Python tests (pytest with Debian's
-             python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
+             device entries on PoCL against the CPU entries, with and without an OpenCL platform), the install test (cmake --install
+             into a temporary prefix, then C programs built against it with find_package and pkg-config), the Python tests
+             (pytest with Debian's python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
              tests, and 60 s of the fuzz target. Ends with one line "N passed, N failed, N skipped" over the suites and legs
              it ran; exits non-zero on failure.
       pack   Pack the NuGet package FocalAot (the runtime, its XML docs, the generator and analyzer in
@@ -56,6 +57,12 @@
                   every run prints the same digest of the results. One C# app references the runtime and generator
                   projects instead, published with NativeAOT.
       c           publishes libfocalaot (target native) and runs its C tests with CTest.
+      cinstall    the install test (native/tests/test_install.sh): cmake --install of this machine's build into a temporary
+                  prefix; the files, links and SONAMEs; the glibc symbol versions against README's baseline;
+                  interop/c/example.c built with find_package(focalaot 2) and with pkg-config, run (the known loss,
+                  NEEDED libfocalaot.so.2, the libraries loaded from the prefix); find_package(focalaot 3) refused; and
+                  README's C build line run as written. Publishes libfocalaot for this machine first if
+                  artifacts/native has no variants (run the native target after changing the library).
       python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
                   none (run the native target after changing the library).
       memcheck    valgrind memcheck (zero errors, leaks included) of test_focal_aot and test_process on
@@ -87,7 +94,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'python', 'memcheck', 'fuzz')]
+    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'memcheck',
+        'fuzz')]
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
@@ -159,6 +167,35 @@ function Invoke-NativeCMake([string] $Rid) {
     if ($Rid -eq 'linux-arm64') { $configure += "-DCMAKE_TOOLCHAIN_FILE=$root/native/cross/aarch64-linux-gnu.cmake" }
     Invoke-Native cmake $configure
     Invoke-Native cmake @('--build', $build)
+}
+
+# Whether artifacts/native/<rid> holds every NativeAOT variant of that rid.
+function Test-NativeVariants([string] $Rid) {
+    foreach ($variant in ($nativeVariants | Where-Object Rid -eq $Rid)) {
+        if (-not (Test-Path (Join-Path (Get-NativeDirectory $Rid) "libfocalaot-$($variant.Name).so"))) { return $false }
+    }
+    return $true
+}
+
+# The install test (native/tests/test_install.sh) on this machine's build; counts from its last line.
+function Invoke-InstallTests {
+    $rid = Get-HostRid
+    Write-Host "`n=== C install :: cmake --install into a temporary prefix, find_package and pkg-config consumers ($rid)" -ForegroundColor Cyan
+    if (-not (Test-NativeVariants $rid)) {
+        Write-Host "No libfocalaot variants for $rid in $(Get-NativeDirectory $rid): publishing them first." -ForegroundColor Cyan
+        Invoke-NativeBuild -Rids @($rid) | Out-Host
+    }
+    # The dispatcher and the install rules from the current sources (quick when nothing changed).
+    Invoke-NativeCMake $rid | Out-Host
+    $output = @(& bash (Join-Path $root 'native/tests/test_install.sh') (Get-NativeBuildDirectory $rid) 2>&1 | ForEach-Object { "$_" })
+    $exitCode = $LASTEXITCODE
+    $output | ForEach-Object { Write-Host $_ }
+    $summary = $output | Select-String -Pattern '^(\d+) passed, (\d+) failed, (\d+) skipped$' | Select-Object -Last 1
+    if (-not $summary) { return New-Counts -Failed 1 }
+    $groups = $summary.Matches[0].Groups
+    $counts = New-Counts -Passed ([int]$groups[1].Value) -Failed ([int]$groups[2].Value) -Skipped ([int]$groups[3].Value)
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    return $counts
 }
 
 # The SIMD legs of the property suite. Each names the path it must find active (FOCALAOT_EXPECT_PATH).
@@ -761,6 +798,7 @@ function Invoke-Tests {
         Invoke-NativeBuild
         foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
     }
+    if ($all -or $Suite -eq 'cinstall') { $results += Invoke-InstallTests }
     if ($all -or $Suite -eq 'python') {
         $rid = Get-HostRid
         if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
