@@ -12,8 +12,9 @@
              OpenCL C built and run on PoCL), the package consumer test (C# and F# apps that reference the
              FocalAot package, built, published with NativeAOT and trimmed, and run), the C tests of libfocalaot
              (x64 variants here, arm64 under qemu; with a thread storm, a replay of the fuzz inputs, and the OpenCL
-             device entries on PoCL against the CPU entries, with and without an OpenCL platform), the Python tests (pytest with Debian's
-             python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
+             device entries on PoCL against the CPU entries, with and without an OpenCL platform), the install test (cmake --install
+             into a temporary prefix, then C programs built against it with find_package and pkg-config), the Python tests
+             (pytest with Debian's python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
              tests, and 60 s of the fuzz target. Ends with one line "N passed, N failed, N skipped" over the suites and legs
              it ran; exits non-zero on failure.
       pack   Pack the NuGet package FocalAot (the runtime, its XML docs, the generator and analyzer in
@@ -29,6 +30,10 @@
              best one the CPU runs, and device_check (native/tools/device_check.c: every OpenCL device against the
              CPU entries, and its bandwidth; native/tools/device_check.sh runs it where only a C compiler is).
              arm64 needs gcc-aarch64-linux-gnu (and qemu-user-static to test).
+      install  Publish libfocalaot for this machine (as native does), then cmake --install it into -Prefix:
+             include/focal_aot.h; lib/libfocalaot.so.2.<version> (SONAME libfocalaot.so.2) with the links libfocalaot.so.2
+             and libfocalaot.so, and the variants libfocalaot-<variant>.so beside it; lib/cmake/focalaot (find_package(focalaot 2),
+             target focalaot::focalaot); lib/pkgconfig/focalaot.pc.
       fuzz   Build the C ABI fuzz harness (native/fuzz/fuzz_focal.c) with clang-15, libFuzzer, ASan and UBSan
              against the dispatcher, replay native/fuzz/corpus and native/fuzz/regressions, then fuzz the best
              variant for -Seconds (default 60). New inputs go to artifacts/fuzz/corpus, a failing one to
@@ -52,6 +57,12 @@
                   every run prints the same digest of the results. One C# app references the runtime and generator
                   projects instead, published with NativeAOT.
       c           publishes libfocalaot (target native) and runs its C tests with CTest.
+      cinstall    the install test (native/tests/test_install.sh): cmake --install of this machine's build into a temporary
+                  prefix; the files, links and SONAMEs; the glibc symbol versions against README's baseline;
+                  interop/c/example.c built with find_package(focalaot 2) and with pkg-config, run (the known loss,
+                  NEEDED libfocalaot.so.2, the libraries loaded from the prefix); find_package(focalaot 3) refused; and
+                  README's C build line run as written. Publishes libfocalaot for this machine first if
+                  artifacts/native has no variants (run the native target after changing the library).
       python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
                   none (run the native target after changing the library).
       memcheck    valgrind memcheck (zero errors, leaks included) of test_focal_aot and test_process on
@@ -62,26 +73,35 @@
 .PARAMETER Seconds
     How long the fuzz target runs libFuzzer (default 60).
 
+.PARAMETER Prefix
+    The folder the install target installs into (required by it), e.g. /usr/local or $HOME/.local.
+
 .EXAMPLE
     dotnet tool restore; dotnet pwsh build.ps1 test
 
 .EXAMPLE
     dotnet pwsh build.ps1 test -Suite generator
+
+.EXAMPLE
+    dotnet pwsh build.ps1 install -Prefix $HOME/.local
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'bench', 'baselines', 'fuzz')]
+    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'install', 'bench', 'baselines', 'fuzz')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'python', 'memcheck', 'fuzz')]
+    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'memcheck',
+        'fuzz')]
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
-    [int] $Seconds = 60
+    [int] $Seconds = 60,
+
+    [string] $Prefix
 )
 
 $ErrorActionPreference = 'Stop'
@@ -123,20 +143,59 @@ function Invoke-NativeBuild([string[]] $Rids = @($nativeVariants.Rid | Select-Ob
         Write-Host "`n=== libfocalaot $($variant.Name) ($($variant.Rid))" -ForegroundColor Cyan
         $staging = Join-Path $artifacts "native-build/$($variant.Name)"
         Invoke-Native dotnet (@('publish', (Join-Path $root 'native/FocalAot.Native.csproj'), '-c', 'Release', '-r', $variant.Rid,
-                '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish") + $variant.Properties)
+                '-nologo', '-v', 'quiet', "-p:ArtifactsPath=$staging", '-o', "$staging/publish", "-p:FocalAotVariant=$($variant.Name)") +
+            $variant.Properties)
         $destination = Get-NativeDirectory $variant.Rid
         New-Item -ItemType Directory -Force -Path $destination | Out-Null
         Copy-Item "$staging/publish/libfocalaot.so" (Join-Path $destination "libfocalaot-$($variant.Name).so") -Force
     }
     foreach ($rid in $Rids) {
         if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) { continue }
-        $variantNames = ($nativeVariants | Where-Object Rid -eq $rid).Name -join ';'
-        $configure = @('-S', (Join-Path $root 'native'), '-B', (Join-Path $artifacts "native-build/cmake-$rid"),
-            "-DFOCALAOT_VARIANT_DIR=$(Get-NativeDirectory $rid)", "-DFOCALAOT_VARIANTS=$variantNames", '-DCMAKE_BUILD_TYPE=Release')
-        if ($rid -eq 'linux-arm64') { $configure += "-DCMAKE_TOOLCHAIN_FILE=$root/native/cross/aarch64-linux-gnu.cmake" }
-        Invoke-Native cmake $configure
-        Invoke-Native cmake @('--build', (Join-Path $artifacts "native-build/cmake-$rid"))
+        Invoke-NativeCMake $rid
     }
+}
+
+# The CMake build folder of native/CMakeLists.txt for one rid.
+function Get-NativeBuildDirectory([string] $Rid) { return Join-Path $artifacts "native-build/cmake-$Rid" }
+
+# Configures and builds native/CMakeLists.txt for one rid: the dispatcher, the C tests, the install rules.
+function Invoke-NativeCMake([string] $Rid) {
+    $build = Get-NativeBuildDirectory $Rid
+    $variantNames = ($nativeVariants | Where-Object Rid -eq $Rid).Name -join ';'
+    $configure = @('-S', (Join-Path $root 'native'), '-B', $build,
+        "-DFOCALAOT_VARIANT_DIR=$(Get-NativeDirectory $Rid)", "-DFOCALAOT_VARIANTS=$variantNames", '-DCMAKE_BUILD_TYPE=Release')
+    if ($Rid -eq 'linux-arm64') { $configure += "-DCMAKE_TOOLCHAIN_FILE=$root/native/cross/aarch64-linux-gnu.cmake" }
+    Invoke-Native cmake $configure
+    Invoke-Native cmake @('--build', $build)
+}
+
+# Whether artifacts/native/<rid> holds every NativeAOT variant of that rid.
+function Test-NativeVariants([string] $Rid) {
+    foreach ($variant in ($nativeVariants | Where-Object Rid -eq $Rid)) {
+        if (-not (Test-Path (Join-Path (Get-NativeDirectory $Rid) "libfocalaot-$($variant.Name).so"))) { return $false }
+    }
+    return $true
+}
+
+# The install test (native/tests/test_install.sh) on this machine's build; counts from its last line.
+function Invoke-InstallTests {
+    $rid = Get-HostRid
+    Write-Host "`n=== C install :: cmake --install into a temporary prefix, find_package and pkg-config consumers ($rid)" -ForegroundColor Cyan
+    if (-not (Test-NativeVariants $rid)) {
+        Write-Host "No libfocalaot variants for $rid in $(Get-NativeDirectory $rid): publishing them first." -ForegroundColor Cyan
+        Invoke-NativeBuild -Rids @($rid) | Out-Host
+    }
+    # The dispatcher and the install rules from the current sources (quick when nothing changed).
+    Invoke-NativeCMake $rid | Out-Host
+    $output = @(& bash (Join-Path $root 'native/tests/test_install.sh') (Get-NativeBuildDirectory $rid) 2>&1 | ForEach-Object { "$_" })
+    $exitCode = $LASTEXITCODE
+    $output | ForEach-Object { Write-Host $_ }
+    $summary = $output | Select-String -Pattern '^(\d+) passed, (\d+) failed, (\d+) skipped$' | Select-Object -Last 1
+    if (-not $summary) { return New-Counts -Failed 1 }
+    $groups = $summary.Matches[0].Groups
+    $counts = New-Counts -Passed ([int]$groups[1].Value) -Failed ([int]$groups[2].Value) -Skipped ([int]$groups[3].Value)
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    return $counts
 }
 
 # The SIMD legs of the property suite. Each names the path it must find active (FOCALAOT_EXPECT_PATH).
@@ -739,6 +798,7 @@ function Invoke-Tests {
         Invoke-NativeBuild
         foreach ($rid in ($nativeVariants.Rid | Select-Object -Unique)) { $results += Invoke-CTest $rid }
     }
+    if ($all -or $Suite -eq 'cinstall') { $results += Invoke-InstallTests }
     if ($all -or $Suite -eq 'python') {
         $rid = Get-HostRid
         if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
@@ -761,6 +821,8 @@ function Invoke-Tests {
 
 if ($PSBoundParameters.ContainsKey('Suite') -and $Target -ne 'test') { throw "-Suite applies to the test target only." }
 if ($PSBoundParameters.ContainsKey('Seconds') -and $Target -ne 'fuzz') { throw "-Seconds applies to the fuzz target only." }
+if ($PSBoundParameters.ContainsKey('Prefix') -and $Target -ne 'install') { throw "-Prefix applies to the install target only." }
+if ($Target -eq 'install' -and -not $Prefix) { throw "The install target needs -Prefix <folder>." }
 
 switch ($Target) {
     'build' { Invoke-Build }
@@ -771,6 +833,10 @@ switch ($Target) {
         Invoke-Native dotnet (Get-PackArguments)
     }
     'native' { Invoke-NativeBuild }
+    'install' {
+        Invoke-NativeBuild -Rids @(Get-HostRid)
+        Invoke-Native cmake @('--install', (Get-NativeBuildDirectory (Get-HostRid)), '--prefix', [IO.Path]::GetFullPath($Prefix))
+    }
     'fuzz' {
         $counts = Invoke-Fuzz -Seconds $Seconds
         if ($counts.Failed -gt 0 -or $counts.Passed -eq 0) { exit 1 }

@@ -5,9 +5,10 @@
 #
 #   native/tools/device_check.sh [DIR [MAX_LOG2_N [RUNS]]]
 #
-# DIR holds libfocalaot.so and its libfocalaot-<variant>.so (default: artifacts/native/linux-<arch> of this
-# checkout, as `build.ps1 native` leaves it). A device_check binary in DIR (the CMake build puts one there) is used
-# when it is newer than its source; otherwise it is compiled into a temporary folder with $CC (default cc). Needs
+# DIR holds libfocalaot.so, libfocalaot.so.2 (the name programs record as NEEDED) and libfocalaot-<variant>.so
+# (default: artifacts/native/linux-<arch> of this checkout, as `build.ps1 native` leaves it; the lib folder of an
+# installed prefix serves too). A device_check binary in DIR (the CMake build puts one there) is used when it is
+# newer than its source; otherwise it is compiled into a temporary folder with $CC (default cc). Needs
 # libOpenCL.so.1 at run time only. The output is device_check's: key=value lines, ending with "summary ...";
 # the exit code is device_check's (0: every device agrees with the CPU; 1: a disagreement; 2: no device).
 set -euo pipefail
@@ -17,8 +18,8 @@ dir="${1:-$(dirname "$native")/artifacts/native/linux-$(uname -m | sed 's/x86_64
 dir="$(cd "$dir" && pwd)"
 shift $(( $# > 0 ? 1 : 0 ))
 
-if [ ! -e "$dir/libfocalaot.so" ]; then
-  echo "device_check.sh: no libfocalaot.so in $dir (build it with: dotnet pwsh build.ps1 native)" >&2
+if [ ! -e "$dir/libfocalaot.so" ] || [ ! -e "$dir/libfocalaot.so.2" ]; then
+  echo "device_check.sh: no libfocalaot.so and libfocalaot.so.2 in $dir (build them with: dotnet pwsh build.ps1 native)" >&2
   exit 2
 fi
 
