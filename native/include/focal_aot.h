@@ -19,6 +19,9 @@
  *     sums are accumulated in double.
  *   - targets: each in [0, 1] (soft labels allowed), not NaN. Violations are FOCAL_ERROR_INVALID_ARGUMENT and
  *     the message names the argument (and the index and value of a bad target or weight).
+ *   - A message is one line that names the C argument or options field and the rule, e.g.
+ *     "options->weights[3] = -1 is invalid: every weight must be finite and >= 0." or
+ *     "grad_logits must not partially overlap grad_out (in place is allowed)."
  *   - Sums are accumulated in double in a fixed order, so results do not depend on the ISA or thread count.
  *     A NaN sum or mean is the positive quiet NaN.
  *   - A NaN logit gives NaN loss and gradient; +-infinity gives the limits.

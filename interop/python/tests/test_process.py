@@ -71,7 +71,7 @@ def test_in_place_over_the_logits_with_weights():
     assert _capi.lib.focal_sigmoid_forward_f32(y.ctypes.data_as(pointer), y.ctypes.data_as(pointer), 4,
                                                ctypes.byref(options), x.ctypes.data_as(pointer)) \
         == _capi.FOCAL_ERROR_INVALID_ARGUMENT
-    assert "overlap weights" in _capi.last_error_message()
+    assert "out must not overlap options->weights" in _capi.last_error_message()
 
 
 def test_gamma_above_the_maximum_is_an_error_and_the_maximum_is_finite():
