@@ -32,6 +32,8 @@ internal static class LastError
         OpenClException e => Fail(Status.Device, e.Message),
         // Only a queue released by another thread during a call leaves an object of the library disposed.
         ObjectDisposedException e => Fail(Status.InvalidArgument, OneLine(e.Message)),
+        // A bad FOCALAOT_SIMD_PATH: a setting of the process that this library cannot run, not a fault of the library.
+        InvalidOperationException e when SimdPathSetting.IsInvalid(e) => Fail(Status.Unsupported, OneLine(e.Message)),
         _ => Fail(Status.Internal, $"internal error: {exception.GetType().Name}: {exception.Message}"),
     };
 
@@ -110,6 +112,23 @@ internal sealed class CArgumentNames
         while (end < text.Length && char.IsAsciiLetter(text[end]))
             end++;
         return names.TryGetValue(text[start..end], out var name) ? string.Concat(text.AsSpan(0, start), name, text.AsSpan(end)) : text;
+    }
+}
+
+/// <summary>FOCALAOT_SIMD_PATH, which the runtime reads once: whether an error is its refusal of the variable's value.</summary>
+internal static class SimdPathSetting
+{
+    public static bool IsInvalid(InvalidOperationException exception)
+    {
+        try
+        {
+            _ = FocalRuntime.DetectedPath;
+            return false;
+        }
+        catch (InvalidOperationException detection)
+        {
+            return detection.Message == exception.Message;
+        }
     }
 }
 

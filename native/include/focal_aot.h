@@ -29,6 +29,11 @@
  *     and so is an output overlapping the weights or the class alphas. After a failed call the contents of the
  *     outputs are unspecified.
  *   - Calls are thread-safe; settings (focal_set_max_isa, focal_set_num_threads) are process-wide.
+ *   - Environment: FOCALAOT_SIMD_PATH (scalar, vector128, vector256 or vector512, case-insensitive), read when
+ *     the library is first used, replaces the detected SIMD path (a path the variant was not built for runs in
+ *     software emulation: slow, meant for tests; results never change). Any other value makes every call that
+ *     computes, and focal_set_max_isa, return FOCAL_ERROR_UNSUPPORTED with a message naming the variable and the
+ *     valid paths (focal_get_isa returns -1).
  *   - fork() is safe: a child process gets worker threads of its own on its first large call (the parent's
  *     workers do not exist in the child), and its settings are those of the parent at the fork.
  */
