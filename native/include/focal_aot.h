@@ -29,7 +29,11 @@
  *     and so is an output overlapping the weights or the class alphas. After a failed call the contents of the
  *     outputs are unspecified.
  *   - Calls are thread-safe; settings (focal_set_max_isa, focal_set_num_threads) are process-wide.
- *   - Environment: FOCALAOT_SIMD_PATH (scalar, vector128, vector256 or vector512, case-insensitive), read when
+ *   - Environment: FOCALAOT_VARIANT (the dispatcher libfocalaot.so; x86-64-v4, x86-64-v3, x86-64-v2 or arm64)
+ *     loads that variant instead of the best one this CPU runs. An unknown name, a variant this CPU does not run,
+ *     or no loadable variant makes every call return FOCAL_ERROR_UNSUPPORTED (focal_abi_version -1), and
+ *     focal_last_error_message gives the reason: the valid names, or every variant tried and why it failed.
+ *     FOCALAOT_SIMD_PATH (scalar, vector128, vector256 or vector512, case-insensitive), read when
  *     the library is first used, replaces the detected SIMD path (a path the variant was not built for runs in
  *     software emulation: slow, meant for tests; results never change). Any other value makes every call that
  *     computes, and focal_set_max_isa, return FOCAL_ERROR_UNSUPPORTED with a message naming the variable and the

@@ -2,7 +2,8 @@
  * The process settings of libfocalaot, each in a child process of its own that sets the environment and then opens
  * the library (argv[1]: the dispatcher, libfocalaot.so) with dlopen, so that every child loads it afresh:
  * FOCALAOT_SIMD_PATH (a path name, or a bad value: FOCAL_ERROR_UNSUPPORTED naming the variable, never
- * FOCAL_ERROR_INTERNAL).
+ * FOCAL_ERROR_INTERNAL); and the dispatcher's search: through a symbolic link in another folder, alone in a folder
+ * (every attempt reported), and an unknown FOCALAOT_VARIANT (the valid names listed).
  * Prints one line per failed check and a summary; exits non-zero if any check failed.
  */
 #define _GNU_SOURCE
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +72,7 @@ static void in_child(const char *what, const char *name, const char *value, void
     pid_t child = fork();
     if (child == 0) {
         close(counts[0]);
+        passed = failed = 0;
         if (value != NULL) setenv(name, value, 1); else unsetenv(name);
         scenario(path);
         int result[2] = {passed, failed};
@@ -120,6 +124,93 @@ static void scalar_simd_path(const char *path) {
     CHECK(lib.get_isa() == FOCAL_ISA_SCALAR, "FOCALAOT_SIMD_PATH=scalar: focal_get_isa() = %d", lib.get_isa());
 }
 
+/* The variants of this architecture, and whether this CPU runs each (as the dispatcher decides). */
+#if defined(__x86_64__)
+static const char *const variants[] = {"x86-64-v4", "x86-64-v3", "x86-64-v2"};
+static int cpu_runs(const char *variant) {
+    __builtin_cpu_init();
+    if (strcmp(variant, "x86-64-v4") == 0) return __builtin_cpu_supports("x86-64-v4");
+    if (strcmp(variant, "x86-64-v3") == 0) return __builtin_cpu_supports("x86-64-v3");
+    return __builtin_cpu_supports("x86-64-v2");
+}
+#else
+static const char *const variants[] = {"arm64"};
+static int cpu_runs(const char *variant) { return strcmp(variant, "arm64") == 0; }
+#endif
+enum { VARIANT_COUNT = sizeof variants / sizeof variants[0] };
+
+/* A new empty folder under /tmp, and path/libfocalaot.so in it. */
+static int scratch_folder(char folder[64], char file[96]) {
+    snprintf(folder, 64, "/tmp/focal-settings-XXXXXX");
+    if (mkdtemp(folder) == NULL) {
+        perror("mkdtemp");
+        return 0;
+    }
+    snprintf(file, 96, "%s/libfocalaot.so", folder);
+    return 1;
+}
+
+/* A symbolic link to the dispatcher in another folder finds the variants beside the dispatcher's own file. */
+static void through_a_link(const char *path) {
+    char folder[64], link[96], target[PATH_MAX];
+    if (!scratch_folder(folder, link) || realpath(path, target) == NULL || symlink(target, link) != 0) {
+        failed++;
+        return;
+    }
+    library lib;
+    int opened = open_library(link, &lib);
+    CHECK(opened && lib.abi_version() == FOCAL_ABI_VERSION, "a link to the dispatcher in %s: %s", folder,
+          opened ? last_error(&lib) : "no library");
+    unlink(link);
+    rmdir(folder);
+}
+
+/* A copy of the dispatcher alone in a folder: no variant loads, and the message names every one it tried. */
+static void dispatcher_alone(const char *path) {
+    char folder[64], copy[96];
+    if (!scratch_folder(folder, copy)) {
+        failed++;
+        return;
+    }
+    FILE *in = fopen(path, "rb"), *out = fopen(copy, "wb");
+    char block[65536];
+    size_t got;
+    while (in != NULL && out != NULL && (got = fread(block, 1, sizeof block, in)) > 0) fwrite(block, 1, got, out);
+    if (in != NULL) fclose(in);
+    if (out != NULL) fclose(out);
+    library lib;
+    if (!open_library(copy, &lib)) {
+        failed++;
+        return;
+    }
+    CHECK(lib.abi_version() == -1, "the dispatcher alone loaded a variant");
+    const char *text = last_error(&lib);
+    for (size_t i = 0; i < VARIANT_COUNT; i++) {
+        if (!cpu_runs(variants[i])) continue;
+        char tried[PATH_MAX];
+        snprintf(tried, sizeof tried, "%s/libfocalaot-%s.so", folder, variants[i]);
+        CHECK(strstr(text, tried) != NULL, "the dispatcher alone: the message does not report the attempt at %s: '%s'", tried, text);
+    }
+    float x[1] = {0}, y[1] = {1}, loss[1];
+    CHECK(lib.forward_f32(x, y, 1, NULL, loss) == FOCAL_ERROR_UNSUPPORTED, "the dispatcher alone: a call must be UNSUPPORTED");
+    unlink(copy);
+    rmdir(folder);
+}
+
+/* FOCALAOT_VARIANT=bogus: every call UNSUPPORTED, and the message lists the valid names. */
+static void unknown_variant(const char *path) {
+    library lib;
+    if (!open_library(path, &lib)) {
+        failed++;
+        return;
+    }
+    CHECK(lib.abi_version() == -1, "FOCALAOT_VARIANT=bogus loaded a variant");
+    const char *text = last_error(&lib);
+    CHECK(strstr(text, "FOCALAOT_VARIANT=bogus is not a variant name") != NULL, "FOCALAOT_VARIANT=bogus: '%s'", text);
+    for (size_t i = 0; i < VARIANT_COUNT; i++)
+        CHECK(strstr(text, variants[i]) != NULL, "FOCALAOT_VARIANT=bogus: the message does not list %s: '%s'", variants[i], text);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: test_settings path/to/libfocalaot.so\n");
@@ -129,6 +220,9 @@ int main(int argc, char **argv) {
     unsetenv("FOCALAOT_VARIANT");
     in_child("FOCALAOT_SIMD_PATH=bogus", "FOCALAOT_SIMD_PATH", "bogus", bad_simd_path, dispatcher);
     in_child("FOCALAOT_SIMD_PATH=scalar", "FOCALAOT_SIMD_PATH", "scalar", scalar_simd_path, dispatcher);
+    in_child("a link to the dispatcher", "FOCALAOT_VARIANT", NULL, through_a_link, dispatcher);
+    in_child("the dispatcher alone", "FOCALAOT_VARIANT", NULL, dispatcher_alone, dispatcher);
+    in_child("FOCALAOT_VARIANT=bogus", "FOCALAOT_VARIANT", "bogus", unknown_variant, dispatcher);
     printf("settings: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
