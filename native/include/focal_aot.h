@@ -109,6 +109,13 @@ int32_t focal_abi_version(void);
 const char *focal_version(void);
 
 /*
+ * The library variant that runs the calls: "x86-64-v4", "x86-64-v3", "x86-64-v2" or "arm64" (the one the dispatcher
+ * loaded, or a variant library's own name), or "" when the dispatcher loaded none (focal_last_error_message says
+ * why). A static string, never freed.
+ */
+const char *focal_loaded_variant(void);
+
+/*
  * Copies the message of the most recent failed call on this thread ("" if none) into buffer, NUL-terminated.
  * *needed (if needed is not NULL) receives the size including the NUL. buffer = NULL with capacity = 0 only
  * queries the size. Returns FOCAL_ERROR_BUFFER_TOO_SMALL (after writing a truncated, terminated message)

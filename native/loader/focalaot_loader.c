@@ -223,6 +223,9 @@ int32_t focal_abi_version(void) { return ensure_loaded() ? focal_abi_version_imp
 
 const char *focal_version(void) { return ensure_loaded() ? focal_version_impl() : FOCAL_VERSION_STRING; }
 
+/* The dispatcher's own answer: the variant it loaded, whose name it knows, or "" when it loaded none. */
+const char *focal_loaded_variant(void) { return ensure_loaded() ? variant_name : ""; }
+
 /* The load failure as the text of a message entry, by focal_last_error_message's copy protocol. */
 static focal_status copy_load_error(char *buffer, size_t capacity, size_t *needed) {
     size_t size = strlen(load_error) + 1;

@@ -608,6 +608,11 @@ int main(void) {
     CHECK(focal_abi_version() == FOCAL_ABI_VERSION, "ABI version %d, header %d (%s)", focal_abi_version(),
           FOCAL_ABI_VERSION, last_error());
     CHECK(strcmp(focal_version(), FOCAL_VERSION_STRING) == 0, "version '%s'", focal_version());
+    const char *forced = getenv("FOCALAOT_VARIANT");
+    if (forced != NULL && *forced != '\0')
+        CHECK(strcmp(focal_loaded_variant(), forced) == 0, "loaded variant '%s', forced '%s'", focal_loaded_variant(), forced);
+    else
+        CHECK(focal_loaded_variant()[0] != '\0', "no loaded variant reported");
     value_tests_f32(0);
     value_tests_f32(1);
     value_tests_f64(0);

@@ -3,7 +3,8 @@
  * the library (argv[1]: the dispatcher, libfocalaot.so) with dlopen, so that every child loads it afresh:
  * FOCALAOT_SIMD_PATH (a path name, or a bad value: FOCAL_ERROR_UNSUPPORTED naming the variable, never
  * FOCAL_ERROR_INTERNAL); and the dispatcher's search: through a symbolic link in another folder, alone in a folder
- * (every attempt reported), and an unknown FOCALAOT_VARIANT (the valid names listed).
+ * (every attempt reported), and an unknown FOCALAOT_VARIANT (the valid names listed); focal_loaded_variant from the
+ * dispatcher and from each variant library opened directly.
  * Prints one line per failed check and a summary; exits non-zero if any check failed.
  */
 #define _GNU_SOURCE
@@ -39,6 +40,7 @@ typedef struct {
     int32_t (*get_isa)(void);
     focal_status (*set_max_isa)(int32_t);
     focal_status (*forward_f32)(const float *, const float *, size_t, const focal_options *, float *);
+    const char *(*loaded_variant)(void);
 } library;
 
 static int open_library(const char *path, library *lib) {
@@ -52,7 +54,8 @@ static int open_library(const char *path, library *lib) {
     *(void **)&lib->get_isa = dlsym(handle, "focal_get_isa");
     *(void **)&lib->set_max_isa = dlsym(handle, "focal_set_max_isa");
     *(void **)&lib->forward_f32 = dlsym(handle, "focal_sigmoid_forward_f32");
-    return lib->abi_version && lib->last_error_message && lib->get_isa && lib->set_max_isa && lib->forward_f32;
+    *(void **)&lib->loaded_variant = dlsym(handle, "focal_loaded_variant");
+    return lib->abi_version && lib->last_error_message && lib->get_isa && lib->set_max_isa && lib->forward_f32 && lib->loaded_variant;
 }
 
 static const char *last_error(const library *lib) {
@@ -161,6 +164,7 @@ static void through_a_link(const char *path) {
     int opened = open_library(link, &lib);
     CHECK(opened && lib.abi_version() == FOCAL_ABI_VERSION, "a link to the dispatcher in %s: %s", folder,
           opened ? last_error(&lib) : "no library");
+    CHECK(opened && lib.loaded_variant()[0] != '\0', "a link to the dispatcher: no loaded variant reported");
     unlink(link);
     rmdir(folder);
 }
@@ -184,6 +188,7 @@ static void dispatcher_alone(const char *path) {
         return;
     }
     CHECK(lib.abi_version() == -1, "the dispatcher alone loaded a variant");
+    CHECK(strcmp(lib.loaded_variant(), "") == 0, "the dispatcher alone reports variant '%s'", lib.loaded_variant());
     const char *text = last_error(&lib);
     for (size_t i = 0; i < VARIANT_COUNT; i++) {
         if (!cpu_runs(variants[i])) continue;
@@ -205,10 +210,43 @@ static void unknown_variant(const char *path) {
         return;
     }
     CHECK(lib.abi_version() == -1, "FOCALAOT_VARIANT=bogus loaded a variant");
+    CHECK(strcmp(lib.loaded_variant(), "") == 0, "FOCALAOT_VARIANT=bogus reports variant '%s'", lib.loaded_variant());
     const char *text = last_error(&lib);
     CHECK(strstr(text, "FOCALAOT_VARIANT=bogus is not a variant name") != NULL, "FOCALAOT_VARIANT=bogus: '%s'", text);
     for (size_t i = 0; i < VARIANT_COUNT; i++)
         CHECK(strstr(text, variants[i]) != NULL, "FOCALAOT_VARIANT=bogus: the message does not list %s: '%s'", variants[i], text);
+}
+
+/* The variant the dispatcher loads by default is the best one this CPU runs among those beside it, and it says so. */
+static const char *variant_folder;
+
+static void best_variant(const char *path) {
+    library lib;
+    if (!open_library(path, &lib)) {
+        failed++;
+        return;
+    }
+    const char *expected = "";
+    for (size_t i = 0; i < VARIANT_COUNT && expected[0] == '\0'; i++) {
+        char file[PATH_MAX];
+        snprintf(file, sizeof file, "%s/libfocalaot-%s.so", variant_folder, variants[i]);
+        if (cpu_runs(variants[i]) && access(file, R_OK) == 0) expected = variants[i];
+    }
+    CHECK(lib.abi_version() == FOCAL_ABI_VERSION && strcmp(lib.loaded_variant(), expected) == 0,
+          "the dispatcher loaded '%s', the best variant here is '%s' (%s)", lib.loaded_variant(), expected, last_error(&lib));
+}
+
+/* A variant library opened directly reports its own name (path: the variant's file; its name follows "libfocalaot-"). */
+static void variant_itself(const char *path) {
+    library lib;
+    if (!open_library(path, &lib)) {
+        failed++;
+        return;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%s", strstr(path, "libfocalaot-") + strlen("libfocalaot-"));
+    *strstr(name, ".so") = '\0';
+    CHECK(strcmp(lib.loaded_variant(), name) == 0, "%s reports variant '%s'", path, lib.loaded_variant());
 }
 
 int main(int argc, char **argv) {
@@ -223,6 +261,20 @@ int main(int argc, char **argv) {
     in_child("a link to the dispatcher", "FOCALAOT_VARIANT", NULL, through_a_link, dispatcher);
     in_child("the dispatcher alone", "FOCALAOT_VARIANT", NULL, dispatcher_alone, dispatcher);
     in_child("FOCALAOT_VARIANT=bogus", "FOCALAOT_VARIANT", "bogus", unknown_variant, dispatcher);
+
+    char folder[PATH_MAX];
+    if (realpath(dispatcher, folder) == NULL) {
+        perror(dispatcher);
+        return 1;
+    }
+    *strrchr(folder, '/') = '\0';
+    variant_folder = folder;
+    in_child("the best variant", "FOCALAOT_VARIANT", NULL, best_variant, dispatcher);
+    for (size_t i = 0; i < VARIANT_COUNT; i++) {
+        char file[PATH_MAX + 64];
+        snprintf(file, sizeof file, "%s/libfocalaot-%s.so", folder, variants[i]);
+        if (cpu_runs(variants[i]) && access(file, R_OK) == 0) in_child(file, "FOCALAOT_VARIANT", NULL, variant_itself, file);
+    }
     printf("settings: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -262,6 +262,11 @@ def version():
     return _capi.lib.focal_version().decode("ascii")
 
 
+def loaded_variant():
+    """The libfocalaot variant that runs the calls: "x86-64-v4", "x86-64-v3", "x86-64-v2" or "arm64"."""
+    return _capi.lib.focal_loaded_variant().decode("ascii")
+
+
 def get_isa():
     """The active SIMD path: FOCAL_ISA_SCALAR, _VECTOR128, _AVX2 or _AVX512."""
     isa = _capi.lib.focal_get_isa()

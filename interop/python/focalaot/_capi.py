@@ -100,6 +100,7 @@ _clbuf = focal_cl_buffer                 # passed by value
 _PROTOTYPES = {
     "focal_abi_version": (ctypes.c_int32, []),
     "focal_version": (ctypes.c_char_p, []),
+    "focal_loaded_variant": (ctypes.c_char_p, []),
     "focal_last_error_message": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),
     "focal_options_init": (focal_status, [ctypes.POINTER(focal_options)]),
     "focal_get_isa": (ctypes.c_int32, []),

@@ -371,3 +371,11 @@ def test_the_library_speaks_abi_2():
     from focalaot import _capi
     assert focalaot.FOCAL_ABI_VERSION == 2 == _capi.lib.focal_abi_version()
     assert focalaot.version() == _capi.FOCAL_VERSION_STRING == "0.2.0" == focalaot.__version__
+
+
+def test_the_loaded_variant_is_named():
+    import os
+    variant = focalaot.loaded_variant()
+    assert variant in ("x86-64-v4", "x86-64-v3", "x86-64-v2", "arm64")
+    if os.environ.get("FOCALAOT_VARIANT"):
+        assert variant == os.environ["FOCALAOT_VARIANT"]
