@@ -200,9 +200,13 @@ def _load():
         _declare(library, name)
     abi = library.focal_abi_version()
     if abi != FOCAL_ABI_VERSION:
-        buffer = ctypes.create_string_buffer(1024)
+        needed = ctypes.c_size_t(0)
+        library.focal_last_error_message(None, 0, ctypes.byref(needed))
+        buffer = ctypes.create_string_buffer(max(needed.value, 1))
         library.focal_last_error_message(buffer, len(buffer), None)
         reason = buffer.value.decode("utf-8", "replace")
+        if abi < 0:  # the dispatcher, without a variant it could load: the reason says which and why
+            raise LibraryNotFoundError(f"{path} loaded no library variant: {reason or 'no reason given'}")
         raise LibraryNotFoundError(
             f"{path} reports ABI version {abi}, this package needs {FOCAL_ABI_VERSION}"
             + (f": {reason}" if reason else ""))
