@@ -3,6 +3,7 @@ the normalized and weighted-mean reductions, and float16 / bfloat16 data."""
 
 import ctypes
 import numbers
+import re
 
 from . import _capi
 from ._buffers import Operand, Scalar, element_type
@@ -45,10 +46,25 @@ class FocalError(ValueError):
         self.status = status
 
 
+# The library's messages name the C arguments; these are the Python arguments they stand for.
+_C_NAMES = re.compile(r"\boptions->(class_alpha|weights|[a-z_]+)|\bgrad_out\b|\blogits\b")
+_PYTHON_NAMES = {"options->class_alpha": "alpha", "options->weights": "weight", "grad_out": "grad_output",
+                 "logits": "inputs"}
+
+
+def library_message(status=_capi.FOCAL_ERROR_INVALID_ARGUMENT):
+    """The message of the library's last failure on this thread; an argument error's names the Python arguments
+    (other messages, such as an OpenCL build log, are left as they are)."""
+    message = _capi.last_error_message()
+    if status not in (_capi.FOCAL_ERROR_NULL_POINTER, _capi.FOCAL_ERROR_INVALID_ARGUMENT):
+        return message
+    return _C_NAMES.sub(lambda m: _PYTHON_NAMES.get(m.group(0), m.group(1) or m.group(0)), message)
+
+
 def check(status):
     """Raises FocalError with the library's message for a failed status."""
     if status != _capi.FOCAL_OK:
-        raise FocalError(status, _capi.last_error_message())
+        raise FocalError(status, library_message(status))
 
 
 def invalid(message):
@@ -271,7 +287,7 @@ def get_isa():
     """The active SIMD path: FOCAL_ISA_SCALAR, _VECTOR128, _AVX2 or _AVX512."""
     isa = _capi.lib.focal_get_isa()
     if isa < 0:
-        raise FocalError(_capi.FOCAL_ERROR_INTERNAL, _capi.last_error_message())
+        raise FocalError(_capi.FOCAL_ERROR_INTERNAL, library_message(_capi.FOCAL_ERROR_INTERNAL))
     return isa
 
 

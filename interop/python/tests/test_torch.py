@@ -151,7 +151,7 @@ def test_non_contiguous_tensors_are_read_in_logical_order():
     (dict(alpha=torch.tensor([0.2, 1.5])), focalaot.FocalError, r"lpha\[1\] = 1.5"),
     (dict(alpha=[0.2, 0.3, 0.5]), focalaot.FocalError, "last dimension"),
     (dict(weight=torch.ones(5, 3)), focalaot.FocalError, "weight has shape"),
-    (dict(weight=torch.full((5, 2), -1.0)), focalaot.FocalError, r"weights\[0\] = -1"),
+    (dict(weight=torch.full((5, 2), -1.0)), focalaot.FocalError, r"^weight\[0\] = -1"),
     (dict(targets=torch.ones(2, 5)), focalaot.FocalError, "targets has shape"),
     (dict(inputs=torch.zeros(5, 2, dtype=torch.int32)), TypeError, "float32, float64, float16 or bfloat16"),
     (dict(inputs=torch.zeros(5, 2, device="meta")), ValueError, "CPU"),
