@@ -224,16 +224,30 @@ def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
         upstream = None
         upstream_pointer = None
     elif options.reduced:
-        upstream = Scalar(x.element, _real("grad_output", grad_output))
+        upstream = Scalar(x.element, _upstream_number(grad_output, reduction))
         upstream_pointer = upstream.pointer
     else:
         upstream = Operand("grad_output", grad_output, like=x)
         if upstream.length != x.length:
             raise invalid(f"grad_output has {upstream.length} elements but inputs has {x.length}")
+        _require_same_shape(x, upstream)
         upstream_pointer = upstream.pointer
     backward = entry(BACKWARD, "backward", x.element.suffix, device)
     check(backward(x.pointer, y.pointer, x.length, options.pointer, upstream_pointer, gradient.pointer))
     return gradient.value
+
+
+def _upstream_number(grad_output, reduction):
+    """The upstream gradient of a reduced loss: one number (a Python or numpy number, or a one-element array)."""
+    size = getattr(grad_output, "size", None)  # numpy arrays and numpy numbers
+    if isinstance(size, int) and size != 1:
+        raise invalid(f"grad_output has shape {tuple(grad_output.shape)} but reduction={reduction!r} gives one loss: "
+                      "pass one number (or reduction='none' for a per-element grad_output)")
+    try:
+        return _real("grad_output", grad_output)
+    except TypeError:
+        raise TypeError(f"grad_output must be a number for reduction={reduction!r} (the gradient of the one reduced "
+                        f"loss), not {type(grad_output).__name__}") from None
 
 
 def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None,

@@ -366,6 +366,40 @@ def test_bad_targets_and_shapes_raise():
         focalaot.sigmoid_focal_loss_backward(x, np.zeros_like(x), grad_output=np.ones(5))
 
 
+@pytest.mark.parametrize("arguments, error, fragment", [
+    (dict(alpha=None), TypeError, "alpha must be a number or a sequence"),
+    (dict(alpha="0.25"), TypeError, "alpha must be a number or a sequence"),
+    (dict(gamma="2"), TypeError, "gamma must be a number, not str"),
+    (dict(gamma=None), TypeError, "gamma must be a number, not NoneType"),
+    (dict(reduction="normalized", normalizer="3"), TypeError, "normalizer must be a number"),
+])
+def test_wrong_types_raise_type_error_naming_the_argument(arguments, error, fragment):
+    x, y = sample(6, np.float32)
+    for function in (focalaot.sigmoid_focal_loss, focalaot.sigmoid_focal_loss_backward,
+                     focalaot.sigmoid_focal_loss_forward_backward):
+        with pytest.raises(error, match=fragment):
+            function(x, y, **arguments)
+
+
+def test_grad_output_is_one_number_for_a_reduced_loss_and_like_inputs_otherwise():
+    x, y = sample(6, np.float64)
+    scaled = focalaot.sigmoid_focal_loss_backward(x, y, grad_output=2.0, reduction="mean")
+    for one in (np.float32(2.0), np.array(2.0), np.array([2.0])):
+        assert np.array_equal(focalaot.sigmoid_focal_loss_backward(x, y, grad_output=one, reduction="mean"), scaled)
+    with pytest.raises(focalaot.FocalError, match=r"grad_output has shape \(6,\) but reduction='mean' gives one loss"):
+        focalaot.sigmoid_focal_loss_backward(x, y, grad_output=np.ones(6), reduction="mean")
+    with pytest.raises(TypeError, match="grad_output must be a number for reduction='sum'"):
+        focalaot.sigmoid_focal_loss_backward(x, y, grad_output="1", reduction="sum")
+    with pytest.raises(focalaot.FocalError, match=r"grad_output has shape \(2, 3\) but inputs has shape \(6,\)"):
+        focalaot.sigmoid_focal_loss_backward(x, y, grad_output=np.ones((2, 3)))
+    grid_x, grid_y = x.reshape(2, 3), y.reshape(2, 3)
+    with pytest.raises(focalaot.FocalError, match=r"grad_output has shape \(3, 2\) but inputs has shape \(2, 3\)"):
+        focalaot.sigmoid_focal_loss_backward(grid_x, grid_y, grad_output=np.ones((3, 2)))
+    upstream = np.arange(6.0).reshape(2, 3)
+    assert np.array_equal(focalaot.sigmoid_focal_loss_backward(grid_x, grid_y, grad_output=upstream),
+                          focalaot.sigmoid_focal_loss_backward(x, y, grad_output=upstream.ravel()).reshape(2, 3))
+
+
 def test_settings_do_not_change_results():
     x, y = sample(200_003, np.float32)
     expected = focalaot.sigmoid_focal_loss(x, y, reduction="mean")
