@@ -400,6 +400,21 @@ def test_grad_output_is_one_number_for_a_reduced_loss_and_like_inputs_otherwise(
                           focalaot.sigmoid_focal_loss_backward(x, y, grad_output=upstream.ravel()).reshape(2, 3))
 
 
+def test_zero_dimensional_arrays_and_numpy_numbers_keep_their_kind():
+    for dtype in (np.float32, np.float64, np.float16):
+        x, y = np.array(0.3, dtype), np.array(1.0, dtype)
+        expected = focalaot.sigmoid_focal_loss(x.reshape(1), y.reshape(1))[0]
+        loss = focalaot.sigmoid_focal_loss(x, y)
+        assert isinstance(loss, np.ndarray) and loss.shape == () and loss.dtype == dtype and loss == expected
+        gradient = focalaot.sigmoid_focal_loss_backward(x, y)
+        assert gradient.shape == () and gradient.dtype == dtype
+        number = focalaot.sigmoid_focal_loss(dtype(0.3), dtype(1.0))
+        assert type(number) is dtype and number == expected
+        fused_loss, fused_gradient = focalaot.sigmoid_focal_loss_forward_backward(dtype(0.3), 1.0)
+        assert type(fused_loss) is dtype and type(fused_gradient) is dtype and fused_gradient == gradient
+        assert focalaot.sigmoid_focal_loss(dtype(0.3), dtype(1.0), reduction="sum") == float(expected)
+
+
 def test_settings_do_not_change_results():
     x, y = sample(200_003, np.float32)
     expected = focalaot.sigmoid_focal_loss(x, y, reduction="mean")

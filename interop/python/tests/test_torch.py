@@ -161,3 +161,11 @@ def test_errors(arguments, error, fragment):
     call.update(arguments)
     with pytest.raises(error, match=fragment):
         focal_torch.sigmoid_focal_loss(**call)
+
+
+def test_a_zero_dimensional_tensor_gives_a_zero_dimensional_loss_and_gradient():
+    x = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+    loss = focal_torch.sigmoid_focal_loss(x, torch.tensor(1.0, dtype=torch.float64))
+    assert loss.shape == torch.Size([])
+    loss.backward()
+    assert x.grad.shape == torch.Size([])
