@@ -2,14 +2,16 @@
 
 dtypes: float32, float64, float16 and bfloat16 (16-bit tensors are computed in float and each result rounded
 once). Only ``inputs`` receives a gradient: targets, weight, per-class alpha and normalizer are constants (labels
-and settings), as in training. Tensors must be on the CPU; a non-contiguous tensor is copied to a contiguous
-one first (the elements in their logical, row-major order).
+and settings), as in training; a targets or weight tensor that requires grad gets none (unlike torchvision, whose
+loss is differentiable in the targets too: soft-target distillation needs torchvision's function). There is no
+second derivative: differentiating the gradient again (create_graph=True, then a backward through the gradient)
+raises RuntimeError instead of silently giving zeros. Tensors must be on the CPU; a non-contiguous tensor is
+copied to a contiguous one first (the elements in their logical, row-major order).
 """
 
 import ctypes
 
 import torch as _torch
-from torch.autograd.function import once_differentiable as _once_differentiable
 
 from . import _api
 from ._buffers import BFLOAT16, FLOAT16, FLOAT32, FLOAT64
@@ -39,26 +41,48 @@ class _SigmoidFocalLoss(_torch.autograd.Function):
         out = _torch.empty_like(x) if not options.reduced else _torch.empty((), dtype=inputs.dtype)
         _api.check(_api.FORWARD[element.suffix](
             _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element)))
-        ctx.save_for_backward(inputs, targets, weight)
         ctx.settings = (alpha, gamma, reduction, normalizer)
+        ctx.save_for_backward(inputs, targets, weight)
         return out
 
     @staticmethod
-    @_once_differentiable
     def backward(ctx, grad_output):
         inputs, targets, weight = ctx.saved_tensors
-        alpha, gamma, reduction, normalizer = ctx.settings
-        element = _ELEMENT_TYPES[inputs.dtype]
-        x = inputs.detach().contiguous()
-        y = _data(targets, inputs.dtype)
-        w = None if weight is None else _data(weight, inputs.dtype)
-        options = _options(x, w, element, alpha, gamma, reduction, normalizer)
-        upstream = _data(grad_output, inputs.dtype)  # an expanded gradient (e.g. of a sum) becomes contiguous
-        gradient = _torch.empty_like(x)
-        _api.check(_api.BACKWARD[element.suffix](
-            _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(upstream, element),
-            _pointer(gradient, element)))
+        with _torch.no_grad():
+            gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
+        if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
+            gradient = _NoSecondDerivative.apply(gradient, inputs)
         return gradient, None, None, None, None, None, None
+
+
+def _backward(inputs, targets, weight, settings, grad_output):
+    """The gradient with respect to inputs for an upstream gradient grad_output (one library backward call)."""
+    alpha, gamma, reduction, normalizer = settings
+    element = _ELEMENT_TYPES[inputs.dtype]
+    x = inputs.detach().contiguous()
+    y = _data(targets, inputs.dtype)
+    w = None if weight is None else _data(weight, inputs.dtype)
+    options = _options(x, w, element, alpha, gamma, reduction, normalizer)
+    upstream = _data(grad_output, inputs.dtype)  # an expanded gradient (e.g. of a sum) becomes contiguous
+    gradient = _torch.empty_like(x)
+    _api.check(_api.BACKWARD[element.suffix](
+        _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(upstream, element),
+        _pointer(gradient, element)))
+    return gradient
+
+
+class _NoSecondDerivative(_torch.autograd.Function):
+    """The gradient, in a graph that refuses to be differentiated (the library has no second derivative)."""
+
+    @staticmethod
+    def forward(ctx, gradient, inputs):
+        return gradient.clone()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError(
+            "focalaot.torch.sigmoid_focal_loss has no second derivative: its gradient cannot be differentiated "
+            "again (double backward, e.g. a gradient penalty); use torchvision.ops.sigmoid_focal_loss for that")
 
 
 def _options(x, w, element, alpha, gamma, reduction, normalizer):

@@ -169,3 +169,22 @@ def test_a_zero_dimensional_tensor_gives_a_zero_dimensional_loss_and_gradient():
     assert loss.shape == torch.Size([])
     loss.backward()
     assert x.grad.shape == torch.Size([])
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_double_backward_fails_loudly(reduction):
+    x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)
+    loss = focal_torch.sigmoid_focal_loss(x, y, reduction=reduction).sum()
+    (gradient,) = torch.autograd.grad(loss, x, create_graph=True)
+    with pytest.raises(RuntimeError, match="no second derivative"):
+        (gradient.pow(2).sum() + x.sum()).backward()
+
+
+def test_targets_and_weights_get_no_gradient():
+    x, y = moderate_sample((4, 3))
+    y.requires_grad_(True)
+    weight = torch.rand(4, 3, dtype=torch.float64, requires_grad=True)
+    focal_torch.sigmoid_focal_loss(x, y, weight=weight, reduction="sum").backward()
+    assert x.grad is not None and y.grad is None and weight.grad is None
+
