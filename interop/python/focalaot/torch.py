@@ -32,16 +32,25 @@ def _data(tensor, dtype):
 
 class _SigmoidFocalLoss(_torch.autograd.Function):
     @staticmethod
-    def forward(ctx, inputs, targets, weight, alpha, gamma, reduction, normalizer):
+    def forward(ctx, inputs, targets, weight, alpha, gamma, reduction, normalizer, fused):
         element = _ELEMENT_TYPES[inputs.dtype]
         x = inputs.detach().contiguous()
         y = _data(targets, inputs.dtype)
         w = None if weight is None else _data(weight, inputs.dtype)
         options = _options(x, w, element, alpha, gamma, reduction, normalizer)
         out = _torch.empty_like(x) if not options.reduced else _torch.empty((), dtype=inputs.dtype)
-        _api.check(_api.FORWARD[element.suffix](
-            _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element)))
+        ctx.gradient = None
         ctx.settings = (alpha, gamma, reduction, normalizer)
+        if not fused:
+            _api.check(_api.FORWARD[element.suffix](
+                _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element)))
+        else:
+            # A training step: loss and gradient in one pass (the gradient for an upstream gradient of 1).
+            gradient = _torch.empty_like(x)
+            _api.check(_api.FORWARD_BACKWARD[element.suffix](
+                _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element),
+                _pointer(gradient, element)))
+            ctx.gradient = gradient
         ctx.save_for_backward(inputs, targets, weight)
         return out
 
@@ -49,10 +58,15 @@ class _SigmoidFocalLoss(_torch.autograd.Function):
     def backward(ctx, grad_output):
         inputs, targets, weight = ctx.saved_tensors
         with _torch.no_grad():
-            gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
+            # The fused gradient is the one for an upstream gradient of 1 (a reduced loss, or the sum of the
+            # losses); any other upstream gradient is applied by the backward entry, for the library's bits.
+            gradient = ctx.gradient
+            ctx.gradient = None  # a second backward (retain_graph) computes it again
+            if gradient is None or not bool((grad_output == 1).all()):
+                gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
         if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
             gradient = _NoSecondDerivative.apply(gradient, inputs)
-        return gradient, None, None, None, None, None, None
+        return gradient, None, None, None, None, None, None, None
 
 
 def _backward(inputs, targets, weight, settings, grad_output):
@@ -130,4 +144,6 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none",
         alpha = alpha.tolist()  # per-class alphas are settings, not differentiable inputs
     if isinstance(normalizer, _torch.Tensor):
         normalizer = float(normalizer)
-    return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer)
+    # With a gradient to come (a training step), the loss and the gradient are computed in one pass.
+    fused = inputs.requires_grad and _torch.is_grad_enabled()
+    return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer, fused)

@@ -188,3 +188,49 @@ def test_targets_and_weights_get_no_gradient():
     focal_torch.sigmoid_focal_loss(x, y, weight=weight, reduction="sum").backward()
     assert x.grad is not None and y.grad is None and weight.grad is None
 
+
+def _counting(monkeypatch, table_name):
+    """Counts the calls of the library entries in focalaot._api's table (FORWARD, BACKWARD or FORWARD_BACKWARD)."""
+    from focalaot import _api
+    table = getattr(_api, table_name)
+    calls = []
+    for suffix, function in list(table.items()):
+        def counted(*arguments, _function=function):
+            calls.append(1)
+            return _function(*arguments)
+        monkeypatch.setitem(table, suffix, counted)
+    return calls
+
+
+@pytest.mark.parametrize("reduction, then", [("mean", None), ("sum", None), ("none", "sum"), ("none", "mean")])
+def test_a_training_step_computes_loss_and_gradient_in_one_pass(monkeypatch, reduction, then):
+    x, y = moderate_sample((40, 3))
+    expected = focalaot.sigmoid_focal_loss_backward(x.detach().numpy(), y.numpy(), reduction=reduction,
+                                                    grad_output=None if then != "mean" else np.full((40, 3), 1 / 120))
+    forward, backward = _counting(monkeypatch, "FORWARD"), _counting(monkeypatch, "BACKWARD")
+    fused = _counting(monkeypatch, "FORWARD_BACKWARD")
+    loss = focal_torch.sigmoid_focal_loss(x, y, reduction=reduction)
+    (loss if then is None else getattr(loss, then)()).backward()
+    assert len(fused) == 1 and len(forward) == 0
+    # An upstream gradient of 1 (a reduced loss, or the sum of the losses) uses the fused gradient as it is;
+    # any other one (the mean of the losses) calls the backward entry, for the library's bits.
+    assert len(backward) == (1 if then == "mean" else 0)
+    assert np.array_equal(x.grad.numpy(), expected)
+
+
+def test_without_a_gradient_only_the_loss_is_computed(monkeypatch):
+    x, y = moderate_sample((10,))
+    forward, fused = _counting(monkeypatch, "FORWARD"), _counting(monkeypatch, "FORWARD_BACKWARD")
+    with torch.no_grad():
+        focal_torch.sigmoid_focal_loss(x, y, reduction="mean")
+    focal_torch.sigmoid_focal_loss(x.detach(), y, reduction="mean")
+    assert len(forward) == 2 and len(fused) == 0
+
+
+def test_a_retained_graph_gives_the_same_gradient_twice():
+    x, y = moderate_sample((7, 2))
+    loss = focal_torch.sigmoid_focal_loss(x, y, reduction="mean")
+    loss.backward(retain_graph=True)
+    first = x.grad.clone()
+    loss.backward()
+    assert torch.equal(x.grad, 2 * first)
