@@ -495,6 +495,28 @@ static void options_tests(void) {
     bad.reduction = FOCAL_REDUCTION_MEAN;
     expect_error(focal_sigmoid_forward_backward_f32(x, y, 4, &bad, &grad[2], grad), FOCAL_ERROR_INVALID_ARGUMENT,
                  "grad_logits", "reduced loss inside grad_logits");
+    /* Every reduction and element type: the reduced loss would overwrite a gradient value (first, middle, last). */
+    double xd[4] = {0.1, -2, 3, 0}, yd[4] = {0, 1, 0.5, 1}, grad_d[4];
+    uint16_t x16[4] = {0x3C00, 0xC000, 0x4200, 0}, y16[4] = {0, 0x3C00, 0x3800, 0x3C00}, grad16[4];
+    for (int32_t reduction = FOCAL_REDUCTION_SUM; reduction <= FOCAL_REDUCTION_WEIGHTED_MEAN; reduction++) {
+        bad = plain;
+        bad.weights = NULL;
+        bad.reduction = reduction;
+        bad.normalizer = 2;
+        for (int at = 0; at < 4; at += 3) {
+            expect_error(focal_sigmoid_forward_backward_f32(x, y, 4, &bad, &grad[at], grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "f32 reduced loss inside grad_logits");
+            expect_error(focal_sigmoid_forward_backward_f64(xd, yd, 4, &bad, &grad_d[at], grad_d), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "f64 reduced loss inside grad_logits");
+            expect_error(focal_sigmoid_forward_backward_f16(x16, y16, 4, &bad, &grad16[at], grad16), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "f16 reduced loss inside grad_logits");
+            expect_error(focal_sigmoid_forward_backward_bf16(x16, y16, 4, &bad, &grad16[at], grad16), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "bf16 reduced loss inside grad_logits");
+        }
+        float after = 0;
+        CHECK(focal_sigmoid_forward_backward_f32(x, y, 4, &bad, &after, grad) == FOCAL_OK, "a reduced loss beside grad_logits: %s",
+              last_error());
+    }
 }
 
 /* float16 and bfloat16 data: each result is the float result rounded once; reductions agree. */
