@@ -152,6 +152,9 @@ static void empty_input(void) {
 static void expect_error(int status, int expected, const char *fragment, const char *what) {
     CHECK(status == expected, "%s: status %d, expected %d", what, status, expected);
     CHECK(strstr(last_error(), fragment) != NULL, "%s: message '%s' lacks '%s'", what, last_error(), fragment);
+    /* Every message is a C one: one line, without .NET's "(Parameter 'x')" or "Actual value was". */
+    CHECK(strchr(last_error(), '\n') == NULL && strstr(last_error(), "(Parameter") == NULL
+              && strstr(last_error(), "Actual value") == NULL, "%s: not a one-line C message: '%s'", what, last_error());
 }
 
 static void error_paths(void) {
