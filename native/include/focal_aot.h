@@ -33,7 +33,7 @@
  *     loads that variant instead of the best one this CPU runs. An unknown name, a variant this CPU does not run,
  *     or no loadable variant makes every call return FOCAL_ERROR_UNSUPPORTED (focal_abi_version -1), and
  *     focal_last_error_message gives the reason: the valid names, or every variant tried and why it failed.
- *     FOCALAOT_SIMD_PATH (scalar, vector128, vector256 or vector512, case-insensitive), read when
+ *   - Environment: FOCALAOT_SIMD_PATH (scalar, vector128, vector256 or vector512, case-insensitive), read when
  *     the library is first used, replaces the detected SIMD path (a path the variant was not built for runs in
  *     software emulation: slow, meant for tests; results never change). Any other value makes every call that
  *     computes, and focal_set_max_isa, return FOCAL_ERROR_UNSUPPORTED with a message naming the variable and the
