@@ -145,7 +145,7 @@ internal static unsafe class DeviceExports
             if (!settings.Reduction.IsReduced)
             {
                 var losses = Output(output, length, "out");
-                HostOverlapRules.RequireOutput(losses, "losses", x, y, settings);
+                HostOverlapRules.RequireOutput(losses, "out", x, y, settings);
                 DeviceContexts.ForDevice(found).SigmoidFocalLoss.Forward(x, y, losses, settings);
             }
             else
@@ -174,19 +174,19 @@ internal static unsafe class DeviceExports
             var settings = Options<T>(options, length);
             if (settings.Reduction.IsReduced)
             {
-                HostOverlapRules.RequireOutput(gradient, "gradient", x, y, settings);
+                HostOverlapRules.RequireOutput(gradient, "grad_logits", x, y, settings);
                 DeviceContexts.ForDevice(found).SigmoidFocalLoss.Backward(x, y, gradOut == null ? One<T>() : *gradOut, gradient, settings);
             }
             else if (gradOut != null)
             {
                 var upstream = Input(gradOut, length, "grad_out");
-                HostOverlapRules.RequireOutput(gradient, "gradient", x, y, settings, upstream);
+                HostOverlapRules.RequireOutput(gradient, "grad_logits", x, y, settings, upstream);
                 DeviceContexts.ForDevice(found).SigmoidFocalLoss.Backward(x, y, upstream, gradient, settings);
             }
             else
             {
                 // d(sum)/dx_i = dloss_i/dx_i: the per-element gradient with an upstream of ones.
-                HostOverlapRules.RequireOutput(gradient, "gradient", x, y, settings);
+                HostOverlapRules.RequireOutput(gradient, "grad_logits", x, y, settings);
                 DeviceContexts.ForDevice(found).SigmoidFocalLoss.Backward(x, y, One<T>(), gradient, settings with { Reduction = FocalReduction.Sum });
             }
 
@@ -209,11 +209,11 @@ internal static unsafe class DeviceExports
             var y = Input(targets, length, "targets");
             var gradient = Output(gradLogits, length, "grad_logits");
             var settings = Options<T>(options, length);
-            HostOverlapRules.RequireOutput(gradient, "gradient", x, y, settings);
+            HostOverlapRules.RequireOutput(gradient, "grad_logits", x, y, settings);
             if (!settings.Reduction.IsReduced)
             {
                 var losses = Output(loss, length, "loss");
-                HostOverlapRules.RequireOutput(losses, "losses", x, y, settings);
+                HostOverlapRules.RequireOutput(losses, "loss", x, y, settings);
                 HostOverlapRules.RequireApart(losses, gradient);
                 DeviceContexts.ForDevice(found).SigmoidFocalLoss.ForwardBackward(x, y, losses, gradient, settings);
             }
@@ -228,7 +228,7 @@ internal static unsafe class DeviceExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.ForwardBackward);
         }
     }
 }

@@ -5,7 +5,9 @@ namespace FocalAot.Native;
 /// <summary>
 /// The CPU entries' overlap rules, with their messages, for the host-memory device entries: a device call stages its
 /// inputs before it writes any output, so it would compute what the CPU refuses; it refuses the same calls instead.
+/// The messages name the C arguments (out, loss, grad_logits, logits, targets, grad_out, options->weights).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the C argument.")]
 internal static class HostOverlapRules
 {
     /// <summary>An output may be in place over logits, targets or upstream, but not shifted; it must not touch the weights
@@ -15,21 +17,21 @@ internal static class HostOverlapRules
         ReadOnlySpan<T> upstream = default)
         where T : unmanaged
     {
-        RequireNoPartialOverlap(output, logits, name, nameof(logits));
-        RequireNoPartialOverlap(output, targets, name, nameof(targets));
-        RequireNoPartialOverlap(output, upstream, name, nameof(upstream));
+        RequireNoPartialOverlap(output, logits, name, "logits");
+        RequireNoPartialOverlap(output, targets, name, "targets");
+        RequireNoPartialOverlap(output, upstream, name, "grad_out");
         if (output.Overlaps(options.Weights))
-            throw new ArgumentException($"{name} must not overlap weights.", name);
+            throw new ArgumentException($"{name} must not overlap options->weights.", name);
         if (MemoryMarshal.AsBytes(output).Overlaps(MemoryMarshal.AsBytes(options.ClassAlpha)))
-            throw new ArgumentException($"{name} must not overlap classAlpha.", name);
+            throw new ArgumentException($"{name} must not overlap options->class_alpha.", name);
     }
 
-    /// <summary>The per-element losses and the gradient of a fused call are two outputs.</summary>
+    /// <summary>The per-element losses (loss) and the gradient (grad_logits) of a fused call are two outputs.</summary>
     public static void RequireApart<T>(Span<T> losses, Span<T> gradient)
         where T : unmanaged
     {
         if (losses.Overlaps(gradient))
-            throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
+            throw new ArgumentException("grad_logits must not overlap loss.", "grad_logits");
     }
 
     private static void RequireNoPartialOverlap<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> input, string outputName, string inputName)

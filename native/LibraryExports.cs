@@ -19,6 +19,20 @@ internal static unsafe class LibraryExports
             return version;
     }
 
+    /// <summary>This library's own variant (the ISA level it was compiled for), NUL-terminated, for the life of the process.</summary>
+    private static readonly byte* VariantName = CopyToNative(BuildVariant.Name);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_loaded_variant")]
+    public static byte* GetLoadedVariant() => VariantName;
+
+    private static byte* CopyToNative(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text + "\0");
+        var copy = (byte*)NativeMemory.Alloc((nuint)bytes.Length);
+        bytes.CopyTo(new Span<byte>(copy, bytes.Length));
+        return copy;
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "focal_last_error_message")]
     public static int GetLastErrorMessage(byte* buffer, nuint capacity, nuint* needed)
     {

@@ -60,7 +60,7 @@ internal static unsafe class NativeArguments
         where T : unmanaged
     {
         if (pointer == null)
-            throw new NullArgumentPointerException(name);
+            throw new NullArgumentPointerException(name, $"{name} is NULL but must point to the reduced result (required even when n is 0).");
         return ref *pointer;
     }
 

@@ -30,7 +30,7 @@ internal static unsafe class QueueExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.QueueForward);
         }
     }
 
@@ -53,7 +53,7 @@ internal static unsafe class QueueExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.QueueForward);
         }
     }
 
@@ -76,7 +76,7 @@ internal static unsafe class QueueExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.QueueForwardBackward);
         }
     }
 
@@ -90,7 +90,7 @@ internal static unsafe class QueueExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.QueueForward);
         }
     }
 
@@ -104,7 +104,7 @@ internal static unsafe class QueueExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.QueueForward);
         }
     }
 

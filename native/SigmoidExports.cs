@@ -129,7 +129,7 @@ internal static unsafe class SigmoidExports
         }
         catch (Exception exception)
         {
-            return LastError.Fail(exception);
+            return LastError.Fail(exception, CArgumentNames.ForwardBackward);
         }
     }
 }

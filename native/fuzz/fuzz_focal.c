@@ -478,7 +478,7 @@ static const struct {
     {FOCAL_ERROR_NULL_POINTER, "loss"},           {FOCAL_ERROR_NULL_POINTER, "grad_logits"},
     {FOCAL_ERROR_NULL_POINTER, "class_alpha"},    {FOCAL_ERROR_INVALID_ARGUMENT, "struct_size"},
     {FOCAL_ERROR_INVALID_ARGUMENT, "num_classes"}, {FOCAL_ERROR_INVALID_ARGUMENT, "gamma"},
-    {FOCAL_ERROR_INVALID_ARGUMENT, "alpha"},      {FOCAL_ERROR_INVALID_ARGUMENT, "lassAlpha["},
+    {FOCAL_ERROR_INVALID_ARGUMENT, "alpha"},      {FOCAL_ERROR_INVALID_ARGUMENT, "class_alpha["},
     {FOCAL_ERROR_INVALID_ARGUMENT, "reduction"},  {FOCAL_ERROR_INVALID_ARGUMENT, "normalizer"},
     {FOCAL_ERROR_INVALID_ARGUMENT, "targets["},   {FOCAL_ERROR_INVALID_ARGUMENT, "weights["},
     {FOCAL_ERROR_INVALID_ARGUMENT, NULL}, /* overlap: several wordings */

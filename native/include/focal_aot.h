@@ -19,6 +19,9 @@
  *     sums are accumulated in double.
  *   - targets: each in [0, 1] (soft labels allowed), not NaN. Violations are FOCAL_ERROR_INVALID_ARGUMENT and
  *     the message names the argument (and the index and value of a bad target or weight).
+ *   - A message is one line that names the C argument or options field and the rule, e.g.
+ *     "options->weights[3] = -1 is invalid: every weight must be finite and >= 0." or
+ *     "grad_logits must not partially overlap grad_out (in place is allowed)."
  *   - Sums are accumulated in double in a fixed order, so results do not depend on the ISA or thread count.
  *     A NaN sum or mean is the positive quiet NaN.
  *   - A NaN logit gives NaN loss and gradient; +-infinity gives the limits.
@@ -26,6 +29,15 @@
  *     and so is an output overlapping the weights or the class alphas. After a failed call the contents of the
  *     outputs are unspecified.
  *   - Calls are thread-safe; settings (focal_set_max_isa, focal_set_num_threads) are process-wide.
+ *   - Environment: FOCALAOT_VARIANT (the dispatcher libfocalaot.so; x86-64-v4, x86-64-v3, x86-64-v2 or arm64)
+ *     loads that variant instead of the best one this CPU runs. An unknown name, a variant this CPU does not run,
+ *     or no loadable variant makes every call return FOCAL_ERROR_UNSUPPORTED (focal_abi_version -1), and
+ *     focal_last_error_message gives the reason: the valid names, or every variant tried and why it failed.
+ *   - Environment: FOCALAOT_SIMD_PATH (scalar, vector128, vector256 or vector512, case-insensitive), read when
+ *     the library is first used, replaces the detected SIMD path (a path the variant was not built for runs in
+ *     software emulation: slow, meant for tests; results never change). Any other value makes every call that
+ *     computes, and focal_set_max_isa, return FOCAL_ERROR_UNSUPPORTED with a message naming the variable and the
+ *     valid paths (focal_get_isa returns -1).
  *   - fork() is safe: a child process gets worker threads of its own on its first large call (the parent's
  *     workers do not exist in the child), and its settings are those of the parent at the fork.
  */
@@ -95,6 +107,13 @@ int32_t focal_abi_version(void);
 
 /* The library version, e.g. "0.2.0": a static string, never freed. */
 const char *focal_version(void);
+
+/*
+ * The library variant that runs the calls: "x86-64-v4", "x86-64-v3", "x86-64-v2" or "arm64" (the one the dispatcher
+ * loaded, or a variant library's own name), or "" when the dispatcher loaded none (focal_last_error_message says
+ * why). A static string, never freed.
+ */
+const char *focal_loaded_variant(void);
 
 /*
  * Copies the message of the most recent failed call on this thread ("" if none) into buffer, NUL-terminated.

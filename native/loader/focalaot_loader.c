@@ -1,12 +1,15 @@
 /*
  * libfocalaot.so: the dispatcher applications link against. On first use it loads the best variant of the
  * NativeAOT library that this CPU runs (a variant built for a higher ISA level would abort the process at
- * start-up) from its own directory and forwards every call to it. FOCALAOT_VARIANT=<name> forces a variant.
- * If no variant fits, every call returns FOCAL_ERROR_UNSUPPORTED with the reason as its error message.
+ * start-up) from its own directory (symbolic links resolved) and forwards every call to it.
+ * FOCALAOT_VARIANT=<name> forces a variant. If no variant fits, every call returns FOCAL_ERROR_UNSUPPORTED with the
+ * reason as its error message: every variant it tried and why each failed, or the valid names.
  */
-#define _GNU_SOURCE /* dladdr */
+#define _GNU_SOURCE /* dladdr, realpath */
 #include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +113,42 @@ static int cpu_runs(const char *variant) {
 #endif
 }
 
+enum { VARIANT_COUNT = sizeof variants / sizeof variants[0] };
+
+static int is_variant(const char *name) {
+    for (size_t i = 0; i < VARIANT_COUNT; i++)
+        if (strcmp(name, variants[i]) == 0) return 1;
+    return 0;
+}
+
+/* Appends to load_error (truncating at its size). */
+static void add_error(const char *format, ...) {
+    size_t used = strlen(load_error);
+    if (used + 1 >= sizeof load_error) return;
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(load_error + used, sizeof load_error - used, format, arguments);
+    va_end(arguments);
+}
+
+/* ", "-separated names: every variant, or (cpu_only) those this CPU runs ("none" if it runs none). */
+static void add_variant_list(int cpu_only) {
+    int any = 0;
+    for (size_t i = 0; i < VARIANT_COUNT; i++) {
+        if (cpu_only && !cpu_runs(variants[i])) continue;
+        add_error("%s%s", any ? ", " : "", variants[i]);
+        any = 1;
+    }
+    if (!any) add_error("none");
+}
+
+/* Loads one variant; on failure appends why to load_error and returns 0. */
 static int load_variant(const char *directory, const char *variant) {
-    char path[4096];
+    char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/libfocalaot-%s.so", directory, variant);
     void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
-        snprintf(load_error, sizeof load_error, "libfocalaot: cannot load %s: %s", path, dlerror());
+        add_error("%s", dlerror()); /* "<path>: <why>" */
         return 0;
     }
 #define RESOLVE(ret, name, params, args, failure)                                                             \
@@ -126,40 +159,53 @@ static int load_variant(const char *directory, const char *variant) {
     RESOLVE(, focal_last_error_message, , , )
     RESOLVE(, focal_device_unavailable_reason, , , )
     if (focal_abi_version_impl() != FOCAL_ABI_VERSION) {
-        snprintf(load_error, sizeof load_error, "libfocalaot: %s has ABI version %d, this dispatcher needs %d",
-                 path, focal_abi_version_impl(), FOCAL_ABI_VERSION);
+        add_error("%s has ABI version %d, this dispatcher needs %d", path, focal_abi_version_impl(), FOCAL_ABI_VERSION);
         return 0;
     }
     snprintf(variant_name, sizeof variant_name, "%s", variant);
     return 1;
 missing:
-    snprintf(load_error, sizeof load_error, "libfocalaot: %s lacks an export: %s", path, dlerror());
+    add_error("%s lacks an export: %s", path, dlerror());
     return 0;
 }
 
 static void load_best_variant(void) {
+    /* The folder of this library's file: through symbolic links, so that a link elsewhere finds the variants. */
     Dl_info self;
-    char directory[4096] = ".";
+    char directory[PATH_MAX] = ".";
     if (dladdr((void *)&loaded, &self) != 0 && self.dli_fname != NULL) {
-        snprintf(directory, sizeof directory, "%s", self.dli_fname);
+        if (realpath(self.dli_fname, directory) == NULL) snprintf(directory, sizeof directory, "%s", self.dli_fname);
         char *slash = strrchr(directory, '/');
         if (slash != NULL) *slash = '\0'; else strcpy(directory, ".");
     }
 
     const char *forced = getenv("FOCALAOT_VARIANT");
     if (forced != NULL && *forced != '\0') {
-        if (!cpu_runs(forced)) {
-            snprintf(load_error, sizeof load_error,
-                     "libfocalaot: FOCALAOT_VARIANT=%s is not a variant this CPU runs", forced);
-            return;
+        if (!is_variant(forced)) {
+            add_error("libfocalaot: FOCALAOT_VARIANT=%s is not a variant name; the variants are ", forced);
+            add_variant_list(0);
+            add_error(" (this CPU runs: ");
+            add_variant_list(1);
+            add_error(")");
+        } else if (!cpu_runs(forced)) {
+            add_error("libfocalaot: FOCALAOT_VARIANT=%s is not a variant this CPU runs (it runs: ", forced);
+            add_variant_list(1);
+            add_error(")");
+        } else {
+            add_error("libfocalaot: FOCALAOT_VARIANT=%s: ", forced);
+            loaded = load_variant(directory, forced);
         }
-        loaded = load_variant(directory, forced);
         return;
     }
 
-    snprintf(load_error, sizeof load_error, "libfocalaot: no library variant supports this CPU");
-    for (size_t i = 0; i < sizeof variants / sizeof variants[0] && !loaded; i++)
-        if (cpu_runs(variants[i])) loaded = load_variant(directory, variants[i]);
+    add_error("libfocalaot: no library variant could be loaded (this CPU runs: ");
+    add_variant_list(1);
+    add_error(")");
+    for (size_t i = 0; i < VARIANT_COUNT && !loaded; i++) {
+        if (!cpu_runs(variants[i])) continue;
+        add_error("; %s: ", variants[i]);
+        loaded = load_variant(directory, variants[i]);
+    }
 }
 
 static int ensure_loaded(void) {
@@ -176,6 +222,9 @@ FOCAL_FORWARDED_FUNCTIONS(DEFINE_FORWARDER)
 int32_t focal_abi_version(void) { return ensure_loaded() ? focal_abi_version_impl() : -1; }
 
 const char *focal_version(void) { return ensure_loaded() ? focal_version_impl() : FOCAL_VERSION_STRING; }
+
+/* The dispatcher's own answer: the variant it loaded, whose name it knows, or "" when it loaded none. */
+const char *focal_loaded_variant(void) { return ensure_loaded() ? variant_name : ""; }
 
 /* The load failure as the text of a message entry, by focal_last_error_message's copy protocol. */
 static focal_status copy_load_error(char *buffer, size_t capacity, size_t *needed) {

@@ -43,6 +43,9 @@ static const char *last_error(void) {
 static void expect_error(int status, int expected, const char *fragment, const char *what) {
     CHECK(status == expected, "%s: status %d, expected %d (%s)", what, status, expected, last_error());
     CHECK(strstr(last_error(), fragment) != NULL, "%s: message '%s' lacks '%s'", what, last_error(), fragment);
+    /* Every message is a C one: one line, without .NET's "(Parameter 'x')" or "Actual value was". */
+    CHECK(strchr(last_error(), '\n') == NULL && strstr(last_error(), "(Parameter") == NULL
+              && strstr(last_error(), "Actual value") == NULL, "%s: not a one-line C message: '%s'", what, last_error());
 }
 
 /* A fixed-seed generator (splitmix64), so every run checks the same inputs. */
@@ -298,7 +301,8 @@ static void host_errors(int count) {
                  "bad reduction");
     options.reduction = FOCAL_REDUCTION_NONE;
     options.gamma = -1;
-    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT, "gamma", "gamma < 0");
+    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT, "options->gamma must be",
+                 "gamma < 0");
     options.gamma = 2;
     options.struct_size = 8;
     expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT, "struct_size",
@@ -314,19 +318,22 @@ static void host_errors(int count) {
                  "target NaN, reduced");
     float weights[4] = {1, 1, 1, -1};
     options.weights = weights;
-    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT, "weights[3]",
-                 "negative weight");
+    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "options->weights[3] = -1 is invalid", "negative weight");
 
     /* The CPU entries' overlap rules. */
-    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 3, NULL, x + 1), FOCAL_ERROR_INVALID_ARGUMENT, "overlap",
-                 "partial overlap");
-    expect_error(focal_device_sigmoid_forward_backward_f32(0, x, y, 4, NULL, out, out), FOCAL_ERROR_INVALID_ARGUMENT, "overlap",
-                 "loss over grad_logits");
+    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 3, NULL, x + 1), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "out must not partially overlap logits", "partial overlap");
+    expect_error(focal_device_sigmoid_forward_backward_f32(0, x, y, 4, NULL, out, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "grad_logits must not overlap loss", "loss over grad_logits");
+    options.reduction = FOCAL_REDUCTION_SUM;
+    expect_error(focal_device_sigmoid_forward_backward_f32(0, x, y, 4, &options, &grad[1], grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "loss must not point into grad_logits", "a reduced loss inside grad_logits");
     focal_options_init(&options);
     options.weights = weights;
     weights[3] = 1;
-    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, weights), FOCAL_ERROR_INVALID_ARGUMENT, "weights",
-                 "out over the weights");
+    expect_error(focal_device_sigmoid_forward_f32(0, x, y, 4, &options, weights), FOCAL_ERROR_INVALID_ARGUMENT,
+                 "out must not overlap options->weights", "out over the weights");
 }
 
 /* Threads on one device at once: each result bit for bit the single-threaded one. */
@@ -615,7 +622,9 @@ static void cl_errors(void) {
     float bad_w[4] = {1, -1, 1, 1};
     clEnqueueWriteBuffer(cl_queue, mbad, CL_TRUE, 0, sizeof bad_w, bad_w, 0, NULL, NULL);
     expect_error(focal_cl_sigmoid_forward(cl_queue, FOCAL_DTYPE_F32, 4, bx, by, bbad, &sum, none, &reduced, NULL),
-                 FOCAL_ERROR_INVALID_ARGUMENT, "weights[1]", "a negative weight");
+                 FOCAL_ERROR_INVALID_ARGUMENT, "weights[1] = -1 is invalid", "a negative weight");
+    CHECK(strstr(last_error(), "options->") == NULL, "the weights buffer of a focal_cl call is not options->weights: '%s'",
+          last_error());
 
     /* n = 0: no buffers needed; the sum of nothing is 0. */
     reduced = -1;

@@ -152,6 +152,9 @@ static void empty_input(void) {
 static void expect_error(int status, int expected, const char *fragment, const char *what) {
     CHECK(status == expected, "%s: status %d, expected %d", what, status, expected);
     CHECK(strstr(last_error(), fragment) != NULL, "%s: message '%s' lacks '%s'", what, last_error(), fragment);
+    /* Every message is a C one: one line, without .NET's "(Parameter 'x')" or "Actual value was". */
+    CHECK(strchr(last_error(), '\n') == NULL && strstr(last_error(), "(Parameter") == NULL
+              && strstr(last_error(), "Actual value") == NULL, "%s: not a one-line C message: '%s'", what, last_error());
 }
 
 static void error_paths(void) {
@@ -205,6 +208,68 @@ static void error_paths(void) {
     CHECK(focal_last_error_message(small, sizeof small, &needed) == FOCAL_ERROR_BUFFER_TOO_SMALL
               && strlen(small) == sizeof small - 1, "truncation: '%s'", small);
     CHECK(focal_last_error_message(NULL, 5, NULL) == FOCAL_ERROR_NULL_POINTER, "NULL buffer with a capacity");
+}
+
+/* Messages are C ones: one line, without .NET's "(Parameter 'x')" or "Actual value was", naming the C argument. */
+static void expect_c_message(int status, int expected, const char *fragment, const char *what) {
+    expect_error(status, expected, fragment, what);
+    const char *text = last_error();
+    CHECK(strchr(text, '\n') == NULL && strchr(text, '\r') == NULL, "%s: message on more than one line: '%s'", what, text);
+    CHECK(strstr(text, "(Parameter") == NULL && strstr(text, "Actual value") == NULL, "%s: .NET wording in '%s'", what, text);
+}
+
+static void message_wording(void) {
+    float x[4] = {0.1f, -2, 3, 0}, y[4] = {0, 1, 0.5f, 1}, out[4], grad[4], up[4] = {1, 1, 1, 1};
+    float w[4] = {1, 1, 1, -1};
+    double class_alpha[2] = {0.25, 1.5};
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, OPTS(-1, 0.25, 0), out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "options->gamma must be", "gamma < 0");
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, OPTS(2, 2, 0), out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "options->alpha must be", "alpha > 1");
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, OPTS(2, 0.25, 7), out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "options->reduction must be", "bad reduction");
+    focal_options options;
+    focal_options_init(&options);
+    options.weights = w;
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "options->weights[3] = -1 is invalid", "negative weight");
+    options.weights = NULL;
+    options.class_alpha = class_alpha;
+    options.num_classes = 2;
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "options->class_alpha[1] = 1.5 is invalid", "class alpha 1.5");
+    focal_options_init(&options);
+    options.reduction = FOCAL_REDUCTION_NORMALIZED;
+    options.normalizer = 0;
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "options->normalizer must be", "normalizer 0");
+    float bad_y[4] = {0, 1, 1.5f, 0};
+    expect_c_message(focal_sigmoid_forward_f32(x, bad_y, 4, NULL, out), FOCAL_ERROR_INVALID_ARGUMENT, "targets[2] = 1.5 is invalid",
+                     "target 1.5");
+
+    /* Overlaps name the C arguments (out, loss, grad_logits, grad_out), not the .NET parameters. */
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 3, NULL, x + 1), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "out must not partially overlap logits", "out shifted over logits");
+    expect_c_message(focal_sigmoid_forward_backward_f32(x, y, 4, NULL, out, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "grad_logits must not overlap loss", "grad_logits over loss");
+    expect_c_message(focal_sigmoid_forward_backward_f32(x, y, 3, NULL, y + 1, grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "loss must not partially overlap targets", "loss shifted over targets");
+    expect_c_message(focal_sigmoid_backward_f32(x, y, 3, NULL, up, up + 1), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "grad_logits must not partially overlap grad_out", "grad_logits shifted over grad_out");
+    options.reduction = FOCAL_REDUCTION_NONE;
+    options.weights = out;
+    expect_c_message(focal_sigmoid_forward_f32(x, y, 4, &options, out), FOCAL_ERROR_INVALID_ARGUMENT,
+                     "out must not overlap options->weights", "out over the weights");
+
+    /* NULL pointers: a data pointer while n > 0, and a reduced result, which is required even for n = 0. */
+    expect_c_message(focal_sigmoid_forward_f32(NULL, y, 4, NULL, out), FOCAL_ERROR_NULL_POINTER, "logits is NULL", "NULL logits");
+    expect_c_message(focal_sigmoid_forward_f32(NULL, NULL, 0, OPTS(2, 0.25, FOCAL_REDUCTION_SUM), NULL), FOCAL_ERROR_NULL_POINTER,
+                     "out is NULL", "NULL out for a sum of nothing");
+    CHECK(strstr(last_error(), "positive") == NULL && strstr(last_error(), "even when n is 0") != NULL,
+          "n = 0: the message must not say the element count is positive: '%s'", last_error());
+    expect_c_message(focal_sigmoid_forward_backward_f32(NULL, NULL, 0, OPTS(2, 0.25, FOCAL_REDUCTION_MEAN), NULL, NULL),
+                     FOCAL_ERROR_NULL_POINTER, "loss is NULL", "NULL loss for a mean of nothing");
+    CHECK(strstr(last_error(), "positive") == NULL, "n = 0: '%s'", last_error());
 }
 
 static void unaligned_pointers(void) {
@@ -414,7 +479,7 @@ static void options_tests(void) {
                  "class_alpha without num_classes");
     class_alpha[3] = 1.5;
     bad.num_classes = C;
-    expect_error(focal_sigmoid_forward_f32(x, y, N, &bad, loss), FOCAL_ERROR_INVALID_ARGUMENT, "classAlpha[3]",
+    expect_error(focal_sigmoid_forward_f32(x, y, N, &bad, loss), FOCAL_ERROR_INVALID_ARGUMENT, "options->class_alpha[3]",
                  "class alpha 1.5");
     float bad_w[4] = {1, 1, -1, 1};
     bad = plain;
@@ -427,12 +492,34 @@ static void options_tests(void) {
                  "NaN weight in a weighted mean");
     bad = plain;
     bad.weights = x;
-    expect_error(focal_sigmoid_forward_f32(y, y, 4, &bad, x), FOCAL_ERROR_INVALID_ARGUMENT, "overlap weights",
+    expect_error(focal_sigmoid_forward_f32(y, y, 4, &bad, x), FOCAL_ERROR_INVALID_ARGUMENT, "overlap options->weights",
                  "out over weights");
     bad = plain;
     bad.reduction = FOCAL_REDUCTION_MEAN;
     expect_error(focal_sigmoid_forward_backward_f32(x, y, 4, &bad, &grad[2], grad), FOCAL_ERROR_INVALID_ARGUMENT,
                  "grad_logits", "reduced loss inside grad_logits");
+    /* Every reduction and element type: the reduced loss would overwrite a gradient value (first, middle, last). */
+    double xd[4] = {0.1, -2, 3, 0}, yd[4] = {0, 1, 0.5, 1}, grad_d[4];
+    uint16_t x16[4] = {0x3C00, 0xC000, 0x4200, 0}, y16[4] = {0, 0x3C00, 0x3800, 0x3C00}, grad16[4];
+    for (int32_t reduction = FOCAL_REDUCTION_SUM; reduction <= FOCAL_REDUCTION_WEIGHTED_MEAN; reduction++) {
+        bad = plain;
+        bad.weights = NULL;
+        bad.reduction = reduction;
+        bad.normalizer = 2;
+        for (int at = 0; at < 4; at += 3) {
+            expect_error(focal_sigmoid_forward_backward_f32(x, y, 4, &bad, &grad[at], grad), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "f32 reduced loss inside grad_logits");
+            expect_error(focal_sigmoid_forward_backward_f64(xd, yd, 4, &bad, &grad_d[at], grad_d), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "f64 reduced loss inside grad_logits");
+            expect_error(focal_sigmoid_forward_backward_f16(x16, y16, 4, &bad, &grad16[at], grad16), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "f16 reduced loss inside grad_logits");
+            expect_error(focal_sigmoid_forward_backward_bf16(x16, y16, 4, &bad, &grad16[at], grad16), FOCAL_ERROR_INVALID_ARGUMENT,
+                         "loss must not point into grad_logits", "bf16 reduced loss inside grad_logits");
+        }
+        float after = 0;
+        CHECK(focal_sigmoid_forward_backward_f32(x, y, 4, &bad, &after, grad) == FOCAL_OK, "a reduced loss beside grad_logits: %s",
+              last_error());
+    }
 }
 
 /* float16 and bfloat16 data: each result is the float result rounded once; reductions agree. */
@@ -546,6 +633,11 @@ int main(void) {
     CHECK(focal_abi_version() == FOCAL_ABI_VERSION, "ABI version %d, header %d (%s)", focal_abi_version(),
           FOCAL_ABI_VERSION, last_error());
     CHECK(strcmp(focal_version(), FOCAL_VERSION_STRING) == 0, "version '%s'", focal_version());
+    const char *forced = getenv("FOCALAOT_VARIANT");
+    if (forced != NULL && *forced != '\0')
+        CHECK(strcmp(focal_loaded_variant(), forced) == 0, "loaded variant '%s', forced '%s'", focal_loaded_variant(), forced);
+    else
+        CHECK(focal_loaded_variant()[0] != '\0', "no loaded variant reported");
     value_tests_f32(0);
     value_tests_f32(1);
     value_tests_f64(0);
@@ -553,6 +645,7 @@ int main(void) {
     special_values();
     empty_input();
     error_paths();
+    message_wording();
     unaligned_pointers();
     isa_caps();
     gamma_and_nan_limits();

@@ -18,6 +18,7 @@ from ._api import (
     FocalError,
     devices,
     get_isa,
+    loaded_variant,
     set_max_isa,
     set_num_threads,
     sigmoid_focal_loss,
@@ -40,7 +41,7 @@ __version__ = version()
 
 __all__ = [
     "FOCAL_ABI_VERSION", "FOCAL_ISA_AVX2", "FOCAL_ISA_AVX512", "FOCAL_ISA_SCALAR", "FOCAL_ISA_VECTOR128",
-    "Device", "FocalError", "LibraryNotFoundError", "devices", "unavailable_reason", "get_isa", "set_max_isa",
-    "set_num_threads", "sigmoid_focal_loss", "sigmoid_focal_loss_backward", "sigmoid_focal_loss_forward_backward",
+    "Device", "FocalError", "LibraryNotFoundError", "devices", "unavailable_reason", "get_isa", "loaded_variant",
+    "set_max_isa", "set_num_threads", "sigmoid_focal_loss", "sigmoid_focal_loss_backward", "sigmoid_focal_loss_forward_backward",
     "version",
 ]

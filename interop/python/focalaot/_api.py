@@ -3,6 +3,7 @@ the normalized and weighted-mean reductions, and float16 / bfloat16 data."""
 
 import ctypes
 import numbers
+import re
 
 from . import _capi
 from ._buffers import Operand, Scalar, element_type
@@ -45,10 +46,25 @@ class FocalError(ValueError):
         self.status = status
 
 
+# The library's messages name the C arguments; these are the Python arguments they stand for.
+_C_NAMES = re.compile(r"\boptions->(class_alpha|weights|[a-z_]+)|\bgrad_out\b|\blogits\b")
+_PYTHON_NAMES = {"options->class_alpha": "alpha", "options->weights": "weight", "grad_out": "grad_output",
+                 "logits": "inputs"}
+
+
+def library_message(status=_capi.FOCAL_ERROR_INVALID_ARGUMENT):
+    """The message of the library's last failure on this thread; an argument error's names the Python arguments
+    (other messages, such as an OpenCL build log, are left as they are)."""
+    message = _capi.last_error_message()
+    if status not in (_capi.FOCAL_ERROR_NULL_POINTER, _capi.FOCAL_ERROR_INVALID_ARGUMENT):
+        return message
+    return _C_NAMES.sub(lambda m: _PYTHON_NAMES.get(m.group(0), m.group(1) or m.group(0)), message)
+
+
 def check(status):
     """Raises FocalError with the library's message for a failed status."""
     if status != _capi.FOCAL_OK:
-        raise FocalError(status, _capi.last_error_message())
+        raise FocalError(status, library_message(status))
 
 
 def invalid(message):
@@ -208,16 +224,30 @@ def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
         upstream = None
         upstream_pointer = None
     elif options.reduced:
-        upstream = Scalar(x.element, _real("grad_output", grad_output))
+        upstream = Scalar(x.element, _upstream_number(grad_output, reduction))
         upstream_pointer = upstream.pointer
     else:
         upstream = Operand("grad_output", grad_output, like=x)
         if upstream.length != x.length:
             raise invalid(f"grad_output has {upstream.length} elements but inputs has {x.length}")
+        _require_same_shape(x, upstream)
         upstream_pointer = upstream.pointer
     backward = entry(BACKWARD, "backward", x.element.suffix, device)
     check(backward(x.pointer, y.pointer, x.length, options.pointer, upstream_pointer, gradient.pointer))
     return gradient.value
+
+
+def _upstream_number(grad_output, reduction):
+    """The upstream gradient of a reduced loss: one number (a Python or numpy number, or a one-element array)."""
+    size = getattr(grad_output, "size", None)  # numpy arrays and numpy numbers
+    if isinstance(size, int) and size != 1:
+        raise invalid(f"grad_output has shape {tuple(grad_output.shape)} but reduction={reduction!r} gives one loss: "
+                      "pass one number (or reduction='none' for a per-element grad_output)")
+    try:
+        return _real("grad_output", grad_output)
+    except TypeError:
+        raise TypeError(f"grad_output must be a number for reduction={reduction!r} (the gradient of the one reduced "
+                        f"loss), not {type(grad_output).__name__}") from None
 
 
 def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None,
@@ -262,11 +292,16 @@ def version():
     return _capi.lib.focal_version().decode("ascii")
 
 
+def loaded_variant():
+    """The libfocalaot variant that runs the calls: "x86-64-v4", "x86-64-v3", "x86-64-v2" or "arm64"."""
+    return _capi.lib.focal_loaded_variant().decode("ascii")
+
+
 def get_isa():
     """The active SIMD path: FOCAL_ISA_SCALAR, _VECTOR128, _AVX2 or _AVX512."""
     isa = _capi.lib.focal_get_isa()
     if isa < 0:
-        raise FocalError(_capi.FOCAL_ERROR_INTERNAL, _capi.last_error_message())
+        raise FocalError(_capi.FOCAL_ERROR_INTERNAL, library_message(_capi.FOCAL_ERROR_INTERNAL))
     return isa
 
 

@@ -108,6 +108,11 @@ class Operand:
 
     def __init__(self, name, value, element=None, like=None):
         self.name = name
+        # A numpy number is computed as a 0-d array and its results come back as numpy numbers, as numpy's own
+        # functions return them.
+        self.is_scalar = numpy is not None and isinstance(value, numpy.generic)
+        if self.is_scalar:
+            value = numpy.asarray(value)
         self.is_numpy = numpy is not None and isinstance(value, numpy.ndarray)
         if like is not None:
             element = like.element
@@ -151,6 +156,8 @@ class Operand:
                     element, element.name)
                 raise TypeError(f"{self.name} is {dtype} but dtype={element.name!r} needs {expected}")
             self.array = numpy.ascontiguousarray(value)
+        if self.array.shape != value.shape:  # ascontiguousarray makes a 0-d array 1-d: keep the shape
+            self.array = self.array.reshape(value.shape)
         self.element = element
         self.shape = self.array.shape
         self.length = self.array.size
@@ -189,9 +196,10 @@ class Operand:
         self.pointer = ctypes.cast(self.array, element.pointer_type)
 
     def new_like(self):
-        """A writable output of the same storage, shape and element type (numpy in, numpy out)."""
+        """A writable output of the same storage, shape and element type (numpy in, numpy out; a numpy number in,
+        a numpy number out)."""
         if self.is_numpy:
-            return Output(numpy.empty(self.shape, dtype=self.array.dtype), self.element)
+            return Output(numpy.empty(self.shape, dtype=self.array.dtype), self.element, self.is_scalar)
         code = self.element.buffer_format
         return Output(array.array(code, bytes(self.length * array.array(code).itemsize)), self.element)
 
@@ -199,12 +207,18 @@ class Operand:
 class Output:
     """A freshly allocated result buffer and its ctypes pointer."""
 
-    def __init__(self, value, element):
-        self.value = value
-        if numpy is not None and isinstance(value, numpy.ndarray):
-            self.pointer = value.ctypes.data_as(element.pointer_type)
+    def __init__(self, storage, element, scalar=False):
+        self.storage = storage
+        self.scalar = scalar
+        if numpy is not None and isinstance(storage, numpy.ndarray):
+            self.pointer = storage.ctypes.data_as(element.pointer_type)
         else:
-            self.pointer = ctypes.cast((element.c_type * len(value)).from_buffer(value), element.pointer_type)
+            self.pointer = ctypes.cast((element.c_type * len(storage)).from_buffer(storage), element.pointer_type)
+
+    @property
+    def value(self):
+        """The result: the buffer, or the numpy number a 0-d array holds when the input was a numpy number."""
+        return self.storage[()] if self.scalar else self.storage
 
 
 class Scalar:

@@ -100,6 +100,7 @@ _clbuf = focal_cl_buffer                 # passed by value
 _PROTOTYPES = {
     "focal_abi_version": (ctypes.c_int32, []),
     "focal_version": (ctypes.c_char_p, []),
+    "focal_loaded_variant": (ctypes.c_char_p, []),
     "focal_last_error_message": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),
     "focal_options_init": (focal_status, [ctypes.POINTER(focal_options)]),
     "focal_get_isa": (ctypes.c_int32, []),
@@ -199,9 +200,13 @@ def _load():
         _declare(library, name)
     abi = library.focal_abi_version()
     if abi != FOCAL_ABI_VERSION:
-        buffer = ctypes.create_string_buffer(1024)
+        needed = ctypes.c_size_t(0)
+        library.focal_last_error_message(None, 0, ctypes.byref(needed))
+        buffer = ctypes.create_string_buffer(max(needed.value, 1))
         library.focal_last_error_message(buffer, len(buffer), None)
         reason = buffer.value.decode("utf-8", "replace")
+        if abi < 0:  # the dispatcher, without a variant it could load: the reason says which and why
+            raise LibraryNotFoundError(f"{path} loaded no library variant: {reason or 'no reason given'}")
         raise LibraryNotFoundError(
             f"{path} reports ABI version {abi}, this package needs {FOCAL_ABI_VERSION}"
             + (f": {reason}" if reason else ""))

@@ -2,14 +2,16 @@
 
 dtypes: float32, float64, float16 and bfloat16 (16-bit tensors are computed in float and each result rounded
 once). Only ``inputs`` receives a gradient: targets, weight, per-class alpha and normalizer are constants (labels
-and settings), as in training. Tensors must be on the CPU; a non-contiguous tensor is copied to a contiguous
-one first (the elements in their logical, row-major order).
+and settings), as in training; a targets or weight tensor that requires grad gets none (unlike torchvision, whose
+loss is differentiable in the targets too: soft-target distillation needs torchvision's function). There is no
+second derivative: differentiating the gradient again (create_graph=True, then a backward through the gradient)
+raises RuntimeError instead of silently giving zeros. Tensors must be on the CPU; a non-contiguous tensor is
+copied to a contiguous one first (the elements in their logical, row-major order).
 """
 
 import ctypes
 
 import torch as _torch
-from torch.autograd.function import once_differentiable as _once_differentiable
 
 from . import _api
 from ._buffers import BFLOAT16, FLOAT16, FLOAT32, FLOAT64
@@ -30,35 +32,71 @@ def _data(tensor, dtype):
 
 class _SigmoidFocalLoss(_torch.autograd.Function):
     @staticmethod
-    def forward(ctx, inputs, targets, weight, alpha, gamma, reduction, normalizer):
+    def forward(ctx, inputs, targets, weight, alpha, gamma, reduction, normalizer, fused):
         element = _ELEMENT_TYPES[inputs.dtype]
         x = inputs.detach().contiguous()
         y = _data(targets, inputs.dtype)
         w = None if weight is None else _data(weight, inputs.dtype)
         options = _options(x, w, element, alpha, gamma, reduction, normalizer)
         out = _torch.empty_like(x) if not options.reduced else _torch.empty((), dtype=inputs.dtype)
-        _api.check(_api.FORWARD[element.suffix](
-            _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element)))
-        ctx.save_for_backward(inputs, targets, weight)
+        ctx.gradient = None
         ctx.settings = (alpha, gamma, reduction, normalizer)
+        if not fused:
+            _api.check(_api.FORWARD[element.suffix](
+                _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element)))
+        else:
+            # A training step: loss and gradient in one pass (the gradient for an upstream gradient of 1).
+            gradient = _torch.empty_like(x)
+            _api.check(_api.FORWARD_BACKWARD[element.suffix](
+                _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element),
+                _pointer(gradient, element)))
+            ctx.gradient = gradient
+        ctx.save_for_backward(inputs, targets, weight)
         return out
 
     @staticmethod
-    @_once_differentiable
     def backward(ctx, grad_output):
         inputs, targets, weight = ctx.saved_tensors
-        alpha, gamma, reduction, normalizer = ctx.settings
-        element = _ELEMENT_TYPES[inputs.dtype]
-        x = inputs.detach().contiguous()
-        y = _data(targets, inputs.dtype)
-        w = None if weight is None else _data(weight, inputs.dtype)
-        options = _options(x, w, element, alpha, gamma, reduction, normalizer)
-        upstream = _data(grad_output, inputs.dtype)  # an expanded gradient (e.g. of a sum) becomes contiguous
-        gradient = _torch.empty_like(x)
-        _api.check(_api.BACKWARD[element.suffix](
-            _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(upstream, element),
-            _pointer(gradient, element)))
-        return gradient, None, None, None, None, None, None
+        with _torch.no_grad():
+            # The fused gradient is the one for an upstream gradient of 1 (a reduced loss, or the sum of the
+            # losses); any other upstream gradient is applied by the backward entry, for the library's bits.
+            gradient = ctx.gradient
+            ctx.gradient = None  # a second backward (retain_graph) computes it again
+            if gradient is None or not bool((grad_output == 1).all()):
+                gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
+        if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
+            gradient = _NoSecondDerivative.apply(gradient, inputs)
+        return gradient, None, None, None, None, None, None, None
+
+
+def _backward(inputs, targets, weight, settings, grad_output):
+    """The gradient with respect to inputs for an upstream gradient grad_output (one library backward call)."""
+    alpha, gamma, reduction, normalizer = settings
+    element = _ELEMENT_TYPES[inputs.dtype]
+    x = inputs.detach().contiguous()
+    y = _data(targets, inputs.dtype)
+    w = None if weight is None else _data(weight, inputs.dtype)
+    options = _options(x, w, element, alpha, gamma, reduction, normalizer)
+    upstream = _data(grad_output, inputs.dtype)  # an expanded gradient (e.g. of a sum) becomes contiguous
+    gradient = _torch.empty_like(x)
+    _api.check(_api.BACKWARD[element.suffix](
+        _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(upstream, element),
+        _pointer(gradient, element)))
+    return gradient
+
+
+class _NoSecondDerivative(_torch.autograd.Function):
+    """The gradient, in a graph that refuses to be differentiated (the library has no second derivative)."""
+
+    @staticmethod
+    def forward(ctx, gradient, inputs):
+        return gradient.clone()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError(
+            "focalaot.torch.sigmoid_focal_loss has no second derivative: its gradient cannot be differentiated "
+            "again (double backward, e.g. a gradient penalty); use torchvision.ops.sigmoid_focal_loss for that")
 
 
 def _options(x, w, element, alpha, gamma, reduction, normalizer):
@@ -106,4 +144,6 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none",
         alpha = alpha.tolist()  # per-class alphas are settings, not differentiable inputs
     if isinstance(normalizer, _torch.Tensor):
         normalizer = float(normalizer)
-    return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer)
+    # With a gradient to come (a training step), the loss and the gradient are computed in one pass.
+    fused = inputs.requires_grad and _torch.is_grad_enabled()
+    return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer, fused)

@@ -94,7 +94,7 @@ check(from_bfloat16_bits(bfloat16_bits(b_mean)) == b_mean  # a float widened fro
 # Errors name the argument and the rule.
 raises(lambda: focalaot.sigmoid_focal_loss(array.array("f", [0.0]), array.array("f", [1.5])), "targets[0]", "target")
 raises(lambda: focalaot.sigmoid_focal_loss(array.array("f", [0.0, 1.0]), array.array("f", [1.0, 0.0]),
-                                           weight=array.array("f", [1.0, -2.0])), "weights[1]", "negative weight")
+                                           weight=array.array("f", [1.0, -2.0])), "weight[1] = -2", "negative weight")
 raises(lambda: focalaot.sigmoid_focal_loss(array.array("f", [0.0]), array.array("f", [1.0]), reduction="normalized"),
        "normalizer", "missing normalizer")
 raises(lambda: focalaot.sigmoid_focal_loss(array.array("f", [0.0]), array.array("f", [1.0]), alpha=[1.5]),

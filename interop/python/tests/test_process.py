@@ -71,7 +71,7 @@ def test_in_place_over_the_logits_with_weights():
     assert _capi.lib.focal_sigmoid_forward_f32(y.ctypes.data_as(pointer), y.ctypes.data_as(pointer), 4,
                                                ctypes.byref(options), x.ctypes.data_as(pointer)) \
         == _capi.FOCAL_ERROR_INVALID_ARGUMENT
-    assert "overlap weights" in _capi.last_error_message()
+    assert "out must not overlap options->weights" in _capi.last_error_message()
 
 
 def test_gamma_above_the_maximum_is_an_error_and_the_maximum_is_finite():
@@ -80,3 +80,43 @@ def test_gamma_above_the_maximum_is_an_error_and_the_maximum_is_finite():
     with pytest.raises(focalaot.FocalError, match="gamma"):
         focalaot.sigmoid_focal_loss_backward(x, y, gamma=1e39)
     assert np.isfinite(focalaot.sigmoid_focal_loss_backward(x, y, gamma=1e6)).all()
+
+
+def _run_python(code, **environment):
+    """Runs code in a fresh interpreter that imports this checkout's focalaot; returns (exit code, stderr)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    env = dict(os.environ, PYTHONPATH=str(Path(focalaot.__file__).resolve().parents[1]), **environment)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    return result.returncode, result.stderr
+
+
+def test_a_dispatcher_without_variants_says_what_is_missing(tmp_path):
+    import shutil
+    alone = tmp_path / "libfocalaot.so"
+    shutil.copy(_capi.lib._name, alone)
+    code, stderr = _run_python("import focalaot", FOCALAOT_LIBRARY=str(alone), FOCALAOT_VARIANT="")
+    assert code != 0 and "LibraryNotFoundError" in stderr
+    assert "ABI version -1" not in stderr
+    assert "loaded no library variant" in stderr and str(tmp_path / "libfocalaot-") in stderr
+
+
+def test_an_unknown_variant_lists_the_valid_names():
+    code, stderr = _run_python("import focalaot", FOCALAOT_LIBRARY=_capi.lib._name, FOCALAOT_VARIANT="bogus")
+    assert code != 0 and "FOCALAOT_VARIANT=bogus is not a variant name" in stderr
+    assert "x86-64-v2" in stderr and "arm64" not in stderr or "arm64" in stderr and "x86-64-v2" not in stderr
+
+
+def test_a_bad_simd_path_is_an_unsupported_setting():
+    check = ("import focalaot, numpy\n"
+             "try:\n"
+             "    focalaot.sigmoid_focal_loss(numpy.zeros(3, 'f'), numpy.ones(3, 'f'))\n"
+             "except focalaot.FocalError as error:\n"
+             "    assert error.status == 3, error.status\n"
+             "    assert \"FOCALAOT_SIMD_PATH='bogus'\" in str(error) and 'vector512' in str(error), str(error)\n"
+             "else:\n"
+             "    raise SystemExit('no error')\n")
+    code, stderr = _run_python(check, FOCALAOT_LIBRARY=_capi.lib._name, FOCALAOT_SIMD_PATH="bogus")
+    assert code == 0, stderr

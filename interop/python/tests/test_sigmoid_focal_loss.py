@@ -315,6 +315,23 @@ def test_bad_arguments_raise_focal_error_naming_the_argument(arguments, fragment
     assert error.value.status == 2
 
 
+@pytest.mark.parametrize("arguments, start", [
+    (dict(gamma=-1.0), "gamma must be a finite number >= 0"),
+    (dict(alpha=1.5), "alpha must be in [0, 1]"),
+    (dict(alpha=[0.25, 1.5]), "alpha[1] = 1.5 is invalid"),
+    (dict(reduction="normalized", normalizer=0.0), "normalizer must be a finite number > 0"),
+    (dict(weight=np.full(10, -0.5, np.float32)), "weight[0] = -0.5 is invalid"),
+])
+def test_library_messages_name_the_python_argument_on_one_line(arguments, start):
+    x, y = sample(10, np.float32)
+    with pytest.raises(focalaot.FocalError) as error:
+        focalaot.sigmoid_focal_loss(x, y, **arguments)
+    message = str(error.value)
+    assert message.startswith(start), message
+    assert "\n" not in message and "(Parameter" not in message and "Actual value" not in message, message
+    assert "options->" not in message and "class_alpha" not in message, message
+
+
 def test_class_alphas_must_match_the_last_dimension():
     x = RNG.normal(0, 1, (6, 4)).astype(np.float32)
     with pytest.raises(focalaot.FocalError, match="last dimension"):
@@ -327,13 +344,13 @@ def test_bad_weights_raise():
         focalaot.sigmoid_focal_loss(x, y, weight=np.ones(9, np.float32))
     w = np.ones(10, np.float32)
     w[3] = -0.5
-    with pytest.raises(focalaot.FocalError, match=r"weights\[3\] = -0.5"):
+    with pytest.raises(focalaot.FocalError, match=r"^weight\[3\] = -0.5 is invalid"):
         focalaot.sigmoid_focal_loss(x, y, weight=w)
     w[3] = np.nan
-    with pytest.raises(focalaot.FocalError, match=r"weights\[3\]"):
+    with pytest.raises(focalaot.FocalError, match=r"^weight\[3\]"):
         focalaot.sigmoid_focal_loss_forward_backward(x, y, weight=w, reduction="weighted_mean")
     w[3] = np.inf
-    with pytest.raises(focalaot.FocalError, match=r"weights\[3\]"):
+    with pytest.raises(focalaot.FocalError, match=r"^weight\[3\]"):
         focalaot.sigmoid_focal_loss_backward(x, y, weight=w)
 
 
@@ -347,6 +364,55 @@ def test_bad_targets_and_shapes_raise():
         focalaot.sigmoid_focal_loss(x, y[:5])
     with pytest.raises(focalaot.FocalError, match="grad_output has 5 elements"):
         focalaot.sigmoid_focal_loss_backward(x, np.zeros_like(x), grad_output=np.ones(5))
+
+
+@pytest.mark.parametrize("arguments, error, fragment", [
+    (dict(alpha=None), TypeError, "alpha must be a number or a sequence"),
+    (dict(alpha="0.25"), TypeError, "alpha must be a number or a sequence"),
+    (dict(gamma="2"), TypeError, "gamma must be a number, not str"),
+    (dict(gamma=None), TypeError, "gamma must be a number, not NoneType"),
+    (dict(reduction="normalized", normalizer="3"), TypeError, "normalizer must be a number"),
+])
+def test_wrong_types_raise_type_error_naming_the_argument(arguments, error, fragment):
+    x, y = sample(6, np.float32)
+    for function in (focalaot.sigmoid_focal_loss, focalaot.sigmoid_focal_loss_backward,
+                     focalaot.sigmoid_focal_loss_forward_backward):
+        with pytest.raises(error, match=fragment):
+            function(x, y, **arguments)
+
+
+def test_grad_output_is_one_number_for_a_reduced_loss_and_like_inputs_otherwise():
+    x, y = sample(6, np.float64)
+    scaled = focalaot.sigmoid_focal_loss_backward(x, y, grad_output=2.0, reduction="mean")
+    for one in (np.float32(2.0), np.array(2.0), np.array([2.0])):
+        assert np.array_equal(focalaot.sigmoid_focal_loss_backward(x, y, grad_output=one, reduction="mean"), scaled)
+    with pytest.raises(focalaot.FocalError, match=r"grad_output has shape \(6,\) but reduction='mean' gives one loss"):
+        focalaot.sigmoid_focal_loss_backward(x, y, grad_output=np.ones(6), reduction="mean")
+    with pytest.raises(TypeError, match="grad_output must be a number for reduction='sum'"):
+        focalaot.sigmoid_focal_loss_backward(x, y, grad_output="1", reduction="sum")
+    with pytest.raises(focalaot.FocalError, match=r"grad_output has shape \(2, 3\) but inputs has shape \(6,\)"):
+        focalaot.sigmoid_focal_loss_backward(x, y, grad_output=np.ones((2, 3)))
+    grid_x, grid_y = x.reshape(2, 3), y.reshape(2, 3)
+    with pytest.raises(focalaot.FocalError, match=r"grad_output has shape \(3, 2\) but inputs has shape \(2, 3\)"):
+        focalaot.sigmoid_focal_loss_backward(grid_x, grid_y, grad_output=np.ones((3, 2)))
+    upstream = np.arange(6.0).reshape(2, 3)
+    assert np.array_equal(focalaot.sigmoid_focal_loss_backward(grid_x, grid_y, grad_output=upstream),
+                          focalaot.sigmoid_focal_loss_backward(x, y, grad_output=upstream.ravel()).reshape(2, 3))
+
+
+def test_zero_dimensional_arrays_and_numpy_numbers_keep_their_kind():
+    for dtype in (np.float32, np.float64, np.float16):
+        x, y = np.array(0.3, dtype), np.array(1.0, dtype)
+        expected = focalaot.sigmoid_focal_loss(x.reshape(1), y.reshape(1))[0]
+        loss = focalaot.sigmoid_focal_loss(x, y)
+        assert isinstance(loss, np.ndarray) and loss.shape == () and loss.dtype == dtype and loss == expected
+        gradient = focalaot.sigmoid_focal_loss_backward(x, y)
+        assert gradient.shape == () and gradient.dtype == dtype
+        number = focalaot.sigmoid_focal_loss(dtype(0.3), dtype(1.0))
+        assert type(number) is dtype and number == expected
+        fused_loss, fused_gradient = focalaot.sigmoid_focal_loss_forward_backward(dtype(0.3), 1.0)
+        assert type(fused_loss) is dtype and type(fused_gradient) is dtype and fused_gradient == gradient
+        assert focalaot.sigmoid_focal_loss(dtype(0.3), dtype(1.0), reduction="sum") == float(expected)
 
 
 def test_settings_do_not_change_results():
@@ -371,3 +437,11 @@ def test_the_library_speaks_abi_2():
     from focalaot import _capi
     assert focalaot.FOCAL_ABI_VERSION == 2 == _capi.lib.focal_abi_version()
     assert focalaot.version() == _capi.FOCAL_VERSION_STRING == "0.2.0" == focalaot.__version__
+
+
+def test_the_loaded_variant_is_named():
+    import os
+    variant = focalaot.loaded_variant()
+    assert variant in ("x86-64-v4", "x86-64-v3", "x86-64-v2", "arm64")
+    if os.environ.get("FOCALAOT_VARIANT"):
+        assert variant == os.environ["FOCALAOT_VARIANT"]

@@ -151,7 +151,7 @@ def test_non_contiguous_tensors_are_read_in_logical_order():
     (dict(alpha=torch.tensor([0.2, 1.5])), focalaot.FocalError, r"lpha\[1\] = 1.5"),
     (dict(alpha=[0.2, 0.3, 0.5]), focalaot.FocalError, "last dimension"),
     (dict(weight=torch.ones(5, 3)), focalaot.FocalError, "weight has shape"),
-    (dict(weight=torch.full((5, 2), -1.0)), focalaot.FocalError, r"weights\[0\] = -1"),
+    (dict(weight=torch.full((5, 2), -1.0)), focalaot.FocalError, r"^weight\[0\] = -1"),
     (dict(targets=torch.ones(2, 5)), focalaot.FocalError, "targets has shape"),
     (dict(inputs=torch.zeros(5, 2, dtype=torch.int32)), TypeError, "float32, float64, float16 or bfloat16"),
     (dict(inputs=torch.zeros(5, 2, device="meta")), ValueError, "CPU"),
@@ -161,3 +161,76 @@ def test_errors(arguments, error, fragment):
     call.update(arguments)
     with pytest.raises(error, match=fragment):
         focal_torch.sigmoid_focal_loss(**call)
+
+
+def test_a_zero_dimensional_tensor_gives_a_zero_dimensional_loss_and_gradient():
+    x = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+    loss = focal_torch.sigmoid_focal_loss(x, torch.tensor(1.0, dtype=torch.float64))
+    assert loss.shape == torch.Size([])
+    loss.backward()
+    assert x.grad.shape == torch.Size([])
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_double_backward_fails_loudly(reduction):
+    x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)
+    loss = focal_torch.sigmoid_focal_loss(x, y, reduction=reduction).sum()
+    (gradient,) = torch.autograd.grad(loss, x, create_graph=True)
+    with pytest.raises(RuntimeError, match="no second derivative"):
+        (gradient.pow(2).sum() + x.sum()).backward()
+
+
+def test_targets_and_weights_get_no_gradient():
+    x, y = moderate_sample((4, 3))
+    y.requires_grad_(True)
+    weight = torch.rand(4, 3, dtype=torch.float64, requires_grad=True)
+    focal_torch.sigmoid_focal_loss(x, y, weight=weight, reduction="sum").backward()
+    assert x.grad is not None and y.grad is None and weight.grad is None
+
+
+def _counting(monkeypatch, table_name):
+    """Counts the calls of the library entries in focalaot._api's table (FORWARD, BACKWARD or FORWARD_BACKWARD)."""
+    from focalaot import _api
+    table = getattr(_api, table_name)
+    calls = []
+    for suffix, function in list(table.items()):
+        def counted(*arguments, _function=function):
+            calls.append(1)
+            return _function(*arguments)
+        monkeypatch.setitem(table, suffix, counted)
+    return calls
+
+
+@pytest.mark.parametrize("reduction, then", [("mean", None), ("sum", None), ("none", "sum"), ("none", "mean")])
+def test_a_training_step_computes_loss_and_gradient_in_one_pass(monkeypatch, reduction, then):
+    x, y = moderate_sample((40, 3))
+    expected = focalaot.sigmoid_focal_loss_backward(x.detach().numpy(), y.numpy(), reduction=reduction,
+                                                    grad_output=None if then != "mean" else np.full((40, 3), 1 / 120))
+    forward, backward = _counting(monkeypatch, "FORWARD"), _counting(monkeypatch, "BACKWARD")
+    fused = _counting(monkeypatch, "FORWARD_BACKWARD")
+    loss = focal_torch.sigmoid_focal_loss(x, y, reduction=reduction)
+    (loss if then is None else getattr(loss, then)()).backward()
+    assert len(fused) == 1 and len(forward) == 0
+    # An upstream gradient of 1 (a reduced loss, or the sum of the losses) uses the fused gradient as it is;
+    # any other one (the mean of the losses) calls the backward entry, for the library's bits.
+    assert len(backward) == (1 if then == "mean" else 0)
+    assert np.array_equal(x.grad.numpy(), expected)
+
+
+def test_without_a_gradient_only_the_loss_is_computed(monkeypatch):
+    x, y = moderate_sample((10,))
+    forward, fused = _counting(monkeypatch, "FORWARD"), _counting(monkeypatch, "FORWARD_BACKWARD")
+    with torch.no_grad():
+        focal_torch.sigmoid_focal_loss(x, y, reduction="mean")
+    focal_torch.sigmoid_focal_loss(x.detach(), y, reduction="mean")
+    assert len(forward) == 2 and len(fused) == 0
+
+
+def test_a_retained_graph_gives_the_same_gradient_twice():
+    x, y = moderate_sample((7, 2))
+    loss = focal_torch.sigmoid_focal_loss(x, y, reduction="mean")
+    loss.backward(retain_graph=True)
+    first = x.grad.clone()
+    loss.backward()
+    assert torch.equal(x.grad, 2 * first)
