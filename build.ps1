@@ -763,6 +763,7 @@ inputs = array.array("f", [0.5, -2.0, 3.0])
 targets = array.array("f", [1.0, 0.0, 1.0])
 mean: float = focalaot.sigmoid_focal_loss(inputs, targets, alpha=[0.25, 0.5, 0.75], reduction="mean")
 loss, grad = focalaot.sigmoid_focal_loss_forward_backward(inputs, targets, gamma=1.5, reduction="sum")
+upstream = focalaot.sigmoid_focal_loss_backward(inputs, targets, grad_output=grad, dtype="float32", device="cpu")
 names: list[str] = [device.name for device in focalaot.devices()]
 text: str = focalaot.version() + focalaot.unavailable_reason()
 isa: int = focalaot.get_isa()

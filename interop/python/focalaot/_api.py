@@ -4,11 +4,14 @@ the normalized and weighted-mean reductions, and float16 / bfloat16 data."""
 import ctypes
 import numbers
 from collections.abc import Sequence
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 from . import _capi
 from ._buffers import Operand, Scalar, element_type
 from ._devices import Device, DeviceArgument, entry
+
+if TYPE_CHECKING:
+    import numpy
 
 # The types of the public functions' arguments and results.
 ArrayLike: TypeAlias = Any
@@ -24,7 +27,8 @@ class HasToList(Protocol):
 
 Alpha: TypeAlias = float | Sequence[float] | HasToList
 Reduction: TypeAlias = Literal["none", "sum", "mean", "normalized", "weighted_mean"]
-DType: TypeAlias = Literal["float32", "float64", "float16", "bfloat16"] | type | None
+# A name, a numpy scalar type (numpy.float32) or a numpy dtype.
+DType: TypeAlias = 'Literal["float32", "float64", "float16", "bfloat16"] | type | numpy.dtype[Any] | None'
 
 _REDUCTIONS = {
     "none": _capi.FOCAL_REDUCTION_NONE,
