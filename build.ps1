@@ -14,9 +14,10 @@
              (x64 variants here, arm64 under qemu; with a thread storm, a replay of the fuzz inputs, and the OpenCL
              device entries on PoCL against the CPU entries, with and without an OpenCL platform), the install test (cmake --install
              into a temporary prefix, then C programs built against it with find_package and pkg-config), the Python tests
-             (pytest with Debian's python3, and a standard-library smoke run with the python3 on PATH), valgrind memcheck of the C
-             tests, and 60 s of the fuzz target. Ends with one line "N passed, N failed, N skipped" over the suites and legs
-             it ran; exits non-zero on failure.
+             (pytest with Debian's python3, and a standard-library smoke run with the python3 on PATH), the Python wheel (built,
+             checked, installed into a fresh venv and tested there), valgrind memcheck of the C tests, and 60 s of the fuzz
+             target. Ends with one line "N passed, N failed, N skipped" over the suites and legs it ran; exits non-zero on
+             failure.
       pack   Pack the NuGet package FocalAot (the runtime, its XML docs, the generator and analyzer in
              analyzers/dotnet/cs, a README) and its symbols package (.snupkg, Source Link) into artifacts/packages.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
@@ -34,6 +35,13 @@
              include/focal_aot.h; lib/libfocalaot.so.2.<version> (SONAME libfocalaot.so.2) with the links libfocalaot.so.2
              and libfocalaot.so, and the variants libfocalaot-<variant>.so beside it; lib/cmake/focalaot (find_package(focalaot 2),
              target focalaot::focalaot); lib/pkgconfig/focalaot.pc.
+      wheel  Build the Python platform wheels into artifacts/wheels: focalaot-<version>-py3-none-manylinux_2_<minor>_x86_64.whl
+             and _aarch64.whl, each the package of interop/python (pyproject.toml, setup.py; setuptools with Debian's
+             python3, pip and wheel, no network) with type hints (py.typed) and its rid's dispatcher and variants in
+             focalaot/lib/<rid>/. The version is Directory.Build.props' (_capi.py must state the same); the glibc of the
+             manylinux tag is the highest GLIBC_2.x symbol version the libraries need (they may need only libc, libm
+             and the dynamic loader). Uses artifacts/native/<rid>/, publishing it first where it is missing (run the
+             native target after changing the library).
       fuzz   Build the C ABI fuzz harness (native/fuzz/fuzz_focal.c) with clang-15, libFuzzer, ASan and UBSan
              against the dispatcher, replay native/fuzz/corpus and native/fuzz/regressions, then fuzz the best
              variant for -Seconds (default 60). New inputs go to artifacts/fuzz/corpus, a failing one to
@@ -65,6 +73,13 @@
                   artifacts/native has no variants (run the native target after changing the library).
       python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
                   none (run the native target after changing the library).
+      wheel       builds both wheels (target wheel) and checks their contents (files, WHEEL tag, METADATA, RECORD,
+                  the ELF machine of every bundled library); pip-installs the x86_64 one (--no-index) into a fresh
+                  venv of /usr/bin/python3 (--system-site-packages: Debian's numpy, pytest, torch), checks that the
+                  venv's python imports the installed package and its bundled library, runs mypy --strict on a typed
+                  consumer (and checks that it reports a consumer's type errors), then runs a copy of the Python tests
+                  outside the checkout with the venv's python. The aarch64 wheel is checked, not installed; without
+                  aarch64-linux-gnu-gcc (and no arm64 library) it is skipped (1), without mypy the type checks (2).
       memcheck    valgrind memcheck (zero errors, leaks included) of test_focal_aot and test_process on
                   x86-64-v3 and of the fuzz replay on x86-64-v2; builds the C tests first if there are none.
                   Skipped (3) without valgrind or off x64.
@@ -88,14 +103,14 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'install', 'bench', 'baselines', 'fuzz')]
+    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'install', 'wheel', 'bench', 'baselines', 'fuzz')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'memcheck',
-        'fuzz')]
+    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'wheel',
+        'memcheck', 'fuzz')]
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
@@ -617,6 +632,359 @@ function Test-PackageContents([string] $Package, [string] $Symbols) {
     return ''
 }
 
+# --- The Python wheel -------------------------------------------------------------------------------------------------
+
+# One platform wheel per rid into artifacts/wheels: the package of interop/python with that rid's dispatcher and variants
+# in focalaot/lib/<rid>/, built by setuptools (pyproject.toml, setup.py) with Debian's python3, pip and wheel.
+$wheelFolder = Join-Path $artifacts 'wheels'
+$wheelMachines = [ordered]@{ 'linux-x64' = 'x86_64'; 'linux-arm64' = 'aarch64' }
+# The ELF e_machine of each rid's libraries: readelf's name and the number in the header.
+$elfMachines = @{ 'linux-x64' = @{ Name = 'Advanced Micro Devices X86-64'; Number = 62 }; 'linux-arm64' = @{ Name = 'AArch64'; Number = 183 } }
+# What the libraries of a manylinux wheel may need from the system: the manylinux policies' libraries that libfocalaot
+# could use, and the dynamic loader. Symbol versions: GLIBC_2.x only, whose highest gives the tag's glibc.
+$manylinuxLibraries = @('libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', 'librt.so.1', 'libgcc_s.so.1', 'ld-linux-x86-64.so.2',
+    'ld-linux-aarch64.so.1')
+
+# The package version: Directory.Build.props' <Version>, which the Python package must state too (FOCAL_VERSION_STRING).
+function Get-PackageVersion {
+    $version = @(([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ })[0]
+    $capi = Join-Path $root 'interop/python/focalaot/_capi.py'
+    $line = Select-String -Path $capi -Pattern '^FOCAL_VERSION_STRING = "([^"]*)"$' | Select-Object -First 1
+    $python = if ($line) { $line.Matches[0].Groups[1].Value } else { '(no FOCAL_VERSION_STRING line)' }
+    if ($python -ne $version) {
+        throw "interop/python/focalaot/_capi.py: FOCAL_VERSION_STRING is '$python' but Directory.Build.props has <Version> '$version'; " +
+            'they must be the same (the wheel takes its version from _capi.py)'
+    }
+    return $version
+}
+
+# The files a wheel bundles for a rid, published by the native target: the dispatcher and every variant.
+function Get-WheelLibraries([string] $Rid) {
+    $folder = Get-NativeDirectory $Rid
+    $names = @('libfocalaot.so') + @(($nativeVariants | Where-Object Rid -eq $Rid).Name | ForEach-Object { "libfocalaot-$_.so" })
+    $missing = @($names | Where-Object { -not (Test-Path (Join-Path $folder $_)) })
+    if ($missing) { throw "no $($missing -join ', ') in ${folder}: publish libfocalaot for $Rid first (dotnet pwsh build.ps1 native)" }
+    return @($names | ForEach-Object { Join-Path $folder $_ })
+}
+
+# The platform tag of a wheel of these libraries, manylinux_2_<minor>_<machine>, from their ELF headers: each must be
+# built for the rid's machine, need only $manylinuxLibraries and only GLIBC_2.x symbol versions (the highest gives
+# the minor). Throws, naming the library and the rule, where one breaks a rule.
+function Get-WheelPlatform([string] $Rid, [string[]] $Libraries) {
+    $glibc = [version]'2.17' # the oldest glibc of the manylinux tags
+    foreach ($library in $Libraries) {
+        $name = Split-Path -Leaf $library
+        $machine = (& readelf -h -W $library | Select-String '^\s*Machine:\s*(.+?)\s*$' | Select-Object -First 1).Matches[0].Groups[1].Value
+        if ($machine -ne $elfMachines[$Rid].Name) { throw "$library is built for $machine, not for $Rid ($($elfMachines[$Rid].Name))" }
+        $needed = @(& readelf -d -W $library | Select-String '\(NEEDED\)\s+Shared library: \[(.+)\]' |
+            ForEach-Object { $_.Matches[0].Groups[1].Value })
+        $foreign = @($needed | Where-Object { $manylinuxLibraries -notcontains $_ })
+        if ($foreign) {
+            throw "$library needs $($foreign -join ', '): the libraries of a manylinux wheel may need only $($manylinuxLibraries -join ', ')"
+        }
+        $inNeeds = $false
+        foreach ($line in (& readelf -V -W $library)) {
+            if ($line -match '^Version (\w+) section') { $inNeeds = $Matches[1] -eq 'needs'; continue }
+            if (-not $inNeeds -or $line -notmatch 'Name: (\S+)') { continue }
+            $symbolVersion = $Matches[1]
+            if ($symbolVersion -notmatch '^GLIBC_(\d+\.\d+)(\.\d+)?$') {
+                throw "$library needs symbol version ${symbolVersion}: the manylinux tag is computed from GLIBC_2.x versions only"
+            }
+            if ([version]$Matches[1] -gt $glibc) { $glibc = [version]$Matches[1] }
+        }
+    }
+    return "manylinux_$($glibc.Major)_$($glibc.Minor)_$($wheelMachines[$Rid])"
+}
+
+# Builds the wheel of a rid into artifacts/wheels (replacing older wheels of its machine) from a staging folder,
+# artifacts/wheel-build/<rid>: interop/python's pyproject.toml, setup.py, README.md and package, the root's LICENSE, the
+# libraries in focalaot/lib/<rid>/ and a setup.cfg with the platform tag. Returns the wheel's path.
+function New-Wheel([string] $Rid) {
+    $version = Get-PackageVersion
+    $libraries = Get-WheelLibraries $Rid
+    $platform = Get-WheelPlatform $Rid $libraries
+    $staging = Join-Path $artifacts "wheel-build/$Rid"
+    if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }
+    New-Item -ItemType Directory -Force -Path (Join-Path $staging "focalaot/lib/$Rid") | Out-Null
+    $source = Join-Path $root 'interop/python'
+    foreach ($file in 'pyproject.toml', 'setup.py', 'README.md') { Copy-Item (Join-Path $source $file) $staging }
+    Copy-Item (Join-Path $root 'LICENSE') $staging
+    Get-ChildItem (Join-Path $source 'focalaot') -File | Where-Object { $_.Name -like '*.py' -or $_.Name -eq 'py.typed' } |
+        Copy-Item -Destination (Join-Path $staging 'focalaot')
+    Copy-Item $libraries (Join-Path $staging "focalaot/lib/$Rid")
+    Set-Content -Path (Join-Path $staging 'setup.cfg') -Value "[bdist_wheel]`nplat_name = $platform"
+    New-Item -ItemType Directory -Force -Path $wheelFolder | Out-Null
+    Get-ChildItem $wheelFolder -Filter "focalaot-*_$($wheelMachines[$Rid]).whl" | Remove-Item
+    Write-Host "`n=== wheel $Rid ($platform)" -ForegroundColor Cyan
+    Invoke-Native /usr/bin/python3 @('-m', 'pip', 'wheel', '--no-build-isolation', '--no-deps', '--no-index', '--no-cache-dir', '-q',
+        '--disable-pip-version-check', '-w', $wheelFolder, $staging) | Out-Host
+    $wheel = Join-Path $wheelFolder "focalaot-$version-py3-none-$platform.whl"
+    if (-not (Test-Path $wheel)) { throw "pip wheel made no $(Split-Path -Leaf $wheel) in $wheelFolder" }
+    return $wheel
+}
+
+# Builds the wheel of each rid whose libraries exist or can be published here (the native target for a rid without them).
+# Returns the wheels' paths by rid; a rid that cannot be built here is left out with a warning.
+function Invoke-WheelBuild([string[]] $Rids = @($wheelMachines.Keys)) {
+    $wheels = [ordered]@{}
+    foreach ($rid in $Rids) {
+        if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
+            if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) {
+                Write-Warning "no libfocalaot for $rid and no aarch64-linux-gnu-gcc to publish it: its wheel is not built (bash .ci/run installs it)."
+                continue
+            }
+            Write-Host "`nNo libfocalaot for $rid in $(Get-NativeDirectory $rid): publishing it first." -ForegroundColor Cyan
+            Invoke-NativeBuild -Rids @($rid) | Out-Host
+        }
+        $wheels[$rid] = New-Wheel $rid
+    }
+    return $wheels
+}
+
+# Why a wheel's contents are wrong ('' when right): its files (the package's modules and py.typed, the rid's libraries,
+# nothing else), WHEEL (a platform wheel, the tag of its name), METADATA, RECORD (every file's sha256 and size), each
+# library byte for byte the published one and an ELF file for the rid's machine.
+function Test-WheelContents([string] $Wheel, [string] $Rid) {
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $problems = @()
+    $version = Get-PackageVersion
+    $tag = [IO.Path]::GetFileNameWithoutExtension($Wheel) -replace "^focalaot-$([regex]::Escape($version))-", ''
+    $libraries = @{}
+    foreach ($library in Get-WheelLibraries $Rid) { $libraries["focalaot/lib/$Rid/$(Split-Path -Leaf $library)"] = $library }
+    $modules = @(Get-ChildItem (Join-Path $root 'interop/python/focalaot') -File | Where-Object { $_.Name -like '*.py' -or $_.Name -eq 'py.typed' } |
+        ForEach-Object { "focalaot/$($_.Name)" })
+    $distInfo = "focalaot-$version.dist-info"
+    $expected = @($modules) + @($libraries.Keys) + @('METADATA', 'WHEEL', 'RECORD', 'LICENSE', 'top_level.txt' | ForEach-Object { "$distInfo/$_" })
+    $zip = [IO.Compression.ZipFile]::OpenRead($Wheel)
+    try {
+        $entries = @{}
+        foreach ($entry in $zip.Entries) {
+            $stream = [IO.MemoryStream]::new()
+            $reader = $entry.Open()
+            try { $reader.CopyTo($stream) } finally { $reader.Dispose() }
+            $entries[$entry.FullName] = $stream.ToArray()
+        }
+    }
+    finally { $zip.Dispose() }
+    $missing = @($expected | Where-Object { -not $entries.ContainsKey($_) })
+    $extra = @($entries.Keys | Where-Object { $expected -notcontains $_ } | Sort-Object)
+    if ($missing) { $problems += "missing $($missing -join ', ')" }
+    if ($extra) { $problems += "unexpected $($extra -join ', ')" }
+    $text = { param($name) if ($entries.ContainsKey($name)) { [Text.Encoding]::UTF8.GetString($entries[$name]) -split "`r?`n" } else { @() } }
+    $wheelLines = & $text "$distInfo/WHEEL"
+    if ($wheelLines -notcontains 'Root-Is-Purelib: false') { $problems += 'WHEEL: not Root-Is-Purelib: false' }
+    $tags = @($wheelLines | Where-Object { $_ -like 'Tag: *' })
+    if ($tags.Count -ne 1 -or $tags[0] -ne "Tag: $tag" -or $tag -notmatch "^py3-none-manylinux_2_\d+_$($wheelMachines[$Rid])$") {
+        $problems += "WHEEL: tags $($tags -join ', '), expected one, py3-none-manylinux_2_<minor>_$($wheelMachines[$Rid]), as in the name ($tag)"
+    }
+    $metadata = & $text "$distInfo/METADATA"
+    foreach ($line in 'Name: focalaot', "Version: $version", 'License: MIT', 'Requires-Python: >=3.11', 'Provides-Extra: torch',
+        'Project-URL: Repository, https://github.com/focalaot/focalaot', 'Description-Content-Type: text/markdown') {
+        if ($metadata -notcontains $line) { $problems += "METADATA: no '$line'" }
+    }
+    if (-not ($metadata -match '^Requires-Dist: numpy')) { $problems += 'METADATA: numpy is not a requirement' }
+    if (-not ($metadata -match "^Requires-Dist: torch .*extra == 'torch'")) { $problems += 'METADATA: torch is not the torch extra' }
+    $sha256 = [Security.Cryptography.SHA256]::Create()
+    $hash = { param($bytes) 'sha256=' + ([Convert]::ToBase64String($sha256.ComputeHash($bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_')) }
+    $recorded = @{}
+    foreach ($line in (& $text "$distInfo/RECORD" | Where-Object { $_ })) {
+        $fields = $line -split ','
+        $recorded[$fields[0]] = $fields
+    }
+    foreach ($name in $entries.Keys) {
+        if ($name -eq "$distInfo/RECORD") { continue }
+        $fields = $recorded[$name]
+        if (-not $fields -or $fields[1] -ne (& $hash $entries[$name]) -or [long]$fields[2] -ne $entries[$name].Length) {
+            $problems += "RECORD: $name has no entry or another hash or size"
+        }
+    }
+    foreach ($name in $libraries.Keys) {
+        if (-not $entries.ContainsKey($name)) { continue }
+        $bytes = $entries[$name]
+        # \x7F E L F, ELFCLASS64, then e_machine at offset 18 (little-endian on both machines)
+        $elf = $bytes.Length -gt 20 -and $bytes[0] -eq 0x7F -and $bytes[1] -eq 0x45 -and $bytes[2] -eq 0x4C -and $bytes[3] -eq 0x46 -and
+            $bytes[4] -eq 2
+        $machine = if ($elf) { [BitConverter]::ToUInt16($bytes, 18) } else { -1 }
+        if ($machine -ne $elfMachines[$Rid].Number) { $problems += "$name is not a 64-bit ELF file for $Rid (e_machine $machine)" }
+        if ((& $hash $bytes) -ne (& $hash ([IO.File]::ReadAllBytes($libraries[$name])))) { $problems += "$name is not $($libraries[$name])" }
+    }
+    if ($problems) { return $problems -join '; ' }
+    return ''
+}
+
+# A typed consumer of the installed package, and one with two type errors, for mypy --strict: the package's inline type
+# hints reach a consumer only through py.typed.
+$typedConsumer = @'
+import array
+
+import focalaot
+
+inputs = array.array("f", [0.5, -2.0, 3.0])
+targets = array.array("f", [1.0, 0.0, 1.0])
+mean: float = focalaot.sigmoid_focal_loss(inputs, targets, alpha=[0.25, 0.5, 0.75], reduction="mean")
+loss, grad = focalaot.sigmoid_focal_loss_forward_backward(inputs, targets, gamma=1.5, reduction="sum")
+upstream = focalaot.sigmoid_focal_loss_backward(inputs, targets, grad_output=grad, dtype="float32", device="cpu")
+names: list[str] = [device.name for device in focalaot.devices()]
+text: str = focalaot.version() + focalaot.unavailable_reason()
+isa: int = focalaot.get_isa()
+focalaot.set_num_threads(1)
+'@
+$typeErrors = @'
+import focalaot
+
+count: int = focalaot.version()
+focalaot.sigmoid_focal_loss([0.5], [1.0], reduction="average")
+'@
+
+# The wheel suite: builds the wheels (x86_64, and aarch64 where its libraries exist or can be published), checks their
+# contents, installs the x86_64 one (this machine's) with pip into a fresh venv of Debian's python3 (with its numpy,
+# pytest and torch), checks that the venv's python imports the installed package and its bundled library, checks the
+# type hints with mypy, and runs a copy of the Python tests outside the checkout with the venv's python.
+function Invoke-WheelTests {
+    Write-Host "`n=== Wheel :: build, check, pip install into a fresh venv, the Python tests on the installed package" -ForegroundColor Cyan
+    $counts = New-Counts
+    function Register([string] $Name, [string] $Failure, [string] $Detail) {
+        if ($Failure) {
+            $counts.Failed++
+            Write-Host "    FAILED $Name`: $Failure" -ForegroundColor Red
+        }
+        else {
+            $counts.Passed++
+            Write-Host "    passed $Name`: $Detail"
+        }
+    }
+    $hostRid = Get-HostRid
+    $wheels = [ordered]@{}
+    foreach ($rid in $wheelMachines.Keys) {
+        try {
+            $built = Invoke-WheelBuild -Rids @($rid)
+            if ($built.Count -eq 0) {
+                $counts.Skipped++
+                continue
+            }
+            $wheels[$rid] = $built[$rid]
+            Register "$rid wheel" (Test-WheelContents $wheels[$rid] $rid) ("$(Split-Path -Leaf $wheels[$rid]): the package, py.typed, " +
+                "$(@(Get-WheelLibraries $rid).Count) libraries (ELF $($wheelMachines[$rid]), as published), WHEEL, METADATA, RECORD")
+        }
+        catch { Register "$rid wheel" "$_" '' }
+    }
+    if (-not $wheels.Contains($hostRid)) {
+        Register 'pip install' "no wheel for this machine ($hostRid) to install" ''
+        return $counts
+    }
+
+    $work = Join-Path ([IO.Path]::GetTempPath()) "focalaot-wheel-$([Guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory -Force -Path $work | Out-Null
+    $logs = Join-Path $artifacts 'test-results/wheel'
+    New-Item -ItemType Directory -Force -Path $logs | Out-Null
+    $venv = Join-Path $work 'venv'
+    $python = Join-Path $venv 'bin/python'
+    $savedLibrary = $env:FOCALAOT_LIBRARY
+    $env:FOCALAOT_LIBRARY = $null # the installed package must load its own library
+    $failedBefore = $counts.Failed
+    try {
+        $log = Join-Path $logs 'install.log'
+        $install = Invoke-Step -Log $log -Folder $work -Program /usr/bin/python3 -Arguments @('-m', 'venv', '--system-site-packages', $venv)
+        if ($install.ExitCode -eq 0) {
+            $install = Invoke-Step -Log $log -Folder $work -Program $python -Arguments @('-m', 'pip', 'install', '--no-index', '--no-cache-dir',
+                '--disable-pip-version-check', $wheels[$hostRid])
+        }
+        $failure = if ($install.ExitCode -eq 0) { '' } else {
+            "exit code $($install.ExitCode) (log: $log): $($install.Lines | Select-Object -Last 5)"
+        }
+        Register 'pip install' $failure "$(Split-Path -Leaf $wheels[$hostRid]) into a fresh venv (--system-site-packages) of /usr/bin/python3"
+        if ($failure) { return $counts }
+
+        # Imported from the venv, the library from the package's lib/<rid>/, the version the wheel's.
+        $probe = 'import json, focalaot, focalaot._capi as c; print(json.dumps({"file": focalaot.__file__, "library": c.lib._name, ' +
+            '"version": focalaot.__version__, "isa": focalaot.get_isa()}))'
+        $run = Invoke-Step -Log (Join-Path $logs 'import.log') -Folder $work -Program $python -Arguments @('-c', $probe)
+        $site = ''
+        $detail = ''
+        $failure = "exit code $($run.ExitCode): $($run.Lines | Select-Object -Last 3)"
+        if ($run.ExitCode -eq 0) {
+            $found = $run.Lines | Where-Object { $_ -like '{*' } | Select-Object -Last 1 | ConvertFrom-Json
+            $package = Split-Path -Parent $found.file
+            $site = Split-Path -Parent $package
+            $version = Get-PackageVersion
+            $failure = if (-not $package.StartsWith("$venv/lib/") -or (Split-Path -Leaf $package) -ne 'focalaot') {
+                "focalaot.__file__ is $($found.file), not in the venv's site-packages"
+            }
+            elseif ($found.library -ne (Join-Path $package "lib/$hostRid/libfocalaot.so")) {
+                "the library is $($found.library), not the package's lib/$hostRid"
+            }
+            elseif ($found.version -ne $version) { "focalaot.__version__ is $($found.version), the wheel's $version" }
+            else { '' }
+            $detail = "focalaot from $package, its library from lib/$hostRid, version $($found.version)"
+        }
+        Register 'the installed package is imported' $failure $detail
+        if ($failure) { return $counts }
+
+        # Type hints: a typed consumer passes mypy --strict, and mypy reports the errors of the other one.
+        if (Get-Command mypy -ErrorAction SilentlyContinue) {
+            Set-Content -Path (Join-Path $work 'typed_consumer.py') -Value $typedConsumer
+            Set-Content -Path (Join-Path $work 'type_errors.py') -Value $typeErrors
+            $mypy = @('-m', 'mypy', '--strict', '--no-incremental', '--python-executable', $python)
+            $log = Join-Path $logs 'mypy-consumer.log'
+            $check = Invoke-Step -Log $log -Folder $work -Program /usr/bin/python3 -Arguments ($mypy + 'typed_consumer.py')
+            Register 'mypy --strict on a consumer' $(if ($check.ExitCode -eq 0) { '' } else { "$($check.Lines -join ' | ') (log: $log)" }) `
+                'the installed package is typed (py.typed)'
+            $log = Join-Path $logs 'mypy-errors.log'
+            $check = Invoke-Step -Log $log -Folder $work -Program /usr/bin/python3 -Arguments ($mypy + 'type_errors.py')
+            $reported = @($check.Lines | Where-Object {
+                    $_ -match 'type_errors\.py:3: error: Incompatible types in assignment \(expression has type "str", variable has type "int"\)' -or
+                    $_ -match 'type_errors\.py:4: error: Argument "reduction" to "sigmoid_focal_loss" has incompatible type' }).Count
+            Register 'mypy reports a consumer''s type errors' $(if ($check.ExitCode -eq 1 -and $reported -eq 2) { '' } else {
+                    "expected 2 errors (a str for an int, an unknown reduction), got: $($check.Lines -join ' | ') (log: $log)" }) `
+                'version() is a str, reduction a Literal'
+        }
+        else {
+            Write-Warning 'mypy not found: the type hint checks are skipped (bash .ci/run installs it).'
+            $counts.Skipped += 2
+        }
+
+        # The Python tests, copied outside the checkout, with the venv's python: they import the installed package
+        # (FOCALAOT_TEST_INSTALLED makes the test session check that).
+        Copy-Item -Recurse (Join-Path $root 'interop/python/tests') (Join-Path $work 'tests')
+        Get-ChildItem (Join-Path $work 'tests') -Recurse -Directory -Filter '__pycache__' | Remove-Item -Recurse -Force
+        $env:FOCALAOT_TEST_INSTALLED = $site
+        try {
+            Write-Host "    pytest (the venv's python, in $work)"
+            $report = Join-Path $logs 'pytest.xml'
+            if (Test-Path $report) { Remove-Item $report }
+            Push-Location $work
+            try { & $python -m pytest tests -q -p no:cacheprovider "--junitxml=$report" | Out-Host; $exitCode = $LASTEXITCODE }
+            finally { Pop-Location }
+            if (Test-Path $report) {
+                $suite = ([xml](Get-Content $report -Raw)).testsuites.testsuite
+                $counts.Passed += [int]$suite.tests - [int]$suite.failures - [int]$suite.errors - [int]$suite.skipped
+                $counts.Failed += [int]$suite.failures + [int]$suite.errors
+                $counts.Skipped += [int]$suite.skipped
+                if ($exitCode -ne 0 -and [int]$suite.failures + [int]$suite.errors -eq 0) { $counts.Failed++ }
+            }
+            else { Register 'pytest' "no report (exit code $exitCode)" '' }
+
+            $smoke = Invoke-Step -Log (Join-Path $logs 'smoke.log') -Folder $work -Program $python -Arguments @('tests/smoke_stdlib.py')
+            $summary = $smoke.Lines | Select-String -Pattern '^(\d+) passed, (\d+) failed$' | Select-Object -Last 1
+            Write-Host "    standard-library smoke run: $(if ($summary) { $summary.Line } else { 'no summary' })"
+            if ($summary) {
+                $counts.Passed += [int]$summary.Matches[0].Groups[1].Value
+                $counts.Failed += [int]$summary.Matches[0].Groups[2].Value
+            }
+            if ($smoke.ExitCode -ne 0 -and -not ($summary -and [int]$summary.Matches[0].Groups[2].Value -gt 0)) {
+                Register 'smoke run' "exit code $($smoke.ExitCode): $($smoke.Lines | Select-Object -Last 5)" ''
+            }
+        }
+        finally { $env:FOCALAOT_TEST_INSTALLED = $null }
+    }
+    finally {
+        $env:FOCALAOT_LIBRARY = $savedLibrary
+        if ($counts.Failed -eq $failedBefore) { Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue }
+        else { Write-Host "    the venv and the tests' copy are kept in $work" }
+    }
+    return $counts
+}
+
 # --- Reliability: the C ABI fuzz harness (libFuzzer + ASan + UBSan) and valgrind memcheck of the C tests ------------
 
 # Runs a program with its output (stdout and stderr) in a log file; returns the exit code.
@@ -808,6 +1176,7 @@ function Invoke-Tests {
         $results += Invoke-PythonTests
         $results += Invoke-PythonSmoke
     }
+    if ($all -or $Suite -eq 'wheel') { $results += Invoke-WheelTests }
     if ($all -or $Suite -eq 'memcheck') { $results += Invoke-Memcheck }
     if ($all -or $Suite -eq 'fuzz') { $results += Invoke-Fuzz -Seconds 60 }
 
@@ -836,6 +1205,11 @@ switch ($Target) {
     'install' {
         Invoke-NativeBuild -Rids @(Get-HostRid)
         Invoke-Native cmake @('--install', (Get-NativeBuildDirectory (Get-HostRid)), '--prefix', [IO.Path]::GetFullPath($Prefix))
+    }
+    'wheel' {
+        $wheels = Invoke-WheelBuild
+        if ($wheels.Count -ne $wheelMachines.Count) { throw "built $($wheels.Count) of $($wheelMachines.Count) wheels (see the warning above)" }
+        $wheels.Values | ForEach-Object { Write-Host $_ }
     }
     'fuzz' {
         $counts = Invoke-Fuzz -Seconds $Seconds

@@ -4,10 +4,32 @@ the normalized and weighted-mean reductions, and float16 / bfloat16 data."""
 import ctypes
 import numbers
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 from . import _capi
 from ._buffers import Operand, Scalar, element_type
-from ._devices import Device, entry
+from ._devices import Device, DeviceArgument, entry
+
+if TYPE_CHECKING:
+    import numpy
+
+# The types of the public functions' arguments and results.
+ArrayLike: TypeAlias = Any
+"""A numpy array (float32, float64, float16, or uint16 bit patterns of float16 / bfloat16) or a buffer
+(array.array, memoryview) of float32 / float64 (or uint16 bits); results of reduction "none" come back like it."""
+
+
+class HasToList(Protocol):
+    """A numpy array or torch tensor of per-class alphas (anything with tolist())."""
+
+    def tolist(self) -> Any: ...
+
+
+Alpha: TypeAlias = float | Sequence[float] | HasToList
+Reduction: TypeAlias = Literal["none", "sum", "mean", "normalized", "weighted_mean"]
+# A name, a numpy scalar type (numpy.float32) or a numpy dtype.
+DType: TypeAlias = 'Literal["float32", "float64", "float16", "bfloat16"] | type | numpy.dtype[Any] | None'
 
 _REDUCTIONS = {
     "none": _capi.FOCAL_REDUCTION_NONE,
@@ -41,7 +63,7 @@ FORWARD_BACKWARD = {
 class FocalError(ValueError):
     """A call into libfocalaot failed; the message is the library's and names the argument and the rule."""
 
-    def __init__(self, status, message):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
 
@@ -178,8 +200,9 @@ def _require_same_shape(x, other):
                       "they must match")
 
 
-def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None, normalizer=None,
-                       dtype=None, device=None):
+def sigmoid_focal_loss(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.25, gamma: float = 2.0,
+                       reduction: Reduction = "none", weight: ArrayLike | None = None, normalizer: float | None = None,
+                       dtype: DType = None, device: DeviceArgument = None) -> ArrayLike | float:
     """Sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss, with per-element weights and per-class alpha.
 
     inputs: logits; targets: probabilities in [0, 1] of the same shape. numpy arrays (float32, float64,
@@ -211,8 +234,10 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none",
     return cell.value
 
 
-def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma=2.0, reduction="none",
-                                weight=None, normalizer=None, dtype=None, device=None):
+def sigmoid_focal_loss_backward(inputs: ArrayLike, targets: ArrayLike, grad_output: ArrayLike | float | None = None,
+                                alpha: Alpha = 0.25, gamma: float = 2.0, reduction: Reduction = "none",
+                                weight: ArrayLike | None = None, normalizer: float | None = None, dtype: DType = None,
+                                device: DeviceArgument = None) -> ArrayLike:
     """The gradient of sigmoid_focal_loss with respect to inputs, times grad_output.
 
     grad_output: for reduction "none" an array like inputs, else a number; None means 1. The other arguments
@@ -220,6 +245,7 @@ def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
     """
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
     gradient = x.new_like()
+    upstream: Scalar | Operand | None  # kept alive until the call returns
     if grad_output is None:
         upstream = None
         upstream_pointer = None
@@ -227,17 +253,18 @@ def sigmoid_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
         upstream = Scalar(x.element, _upstream_number(grad_output, reduction))
         upstream_pointer = upstream.pointer
     else:
-        upstream = Operand("grad_output", grad_output, like=x)
-        if upstream.length != x.length:
-            raise invalid(f"grad_output has {upstream.length} elements but inputs has {x.length}")
-        _require_same_shape(x, upstream)
-        upstream_pointer = upstream.pointer
+        operand = Operand("grad_output", grad_output, like=x)
+        if operand.length != x.length:
+            raise invalid(f"grad_output has {operand.length} elements but inputs has {x.length}")
+        _require_same_shape(x, operand)
+        upstream = operand
+        upstream_pointer = operand.pointer
     backward = entry(BACKWARD, "backward", x.element.suffix, device)
     check(backward(x.pointer, y.pointer, x.length, options.pointer, upstream_pointer, gradient.pointer))
     return gradient.value
 
 
-def _upstream_number(grad_output, reduction):
+def _upstream_number(grad_output: ArrayLike | float, reduction: Reduction) -> float:
     """The upstream gradient of a reduced loss: one number (a Python or numpy number, or a one-element array)."""
     size = getattr(grad_output, "size", None)  # numpy arrays and numpy numbers
     if isinstance(size, int) and size != 1:
@@ -250,8 +277,10 @@ def _upstream_number(grad_output, reduction):
                         f"loss), not {type(grad_output).__name__}") from None
 
 
-def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None,
-                                        normalizer=None, dtype=None, device=None):
+def sigmoid_focal_loss_forward_backward(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.25, gamma: float = 2.0,
+                                        reduction: Reduction = "none", weight: ArrayLike | None = None,
+                                        normalizer: float | None = None, dtype: DType = None,
+                                        device: DeviceArgument = None) -> tuple[ArrayLike | float, ArrayLike]:
     """Loss and gradient in one pass: (sigmoid_focal_loss(...), sigmoid_focal_loss_backward(...)), bit for bit."""
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
     gradient = x.new_like()
@@ -265,7 +294,7 @@ def sigmoid_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma=2.0, 
     return cell.value, gradient.value
 
 
-def devices():
+def devices() -> list[Device]:
     """The OpenCL devices of this machine (an empty list without an OpenCL library, platform or device)."""
     result = []
     for index in range(_capi.lib.focal_device_count()):
@@ -278,7 +307,7 @@ def devices():
     return result
 
 
-def unavailable_reason():
+def unavailable_reason() -> str:
     """Why devices() is empty ("" when there are devices)."""
     needed = ctypes.c_size_t()
     _capi.lib.focal_device_unavailable_reason(None, 0, ctypes.byref(needed))
@@ -287,17 +316,17 @@ def unavailable_reason():
     return buffer.value.decode("utf-8", "replace")
 
 
-def version():
+def version() -> str:
     """The library version string."""
     return _capi.lib.focal_version().decode("ascii")
 
 
-def loaded_variant():
+def loaded_variant() -> str:
     """The libfocalaot variant that runs the calls: "x86-64-v4", "x86-64-v3", "x86-64-v2" or "arm64"."""
     return _capi.lib.focal_loaded_variant().decode("ascii")
 
 
-def get_isa():
+def get_isa() -> int:
     """The active SIMD path: FOCAL_ISA_SCALAR, _VECTOR128, _AVX2 or _AVX512."""
     isa = _capi.lib.focal_get_isa()
     if isa < 0:
@@ -305,11 +334,11 @@ def get_isa():
     return isa
 
 
-def set_max_isa(isa):
+def set_max_isa(isa: int) -> None:
     """Caps the SIMD path (process-wide); results do not change."""
     check(_capi.lib.focal_set_max_isa(isa))
 
 
-def set_num_threads(threads):
+def set_num_threads(threads: int) -> None:
     """The most threads one call may use (0: one per processor); results do not change."""
     check(_capi.lib.focal_set_num_threads(threads))

@@ -7,8 +7,10 @@ The loader opens the dispatcher library ``libfocalaot.so``, which picks the Nati
 highest ISA level this CPU runs (x86-64-v4, -v3, -v2, or arm64); ``FOCALAOT_VARIANT`` forces one. It checks that
 the library speaks the ABI version this module was written for before it declares the other functions.
 
-Search order: ``$FOCALAOT_LIBRARY`` (a path to libfocalaot.so), then ``lib/<rid>/`` inside this package, then
-the repository's ``artifacts/native/<rid>/`` (a development checkout after ``build.ps1 native``).
+Search order: ``$FOCALAOT_LIBRARY`` (a path to libfocalaot.so; when set, the only place searched), then
+``lib/<rid>/`` inside this package (where the wheel bundles the dispatcher and its variants for the running
+machine's rid, linux-x64 or linux-arm64), then, for the package in a checkout (interop/python/focalaot), the
+repository's ``artifacts/native/<rid>/`` (after ``build.ps1 native``).
 """
 
 import ctypes
@@ -167,14 +169,16 @@ def _runtime_identifier():
     raise LibraryNotFoundError(f"libfocalaot has no build for this machine ({platform.machine()})")
 
 
-def _candidates():
+def _candidates() -> list[Path]:
     explicit = os.environ.get("FOCALAOT_LIBRARY")
     if explicit:
         return [Path(explicit)]
     rid = _runtime_identifier()
     here = Path(__file__).resolve().parent
-    return [here / "lib" / rid / "libfocalaot.so",
-            here.parents[2] / "artifacts" / "native" / rid / "libfocalaot.so"]
+    candidates = [here / "lib" / rid / "libfocalaot.so"]
+    if here.parent.name == "python" and here.parents[1].name == "interop":  # a checkout, not an installed package
+        candidates.append(here.parents[2] / "artifacts" / "native" / rid / "libfocalaot.so")
+    return candidates
 
 
 def _declare(library, name):
@@ -223,7 +227,7 @@ def _load():
 lib = _load()
 
 
-def last_error_message():
+def last_error_message() -> str:
     """The message of the most recent failed call on this thread."""
     needed = ctypes.c_size_t(0)
     lib.focal_last_error_message(None, 0, ctypes.byref(needed))

@@ -1,16 +1,28 @@
 """OpenCL devices: their description, and the entries that run a call on a chosen device instead of the CPU."""
 
-import collections
 import numbers
+from collections.abc import Callable
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from . import _capi
 
-Device = collections.namedtuple("Device", ["index", "name", "vendor", "version", "fp64"])
-Device.__doc__ = """An OpenCL device: its index (the device= argument), CL_DEVICE_NAME, _VENDOR, _VERSION, and
-whether it has fp64 (double data, a gamma outside the built-in set, and sums bit-identical to the CPU need it)."""
+
+class Device(NamedTuple):
+    """An OpenCL device: its index (the device= argument), CL_DEVICE_NAME, _VENDOR, _VERSION, and
+    whether it has fp64 (double data, a gamma outside the built-in set, and sums bit-identical to the CPU need it)."""
+
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the field of the namedtuple it replaces did
+    name: str
+    vendor: str
+    version: str
+    fp64: bool
 
 
-def device_index(device):
+# The device= argument: None or "cpu" for the CPU, or an OpenCL device (its index, or a Device from devices()).
+DeviceArgument: TypeAlias = Device | int | Literal["cpu"] | None
+
+
+def device_index(device: DeviceArgument) -> int | None:
     """None for the CPU (device=None or "cpu"), else the index of an OpenCL device (an int or a Device)."""
     if device is None or (isinstance(device, str) and device == "cpu"):
         return None
@@ -21,7 +33,7 @@ def device_index(device):
     raise TypeError(f'device must be None, "cpu", a device index or a focalaot.Device, not {device!r}')
 
 
-def entry(cpu_table, operation, suffix, device):
+def entry(cpu_table: dict[str, Any], operation: str, suffix: str, device: DeviceArgument) -> Callable[..., int]:
     """The C entry for a call: the CPU one, or the device one with the device index bound first."""
     index = device_index(device)
     if index is None:

@@ -10,6 +10,8 @@ copied to a contiguous one first (the elements in their logical, row-major order
 """
 
 import ctypes
+from collections.abc import Sequence
+from typing import Literal
 
 import torch as _torch
 
@@ -118,7 +120,11 @@ def _require_tensor(name, value, inputs):
                            "they must match")
 
 
-def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none", weight=None, normalizer=None):
+def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
+                       alpha: float | Sequence[float] | _torch.Tensor = 0.25, gamma: float = 2.0,
+                       reduction: Literal["none", "sum", "mean", "normalized", "weighted_mean"] = "none",
+                       weight: _torch.Tensor | None = None,
+                       normalizer: float | _torch.Tensor | None = None) -> _torch.Tensor:
     """torchvision.ops.sigmoid_focal_loss, computed by libfocalaot; differentiable with respect to inputs.
 
     inputs: a float32, float64, float16 or bfloat16 CPU tensor of logits; targets: probabilities in [0, 1] of
