@@ -58,6 +58,55 @@ public sealed class SixteenBitStorageTests
         AssertRoundedOnce<BFloat16>(floatGradient, gradient, "BFloat16 gradient of every logit");
     }
 
+    [Fact]
+    public void Half_ties_round_to_even() => TiesRoundToEven<Half>(significandBits: 10);
+
+    [Fact]
+    public void BFloat16_ties_round_to_even() => TiesRoundToEven<BFloat16>(significandBits: 7);
+
+    /// <summary>
+    /// Exact ties: at x = 0 with γ = 0 and no α the gradient is (1/2 - y)·u, exact in float for a stored target y and an
+    /// upstream u of few bits. With y = 1/2 ± k·2^-(p+1) over every k (p stored significand bits) and u in {1.25, 1.5,
+    /// 1.75, 1.125}, the products need one to three bits more than the storage keeps, so many lie halfway between two
+    /// stored values, of both signs; each must round to the even one, as the scalar conversion does. The length is no
+    /// multiple of a vector width, so ties fall in the vector part and in the remainder.
+    /// </summary>
+    private static void TiesRoundToEven<T>(int significandBits)
+        where T : unmanaged
+    {
+        var targets = new List<double>();
+        var upstreams = new List<double>();
+        foreach (var upstream in (double[])[1.25, 1.5, 1.75, 1.125])
+        {
+            for (var k = 1; k < 1 << significandBits; k++)
+            {
+                var step = Math.ScaleB(k, -significandBits - 1);
+                targets.AddRange([0.5 + step, 0.5 - step]);
+                upstreams.AddRange([upstream, upstream]);
+            }
+        }
+
+        var (y, u) = (Stored.From<T>(targets.ToArray()), Stored.From<T>(upstreams.ToArray()));
+        var n = y.Length;
+        var gradient = new T[n];
+        var floatGradient = new float[n];
+        SigmoidFocalLoss.Backward(new T[n], y, u, gradient, new FocalLossOptions<T> { Gamma = 0, Alpha = -1 });
+        SigmoidFocalLoss.Backward(new float[n], Stored.ToFloat<T>(y), Stored.ToFloat<T>(u), floatGradient,
+            new FocalLossOptions<float> { Gamma = 0, Alpha = -1 });
+
+        var ties = 0;
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal((0.5 - targets[i]) * upstreams[i], floatGradient[i]);
+            var rounded = Stored.FromFloat<T>(floatGradient[i]);
+            var distance = Math.Abs(floatGradient[i] - Stored.ToDouble(rounded));
+            ties += distance == 0.5 * Stored.SpacingToward(rounded, floatGradient[i]) ? 1 : 0;
+        }
+
+        Assert.True(ties > n / 8, Invariant($"only {ties} of {n} products are ties"));
+        AssertRoundedOnce<T>(floatGradient, gradient, $"{typeof(T).Name} gradient at ties");
+    }
+
     internal static void RoundedOnce<T>(WeightedCase value)
         where T : unmanaged
     {

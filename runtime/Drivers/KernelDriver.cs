@@ -197,9 +197,9 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
             padded, arguments.Parameters, factor, work);
 
         if (TMode.ComputesLoss && arguments.Losses != null)
-            ElementStorage.ToStorage(staging.Losses, length, arguments.Losses + start);
+            ElementStorage.ToStorage<TStorage, T, TVec, TOps>(staging.Losses, length, arguments.Losses + start);
         if (TMode.ComputesGradient)
-            ElementStorage.ToStorage(staging.Gradient, length, arguments.Gradient + start);
+            ElementStorage.ToStorage<TStorage, T, TVec, TOps>(staging.Gradient, length, arguments.Gradient + start);
         return invalid;
     }
 
@@ -240,7 +240,7 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
 
     private static void Stage(TStorage* source, int length, Span<T> destination)
     {
-        ElementStorage.ToCompute(source, length, destination);
+        ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source, length, destination);
         destination[length..].Clear();
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using FocalAot.Kernels;
 using FocalAot.Simd;
 using FocalAot.Storage;
@@ -29,7 +30,7 @@ internal static unsafe class WeightSum
             for (var start = chunkStart; start < chunkEnd; start += BlockGeometry.BlockSize)
             {
                 var count = (int)Math.Min(BlockGeometry.BlockSize, chunkEnd - start);
-                ElementStorage.ToCompute(weights + start, count, block);
+                ElementStorage.ToCompute<TStorage, T, Vector128<T>, Vector128Ops<T>>(weights + start, count, block);
                 for (var i = 0; i < count; i++)
                 {
                     if (!(block[i] >= T.Zero && T.IsFinite(block[i])))

@@ -103,6 +103,18 @@ public interface ISimdOps<TVec, T>
     static abstract TVec AddBits(TVec left, TVec right);
 
     /// <summary>
+    /// Loads Count 16-bit values from <paramref name="source"/> + <paramref name="elementOffset"/>, each zero-extended
+    /// into the IEEE bits of one lane. Float lanes only: 16-bit storage computes in float.
+    /// </summary>
+    static abstract TVec LoadUInt16Bits(ref readonly ushort source, nuint elementOffset);
+
+    /// <summary>
+    /// Stores the low 16 IEEE bits of each lane at <paramref name="destination"/> + <paramref name="elementOffset"/>.
+    /// Float lanes only.
+    /// </summary>
+    static abstract void StoreUInt16Bits(TVec bits, ref ushort destination, nuint elementOffset);
+
+    /// <summary>
     /// value^exponent for value in [0, 1] as exp(exponent · log value), evaluated in double precision at this width
     /// (float lanes are widened exactly and rounded once at the end), so the result is accurate for any exponent.
     /// </summary>

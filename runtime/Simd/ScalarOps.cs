@@ -90,6 +90,20 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
             : FromBits((long)((ulong)ToBits(value) >> count));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        return FromBits(Unsafe.Add(ref Unsafe.AsRef(in source), elementOffset));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUInt16Bits(T bits, ref ushort destination, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        Unsafe.Add(ref destination, elementOffset) = (ushort)ToBits(bits);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T AddBits(T left, T right) => FromBits(ToBits(left) + ToBits(right));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

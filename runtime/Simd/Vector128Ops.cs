@@ -104,6 +104,20 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
             : Vector128.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        return Vector128.WidenLower(Vector64.LoadUnsafe(in source, elementOffset).ToVector128Unsafe()).As<uint, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUInt16Bits(Vector128<T> bits, ref ushort destination, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        Vector128.Narrow(bits.As<T, uint>(), Vector128<uint>.Zero).GetLower().StoreUnsafe(ref destination, elementOffset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> PowerInDouble(Vector128<T> value, double exponent)
     {
         if (typeof(T) == typeof(double))

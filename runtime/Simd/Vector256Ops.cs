@@ -104,6 +104,20 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
             : Vector256.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        return Vector256.WidenLower(Vector128.LoadUnsafe(in source, elementOffset).ToVector256Unsafe()).As<uint, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUInt16Bits(Vector256<T> bits, ref ushort destination, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        Vector256.Narrow(bits.As<T, uint>(), Vector256<uint>.Zero).GetLower().StoreUnsafe(ref destination, elementOffset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> PowerInDouble(Vector256<T> value, double exponent)
     {
         if (typeof(T) == typeof(double))

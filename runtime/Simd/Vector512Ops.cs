@@ -104,6 +104,20 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
             : Vector512.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        return Vector512.WidenLower(Vector256.LoadUnsafe(in source, elementOffset).ToVector512Unsafe()).As<uint, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUInt16Bits(Vector512<T> bits, ref ushort destination, nuint elementOffset)
+    {
+        SixteenBitLanes.RequireSingle<T>();
+        Vector512.Narrow(bits.As<T, uint>(), Vector512<uint>.Zero).GetLower().StoreUnsafe(ref destination, elementOffset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> PowerInDouble(Vector512<T> value, double exponent)
     {
         if (typeof(T) == typeof(double))

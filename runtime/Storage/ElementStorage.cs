@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using FocalAot.Simd;
 
 namespace FocalAot.Storage;
 
@@ -17,32 +18,40 @@ internal static unsafe class ElementStorage
         => typeof(TStorage) == typeof(float) || typeof(TStorage) == typeof(double)
             || typeof(TStorage) == typeof(Half) || typeof(TStorage) == typeof(BFloat16);
 
-    /// <summary>Widens <paramref name="length"/> stored values into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Widens <paramref name="length"/> stored values into <paramref name="destination"/>; 16-bit values at the width
+    /// of <typeparamref name="TOps"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ToCompute<TStorage, T>(TStorage* source, int length, Span<T> destination)
+    public static void ToCompute<TStorage, T, TVec, TOps>(TStorage* source, int length, Span<T> destination)
         where TStorage : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : ISimdOps<TVec, T>
     {
         if (typeof(TStorage) == typeof(T))
             new ReadOnlySpan<T>(source, length).CopyTo(destination);
-        else if (typeof(TStorage) == typeof(Half))
-            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(source, length), MemoryMarshal.Cast<T, float>(destination));
         else
-            WidenBFloat16(new ReadOnlySpan<ushort>(source, length), MemoryMarshal.Cast<T, float>(destination));
+            SixteenBitConversion<TVec, T, TOps>.Widen(source, length, destination);
     }
 
-    /// <summary>Narrows <paramref name="length"/> computed values into storage at <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Narrows <paramref name="length"/> computed values into storage at <paramref name="destination"/>; bfloat16 at
+    /// the width of <typeparamref name="TOps"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ToStorage<TStorage, T>(ReadOnlySpan<T> source, int length, TStorage* destination)
+    public static void ToStorage<TStorage, T, TVec, TOps>(ReadOnlySpan<T> source, int length, TStorage* destination)
         where TStorage : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : ISimdOps<TVec, T>
     {
         if (typeof(TStorage) == typeof(T))
             source[..length].CopyTo(new Span<T>(destination, length));
         else if (typeof(TStorage) == typeof(Half))
             TensorPrimitives.ConvertToHalf(MemoryMarshal.Cast<T, float>(source)[..length], new Span<Half>(destination, length));
         else
-            NarrowToBFloat16(MemoryMarshal.Cast<T, float>(source)[..length], new Span<ushort>(destination, length));
+            SixteenBitConversion<TVec, T, TOps>.NarrowToBFloat16(source, length, (BFloat16*)destination);
     }
 
     /// <summary>A reduced result (a double) in the storage type, rounded once.</summary>
@@ -87,45 +96,5 @@ internal static unsafe class ElementStorage
             return nearest;
         var towardZero = Math.Abs((double)nearest) > Math.Abs(value) ? MathF.BitDecrement(Math.Abs(nearest)) * MathF.Sign(nearest) : nearest;
         return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(towardZero) | 1);
-    }
-
-    // Integer operations only, so a vector of any width and the scalar remainder give the same bits.
-    private static void WidenBFloat16(ReadOnlySpan<ushort> source, Span<float> destination)
-    {
-        var bits = MemoryMarshal.Cast<float, uint>(destination);
-        var i = 0;
-        for (; i + Vector<ushort>.Count <= source.Length; i += Vector<ushort>.Count)
-        {
-            Vector.Widen(new Vector<ushort>(source[i..]), out var lower, out var upper);
-            Vector.ShiftLeft(lower, 16).CopyTo(bits[i..]);
-            Vector.ShiftLeft(upper, 16).CopyTo(bits[(i + Vector<uint>.Count)..]);
-        }
-
-        for (; i < source.Length; i++)
-            bits[i] = (uint)source[i] << 16;
-    }
-
-    private static void NarrowToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination)
-    {
-        var bits = MemoryMarshal.Cast<float, uint>(source);
-        var i = 0;
-        for (; i + Vector<ushort>.Count <= bits.Length; i += Vector<ushort>.Count)
-        {
-            var lower = BFloat16Bits(new Vector<uint>(bits[i..]));
-            var upper = BFloat16Bits(new Vector<uint>(bits[(i + Vector<uint>.Count)..]));
-            Vector.Narrow(lower, upper).CopyTo(destination[i..]);
-        }
-
-        for (; i < bits.Length; i++)
-            destination[i] = BFloat16.Narrow(bits[i]);
-    }
-
-    /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane, the result in the low 16 bits.</summary>
-    private static Vector<uint> BFloat16Bits(Vector<uint> bits)
-    {
-        var rounded = Vector.ShiftRightLogical(bits + new Vector<uint>(0x7FFF) + (Vector.ShiftRightLogical(bits, 16) & Vector<uint>.One), 16);
-        var quietNaN = Vector.ShiftRightLogical(bits, 16) | new Vector<uint>(0x40);
-        var isNaN = Vector.GreaterThan(bits & new Vector<uint>(0x7FFF_FFFF), new Vector<uint>(0x7F80_0000));
-        return Vector.ConditionalSelect(isNaN, quietNaN, rounded);
     }
 }

@@ -1,0 +1,86 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FocalAot.Simd;
+
+namespace FocalAot.Storage;
+
+/// <summary>
+/// 16-bit blocks to float at the kernel's width, and float to <see cref="BFloat16"/>: whole vectors with
+/// <typeparamref name="TOps"/>, the remainder with <see cref="ScalarOps{T}"/>, both running one sequence of lane
+/// operations, so the bits are those of the types' own scalar conversions whatever the width or wherever a block ends.
+/// Narrowing to <see cref="Half"/> is TensorPrimitives' (.NET's own algorithm, vectorized); widening a Half here takes
+/// fewer operations than there.
+/// </summary>
+internal static unsafe class SixteenBitConversion<TVec, T, TOps>
+    where TVec : struct
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TOps : ISimdOps<TVec, T>
+{
+    /// <summary>Widens <paramref name="length"/> <see cref="Half"/> or <see cref="BFloat16"/> values (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen<TStorage>(TStorage* source, int length, Span<T> destination)
+        where TStorage : unmanaged
+    {
+        ref readonly var bits = ref *(ushort*)source;
+        ref var values = ref MemoryMarshal.GetReference(destination[..length]);
+        var i = 0;
+        for (; i <= length - TOps.Count; i += TOps.Count)
+            TOps.Store(Widen<TStorage, TVec, TOps>(TOps.LoadUInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
+        for (; i < length; i++)
+            ScalarOps<T>.Store(Widen<TStorage, T, ScalarOps<T>>(ScalarOps<T>.LoadUInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
+    }
+
+    /// <summary>Rounds <paramref name="length"/> values of <paramref name="source"/> once to bfloat16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowToBFloat16(ReadOnlySpan<T> source, int length, BFloat16* destination)
+    {
+        ref readonly var values = ref MemoryMarshal.GetReference(source[..length]);
+        ref var bits = ref *(ushort*)destination;
+        var i = 0;
+        for (; i <= length - TOps.Count; i += TOps.Count)
+            TOps.StoreUInt16Bits(RoundToBFloat16<TVec, TOps>(TOps.Load(in values, (nuint)i)), ref bits, (nuint)i);
+        for (; i < length; i++)
+            ScalarOps<T>.StoreUInt16Bits(RoundToBFloat16<T, ScalarOps<T>>(ScalarOps<T>.Load(in values, (nuint)i)), ref bits, (nuint)i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes Widen<TStorage, TLanes, TLaneOps>(TLanes bits)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+        => typeof(TStorage) == typeof(Half) ? WidenHalf<TLanes, TLaneOps>(bits) : TLaneOps.ShiftLeftBits(bits, 16);
+
+    /// <summary>
+    /// Half bits to float: the exponent and mantissa moved under float's, then multiplied by 2^112 (127 - 15), exact for
+    /// normals and subnormals alike; ∞ and NaN first get float's all-ones exponent, so the product keeps them (a NaN
+    /// made quiet, as <c>(float)Half</c> does).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes WidenHalf<TLanes, TLaneOps>(TLanes bits)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+    {
+        var shifted = TLaneOps.ShiftLeftBits(TLaneOps.BitwiseAnd(bits, TLaneOps.CreateFromBits(0x7FFF)), 13);
+
+        // The exponent field 31 of ∞ and NaN, shifted: compared as floats, which order these positive non-NaN patterns
+        // as integers would.
+        var special = TLaneOps.GreaterThanOrEqual(shifted, TLaneOps.CreateFromBits(0x0F80_0000));
+        var allOnesExponent = TLaneOps.BitwiseOr(shifted, TLaneOps.BitwiseAnd(special, TLaneOps.CreateFromBits(0x7000_0000)));
+        var magnitude = TLaneOps.Multiply(allOnesExponent, TLaneOps.CreateFromBits((127L + 112) << 23));
+        return TLaneOps.BitwiseOr(magnitude, TLaneOps.ShiftLeftBits(TLaneOps.BitwiseAnd(bits, TLaneOps.CreateFromBits(0x8000)), 16));
+    }
+
+    /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane: nearest, ties to even; a NaN made quiet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes RoundToBFloat16<TLanes, TLaneOps>(TLanes value)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+    {
+        var upper = TLaneOps.ShiftRightLogicalBits(value, 16);
+        var tiesToEven = TLaneOps.AddBits(TLaneOps.CreateFromBits(0x7FFF), TLaneOps.BitwiseAnd(upper, TLaneOps.CreateFromBits(1)));
+        var rounded = TLaneOps.ShiftRightLogicalBits(TLaneOps.AddBits(value, tiesToEven), 16);
+        var quietNaN = TLaneOps.BitwiseOr(upper, TLaneOps.CreateFromBits(0x40));
+        var isNaN = TLaneOps.AndNot(TLaneOps.CreateFromBits(-1), TLaneOps.Equal(value, value));
+        return TLaneOps.ConditionalSelect(isNaN, quietNaN, rounded);
+    }
+}
