@@ -608,7 +608,7 @@ function Test-PackageContents([string] $Package, [string] $Symbols) {
         $missing += 'repository url and commit'
     }
     $dependencies = @($metadata.dependencies.group.dependency | ForEach-Object id)
-    foreach ($id in 'System.Numerics.Tensors', 'Silk.NET.OpenCL', 'Microsoft.Extensions.DependencyModel') {
+    foreach ($id in 'Silk.NET.OpenCL', 'Microsoft.Extensions.DependencyModel') {
         if ($dependencies -notcontains $id) { $missing += "dependency $id" }
     }
     if ($dependencies -match 'Generator|SourceLink') { $missing += "no build-time dependency (found $($dependencies -join ', '))" }

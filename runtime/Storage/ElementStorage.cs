@@ -1,7 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using FocalAot.Simd;
 
 namespace FocalAot.Storage;
@@ -36,8 +34,8 @@ internal static unsafe class ElementStorage
     }
 
     /// <summary>
-    /// Narrows <paramref name="length"/> computed values into storage at <paramref name="destination"/>; bfloat16 at
-    /// the width of <typeparamref name="TOps"/>.
+    /// Narrows <paramref name="length"/> computed values into storage at <paramref name="destination"/>; 16-bit values
+    /// at the width of <typeparamref name="TOps"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ToStorage<TStorage, T, TVec, TOps>(ReadOnlySpan<T> source, int length, TStorage* destination)
@@ -48,10 +46,8 @@ internal static unsafe class ElementStorage
     {
         if (typeof(TStorage) == typeof(T))
             source[..length].CopyTo(new Span<T>(destination, length));
-        else if (typeof(TStorage) == typeof(Half))
-            TensorPrimitives.ConvertToHalf(MemoryMarshal.Cast<T, float>(source)[..length], new Span<Half>(destination, length));
         else
-            SixteenBitConversion<TVec, T, TOps>.NarrowToBFloat16(source, length, (BFloat16*)destination);
+            SixteenBitConversion<TVec, T, TOps>.Narrow(source, length, destination);
     }
 
     /// <summary>A reduced result (a double) in the storage type, rounded once.</summary>

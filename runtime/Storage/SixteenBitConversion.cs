@@ -6,11 +6,11 @@ using FocalAot.Simd;
 namespace FocalAot.Storage;
 
 /// <summary>
-/// 16-bit blocks to float at the kernel's width, and float to <see cref="BFloat16"/>: whole vectors with
+/// <see cref="Half"/> and <see cref="BFloat16"/> blocks to float and back at the kernel's width: whole vectors with
 /// <typeparamref name="TOps"/>, the remainder with <see cref="ScalarOps{T}"/>, both running one sequence of lane
 /// operations, so the bits are those of the types' own scalar conversions whatever the width or wherever a block ends.
-/// Narrowing to <see cref="Half"/> is TensorPrimitives' (.NET's own algorithm, vectorized); widening a Half here takes
-/// fewer operations than there.
+/// Inlined into the block loop, with no hardware 16-bit conversions in .NET 10 (F16C), they cost less than a library
+/// call per block.
 /// </summary>
 internal static unsafe class SixteenBitConversion<TVec, T, TOps>
     where TVec : struct
@@ -31,17 +31,18 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
             ScalarOps<T>.Store(Widen<TStorage, T, ScalarOps<T>>(ScalarOps<T>.LoadUInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
     }
 
-    /// <summary>Rounds <paramref name="length"/> values of <paramref name="source"/> once to bfloat16.</summary>
+    /// <summary>Rounds <paramref name="length"/> values of <paramref name="source"/> once to <see cref="Half"/> or <see cref="BFloat16"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void NarrowToBFloat16(ReadOnlySpan<T> source, int length, BFloat16* destination)
+    public static void Narrow<TStorage>(ReadOnlySpan<T> source, int length, TStorage* destination)
+        where TStorage : unmanaged
     {
         ref readonly var values = ref MemoryMarshal.GetReference(source[..length]);
         ref var bits = ref *(ushort*)destination;
         var i = 0;
         for (; i <= length - TOps.Count; i += TOps.Count)
-            TOps.StoreUInt16Bits(RoundToBFloat16<TVec, TOps>(TOps.Load(in values, (nuint)i)), ref bits, (nuint)i);
+            TOps.StoreUInt16Bits(Narrow<TStorage, TVec, TOps>(TOps.Load(in values, (nuint)i)), ref bits, (nuint)i);
         for (; i < length; i++)
-            ScalarOps<T>.StoreUInt16Bits(RoundToBFloat16<T, ScalarOps<T>>(ScalarOps<T>.Load(in values, (nuint)i)), ref bits, (nuint)i);
+            ScalarOps<T>.StoreUInt16Bits(Narrow<TStorage, T, ScalarOps<T>>(ScalarOps<T>.Load(in values, (nuint)i)), ref bits, (nuint)i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -49,6 +50,12 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         where TLanes : struct
         where TLaneOps : ISimdOps<TLanes, T>
         => typeof(TStorage) == typeof(Half) ? WidenHalf<TLanes, TLaneOps>(bits) : TLaneOps.ShiftLeftBits(bits, 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes Narrow<TStorage, TLanes, TLaneOps>(TLanes value)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+        => typeof(TStorage) == typeof(Half) ? RoundToHalf<TLanes, TLaneOps>(value) : RoundToBFloat16<TLanes, TLaneOps>(value);
 
     /// <summary>
     /// Half bits to float: the exponent and mantissa moved under float's, then multiplied by 2^112 (127 - 15), exact for
@@ -68,6 +75,35 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         var allOnesExponent = TLaneOps.BitwiseOr(shifted, TLaneOps.BitwiseAnd(special, TLaneOps.CreateFromBits(0x7000_0000)));
         var magnitude = TLaneOps.Multiply(allOnesExponent, TLaneOps.CreateFromBits((127L + 112) << 23));
         return TLaneOps.BitwiseOr(magnitude, TLaneOps.ShiftLeftBits(TLaneOps.BitwiseAnd(bits, TLaneOps.CreateFromBits(0x8000)), 16));
+    }
+
+    /// <summary>
+    /// Float to Half bits as <c>(Half)f</c> rounds: nearest, ties to even, ∞ from 65520 on (the magnitude is clamped
+    /// there first, which rounds up to ∞); a NaN keeps its sign and leading payload bits and is made quiet.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes RoundToHalf<TLanes, TLaneOps>(TLanes value)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+    {
+        var magnitude = TLaneOps.Abs(value);
+        var sign = TLaneOps.ShiftRightLogicalBits(TLaneOps.AndNot(value, magnitude), 16);
+        var clamped = TLaneOps.Min(magnitude, TLaneOps.CreateFromBits(0x477F_F000));
+
+        // Normal: rebias the exponent (15 - 127), add 0xFFF plus the kept mantissa's last bit, and truncate.
+        var odd = TLaneOps.BitwiseAnd(TLaneOps.ShiftRightLogicalBits(clamped, 13), TLaneOps.CreateFromBits(1));
+        var normal = TLaneOps.ShiftRightLogicalBits(
+            TLaneOps.AddBits(TLaneOps.AddBits(clamped, TLaneOps.CreateFromBits(0xFFF - (112L << 23))), odd), 13);
+
+        // Below 2^-14: adding 0.5 rounds at 2^-24, the subnormal spacing, and leaves the Half in the low bits.
+        var oneHalf = TLaneOps.CreateFromBits(0x3F00_0000);
+        var subnormal = TLaneOps.AddBits(TLaneOps.Add(clamped, oneHalf), TLaneOps.CreateFromBits(-0x3F00_0000));
+        var finite = TLaneOps.ConditionalSelect(TLaneOps.LessThan(clamped, TLaneOps.CreateFromBits(0x3880_0000)), subnormal, normal);
+
+        var nan = TLaneOps.BitwiseOr(TLaneOps.BitwiseAnd(TLaneOps.ShiftRightLogicalBits(magnitude, 13), TLaneOps.CreateFromBits(0x3FF)),
+            TLaneOps.CreateFromBits(0x7E00));
+        var isNaN = TLaneOps.AndNot(TLaneOps.CreateFromBits(-1), TLaneOps.Equal(value, value));
+        return TLaneOps.BitwiseOr(TLaneOps.ConditionalSelect(isNaN, nan, finite), sign);
     }
 
     /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane: nearest, ties to even; a NaN made quiet.</summary>
