@@ -70,9 +70,9 @@
                   interop/c/example.c built with find_package(focalaot 2) and with pkg-config, run (the known loss,
                   NEEDED libfocalaot.so.2, the libraries loaded from the prefix); find_package(focalaot 3) refused; and
                   README's C build line run as written. Publishes libfocalaot for this machine first if
-                  artifacts/native has no variants (run the native target after changing the library).
-      python      the Python tests; publishes libfocalaot for this machine first if artifacts/native has
-                  none (run the native target after changing the library).
+                  artifacts/native lacks it or a variant (run the native target after changing the library).
+      python      the Python tests; publishes libfocalaot for this machine first if artifacts/native lacks
+                  it or a variant (run the native target after changing the library).
       wheel       builds both wheels (target wheel) and checks their contents (files, WHEEL tag, METADATA, RECORD,
                   the ELF machine of every bundled library); pip-installs the x86_64 one (--no-index) into a fresh
                   venv of /usr/bin/python3 (--system-site-packages: Debian's numpy, pytest, torch), checks that the
@@ -184,22 +184,29 @@ function Invoke-NativeCMake([string] $Rid) {
     Invoke-Native cmake @('--build', $build)
 }
 
-# Whether artifacts/native/<rid> holds every NativeAOT variant of that rid.
-function Test-NativeVariants([string] $Rid) {
-    foreach ($variant in ($nativeVariants | Where-Object Rid -eq $Rid)) {
-        if (-not (Test-Path (Join-Path (Get-NativeDirectory $Rid) "libfocalaot-$($variant.Name).so"))) { return $false }
-    }
-    return $true
+# The files the native target publishes for a rid into artifacts/native/<rid>: the dispatcher and every variant.
+function Get-NativeLibraryNames([string] $Rid) {
+    return @('libfocalaot.so') + @(($nativeVariants | Where-Object Rid -eq $Rid).Name | ForEach-Object { "libfocalaot-$_.so" })
+}
+
+# The files of Get-NativeLibraryNames that artifacts/native/<rid> lacks.
+function Get-MissingNativeLibraries([string] $Rid) {
+    return @(Get-NativeLibraryNames $Rid | Where-Object { -not (Test-Path (Join-Path (Get-NativeDirectory $Rid) $_)) })
+}
+
+# Publishes libfocalaot for a rid (the native target) unless artifacts/native/<rid> has it: the suites that use the
+# published library leave it as it is (run the native target after changing the library).
+function Confirm-NativeLibrary([string] $Rid) {
+    if (@(Get-MissingNativeLibraries $Rid).Count -eq 0) { return }
+    Write-Host "`nNo libfocalaot for $Rid in $(Get-NativeDirectory $Rid): publishing it first." -ForegroundColor Cyan
+    Invoke-NativeBuild -Rids @($Rid) | Out-Host
 }
 
 # The install test (native/tests/test_install.sh) on this machine's build; counts from its last line.
 function Invoke-InstallTests {
     $rid = Get-HostRid
     Write-Host "`n=== C install :: cmake --install into a temporary prefix, find_package and pkg-config consumers ($rid)" -ForegroundColor Cyan
-    if (-not (Test-NativeVariants $rid)) {
-        Write-Host "No libfocalaot variants for $rid in $(Get-NativeDirectory $rid): publishing them first." -ForegroundColor Cyan
-        Invoke-NativeBuild -Rids @($rid) | Out-Host
-    }
+    Confirm-NativeLibrary $rid
     # The dispatcher and the install rules from the current sources (quick when nothing changed).
     Invoke-NativeCMake $rid | Out-Host
     $output = @(& bash (Join-Path $root 'native/tests/test_install.sh') (Get-NativeBuildDirectory $rid) 2>&1 | ForEach-Object { "$_" })
@@ -661,10 +668,9 @@ function Get-PackageVersion {
 # The files a wheel bundles for a rid, published by the native target: the dispatcher and every variant.
 function Get-WheelLibraries([string] $Rid) {
     $folder = Get-NativeDirectory $Rid
-    $names = @('libfocalaot.so') + @(($nativeVariants | Where-Object Rid -eq $Rid).Name | ForEach-Object { "libfocalaot-$_.so" })
-    $missing = @($names | Where-Object { -not (Test-Path (Join-Path $folder $_)) })
+    $missing = @(Get-MissingNativeLibraries $Rid)
     if ($missing) { throw "no $($missing -join ', ') in ${folder}: publish libfocalaot for $Rid first (dotnet pwsh build.ps1 native)" }
-    return @($names | ForEach-Object { Join-Path $folder $_ })
+    return @(Get-NativeLibraryNames $Rid | ForEach-Object { Join-Path $folder $_ })
 }
 
 # The platform tag of a wheel of these libraries, manylinux_2_<minor>_<machine>, from their ELF headers: each must be
@@ -728,14 +734,11 @@ function New-Wheel([string] $Rid) {
 function Invoke-WheelBuild([string[]] $Rids = @($wheelMachines.Keys)) {
     $wheels = [ordered]@{}
     foreach ($rid in $Rids) {
-        if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
-            if ($rid -eq 'linux-arm64' -and -not (Test-Arm64Toolchain)) {
-                Write-Warning "no libfocalaot for $rid and no aarch64-linux-gnu-gcc to publish it: its wheel is not built (bash .ci/run installs it)."
-                continue
-            }
-            Write-Host "`nNo libfocalaot for $rid in $(Get-NativeDirectory $rid): publishing it first." -ForegroundColor Cyan
-            Invoke-NativeBuild -Rids @($rid) | Out-Host
+        if ($rid -eq 'linux-arm64' -and @(Get-MissingNativeLibraries $rid).Count -gt 0 -and -not (Test-Arm64Toolchain)) {
+            Write-Warning "no libfocalaot for $rid and no aarch64-linux-gnu-gcc to publish it: its wheel is not built (bash .ci/run installs it)."
+            continue
         }
+        Confirm-NativeLibrary $rid
         $wheels[$rid] = New-Wheel $rid
     }
     return $wheels
@@ -1011,7 +1014,7 @@ function Build-FuzzHarness {
         return $null
     }
     $library = Get-NativeDirectory (Get-HostRid)
-    if (-not (Test-Path (Join-Path $library 'libfocalaot.so'))) { Invoke-NativeBuild -Rids @(Get-HostRid) | Out-Host }
+    Confirm-NativeLibrary (Get-HostRid)
     $folder = Join-Path $artifacts 'fuzz'
     New-Item -ItemType Directory -Force -Path $folder | Out-Null
     $harness = Join-Path $folder 'fuzz_focal'
@@ -1168,11 +1171,7 @@ function Invoke-Tests {
     }
     if ($all -or $Suite -eq 'cinstall') { $results += Invoke-InstallTests }
     if ($all -or $Suite -eq 'python') {
-        $rid = Get-HostRid
-        if (-not (Test-Path (Join-Path (Get-NativeDirectory $rid) 'libfocalaot.so'))) {
-            Write-Host "`nNo libfocalaot for $rid in $(Get-NativeDirectory $rid): publishing it first." -ForegroundColor Cyan
-            Invoke-NativeBuild -Rids @($rid)
-        }
+        Confirm-NativeLibrary (Get-HostRid)
         $results += Invoke-PythonTests
         $results += Invoke-PythonSmoke
     }
