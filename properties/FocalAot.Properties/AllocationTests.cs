@@ -32,10 +32,7 @@ public sealed class AllocationTests
             SigmoidFocalLoss.ForwardBackward(logits, targets, gradient, new FocalLossOptions<float> { Reduction = FocalReduction.Normalized(7) });
         }
 
-        EveryOperation();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        EveryOperation();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, WarmAllocation(EveryOperation));
     }
 
     /// <summary>Several chunks on one thread; just past the threading threshold on two.</summary>
@@ -88,12 +85,28 @@ public sealed class AllocationTests
                     new FocalLossOptions<T> { Gamma = 3.3, Weights = weights, ClassAlpha = classAlpha, Reduction = FocalReduction.WeightedMean });
             }
 
-            EveryOperation();
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            EveryOperation();
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var allocated = WarmAllocation(EveryOperation);
             Assert.True(allocated == 0,
                 $"{typeof(T).Name}, {length} elements, weights {useWeights}, class alpha {useClasses}: {allocated} bytes allocated by warm calls");
         }
+    }
+
+    /// <summary>
+    /// The bytes <paramref name="operations"/> allocate on this thread once warm: the fewest of three measured runs.
+    /// GetAllocatedBytesForCurrentThread now and then over-reports by about an allocation quantum (8 KB) when a
+    /// collection retires the thread's allocation context mid-run; an allocation of the code itself shows in every run.
+    /// </summary>
+    private static long WarmAllocation(Action operations)
+    {
+        operations();
+        var fewest = long.MaxValue;
+        for (var run = 0; run < 3 && fewest > 0; run++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            operations();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return fewest;
     }
 }
