@@ -7,7 +7,7 @@ namespace FocalAot.Generator;
 /// <summary>
 /// The operations of q^γ for a chain or half-chain γ, independent of the language they are written in:
 /// exponentiation by squaring (q2 = q·q, q4 = q2·q2, …), an optional √q, and the product of the factors
-/// taken in a fixed order, so the C# and OpenCL renderings compute the same thing.
+/// taken in a fixed order. The generator writes it as C# over ISimdMath; the runtime renders OpenCL from that C#.
 /// </summary>
 internal sealed class PowerPlan
 {

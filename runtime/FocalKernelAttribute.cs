@@ -16,7 +16,7 @@ public enum Precision
 /// nested class of the (static partial) class it is put on: <c>[FocalKernel(2.0, Precision.Single)]</c> on
 /// <c>MyKernels</c> gives <c>MyKernels.Gamma2.Forward / Backward / ForwardBackward</c> with the operations and
 /// arguments of <see cref="SigmoidFocalLoss"/> (without γ), and <c>MyKernels.Gamma2.OpenClSingle</c>, the
-/// kernel's OpenCL C source. γ = 0 drops the modulating factor, an integer γ becomes multiplications, k + 1/2 a
+/// kernel as OpenCL C, rendered from the same recipe. γ = 0 drops the modulating factor, an integer γ becomes multiplications, k + 1/2 a
 /// square root and multiplications, any other γ exp(γ·log q) with γ a constant.
 /// </summary>
 /// <param name="gamma">The focusing parameter γ: finite, ≥ 0 and ≤ 10⁶.</param>

@@ -40,7 +40,7 @@ public interface IFocalPower
     static abstract TVec Invoke<TVec, T, TOps>(TVec q)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>;
+        where TOps : ISimdMath<TVec, T>;
 }
 
 /// <summary>Receives the power operator a generated dispatch table found for a run-time γ.</summary>

@@ -19,5 +19,5 @@ internal interface IModulatingFactor<T>
     /// <summary>q^γ for one register of q values in [0, 1].</summary>
     TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct
-        where TOps : ISimdOps<TVec, T>;
+        where TOps : ISimdMath<TVec, T>;
 }

@@ -22,6 +22,6 @@ internal readonly struct PowerFactor<T>(double gamma) : IModulatingFactor<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
         => TOps.PowerInDouble(q, gamma);
 }

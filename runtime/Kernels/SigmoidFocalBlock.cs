@@ -1,25 +1,25 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using FocalAot.Numerics;
 using FocalAot.Simd;
 
 namespace FocalAot.Kernels;
 
 /// <summary>
-/// Sigmoid focal loss and its gradient over one block, as a sequence of passes (see
-/// <see cref="BlockGeometry.BlockSize"/>). The numerics, for logit x and target y:
-/// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
-/// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ, loss = α_t m BCE,
-/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q.
-/// Every term is a sum of non-negative parts or an exact select, so nothing cancels.
+/// Sigmoid focal loss and its gradient over one block (see <see cref="BlockGeometry.BlockSize"/>): the stages of
+/// <see cref="SigmoidFocalElement{TVec, T, TOps}"/> as passes, each a short loop over the block that keeps its
+/// intermediates in scratch, plus the driver's part of an element (scale, upstream, weights).
 /// </summary>
-internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
+internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : SigmoidFocalElement<TVec, T, TOps>
     where TVec : struct
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TOps : ISimdOps<TVec, T>
     where TFactor : struct, IModulatingFactor<T>
     where TMode : struct, IKernelMode
 {
+    private SigmoidFocalBlock()
+    {
+    }
+
     /// <summary>Scratch elements <see cref="Run"/> needs.</summary>
     public const int ScratchLength = 4 * BlockGeometry.BlockSize;
 
@@ -60,33 +60,27 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
     private static void ExpPass(ref readonly T logits, ref T e, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
-        {
-            var x = TOps.Load(in logits, i);
-            TOps.Store(Elementary.Exp<TVec, T, TOps>(TOps.Negate(TOps.Abs(x))), ref e, i);
-        }
+            TOps.Store(Exponential(TOps.Load(in logits, i)), ref e, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Log1pPass(ref T e, ref T l, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
-            TOps.Store(Elementary.Log1pUnit<TVec, T, TOps>(TOps.Load(in e, i)), ref l, i);
+            TOps.Store(Softplus(TOps.Load(in e, i)), ref l, i);
     }
 
-    /// <summary>q into <paramref name="q"/>, and σ(|x|) = 1 / (1 + e) into <paramref name="s"/> when the gradient needs it.</summary>
+    /// <summary>q into <paramref name="q"/>, and σ(|x|) into <paramref name="s"/> when the gradient needs it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SigmoidPass(ref readonly T logits, ref readonly T targets, ref T e, ref T s, ref T q, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
         {
-            var x = TOps.Load(in logits, i);
-            var y = TOps.Load(in targets, i);
             var ev = TOps.Load(in e, i);
-            var sAbs = TOps.Divide(One, TOps.Add(One, ev));
-            var (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sAbs);
+            var sAbs = SigmoidOfAbs(ev);
             if (TMode.ComputesGradient)
                 TOps.Store(sAbs, ref s, i);
-            TOps.Store(TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX)), ref q, i);
+            TOps.Store(Complement(TOps.Load(in logits, i), TOps.Load(in targets, i), ev, sAbs), ref q, i);
         }
     }
 
@@ -110,58 +104,27 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         var weightOffset = TOps.Create(parameters.WeightOffset);
         var gradientScale = TOps.Create(parameters.GradientScale);
         var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
-        var gammaV = TOps.Create(gamma);
-        var minusTwoGamma = TOps.Create(-(gamma + gamma));
-        var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
-        var allOnes = TOps.CreateFromBits(-1);
+        var (gammaV, minusTwoGamma) = Focusing(TOps.Create(gamma));
         var invalid = TOps.Create(T.Zero);
 
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
-            invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
-                TOps.BitwiseAnd(TOps.GreaterThanOrEqual(y, Zero), TOps.LessThanOrEqual(y, One))));
-
-            // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired below.
-            var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
-            var oneMinusY = TOps.Subtract(One, y);
+            invalid = TOps.BitwiseOr(invalid, InvalidTarget(y));
             var classWeight = TMode.PerElementWeights
-                ? TOps.MultiplyAdd(y, TOps.Load(in positive, i), TOps.MultiplyAdd(oneMinusY, TOps.Load(in negative, i), weightOffset))
-                : TOps.MultiplyAdd(y, positiveWeight, TOps.MultiplyAdd(oneMinusY, negativeWeight, weightOffset));
+                ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i), weightOffset)
+                : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
+            var ev = TOps.Load(in e, i);
+            // Each stage's output where this mode computed it (Zero: not needed; m = 1 for γ = 0).
+            var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
+            var sAbs = !TMode.ComputesGradient ? Zero : TFactor.IsIdentity ? SigmoidOfAbs(ev) : TOps.Load(in s, i);
             var modulation = TFactor.IsIdentity ? One : TOps.Load(in m, i);
+            var (loss, grad) = LossAndSlope<TFactor, TMode>(
+                x, y, classWeight, ev, logTerm, sAbs, modulation, gammaV, minusTwoGamma);
 
-            // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.
-            var bce = Zero;
-            if (TMode.ComputesLoss || !TFactor.IsIdentity)
-            {
-                bce = TOps.MultiplyAdd(y, TOps.Max(TOps.Negate(xc), Zero),
-                    TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), TOps.Load(in l, i)));
-            }
-
-            // m·BCE first: a tiny m times a huge BCE stays in range where α_t·m alone might not.
-            var loss = Zero;
-            if (TMode.ComputesLoss)
-                loss = TOps.Multiply(classWeight, TFactor.IsIdentity ? bce : TOps.Multiply(modulation, bce));
-
-            var grad = Zero;
             if (TMode.ComputesGradient)
             {
-                var ev = TOps.Load(in e, i);
-                var sAbs = TFactor.IsIdentity ? TOps.Divide(One, TOps.Add(One, ev)) : TOps.Load(in s, i);
-                var (sigmaX, sigmaMinusX) = Sigmoids(xc, ev, sAbs);
-                var negativeFraction = TOps.Multiply(oneMinusY, sigmaX);
-                var pMinusY = TOps.MultiplyAdd(TOps.Negate(y), sigmaMinusX, negativeFraction);
-                var inner = pMinusY;
-                if (!TFactor.IsIdentity)
-                {
-                    var q = TOps.MultiplyAdd(y, sigmaMinusX, negativeFraction);
-                    var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon)));
-                    var focusing = TOps.MultiplyAdd(y, minusTwoGamma, gammaV);
-                    inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
-                }
-
-                grad = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
                 if (!weighted)
                 {
                     grad = TMode.ScalesByUpstreamSpan
@@ -179,26 +142,16 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
                 }
             }
 
-            var nonFinite = TOps.AndNot(allOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
+            var nonFinite = NonFinite(x);
             if (TOps.AnyLaneSet(nonFinite))
-            {
-                // NaN logits propagate. An infinite logit has infinite loss where its side carries weight
-                // (α_t > 0 and q = 1 - p_t > 0, which at x = ±∞ is 1 - y or y), whatever q^γ underflows to.
-                var isNaN = TOps.AndNot(allOnes, TOps.Equal(x, x));
-                var infiniteSideWeight = TOps.ConditionalSelect(TOps.GreaterThanOrEqual(x, Zero), oneMinusY, y);
-                var infiniteLoss = TOps.BitwiseAnd(TOps.AndNot(nonFinite, isNaN),
-                    TOps.BitwiseAnd(TOps.LessThan(Zero, classWeight), TOps.LessThan(Zero, infiniteSideWeight)));
-                loss = TOps.ConditionalSelect(isNaN, x, TOps.ConditionalSelect(infiniteLoss, TOps.Create(T.PositiveInfinity), loss));
-                grad = TOps.ConditionalSelect(isNaN, x, grad);
-            }
+                (loss, grad) = RepairNonFinite(x, y, classWeight, nonFinite, loss, grad);
 
             if (weighted)
             {
                 // The loss times the weight, last (the gradient took it with its scale); weight 0 gives exactly 0
                 // whatever the logit.
                 var w = TOps.Load(in weights, i);
-                invalid = TOps.BitwiseOr(invalid, TOps.AndNot(allOnes,
-                    TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, TOps.Create(T.PositiveInfinity)))));
+                invalid = TOps.BitwiseOr(invalid, InvalidWeight(w));
                 var ignored = TOps.Equal(w, Zero);
                 if (TMode.ComputesLoss)
                     loss = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(loss, w));
@@ -213,26 +166,5 @@ internal static class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>
         }
 
         return TOps.AnyLaneSet(invalid);
-    }
-
-    /// <summary>(σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TVec SigmaX, TVec SigmaMinusX) Sigmoids(TVec x, TVec e, TVec sigmaAbs)
-    {
-        var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
-        var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
-        return (TOps.ConditionalSelect(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.ConditionalSelect(nonNegative, sigmaMinusAbs, sigmaAbs));
-    }
-
-    private static TVec Zero
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TOps.Create(T.Zero);
-    }
-
-    private static TVec One
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TOps.Create(T.One);
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Numerics;
 using FocalAot.Drivers;
+using FocalAot.OpenCl.Rendering;
 
 namespace FocalAot.Kernels;
 
@@ -16,6 +17,8 @@ public static class SigmoidFocalKernel<T, TPower>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TPower : struct, IFocalPower
 {
+    private static string? openClSource;
+
     /// <summary>Per-element losses; see <see cref="SigmoidFocalLoss"/>.</summary>
     /// <param name="logits">The logits.</param>
     /// <param name="targets">The targets in [0, 1].</param>
@@ -69,4 +72,12 @@ public static class SigmoidFocalKernel<T, TPower>
     /// <returns>The reduced loss.</returns>
     public static T ForwardBackward(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, FocalLossOptions<T> options)
         => SigmoidFocalCall<T, T>.ForwardBackward(default(SpecializedRunner<T, TPower>), logits, targets, gradient, options);
+
+    /// <summary>
+    /// The kernel as an OpenCL C program, rendered (once, on first use) from the recipe of the .NET kernels: the same
+    /// operations in the same order with the same constants, so a device that builds it with
+    /// <c>-cl-fp32-correctly-rounded-divide-sqrt</c> gives the CPU's bits. Entry points focal_sigmoid_forward,
+    /// focal_sigmoid_backward and focal_sigmoid_forward_backward; each takes the element count n first.
+    /// </summary>
+    public static string OpenClSource => openClSource ??= OpenClKernelSource.Standalone<T, TPower>();
 }

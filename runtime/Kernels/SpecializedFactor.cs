@@ -16,6 +16,6 @@ internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
         => TPower.Invoke<TVec, T, TOps>(q);
 }

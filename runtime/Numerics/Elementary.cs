@@ -11,8 +11,6 @@ namespace FocalAot.Numerics;
 /// </summary>
 internal static class Elementary
 {
-    private const double TwoToMinus64 = 5.421010862427522e-20;
-
     /// <summary>exp(x) for x ≤ 0 (small positive x is tolerated); results below the smallest subnormal are 0.</summary>
     /// <remarks>
     /// The polynomial is pre-scaled by 2^-64 and the result multiplied by 2^(n+64), which stays a normal
@@ -22,7 +20,7 @@ internal static class Elementary
     public static TVec Exp<TVec, T, TOps>(TVec x)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
     {
         if (typeof(T) == typeof(float))
         {
@@ -39,7 +37,7 @@ internal static class Elementary
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle2));
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
-            var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 23), TOps.CreateFromBits((127L + 64) << 23));
+            var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 23), TOps.CreateFromBits(Polynomials.ExpScaleBitsSingle));
             return TOps.Multiply(p, scale);
         }
         else
@@ -64,7 +62,7 @@ internal static class Elementary
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpDouble2));
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
-            var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 52), TOps.CreateFromBits((1023L + 64) << 52));
+            var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 52), TOps.CreateFromBits(Polynomials.ExpScaleBitsDouble));
             return TOps.Multiply(p, scale);
         }
     }
@@ -74,7 +72,7 @@ internal static class Elementary
     public static TVec Log1pUnit<TVec, T, TOps>(TVec e)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
     {
         if (typeof(T) == typeof(float))
         {
@@ -108,34 +106,34 @@ internal static class Elementary
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec LogUnit<TVec, TOps>(TVec q)
         where TVec : struct
-        where TOps : ISimdOps<TVec, double>
+        where TOps : ISimdMath<TVec, double>
     {
-        var tiny = TOps.LessThan(q, TOps.Create(2.2250738585072014e-308));
-        var scaled = TOps.ConditionalSelect(tiny, TOps.Multiply(q, TOps.Create(18014398509481984.0)), q); // 2^54
+        var tiny = TOps.LessThan(q, TOps.Create(Polynomials.SmallestNormalDouble));
+        var scaled = TOps.ConditionalSelect(tiny, TOps.Multiply(q, TOps.Create(Polynomials.SubnormalScale)), q);
         var (k, f) = SplitDouble<TVec, double, TOps>(scaled);
-        k = TOps.Subtract(k, TOps.BitwiseAnd(tiny, TOps.Create(54.0)));
+        k = TOps.Subtract(k, TOps.BitwiseAnd(tiny, TOps.Create(Polynomials.SubnormalScaleExponent)));
         return LogReducedDouble<TVec, double, TOps>(k, f, TOps.Create(0.0));
     }
 
     /// <summary>q^γ = exp(γ log q) for q in [0, 1], in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Power<TVec, TOps>(TVec q, double gamma)
+    public static TVec Power<TVec, TOps>(TVec q, TVec gamma)
         where TVec : struct
-        where TOps : ISimdOps<TVec, double>
-        => Exp<TVec, double, TOps>(TOps.Multiply(TOps.Create(gamma), LogUnit<TVec, TOps>(q)));
+        where TOps : ISimdMath<TVec, double>
+        => Exp<TVec, double, TOps>(TOps.Multiply(gamma, LogUnit<TVec, TOps>(q)));
 
     /// <summary>Splits a positive normal double into k and f with value = 2^k (1 + f), 1 + f in [0.707, 1.414).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVec K, TVec F) SplitDouble<TVec, T, TOps>(TVec value)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
     {
-        const long sqrtHalfHighBits = 0x3FE6A09E00000000;
-        var shifted = TOps.AddBits(value, TOps.CreateFromBits(0x3FF0000000000000 - sqrtHalfHighBits));
-        var biased = TOps.BitwiseOr(TOps.ShiftRightLogicalBits(shifted, 52), TOps.CreateFromBits(0x4330000000000000));
-        var k = TOps.Subtract(biased, C<TVec, T, TOps>(4503599627370496.0 + 1023.0));
-        var mantissa = TOps.AddBits(TOps.BitwiseAnd(shifted, TOps.CreateFromBits(0x000FFFFFFFFFFFFF)), TOps.CreateFromBits(sqrtHalfHighBits));
+        var shifted = TOps.AddBits(value, TOps.CreateFromBits(Polynomials.OneBitsDouble - Polynomials.SqrtHalfHighBitsDouble));
+        var biased = TOps.BitwiseOr(TOps.ShiftRightLogicalBits(shifted, 52), TOps.CreateFromBits(Polynomials.TwoTo52BitsDouble));
+        var k = TOps.Subtract(biased, C<TVec, T, TOps>(Polynomials.TwoTo52Double + Polynomials.ExponentBiasDouble));
+        var mantissa = TOps.AddBits(TOps.BitwiseAnd(shifted, TOps.CreateFromBits(Polynomials.MantissaMaskDouble)),
+            TOps.CreateFromBits(Polynomials.SqrtHalfHighBitsDouble));
         return (k, TOps.Subtract(mantissa, C<TVec, T, TOps>(1.0)));
     }
 
@@ -144,7 +142,7 @@ internal static class Elementary
     private static TVec LogReducedDouble<TVec, T, TOps>(TVec k, TVec f, TVec correction)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
     {
         var s = TOps.Divide(f, TOps.Add(C<TVec, T, TOps>(2.0), f));
         var z = TOps.Multiply(s, s);
@@ -167,7 +165,7 @@ internal static class Elementary
     private static TVec C<TVec, T, TOps>(double value)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>
+        where TOps : ISimdMath<TVec, T>
         => TOps.Create(T.CreateTruncating(value));
 
     /// <summary>An exp polynomial coefficient pre-scaled by 2^-64 (exact: only the exponent changes).</summary>
@@ -175,6 +173,6 @@ internal static class Elementary
     private static TVec S<TVec, T, TOps>(double value)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOps : ISimdOps<TVec, T>
-        => TOps.Create(T.CreateTruncating(value) * T.CreateTruncating(TwoToMinus64));
+        where TOps : ISimdMath<TVec, T>
+        => TOps.Create(T.CreateTruncating(value) * T.CreateTruncating(Polynomials.ExpPrescale));
 }

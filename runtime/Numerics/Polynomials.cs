@@ -1,9 +1,8 @@
 namespace FocalAot.Numerics;
 
 /// <summary>
-/// The coefficients of the kernels' exp and log polynomials. One source for the .NET kernels (which use the
-/// constants, so they stay immediate operands) and for the OpenCL C the generator emits (which uses the arrays,
-/// highest degree first, in Horner order); this file is compiled into both.
+/// The constants of the kernels' exp and log: polynomial coefficients, range-reduction splits and limits, the one
+/// table behind <see cref="Elementary"/>, and through it behind the OpenCL C rendered from the same recipe.
 /// </summary>
 internal static class Polynomials
 {
@@ -63,18 +62,23 @@ internal static class Polynomials
     public const double ExpFloorSingle = -104.0;
     public const double ExpFloorDouble = -746.0;
 
-    /// <summary>c6 .. c2 of float exp (1, 1 follow).</summary>
-    public static double[] ExpSingle => [ExpSingle6, ExpSingle5, ExpSingle4, ExpSingle3, ExpSingle2];
+    /// <summary>exp's polynomial is pre-scaled by 2^-64 and the result multiplied by 2^(n+64), which stays normal, so a
+    /// subnormal result is rounded once; these are the IEEE bits of 2^64 (float and double) the scale adds to n.</summary>
+    public const double ExpPrescale = 5.421010862427522e-20;
+    public const long ExpScaleBitsSingle = (127L + 64) << 23;
+    public const long ExpScaleBitsDouble = (1023L + 64) << 52;
 
-    /// <summary>c13 .. c2 of double exp (1, 1 follow).</summary>
-    public static double[] ExpDouble
-        => [ExpDouble13, ExpDouble12, ExpDouble11, ExpDouble10, ExpDouble9, ExpDouble8, ExpDouble7,
-            ExpDouble6, ExpDouble5, ExpDouble4, ExpDouble3, ExpDouble2];
+    /// <summary>Subnormal arguments of the double log (below the smallest normal) are scaled by 2^54 first.</summary>
+    public const double SmallestNormalDouble = 2.2250738585072014e-308;
+    public const double SubnormalScale = 18014398509481984.0;
+    public const double SubnormalScaleExponent = 54.0;
 
-    /// <summary>P8 .. P0 of float log1p.</summary>
-    public static double[] Log1pSingle
-        => [Log1pSingle8, Log1pSingle7, Log1pSingle6, Log1pSingle5, Log1pSingle4, Log1pSingle3, Log1pSingle2, Log1pSingle1, Log1pSingle0];
-
-    /// <summary>Lg7 .. Lg1 of the double log kernel.</summary>
-    public static double[] LogDouble => [LogDouble7, LogDouble6, LogDouble5, LogDouble4, LogDouble3, LogDouble2, LogDouble1];
+    /// <summary>The double log's split value = 2^k (1 + f) with 1 + f in [√½, √2): the bits of 1.0, the high bits of
+    /// √½, the mantissa mask, and 2^52 (whose low mantissa bits receive the biased exponent).</summary>
+    public const long OneBitsDouble = 0x3FF0000000000000;
+    public const long SqrtHalfHighBitsDouble = 0x3FE6A09E00000000;
+    public const long MantissaMaskDouble = 0x000FFFFFFFFFFFFF;
+    public const long TwoTo52BitsDouble = 0x4330000000000000;
+    public const double TwoTo52Double = 4503599627370496.0;
+    public const double ExponentBiasDouble = 1023.0;
 }

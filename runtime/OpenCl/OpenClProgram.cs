@@ -1,5 +1,5 @@
 using System.Text;
-using FocalAot.Generator;
+using FocalAot.OpenCl.Rendering;
 using Silk.NET.OpenCL;
 
 namespace FocalAot.OpenCl;
@@ -16,7 +16,7 @@ internal sealed unsafe class OpenClProgram : IDisposable
         int status;
         program = new ClHandle(api.CreateProgramWithSource(context, 1, [source], null, &status), ClObjectKind.Program);
         ClApi.Check(status, "clCreateProgramWithSource");
-        status = api.BuildProgram(program.Value, 1, &device, OpenClEmitter.BuildOptions, null, null);
+        status = api.BuildProgram(program.Value, 1, &device, OpenClKernelSource.BuildOptions, null, null);
         if (status != 0)
         {
             var log = BuildLog(api, program.Value, device);

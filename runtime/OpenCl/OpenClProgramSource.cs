@@ -1,5 +1,7 @@
+using System.Numerics;
 using FocalAot.Generator;
-using FocalAot.Generator.Model;
+using FocalAot.Kernels;
+using FocalAot.OpenCl.Rendering;
 
 namespace FocalAot.OpenCl;
 
@@ -13,39 +15,30 @@ internal enum DeviceStorage
 }
 
 /// <summary>
-/// The OpenCL C of one runtime program: the generator's recipe (<see cref="OpenClEmitter"/>: helpers, power, element)
-/// for one γ and compute precision, wrapped in the runtime's kernels: storage conversion, class α, per-element weights,
-/// the gradient scale in the CPU's order, and sums in the CPU's canonical order (16 lanes per 16,384-element chunk, the
-/// fixed tree, chunk totals in order), accumulated in double where the device has fp64.
+/// The OpenCL C of one runtime program: the element rendered from the .NET kernels' recipe
+/// (<see cref="OpenClElementSource{T}"/>) for one γ and compute precision, wrapped in the runtime's kernels: storage
+/// conversion, class α, per-element weights, the gradient scale in the CPU's order, and sums in the CPU's canonical
+/// order (16 lanes per 16,384-element chunk, the fixed tree, chunk totals in order), accumulated in double where the
+/// device has fp64.
 /// </summary>
 internal static class OpenClProgramSource
 {
-    private static readonly KernelClass RuntimeClass = new(string.Empty, "OpenClRuntime", default, "OpenClRuntime");
-
-    /// <param name="gamma">The specialized γ, or null for the generic program (γ an argument).</param>
+    /// <param name="gamma">A built-in γ (its specialized power), or null for the generic program (γ an argument).</param>
     /// <param name="storage">The element storage.</param>
     /// <param name="fp64">Whether the device has fp64 (sums in double; else in float).</param>
     public static string Build(double? gamma, DeviceStorage storage, bool fp64)
     {
-        var power = gamma is { } g ? new PowerSpec(RuntimeClass, g) : null;
-        var precision = storage == DeviceStorage.Double ? KernelPrecision.Double : KernelPrecision.Single;
-        var single = precision == KernelPrecision.Single;
-        var needsDouble = !single || power is null || power.Form == PowerForm.Transcendental;
+        var single = storage != DeviceStorage.Double;
+        var element = single ? Element<float>(gamma) : Element<double>(gamma);
         var t = single ? "float" : "double";
         var (s, load, store) = StorageCode(storage);
         var sum = fp64 ? "double" : "float";
-        var gammaParameter = power is null ? "const double gamma, " : string.Empty;
-        var gammaArgument = power is null ? "gamma, " : string.Empty;
+        var gammaParameter = gamma is null ? "const double gamma, " : string.Empty;
+        var gammaArgument = gamma is null ? "gamma, " : string.Empty;
 
         var writer = new SourceWriter();
-        writer.Line(OpenClEmitter.Common());
-        if (single)
-            writer.Line(OpenClEmitter.SingleFunctions());
-        if (needsDouble || fp64)
-            writer.Line(OpenClEmitter.DoubleFunctions());
-        OpenClEmitter.EmitPower(writer, power, t);
-        OpenClEmitter.EmitElement(writer, precision, power);
-
+        OpenClKernelSource.WritePrologue(writer, element.UsesDouble || fp64);
+        writer.Line(element.Source);
         writer.Line($"typedef {s} focal_storage;");
         writer.Line($"typedef {t} focal_compute;");
         writer.Line($"typedef {sum} focal_sum;");
@@ -58,6 +51,37 @@ internal static class OpenClProgramSource
         writer.Line(Apply(gammaParameter, gammaArgument));
         writer.Line(Kernels(gammaParameter, gammaArgument));
         return writer.ToString();
+    }
+
+    /// <summary>focal_element in <typeparamref name="T"/>: the built-in power of <paramref name="gamma"/>, or the generic one.</summary>
+    private static (string Source, bool UsesDouble) Element<T>(double? gamma)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var writer = new SourceWriter();
+        if (gamma is not { } value)
+        {
+            OpenClElementSource<T>.WriteGeneric(writer);
+            return (writer.ToString(), OpenClElementSource<T>.UsesDouble(null));
+        }
+
+        var visitor = new ElementWriter<T>(writer);
+        var precision = typeof(T) == typeof(float) ? Precision.Single : Precision.Double;
+        if (!BuiltInKernels.TryDispatch(value, precision, ref visitor))
+            throw new InvalidOperationException($"gamma = {value} has no built-in kernel; its program is the generic one.");
+        return (writer.ToString(), OpenClElementSource<T>.UsesDouble(visitor.Form));
+    }
+
+    private struct ElementWriter<T>(SourceWriter writer) : IFocalPowerVisitor
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        public FocalPowerForm? Form { get; private set; }
+
+        public void Visit<TPower>()
+            where TPower : struct, IFocalPower
+        {
+            OpenClElementSource<T>.WriteSpecialized<TPower>(writer);
+            Form = TPower.Form;
+        }
     }
 
     private static (string Type, string Load, string Store) StorageCode(DeviceStorage storage) => storage switch
@@ -88,11 +112,10 @@ internal static class OpenClProgramSource
         {
             const focal_compute x = focal_load(logits, i);
             const focal_compute y = focal_load(targets, i);
-            int invalid = !(y >= 0 && y <= 1);
             focal_compute alpha = positive_weight, one_minus_alpha = negative_weight;
             if (class_positive) { const uint c = (uint)(i % classes); alpha = class_positive[c]; one_minus_alpha = class_negative[c]; }
             focal_compute value, slope;
-            focal_element(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}&value, &slope);
+            int invalid = focal_element(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}&value, &slope);
             if (weights)
             {
                 const focal_compute w = focal_load(weights, i);

@@ -120,13 +120,14 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> PowerInDouble(Vector128<T> value, double exponent)
     {
+        var gamma = Vector128.Create(exponent);
         if (typeof(T) == typeof(double))
-            return Elementary.Power<Vector128<double>, Vector128Ops<double>>(value.As<T, double>(), exponent).As<double, T>();
+            return Elementary.Power<Vector128<double>, Vector128Ops<double>>(value.As<T, double>(), gamma).As<double, T>();
 
         var (lower, upper) = Vector128.Widen(value.As<T, float>());
         return Vector128.Narrow(
-            Elementary.Power<Vector128<double>, Vector128Ops<double>>(lower, exponent),
-            Elementary.Power<Vector128<double>, Vector128Ops<double>>(upper, exponent)).As<float, T>();
+            Elementary.Power<Vector128<double>, Vector128Ops<double>>(lower, gamma),
+            Elementary.Power<Vector128<double>, Vector128Ops<double>>(upper, gamma)).As<float, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -120,13 +120,14 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> PowerInDouble(Vector256<T> value, double exponent)
     {
+        var gamma = Vector256.Create(exponent);
         if (typeof(T) == typeof(double))
-            return Elementary.Power<Vector256<double>, Vector256Ops<double>>(value.As<T, double>(), exponent).As<double, T>();
+            return Elementary.Power<Vector256<double>, Vector256Ops<double>>(value.As<T, double>(), gamma).As<double, T>();
 
         var (lower, upper) = Vector256.Widen(value.As<T, float>());
         return Vector256.Narrow(
-            Elementary.Power<Vector256<double>, Vector256Ops<double>>(lower, exponent),
-            Elementary.Power<Vector256<double>, Vector256Ops<double>>(upper, exponent)).As<float, T>();
+            Elementary.Power<Vector256<double>, Vector256Ops<double>>(lower, gamma),
+            Elementary.Power<Vector256<double>, Vector256Ops<double>>(upper, gamma)).As<float, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

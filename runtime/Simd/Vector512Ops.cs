@@ -120,13 +120,14 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> PowerInDouble(Vector512<T> value, double exponent)
     {
+        var gamma = Vector512.Create(exponent);
         if (typeof(T) == typeof(double))
-            return Elementary.Power<Vector512<double>, Vector512Ops<double>>(value.As<T, double>(), exponent).As<double, T>();
+            return Elementary.Power<Vector512<double>, Vector512Ops<double>>(value.As<T, double>(), gamma).As<double, T>();
 
         var (lower, upper) = Vector512.Widen(value.As<T, float>());
         return Vector512.Narrow(
-            Elementary.Power<Vector512<double>, Vector512Ops<double>>(lower, exponent),
-            Elementary.Power<Vector512<double>, Vector512Ops<double>>(upper, exponent)).As<float, T>();
+            Elementary.Power<Vector512<double>, Vector512Ops<double>>(lower, gamma),
+            Elementary.Power<Vector512<double>, Vector512Ops<double>>(upper, gamma)).As<float, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

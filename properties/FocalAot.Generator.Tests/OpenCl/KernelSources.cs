@@ -1,13 +1,13 @@
 using System.Reflection;
+using System.Runtime.Loader;
 using FocalAot.Generator.Tests.Support;
-using Microsoft.CodeAnalysis;
 
 namespace FocalAot.Generator.Tests.OpenCl;
 
 /// <summary>
 /// The OpenCL C sources to build: every kernel of the runtime's BuiltInKernels (its nested classes' OpenClSingle /
-/// OpenClDouble constants, read by reflection from FocalAot.dll) and a transcendental kernel (γ = 0.7) generated for a
-/// consumer class.
+/// OpenClDouble properties, read by reflection from FocalAot.dll) and a transcendental kernel (γ = 0.7) generated for a
+/// consumer class, compiled and loaded for the purpose.
 /// </summary>
 internal static class KernelSources
 {
@@ -25,13 +25,7 @@ internal static class KernelSources
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
         var builtIn = typeof(SigmoidFocalLoss).Assembly.GetType("FocalAot.Kernels.BuiltInKernels", throwOnError: true)!;
         foreach (var nested in builtIn.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic))
-        {
-            foreach (var field in nested.GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                if (field.IsLiteral && field.Name is "OpenClSingle" or "OpenClDouble")
-                    sources.Add($"BuiltIn.{nested.Name}.{field.Name}", (string)field.GetRawConstantValue()!);
-            }
-        }
+            AddSources(sources, "BuiltIn." + nested.Name, nested);
 
         var (output, _) = Compilations.Generate(Compilations.Create("""
             using FocalAot;
@@ -42,9 +36,27 @@ internal static class KernelSources
             [FocalKernel(0.7, Precision.Double)]
             internal static partial class Kernels;
             """));
-        var gamma = output.GetTypeByMetadataName("Consumer.Kernels+Gamma0_7")!;
-        foreach (var name in new[] { "OpenClSingle", "OpenClDouble" })
-            sources.Add($"Consumer.Gamma0_7.{name}", (string)gamma.GetMembers(name).OfType<IFieldSymbol>().Single().ConstantValue!);
+        Compilations.AssertClean(output);
+        var context = new AssemblyLoadContext("FocalAot.Generator.Tests.OpenClSources", isCollectible: true);
+        try
+        {
+            using var image = new MemoryStream(Compilations.Emit(output));
+            AddSources(sources, "Consumer.Gamma0_7", context.LoadFromStream(image).GetType("Consumer.Kernels+Gamma0_7", throwOnError: true)!);
+        }
+        finally
+        {
+            context.Unload();
+        }
+
         return sources;
+    }
+
+    private static void AddSources(Dictionary<string, string> sources, string prefix, Type kernel)
+    {
+        foreach (var property in kernel.GetProperties(BindingFlags.Public | BindingFlags.Static))
+        {
+            if (property.Name is "OpenClSingle" or "OpenClDouble")
+                sources.Add($"{prefix}.{property.Name}", (string)property.GetValue(null)!);
+        }
     }
 }

@@ -1,14 +1,16 @@
+using System.Text.RegularExpressions;
+
 namespace FocalAot.Generator.Tests.OpenCl;
 
 /// <summary>
-/// Every OpenCL C kernel the generator emits builds on the machine's OpenCL device (PoCL here) with the options the
-/// emitter asks for, without errors, and has the three entry points.
+/// Every OpenCL C kernel a generated class exposes builds on the machine's OpenCL device (PoCL here) with the options
+/// its source asks for, without errors or warnings, and has the three entry points.
 /// </summary>
 [Collection(OpenClGroup.Name)]
 public sealed class OpenClBuildTests
 {
-    /// <summary>What the OpenCL emitter asks for: correctly rounded float division and square root, as on the CPU.</summary>
-    private const string BuildOptions = "-cl-fp32-correctly-rounded-divide-sqrt";
+    /// <summary>What every source asks for: correctly rounded float division and square root, as on the CPU.</summary>
+    internal const string BuildOptions = "-cl-fp32-correctly-rounded-divide-sqrt";
 
     private static readonly string[] EntryPoints = ["focal_sigmoid_forward", "focal_sigmoid_backward", "focal_sigmoid_forward_backward"];
 
@@ -23,7 +25,16 @@ public sealed class OpenClBuildTests
     {
         var builtIn = KernelSources.All.Keys.Where(name => name.StartsWith("BuiltIn.", StringComparison.Ordinal)).ToList();
         Assert.Equal(18, builtIn.Count);
-        Assert.Equal(OpenClEmitter.BuildOptions, BuildOptions);
+        Assert.All(KernelSources.All.Values, source => Assert.Contains($"Build with {BuildOptions}", source, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Every_source_has_one_element_function_and_guards_its_bounds(string name)
+    {
+        var source = KernelSources.All[name];
+        Assert.Single(Regex.Matches(source, @"static int focal_element\("));
+        Assert.Equal(EntryPoints.Length, Regex.Count(source, @"if \(i >= n\) return;"));
     }
 
     [Theory]

@@ -20,12 +20,12 @@ public sealed class OpenClFixture : IDisposable
         }
     }
 
-    /// <summary>The program of <paramref name="source"/>, built once with the emitter's options.</summary>
+    /// <summary>The program of <paramref name="source"/>, built once with the options every source asks for.</summary>
     internal ClObject Program(string source)
     {
         if (!programs.TryGetValue(source, out var program))
         {
-            var (built, status, log) = Device.Build(source, OpenClEmitter.BuildOptions);
+            var (built, status, log) = Device.Build(source, OpenClBuildTests.BuildOptions);
             Assert.True(status == 0, $"clBuildProgram failed with status {status}:\n{log}");
             programs.Add(source, program = built!);
         }

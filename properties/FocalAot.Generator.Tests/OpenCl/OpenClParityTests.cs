@@ -7,10 +7,10 @@ using Silk.NET.OpenCL;
 namespace FocalAot.Generator.Tests.OpenCl;
 
 /// <summary>
-/// The emitted OpenCL kernels give the same bits on the device as SigmoidFocalLoss on the CPU: forward, backward (with
+/// The OpenCL kernels of the generated classes give the same bits on the device as SigmoidFocalLoss on the CPU: forward, backward (with
 /// an upstream per element, and with a reduced loss's scale) and fused, for every built-in γ and a generic one
-/// (γ = 0.7, generated for a consumer class), in float and double. The emitted C uses the kernels' formulas, operation
-/// order, polynomials and FMA, with FP_CONTRACT off and correctly rounded division and square root. The global size is
+/// (γ = 0.7, generated for a consumer class), in float and double. The C is rendered from the .NET kernels' own recipe
+/// (the same operations, order, constants and FMA), with FP_CONTRACT off and correctly rounded division and square root. The global size is
 /// rounded up past n, so the kernels' bounds guard is exercised. A failure says first whether the results are at
 /// least within the accuracy bound (2e-6 relative for float, 1e-13 for double), then how many elements differ in bits.
 /// </summary>

@@ -25,7 +25,7 @@ static partial class GlobalKernels
             public static TVec Invoke<TVec, T, TOps>(TVec q)
                 where TVec : struct
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
+                where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
             {
                 return q;
             }

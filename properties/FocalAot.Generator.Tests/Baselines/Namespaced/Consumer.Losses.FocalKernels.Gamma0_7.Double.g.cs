@@ -32,87 +32,8 @@ namespace Consumer.Losses
             public static double ForwardBackward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options)
                 => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, gradient, options);
 
-            /// <summary>OpenCL C source of this kernel (double): the same formulas and polynomials, to build at run time.</summary>
-            public const string OpenClDouble = FocalOpenClHelpers.Common + FocalOpenClHelpers.DoubleFunctions + @"/* gamma = 0.7, double */
-static double focal_power(double q)
-{
-    return focal_power_f64(q, 0x1.6666666666666p-1);
-}
-
-static void focal_element(double x, double y, double positive_weight, double negative_weight, double weight_offset, double *loss, double *gradient)
-{
-    const double e = focal_exp_f64(-fabs(x));
-    const double l = focal_log1p_f64(e);
-    const double s_abs = 0x1.0000000000000p+0 / (0x1.0000000000000p+0 + e);
-    const double s_minus_abs = e * s_abs;
-    const double largest = DBL_MAX;
-    const double xc = FOCAL_MIN(FOCAL_MAX(x, -largest), largest);
-    const double one_minus_y = 0x1.0000000000000p+0 - y;
-    const double class_weight = fma(y, positive_weight, fma(one_minus_y, negative_weight, weight_offset));
-    const double q_power = (0x1.0000000000000p+0 - y) * (x >= 0x0p+0 ? s_abs : s_minus_abs);
-    const double modulation = focal_power(fma(y, x >= 0x0p+0 ? s_minus_abs : s_abs, q_power));
-    const double bce = fma(y, FOCAL_MAX(-xc, 0x0p+0), fma(one_minus_y, FOCAL_MAX(xc, 0x0p+0), l));
-    double value = class_weight * (modulation * bce);
-    const double sigma_x = xc >= 0x0p+0 ? s_abs : s_minus_abs;
-    const double sigma_minus_x = xc >= 0x0p+0 ? s_minus_abs : s_abs;
-    const double negative_fraction = one_minus_y * sigma_x;
-    const double p_minus_y = fma(-y, sigma_minus_x, negative_fraction);
-    const double q = fma(y, sigma_minus_x, negative_fraction);
-    const double r = (sigma_x * sigma_minus_x) / FOCAL_MAX(q, 0x1p-1074);
-    const double focusing = fma(y, -0x1.6666666666666p+0, 0x1.6666666666666p-1);
-    double slope = (class_weight * modulation) * fma(focusing * r, bce, p_minus_y);
-    if (!(fabs(x) < INFINITY))
-    {
-        /* NaN logits propagate; an infinite logit has infinite loss where its side carries weight. */
-        const double infinite_side = x >= 0x0p+0 ? one_minus_y : y;
-        if (isnan(x)) { value = x; slope = x; } else if (0x0p+0 < class_weight && 0x0p+0 < infinite_side) { value = INFINITY; }
-    }
-    *loss = value;
-    *gradient = slope;
-}
-
-/* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no
-   alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two
-   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN.
-   Each work item handles element get_global_id(0); items at n or beyond do nothing, so the global size may be
-   rounded up to a multiple of the work-group size. */
-__kernel void focal_sigmoid_forward(const uint n, __global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, __global double *losses, __global int *invalid_targets)
-{
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const double y = targets[i];
-    if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
-    double loss, slope;
-    focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);
-    losses[i] = loss;
-}
-
-/* gradient[i] = upstream[i] * dloss/dx, or the scaled dloss/dx when upstream is NULL. */
-__kernel void focal_sigmoid_backward(const uint n, __global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, __global const double *upstream, const double scale, const double scale_exponent, __global double *gradient, __global int *invalid_targets)
-{
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const double y = targets[i];
-    if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
-    double loss, slope;
-    focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);
-    gradient[i] = upstream ? slope * upstream[i] : (slope * scale) * scale_exponent;
-}
-
-/* Per-element losses, and the gradient scaled as in focal_sigmoid_backward. */
-__kernel void focal_sigmoid_forward_backward(const uint n, __global const double *logits, __global const double *targets, const double positive_weight, const double negative_weight, const double weight_offset, const double scale, const double scale_exponent, __global double *losses, __global double *gradient, __global int *invalid_targets)
-{
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const double y = targets[i];
-    if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
-    double loss, slope;
-    focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);
-    losses[i] = loss;
-    gradient[i] = (slope * scale) * scale_exponent;
-}
-
-";
+            /// <summary>OpenCL C source of this kernel (double), rendered from the recipe of the .NET kernels (the same operations, order and constants), to build at run time.</summary>
+            public static string OpenClDouble => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.OpenClSource;
         }
     }
 }

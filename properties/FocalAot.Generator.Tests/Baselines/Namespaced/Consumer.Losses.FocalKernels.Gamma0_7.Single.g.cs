@@ -32,87 +32,8 @@ namespace Consumer.Losses
             public static float ForwardBackward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options)
                 => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, gradient, options);
 
-            /// <summary>OpenCL C source of this kernel (float): the same formulas and polynomials, to build at run time.</summary>
-            public const string OpenClSingle = FocalOpenClHelpers.Common + FocalOpenClHelpers.SingleFunctions + FocalOpenClHelpers.DoubleFunctions + @"/* gamma = 0.7, float */
-static float focal_power(float q)
-{
-    return (float)focal_power_f64((double)q, 0x1.6666666666666p-1);
-}
-
-static void focal_element(float x, float y, float positive_weight, float negative_weight, float weight_offset, float *loss, float *gradient)
-{
-    const float e = focal_exp(-fabs(x));
-    const float l = focal_log1p(e);
-    const float s_abs = 0x1.0000000000000p+0f / (0x1.0000000000000p+0f + e);
-    const float s_minus_abs = e * s_abs;
-    const float largest = FLT_MAX;
-    const float xc = FOCAL_MIN(FOCAL_MAX(x, -largest), largest);
-    const float one_minus_y = 0x1.0000000000000p+0f - y;
-    const float class_weight = fma(y, positive_weight, fma(one_minus_y, negative_weight, weight_offset));
-    const float q_power = (0x1.0000000000000p+0f - y) * (x >= 0x0p+0f ? s_abs : s_minus_abs);
-    const float modulation = focal_power(fma(y, x >= 0x0p+0f ? s_minus_abs : s_abs, q_power));
-    const float bce = fma(y, FOCAL_MAX(-xc, 0x0p+0f), fma(one_minus_y, FOCAL_MAX(xc, 0x0p+0f), l));
-    float value = class_weight * (modulation * bce);
-    const float sigma_x = xc >= 0x0p+0f ? s_abs : s_minus_abs;
-    const float sigma_minus_x = xc >= 0x0p+0f ? s_minus_abs : s_abs;
-    const float negative_fraction = one_minus_y * sigma_x;
-    const float p_minus_y = fma(-y, sigma_minus_x, negative_fraction);
-    const float q = fma(y, sigma_minus_x, negative_fraction);
-    const float r = (sigma_x * sigma_minus_x) / FOCAL_MAX(q, 0x1p-149f);
-    const float focusing = fma(y, -0x1.6666660000000p+0f, 0x1.6666660000000p-1f);
-    float slope = (class_weight * modulation) * fma(focusing * r, bce, p_minus_y);
-    if (!(fabs(x) < INFINITY))
-    {
-        /* NaN logits propagate; an infinite logit has infinite loss where its side carries weight. */
-        const float infinite_side = x >= 0x0p+0f ? one_minus_y : y;
-        if (isnan(x)) { value = x; slope = x; } else if (0x0p+0f < class_weight && 0x0p+0f < infinite_side) { value = INFINITY; }
-    }
-    *loss = value;
-    *gradient = slope;
-}
-
-/* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no
-   alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two
-   when it would overflow; else scale_exponent = 1). invalid_targets receives 1 for a target outside [0, 1] or NaN.
-   Each work item handles element get_global_id(0); items at n or beyond do nothing, so the global size may be
-   rounded up to a multiple of the work-group size. */
-__kernel void focal_sigmoid_forward(const uint n, __global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, __global float *losses, __global int *invalid_targets)
-{
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const float y = targets[i];
-    if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
-    float loss, slope;
-    focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);
-    losses[i] = loss;
-}
-
-/* gradient[i] = upstream[i] * dloss/dx, or the scaled dloss/dx when upstream is NULL. */
-__kernel void focal_sigmoid_backward(const uint n, __global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, __global const float *upstream, const float scale, const float scale_exponent, __global float *gradient, __global int *invalid_targets)
-{
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const float y = targets[i];
-    if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
-    float loss, slope;
-    focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);
-    gradient[i] = upstream ? slope * upstream[i] : (slope * scale) * scale_exponent;
-}
-
-/* Per-element losses, and the gradient scaled as in focal_sigmoid_backward. */
-__kernel void focal_sigmoid_forward_backward(const uint n, __global const float *logits, __global const float *targets, const float positive_weight, const float negative_weight, const float weight_offset, const float scale, const float scale_exponent, __global float *losses, __global float *gradient, __global int *invalid_targets)
-{
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const float y = targets[i];
-    if (!(y >= 0 && y <= 1)) atomic_or(invalid_targets, 1);
-    float loss, slope;
-    focal_element(logits[i], y, positive_weight, negative_weight, weight_offset, &loss, &slope);
-    losses[i] = loss;
-    gradient[i] = (slope * scale) * scale_exponent;
-}
-
-";
+            /// <summary>OpenCL C source of this kernel (float), rendered from the recipe of the .NET kernels (the same operations, order and constants), to build at run time.</summary>
+            public static string OpenClSingle => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.OpenClSource;
         }
     }
 }

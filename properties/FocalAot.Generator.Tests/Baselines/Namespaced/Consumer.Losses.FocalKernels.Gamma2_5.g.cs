@@ -27,7 +27,7 @@ namespace Consumer.Losses
                 public static TVec Invoke<TVec, T, TOps>(TVec q)
                     where TVec : struct
                     where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-                    where TOps : global::FocalAot.Simd.ISimdOps<TVec, T>
+                    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
                 {
                     var root = TOps.Sqrt(q);
                     var q2 = TOps.Multiply(q, q);

@@ -1,0 +1,159 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FocalAot.Numerics;
+using FocalAot.Simd;
+
+namespace FocalAot.Kernels;
+
+/// <summary>
+/// The sigmoid focal loss of one register of elements, in stages: the one recipe of the numerics. The .NET kernels run
+/// the stages as passes over a block (<see cref="SigmoidFocalBlock{TVec, T, TOps, TFactor, TMode}"/>); the OpenCL
+/// renderer runs them once over symbolic values and records OpenCL C. For logit x and target y:
+/// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
+/// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ, loss = α_t m BCE,
+/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q.
+/// Every term is a sum of non-negative parts or an exact select, so nothing cancels.
+/// </summary>
+/// <remarks>Static members only; the classes that run the stages derive from it to call them by name.</remarks>
+internal abstract class SigmoidFocalElement<TVec, T, TOps>
+    where TVec : struct
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TOps : ISimdMath<TVec, T>
+{
+    private protected SigmoidFocalElement()
+    {
+    }
+
+    /// <summary>e = exp(-|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Exponential(TVec x) => Elementary.Exp<TVec, T, TOps>(TOps.Negate(TOps.Abs(x)));
+
+    /// <summary>l = log1p(e), the softplus of -|x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Softplus(TVec e) => Elementary.Log1pUnit<TVec, T, TOps>(e);
+
+    /// <summary>σ(|x|) = 1 / (1 + e).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec SigmoidOfAbs(TVec e) => TOps.Divide(One, TOps.Add(One, e));
+
+    /// <summary>q = 1 - p_t = y σ(-x) + (1 - y) σ(x), the base of the modulating factor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Complement(TVec x, TVec y, TVec e, TVec sigmaAbs)
+    {
+        var (sigmaX, sigmaMinusX) = Sigmoids(x, e, sigmaAbs);
+        return TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX));
+    }
+
+    /// <summary>γ and -2γ, the coefficients of the gradient's focusing term γ (1 - 2y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec Gamma, TVec MinusTwoGamma) Focusing(TVec gamma) => (gamma, TOps.Negate(TOps.Add(gamma, gamma)));
+
+    /// <summary>α_t = y α + (1 - y)(1 - α) + offset: α, 1 - α and 0, or 0, 0 and 1 for no α weighting.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec ClassWeight(TVec y, TVec positive, TVec negative, TVec offset)
+        => TOps.MultiplyAdd(y, positive, TOps.MultiplyAdd(TOps.Subtract(One, y), negative, offset));
+
+    /// <summary>The mask of targets outside [0, 1] or NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InvalidTarget(TVec y)
+        => TOps.AndNot(AllOnes, TOps.BitwiseAnd(TOps.GreaterThanOrEqual(y, Zero), TOps.LessThanOrEqual(y, One)));
+
+    /// <summary>The mask of weights that are negative, infinite or NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec InvalidWeight(TVec w)
+        => TOps.AndNot(AllOnes, TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, TOps.Create(T.PositiveInfinity))));
+
+    /// <summary>The mask of infinite and NaN logits, which <see cref="RepairNonFinite"/> handles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec NonFinite(TVec x) => TOps.AndNot(AllOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
+
+    /// <summary>
+    /// The loss α_t m BCE and the unscaled gradient of a register whose e, l, σ(|x|) and m the earlier stages gave
+    /// (l only when the loss or the focusing term needs it; m = 1 for γ = 0). Loss or gradient is zero when
+    /// <typeparamref name="TMode"/> does not compute it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
+        TVec x, TVec y, TVec classWeight, TVec e, TVec l, TVec sigmaAbs, TVec modulation, TVec gamma, TVec minusTwoGamma)
+        where TFactor : struct, IModulatingFactor<T>
+        where TMode : struct, IKernelMode
+    {
+        // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired by RepairNonFinite.
+        var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
+        var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
+        var oneMinusY = TOps.Subtract(One, y);
+
+        // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.
+        var bce = Zero;
+        if (TMode.ComputesLoss || !TFactor.IsIdentity)
+            bce = TOps.MultiplyAdd(y, TOps.Max(TOps.Negate(xc), Zero), TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), l));
+
+        // m·BCE first: a tiny m times a huge BCE stays in range where α_t·m alone might not.
+        var loss = Zero;
+        if (TMode.ComputesLoss)
+            loss = TOps.Multiply(classWeight, TFactor.IsIdentity ? bce : TOps.Multiply(modulation, bce));
+
+        var slope = Zero;
+        if (TMode.ComputesGradient)
+        {
+            var (sigmaX, sigmaMinusX) = Sigmoids(xc, e, sigmaAbs);
+            var negativeFraction = TOps.Multiply(oneMinusY, sigmaX);
+            var pMinusY = TOps.MultiplyAdd(TOps.Negate(y), sigmaMinusX, negativeFraction);
+            var inner = pMinusY;
+            if (!TFactor.IsIdentity)
+            {
+                var q = TOps.MultiplyAdd(y, sigmaMinusX, negativeFraction);
+                var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon)));
+                var focusing = TOps.MultiplyAdd(y, minusTwoGamma, gamma);
+                inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
+            }
+
+            slope = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
+        }
+
+        return (loss, slope);
+    }
+
+    /// <summary>
+    /// NaN logits propagate to loss and gradient. An infinite logit has infinite loss where its side carries weight
+    /// (α_t &gt; 0 and q = 1 - p_t &gt; 0, which at x = ±∞ is 1 - y or y), whatever q^γ underflows to. Finite lanes are
+    /// left as they are.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec Loss, TVec Gradient) RepairNonFinite(TVec x, TVec y, TVec classWeight, TVec nonFinite, TVec loss, TVec gradient)
+    {
+        var isNaN = TOps.AndNot(AllOnes, TOps.Equal(x, x));
+        var infiniteSideWeight = TOps.ConditionalSelect(TOps.GreaterThanOrEqual(x, Zero), TOps.Subtract(One, y), y);
+        var infiniteLoss = TOps.BitwiseAnd(TOps.AndNot(nonFinite, isNaN),
+            TOps.BitwiseAnd(TOps.LessThan(Zero, classWeight), TOps.LessThan(Zero, infiniteSideWeight)));
+        return (TOps.ConditionalSelect(isNaN, x, TOps.ConditionalSelect(infiniteLoss, TOps.Create(T.PositiveInfinity), loss)),
+            TOps.ConditionalSelect(isNaN, x, gradient));
+    }
+
+    /// <summary>(σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVec SigmaX, TVec SigmaMinusX) Sigmoids(TVec x, TVec e, TVec sigmaAbs)
+    {
+        var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
+        var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
+        return (TOps.ConditionalSelect(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.ConditionalSelect(nonNegative, sigmaMinusAbs, sigmaAbs));
+    }
+
+    protected static TVec Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.Create(T.Zero);
+    }
+
+    protected static TVec One
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.Create(T.One);
+    }
+
+    private static TVec AllOnes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.CreateFromBits(-1);
+    }
+}

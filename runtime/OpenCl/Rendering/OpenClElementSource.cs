@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Numerics;
+using FocalAot.Generator;
+using FocalAot.Kernels;
+
+namespace FocalAot.OpenCl.Rendering;
+
+/// <summary>
+/// focal_element in OpenCL C, rendered from <see cref="SigmoidFocalElement{TVec, T, TOps}"/>: the stages the .NET
+/// kernels run as passes, run once over symbols. Its result is the .NET kernels' loss and unscaled gradient of one
+/// element, bit for bit:
+/// <c>int focal_element(T x, T y, T positive_weight, T negative_weight, T weight_offset, [const double gamma,]
+/// T *loss, T *gradient)</c>, returning 1 for a target outside [0, 1] or NaN. α_t is y positive_weight +
+/// (1 - y) negative_weight + weight_offset; a generic program takes γ as its argument gamma.
+/// </summary>
+internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, OpenClOps<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private OpenClElementSource()
+    {
+    }
+
+    /// <summary>Whether the element of (<typeparamref name="T"/>, the power's form) evaluates anything in double.</summary>
+    public static bool UsesDouble(FocalPowerForm? form) => typeof(T) == typeof(double) || form is null or FocalPowerForm.Transcendental;
+
+    /// <summary>focal_element for the generated power operator <typeparamref name="TPower"/>.</summary>
+    public static void WriteSpecialized<TPower>(SourceWriter writer)
+        where TPower : struct, IFocalPower
+    {
+        writer.Line($"/* gamma = {TPower.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {TypeName}: {TPower.Description} */");
+        Write<SpecializedFactor<T, TPower>>(writer, gammaArgument: false, q => default(SpecializedFactor<T, TPower>)
+            .Invoke<ClValue, OpenClOps<T>>(q), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)));
+    }
+
+    /// <summary>focal_element for a γ given at run time (the argument gamma): q^γ as exp(γ log q) in double.</summary>
+    public static void WriteGeneric(SourceWriter writer)
+    {
+        var gamma = new ClValue("gamma", false);
+        writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) in double */");
+        Write<PowerFactor<T>>(writer, gammaArgument: true, q => OpenClOps<T>.PowerInDouble(q, gamma), () => typeof(T) == typeof(double)
+            ? gamma
+            : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
+    }
+
+    private static void Write<TFactor>(SourceWriter writer, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
+        where TFactor : struct, IModulatingFactor<T>
+    {
+        var t = TypeName;
+        writer.Line($"static int focal_element({t} x, {t} y, {t} positive_weight, {t} negative_weight, {t} weight_offset, "
+            + (gammaArgument ? "const double gamma, " : string.Empty) + $"{t} *loss, {t} *gradient)");
+        using (writer.Block())
+        using (var recording = ClRecording.Start(writer))
+        {
+            var x = new ClValue("x", false);
+            var y = new ClValue("y", false);
+            var e = Name(recording, t, "e", Exponential(x));
+            var l = Name(recording, t, "l", Softplus(e));
+            var sigmaAbs = Name(recording, t, "sigma_abs", SigmoidOfAbs(e));
+            var modulation = One;
+            if (!TFactor.IsIdentity)
+            {
+                var q = Name(recording, t, "q", Complement(x, y, e, sigmaAbs));
+                modulation = Name(recording, t, "m", power(q));
+            }
+
+            var (g, minusTwoG) = Focusing(gamma());
+            var classWeight = Name(recording, t, "class_weight", ClassWeight(
+                y, new ClValue("positive_weight", false), new ClValue("negative_weight", false), new ClValue("weight_offset", false)));
+            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(x, y, classWeight, e, l, sigmaAbs, modulation, g, minusTwoG);
+            (loss, slope) = RepairNonFinite(x, y, classWeight, NonFinite(x), loss, slope);
+            var invalid = InvalidTarget(y);
+            recording.Line($"*loss = {loss.Code};");
+            recording.Line($"*gradient = {slope.Code};");
+            recording.Line($"return {invalid.Code} != 0;");
+        }
+
+        writer.Line();
+    }
+
+    private static string TypeName => typeof(T) == typeof(float) ? "float" : "double";
+
+    private static ClValue Name(ClRecording recording, string type, string name, ClValue value)
+    {
+        recording.Line($"const {type} {name} = {value.Code};");
+        return value with { Code = name };
+    }
+
+}

@@ -1,0 +1,94 @@
+using System.Numerics;
+using FocalAot.Numerics;
+using FocalAot.Simd;
+
+namespace FocalAot.OpenCl.Rendering;
+
+/// <summary>
+/// The register arithmetic as OpenCL C: each operation records one statement in the current
+/// <see cref="ClRecording"/> and returns the symbol of its result, so running the recipe over <see cref="ClValue"/>
+/// writes it out. Every operation has the IEEE semantics of the .NET widths: fma for MultiplyAdd, correctly rounded
+/// division and square root (with the build option the programs use), comparisons as all-ones masks, the scalar
+/// width's select, min and max; <see cref="AnyLaneSet"/> answers true (see <see cref="ISimdMath{TVec, T}"/>).
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private static readonly bool IsSingle = typeof(T) == typeof(float);
+    private static readonly string Type = IsSingle ? "float" : "double";
+    private static readonly string BitsType = IsSingle ? "uint" : "ulong";
+
+    public static ClValue Create(T value)
+        => new(IsSingle ? ClLiterals.Single(float.CreateTruncating(value)) : ClLiterals.Double(double.CreateTruncating(value)), false);
+
+    public static ClValue CreateFromBits(long bits) => new(IsSingle ? ClLiterals.Bits32(bits) : ClLiterals.Bits64(bits), true);
+
+    public static ClValue Add(ClValue left, ClValue right) => Value($"{V(left)} + {V(right)}");
+
+    public static ClValue Subtract(ClValue left, ClValue right) => Value($"{V(left)} - {V(right)}");
+
+    public static ClValue Multiply(ClValue left, ClValue right) => Value($"{V(left)} * {V(right)}");
+
+    public static ClValue Divide(ClValue left, ClValue right) => Value($"{V(left)} / {V(right)}");
+
+    public static ClValue MultiplyAdd(ClValue a, ClValue b, ClValue c) => Value($"fma({V(a)}, {V(b)}, {V(c)})");
+
+    public static ClValue Negate(ClValue value) => Value(value.Code.StartsWith('-') ? $"-({V(value)})" : $"-{V(value)}");
+
+    public static ClValue Abs(ClValue value) => Value($"fabs({V(value)})");
+
+    public static ClValue Sqrt(ClValue value) => Value($"sqrt({V(value)})");
+
+    public static ClValue Max(ClValue left, ClValue right) => Value($"{V(left)} > {V(right)} ? {V(left)} : {V(right)}");
+
+    public static ClValue Min(ClValue left, ClValue right) => Value($"{V(left)} < {V(right)} ? {V(left)} : {V(right)}");
+
+    public static ClValue GreaterThanOrEqual(ClValue left, ClValue right) => Mask($"{V(left)} >= {V(right)}");
+
+    public static ClValue LessThan(ClValue left, ClValue right) => Mask($"{V(left)} < {V(right)}");
+
+    public static ClValue LessThanOrEqual(ClValue left, ClValue right) => Mask($"{V(left)} <= {V(right)}");
+
+    public static ClValue Equal(ClValue left, ClValue right) => Mask($"{V(left)} == {V(right)}");
+
+    public static ClValue ConditionalSelect(ClValue mask, ClValue whenTrue, ClValue whenFalse)
+        => Value($"{B(mask)} != 0 ? {V(whenTrue)} : {V(whenFalse)}");
+
+    public static ClValue BitwiseOr(ClValue left, ClValue right) => Bits($"{B(left)} | {B(right)}");
+
+    public static ClValue BitwiseAnd(ClValue left, ClValue right) => Bits($"{B(left)} & {B(right)}");
+
+    public static ClValue AndNot(ClValue left, ClValue right) => Bits($"{B(left)} & ~{B(right)}");
+
+    /// <summary>True: a symbolic mask may have any lane set, so the code it guards is always rendered.</summary>
+    public static bool AnyLaneSet(ClValue mask) => true;
+
+    public static ClValue ShiftLeftBits(ClValue value, int count) => Bits($"{B(value)} << {count}");
+
+    public static ClValue ShiftRightLogicalBits(ClValue value, int count) => Bits($"{B(value)} >> {count}");
+
+    public static ClValue AddBits(ClValue left, ClValue right) => Bits($"{B(left)} + {B(right)}");
+
+    public static ClValue PowerInDouble(ClValue value, double exponent) => PowerInDouble(value, OpenClOps<double>.Create(exponent));
+
+    /// <summary>value^exponent as exp(exponent · log value) in double, for an exponent that is itself a symbol.</summary>
+    public static ClValue PowerInDouble(ClValue value, ClValue exponent)
+    {
+        var wide = IsSingle ? new ClValue(ClRecording.Current.Declare("double", $"(double){V(value)}"), false) : value;
+        var power = Elementary.Power<ClValue, OpenClOps<double>>(wide, exponent);
+        return IsSingle ? Value($"(float){power.Code}") : power;
+    }
+
+    /// <summary>The operand as a floating-point value.</summary>
+    private static string V(ClValue value) => value.IsBits ? $"as_{Type}({value.Code})" : value.Code;
+
+    /// <summary>The operand as its IEEE bits.</summary>
+    private static string B(ClValue value) => value.IsBits ? value.Code : $"as_{BitsType}({value.Code})";
+
+    private static ClValue Value(string expression) => new(ClRecording.Current.Declare(Type, expression), false);
+
+    private static ClValue Bits(string expression) => new(ClRecording.Current.Declare(BitsType, expression), true);
+
+    private static ClValue Mask(string comparison) => Bits($"{comparison} ? ~({BitsType})0 : ({BitsType})0");
+}
