@@ -102,8 +102,7 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
 
         var nan = TLaneOps.BitwiseOr(TLaneOps.BitwiseAnd(TLaneOps.ShiftRightLogicalBits(magnitude, 13), TLaneOps.CreateFromBits(0x3FF)),
             TLaneOps.CreateFromBits(0x7E00));
-        var isNaN = TLaneOps.AndNot(TLaneOps.CreateFromBits(-1), TLaneOps.Equal(value, value));
-        return TLaneOps.BitwiseOr(TLaneOps.ConditionalSelect(isNaN, nan, finite), sign);
+        return TLaneOps.BitwiseOr(TLaneOps.ConditionalSelect(TLaneOps.Equal(value, value), finite, nan), sign);
     }
 
     /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane: nearest, ties to even; a NaN made quiet.</summary>
@@ -116,7 +115,6 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         var tiesToEven = TLaneOps.AddBits(TLaneOps.CreateFromBits(0x7FFF), TLaneOps.BitwiseAnd(upper, TLaneOps.CreateFromBits(1)));
         var rounded = TLaneOps.ShiftRightLogicalBits(TLaneOps.AddBits(value, tiesToEven), 16);
         var quietNaN = TLaneOps.BitwiseOr(upper, TLaneOps.CreateFromBits(0x40));
-        var isNaN = TLaneOps.AndNot(TLaneOps.CreateFromBits(-1), TLaneOps.Equal(value, value));
-        return TLaneOps.ConditionalSelect(isNaN, quietNaN, rounded);
+        return TLaneOps.ConditionalSelect(TLaneOps.Equal(value, value), rounded, quietNaN);
     }
 }
