@@ -220,22 +220,36 @@ function Invoke-InstallTests {
     return $counts
 }
 
-# The SIMD legs of the property suite. Each names the path it must find active (FOCALAOT_EXPECT_PATH).
+# The SIMD legs of the property suite. Each names the path it must find active (FOCALAOT_EXPECT_PATH) and whether its
+# multiply-adds are fused (FOCALAOT_EXPECT_MULTIPLY_ADD: x64 fuses with FMA3, which DOTNET_EnableAVX2=0 turns off).
 function Get-SimdLegs {
-    $legs = @([ordered]@{ Name = 'default (widest accelerated)'; Env = @{ FOCALAOT_EXPECT_PATH = 'widest' } })
     $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    $flags = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Where-Object { $_ -like 'flags*' } | Select-Object -First 1) -split '\s+'
+    $native = if ($arch -ne 'X64' -or $flags -contains 'fma') { 'fused' } else { 'separate' }
+    $legs = @([ordered]@{ Name = 'default (widest accelerated)'; Env = @{ FOCALAOT_EXPECT_PATH = 'widest'; FOCALAOT_EXPECT_MULTIPLY_ADD = $native } })
     if ($arch -eq 'X64') {
-        $flags = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Where-Object { $_ -like 'flags*' } | Select-Object -First 1) -split '\s+'
         if ($flags -contains 'avx512f') {
-            $legs += [ordered]@{ Name = 'Vector256 (AVX2)'; Env = @{ DOTNET_EnableAVX512 = '0'; FOCALAOT_EXPECT_PATH = 'Vector256' } }
+            $legs += [ordered]@{
+                Name = 'Vector256 (AVX2)'
+                Env  = @{ DOTNET_EnableAVX512 = '0'; FOCALAOT_EXPECT_PATH = 'Vector256'; FOCALAOT_EXPECT_MULTIPLY_ADD = 'fused' }
+            }
         }
-        $legs += [ordered]@{ Name = 'Vector128 (AVX2 off)'; Env = @{ DOTNET_EnableAVX2 = '0'; FOCALAOT_EXPECT_PATH = 'Vector128' } }
+        $legs += [ordered]@{
+            Name = 'Vector128 (AVX2 off, no FMA)'
+            Env  = @{ DOTNET_EnableAVX2 = '0'; FOCALAOT_EXPECT_PATH = 'Vector128'; FOCALAOT_EXPECT_MULTIPLY_ADD = 'separate' }
+        }
         $legs += [ordered]@{
             Name = 'Vector512 (software emulation)'
-            Env  = @{ DOTNET_EnableAVX512 = '0'; FOCALAOT_SIMD_PATH = 'vector512'; FOCALAOT_EXPECT_PATH = 'Vector512' }
+            Env  = @{
+                DOTNET_EnableAVX512 = '0'; FOCALAOT_SIMD_PATH = 'vector512'; FOCALAOT_EXPECT_PATH = 'Vector512'
+                FOCALAOT_EXPECT_MULTIPLY_ADD = $native
+            }
         }
     }
-    $legs += [ordered]@{ Name = 'Scalar (hardware intrinsics off)'; Env = @{ DOTNET_EnableHWIntrinsic = '0'; FOCALAOT_EXPECT_PATH = 'Scalar' } }
+    $legs += [ordered]@{
+        Name = 'Scalar (hardware intrinsics off, no FMA)'
+        Env  = @{ DOTNET_EnableHWIntrinsic = '0'; FOCALAOT_EXPECT_PATH = 'Scalar'; FOCALAOT_EXPECT_MULTIPLY_ADD = 'separate' }
+    }
     return $legs
 }
 
@@ -345,7 +359,9 @@ function Invoke-Arm64Properties {
     # with it). W^X off: qemu does not see JIT code written through the runtime's second, writable mapping and runs
     # stale translations of it (the program crashes). A hung run is stopped after 30 minutes.
     # The OpenCL tests run on the x64 legs, against PoCL; this leg has no arm64 OpenCL platform to run them on.
-    $environment = @{ FOCALAOT_EXPECT_PATH = 'Vector128'; DOTNET_EnableWriteXorExecute = '0'; QEMU_LD_PREFIX = $null }
+    $environment = @{
+        FOCALAOT_EXPECT_PATH = 'Vector128'; FOCALAOT_EXPECT_MULTIPLY_ADD = 'fused'; DOTNET_EnableWriteXorExecute = '0'; QEMU_LD_PREFIX = $null
+    }
     return Invoke-TestProgram -Project 'FocalAot.Properties' -Leg $leg -Environment $environment `
         -Executable "$staging/publish/FocalAot.Properties" -Launcher @('timeout', '-k', '30', '1800', $qemu.Source) `
         -Arguments @('-namespace-', 'FocalAot.Properties.OpenCl')
@@ -389,7 +405,9 @@ function Invoke-Step {
 # it the way users do (PackageReference; one by ProjectReference to the runtime and generator projects instead) and
 # builds, publishes (NativeAOT, trimmed) and runs them. Each app prints the digest of SigmoidFocalLoss's results with
 # γ = 2.5 on fixed inputs; the C# apps also check the kernel the package's generator made for [FocalKernel(2.5)]
-# against them, bit for bit. Every build and publish must be free of warnings, and every run must print one digest.
+# against them, bit for bit. Every build and publish must be free of warnings, and every run must print one digest:
+# the same for every app whose multiply-adds are fused, and one other for those without FMA (NativeAOT's default x64
+# target, and the JIT app run with DOTNET_EnableAVX2=0).
 function Invoke-PackageTests {
     Write-Host "`n=== Packages :: pack, then C# and F# apps that reference FocalAot (JIT, NativeAOT, trimmed)" -ForegroundColor Cyan
     $counts = New-Counts
@@ -425,23 +443,31 @@ function Invoke-PackageTests {
         return ''
     }
 
-    # Runs a built app; a failure, or '' with the digest recorded under $Name and compared with the first one.
-    function Test-Run([string] $Name, [string] $Folder, [string] $Executable, [ref] $Detail) {
+    # Runs a built app (with $Environment set); a failure, or '' with the digest recorded under $Name and compared with
+    # the first one of the same multiply-add kind (fused with FMA, separate without: a NativeAOT app's default target).
+    function Test-Run([string] $Name, [string] $Folder, [string] $Executable, [ref] $Detail, [hashtable] $Environment = @{}) {
         $log = Join-Path $logs "$($Name -replace '[^A-Za-z0-9]+', '-').run.log"
-        $run = Invoke-Step -Log $log -Folder $Folder -Program $Executable
+        foreach ($key in $Environment.Keys) { Set-Item "env:$key" $Environment[$key] }
+        try { $run = Invoke-Step -Log $log -Folder $Folder -Program $Executable }
+        finally { foreach ($key in $Environment.Keys) { Remove-Item "env:$key" -ErrorAction SilentlyContinue } }
         $digest = $run.Lines | Select-String -Pattern '^digest: ([0-9a-f]{16})$' | Select-Object -First 1
         $path = $run.Lines | Select-String -Pattern '^path: (\w+)$' | Select-Object -First 1
-        if ($run.ExitCode -ne 0 -or -not $digest) {
+        $kind = $run.Lines | Select-String -Pattern '^multiply-add: (fused|separate)$' | Select-Object -First 1
+        if ($run.ExitCode -ne 0 -or -not $digest -or -not $kind) {
             $run.Lines | ForEach-Object { Write-Host "           $_" }
-            return "the app exited with code $($run.ExitCode)$(if (-not $digest) { ', no digest' })"
+            return "the app exited with code $($run.ExitCode)$(if (-not $digest) { ', no digest' })$(if (-not $kind) { ', no multiply-add kind' })"
         }
         $value = $digest.Matches[0].Groups[1].Value
-        $first = @($digests.Values) | Select-Object -First 1
-        $digests[$Name] = $value
-        if ($first -and $value -ne $first) { return "digest $value, not the $first of $(@($digests.Keys)[0])" }
+        $kind = $kind.Matches[0].Groups[1].Value
+        if (-not $digests.Contains($kind)) { $digests[$kind] = [ordered]@{} }
+        $same = $digests[$kind]
+        $first = @($same.Values) | Select-Object -First 1
+        $firstName = @($same.Keys) | Select-Object -First 1
+        $same[$Name] = $value
+        if ($first -and $value -ne $first) { return "digest $value, not the $first of $firstName" }
         $device = $run.Lines | Select-String -Pattern '^OpenCL: (.+)$' | Select-Object -First 1
-        $Detail.Value = "digest $value on the $(if ($path) { $path.Matches[0].Groups[1].Value } else { '?' }) path" +
-            $(if ($device) { "; OpenCL: $($device.Matches[0].Groups[1].Value)" } else { '' })
+        $Detail.Value = "digest $value on the $(if ($path) { $path.Matches[0].Groups[1].Value } else { '?' }) path, $kind multiply-add" +
+            $(if ($first) { " (as $firstName)" } else { '' }) + $(if ($device) { "; OpenCL: $($device.Matches[0].Groups[1].Value)" } else { '' })
         return ''
     }
 
@@ -545,6 +571,13 @@ function Invoke-PackageTests {
             $fresh = (Test-Path $restored) -and (Get-FileHash $restored).Hash -eq (Get-FileHash $package.FullName).Hash
             $why = "FocalAot $version was not restored from artifacts/packages (is it in $machinePackages/focalaot? remove it)"
             Register 'FocalAot restored from the package just made' $(if ($fresh) { '' } else { $why }) $restored ''
+        }
+        if ($built -and $rid -eq 'linux-x64') {
+            # The reference for NativeAOT's default x86-64-v2 target: the JIT app without FMA.
+            $name = 'C# app (PackageReference), JIT with DOTNET_EnableAVX2=0'
+            $detail = ''
+            $failure = Test-Run $name $csharp (Join-Path $csharp 'out/Consumer') ([ref]$detail) @{ DOTNET_EnableAVX2 = '0' }
+            Register $name $failure $detail ''
         }
         Test-Publish "C# app (PackageReference), NativeAOT $rid" $csharp 'Consumer' 'aot'
         Test-Publish "C# app (PackageReference), trimmed $rid" $csharp 'Consumer' 'trimmed'

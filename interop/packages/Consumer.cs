@@ -51,6 +51,7 @@ if (OpenClDevices.All.Count > 0)
 
 var digest = Digest.Of(losses, gradient, meanGradient, [mean, sum]);
 Console.WriteLine($"path: {FocalRuntime.ActivePath}");
+Console.WriteLine($"multiply-add: {(FocalRuntime.FusedMultiplyAdd ? "fused" : "separate")}");
 Console.WriteLine($"kernel: {SigmoidFocalLoss.DescribeKernel(2.5)}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean: {mean:R}, sum: {sum:R}"));
 Console.WriteLine($"digest: {digest:x16}");

@@ -46,6 +46,7 @@ let device, deviceMatches =
         (if matches then "the same bits" else "MISMATCH") + " on " + OpenClDevices.All[0].Name, matches
 
 Console.WriteLine("path: " + FocalRuntime.ActivePath.ToString())
+Console.WriteLine("multiply-add: " + (if FocalRuntime.FusedMultiplyAdd then "fused" else "separate"))
 Console.WriteLine("mean: " + mean.ToString("R", CultureInfo.InvariantCulture) + ", sum: " + sum.ToString("R", CultureInfo.InvariantCulture))
 Console.WriteLine("digest: " + (digest [ losses; gradient; meanGradient; [| mean; sum |] ]).ToString("x16"))
 Console.WriteLine("OpenCL: " + device)

@@ -1,14 +1,17 @@
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace FocalAot.Properties;
 
 /// <summary>
 /// The run tests the SIMD path it means to: FOCALAOT_EXPECT_PATH names it (Scalar, Vector128, Vector256, Vector512, or
-/// "widest" for the widest hardware-accelerated path). ActivePath can cap the width but never exceed DetectedPath.
+/// "widest" for the widest hardware-accelerated path), and FOCALAOT_EXPECT_MULTIPLY_ADD whether its multiply-adds are
+/// fused. ActivePath can cap the width but never exceed DetectedPath.
 /// </summary>
 public sealed class ActivePathTests
 {
     private const string ExpectVariable = "FOCALAOT_EXPECT_PATH";
+    private const string ExpectMultiplyAddVariable = "FOCALAOT_EXPECT_MULTIPLY_ADD";
 
     [Fact]
     public void The_active_path_is_the_one_this_run_means_to_test()
@@ -32,6 +35,24 @@ public sealed class ActivePathTests
             Assert.Equal(path, FocalRuntime.ActivePath);
         }
     }
+
+    [Fact]
+    public void Multiply_adds_are_fused_as_this_run_expects()
+    {
+        // Unset (a run outside build.ps1): fused on arm64 and on x64 CPUs with FMA3, unless a runtime setting turns
+        // hardware intrinsics (or, on x64, the AVX2 group that holds FMA3) off.
+        var off = Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0"
+            || (RuntimeInformation.ProcessArchitecture == Architecture.X64 && Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0");
+        var hardware = RuntimeInformation.ProcessArchitecture != Architecture.X64 || CpuFlags().Contains("fma");
+        var expected = Environment.GetEnvironmentVariable(ExpectMultiplyAddVariable) is { Length: > 0 } value ? value
+            : hardware && !off ? "fused" : "separate";
+        Assert.True(expected is "fused" or "separate", $"{ExpectMultiplyAddVariable}='{expected}' is not fused or separate");
+        Assert.Equal(expected == "fused", FocalRuntime.FusedMultiplyAdd);
+    }
+
+    private static string[] CpuFlags()
+        => File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("flags", StringComparison.Ordinal))?
+            .Split((char[])[' ', '\t', ':'], StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     [Fact]
     public void The_detected_path_is_the_widest_accelerated_one_or_the_override()

@@ -39,7 +39,8 @@ public interface ISimdMath<TVec, T>
     /// <summary>left / right.</summary>
     static abstract TVec Divide(TVec left, TVec right);
 
-    /// <summary>(a × b) + c with a single rounding.</summary>
+    /// <summary>(a × b) + c: with a single rounding where the hardware fuses it, else a multiply and an add
+    /// (<see cref="MultiplyAddMode"/>, one rule for every width of a process).</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 
     /// <summary>-value.</summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using FocalAot.Numerics;
 
 namespace FocalAot.Simd;
@@ -35,7 +37,13 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     public static T Divide(T left, T right) => left / right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+    public static T MultiplyAdd(T a, T b, T c)
+    {
+        // MultiplyAddMode's test written out, so the JIT folds it as it imports this method (see Vector128Ops).
+        if (!(Fma.IsSupported || AdvSimd.IsSupported))
+            return (a * b) + c;
+        return T.FusedMultiplyAdd(a, b, c);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Negate(T value) => -value;

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using FocalAot.Numerics;
 
 namespace FocalAot.Simd;
@@ -42,9 +44,15 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
-        => typeof(T) == typeof(float)
-            ? Vector128.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
-            : Vector128.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    {
+        // MultiplyAddMode's test written out, so the JIT folds it as it imports this method: a software FMA call left in
+        // a dead branch would keep every operand of the kernels on the stack.
+        if (!(Fma.IsSupported || AdvSimd.IsSupported))
+            return (a * b) + c;
+        if (typeof(T) == typeof(float))
+            return Vector128.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        return Vector128.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Negate(Vector128<T> value) => -value;

@@ -7,7 +7,8 @@ namespace FocalAot.OpenCl.Rendering;
 /// <summary>
 /// The register arithmetic as OpenCL C: each operation records one statement in the current
 /// <see cref="ClRecording"/> and returns the symbol of its result, so running the recipe over <see cref="ClValue"/>
-/// writes it out. Every operation has the IEEE semantics of the .NET widths: fma for MultiplyAdd, correctly rounded
+/// writes it out. Every operation has the IEEE semantics of the .NET widths: fma for MultiplyAdd (a multiply and an add
+/// in a process whose CPU kernels do not fuse, <see cref="MultiplyAddMode"/>, so the device gives their bits), correctly rounded
 /// division and square root (with the build option the programs use), comparisons as all-ones masks, the scalar
 /// width's select, min and max; <see cref="AnyLaneSet"/> answers true (see <see cref="ISimdMath{TVec, T}"/>).
 /// </summary>
@@ -32,7 +33,8 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
 
     public static ClValue Divide(ClValue left, ClValue right) => Value($"{V(left)} / {V(right)}");
 
-    public static ClValue MultiplyAdd(ClValue a, ClValue b, ClValue c) => Value($"fma({V(a)}, {V(b)}, {V(c)})");
+    public static ClValue MultiplyAdd(ClValue a, ClValue b, ClValue c)
+        => MultiplyAddMode.IsFused ? Value($"fma({V(a)}, {V(b)}, {V(c)})") : Add(Multiply(a, b), c);
 
     public static ClValue Negate(ClValue value) => Value(value.Code.StartsWith('-') ? $"-({V(value)})" : $"-{V(value)}");
 
