@@ -78,7 +78,8 @@ typedef int32_t focal_status;
 #define FOCAL_REDUCTION_NORMALIZED 3    /* sum / normalizer (RetinaNet: the number of positive anchors) */
 #define FOCAL_REDUCTION_WEIGHTED_MEAN 4 /* sum of weight * loss / sum of weights (the mean without weights) */
 
-/* SIMD paths (ISA levels of the kernels). Every path gives bit-identical results. */
+/* SIMD paths (ISA levels of the kernels). Every path of one library variant gives bit-identical results; the
+   x86-64-v2 variant (for CPUs without FMA) multiplies and adds where the others fuse, within the same accuracy. */
 #define FOCAL_ISA_SCALAR 0
 #define FOCAL_ISA_VECTOR128 1 /* SSE (x86-64-v2) or NEON (arm64) */
 #define FOCAL_ISA_AVX2 2      /* 256-bit: AVX2 + FMA (x86-64-v3) */
