@@ -13,6 +13,12 @@ internal interface IModulatingFactor<T>
     /// <summary>True when γ = 0: m = 1 and the γ-term of the gradient vanishes, so neither is computed.</summary>
     static abstract bool IsIdentity { get; }
 
+    /// <summary>
+    /// True when q^γ is a few multiplications or a square root: the algebra pass computes q and q^γ itself. An exp·log
+    /// power runs in passes of its own, where its long dependency chains overlap across a block's registers.
+    /// </summary>
+    static abstract bool IsShort { get; }
+
     /// <summary>γ in the element type (for the gradient's γ(1 - 2y) coefficient).</summary>
     T Gamma { get; }
 

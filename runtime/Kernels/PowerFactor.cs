@@ -17,6 +17,8 @@ internal readonly struct PowerFactor<T>(double gamma) : IModulatingFactor<T>
 {
     public static bool IsIdentity => false;
 
+    public static bool IsShort => false;
+
     public T Gamma { get; } = T.CreateTruncating(gamma);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -46,13 +46,13 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], count);
-        if (!TFactor.IsIdentity)
+        if (!TFactor.IsShort)
         {
             SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count);
             PowerPass(factor, ref m[0], count);
         }
 
-        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor.Gamma,
+        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor,
             ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
     }
 
@@ -95,7 +95,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AlgebraPass(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
-        int count, in KernelParameters<T> parameters, T gamma, ref T e, ref T l, ref T s, ref T m,
+        int count, in KernelParameters<T> parameters, in TFactor factor, ref T e, ref T l, ref T s, ref T m,
         ref readonly T positive, ref readonly T negative, ref readonly T weights)
     {
         var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
@@ -104,7 +104,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var weightOffset = TOps.Create(parameters.WeightOffset);
         var gradientScale = TOps.Create(parameters.GradientScale);
         var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
-        var (gammaV, minusTwoGamma) = Focusing(TOps.Create(gamma));
+        var (gammaV, minusTwoGamma) = Focusing(TOps.Create(factor.Gamma));
         var invalid = TOps.Create(T.Zero);
 
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
@@ -116,10 +116,13 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i), weightOffset)
                 : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
             var ev = TOps.Load(in e, i);
-            // Each stage's output where this mode computed it (Zero: not needed; m = 1 for γ = 0).
+            // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) for γ = 0); Zero where this
+            // mode does not need it, and m = 1 for γ = 0.
             var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
-            var sAbs = !TMode.ComputesGradient ? Zero : TFactor.IsIdentity ? SigmoidOfAbs(ev) : TOps.Load(in s, i);
-            var modulation = TFactor.IsIdentity ? One : TOps.Load(in m, i);
+            var sAbs = !TFactor.IsShort ? (TMode.ComputesGradient ? TOps.Load(in s, i) : Zero)
+                : TMode.ComputesGradient || !TFactor.IsIdentity ? SigmoidOfAbs(ev) : Zero;
+            var modulation = TFactor.IsIdentity ? One
+                : TFactor.IsShort ? factor.Invoke<TVec, TOps>(Complement(x, y, ev, sAbs)) : TOps.Load(in m, i);
             var (loss, grad) = LossAndSlope<TFactor, TMode>(
                 x, y, classWeight, ev, logTerm, sAbs, modulation, gammaV, minusTwoGamma);
 

@@ -11,6 +11,8 @@ internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
 {
     public static bool IsIdentity => TPower.Form == FocalPowerForm.Identity;
 
+    public static bool IsShort => TPower.Form != FocalPowerForm.Transcendental;
+
     public T Gamma => T.CreateTruncating(TPower.Gamma);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
