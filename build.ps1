@@ -22,8 +22,8 @@
              analyzers/dotnet/cs, a README) and its symbols package (.snupkg, Source Link) into artifacts/packages.
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
-             focal vs BCE, 1 vs 2 threads, the cost of weights and per-class α, Half and BFloat16 storage;
-             results in artifacts/bench. Not part of the tests.
+             focal vs BCE, 1 vs 2 threads, the cost of weights and per-class α, Half and BFloat16 storage, the
+             128-bit kernels with and without FMA; results in artifacts/bench. Not part of the tests.
       baselines  Regenerate the generator's checked-in output baselines (properties/FocalAot.Generator.Tests/Baselines)
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64

@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+
+namespace FocalAot.Benchmarks;
+
+/// <summary>
+/// What a CPU without FMA costs: the 128-bit kernels with fused multiply-adds (the baseline job) against the same
+/// kernels in a process without FMA (<c>DOTNET_EnableAVX2=0</c>, as on x86-64-v2 CPUs and NativeAOT's default target),
+/// which multiply and add. Fused forward and backward and forward alone, mean, γ = 2, float, one thread, 2^20 elements.
+/// </summary>
+[Config(typeof(Jobs))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class MultiplyAddCost
+{
+    private float[] logits = [];
+    private float[] targets = [];
+    private float[] gradient = [];
+
+    [Params(1 << 20)]
+    public int N { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        FocalRuntime.MaxDegreeOfParallelism = 1;
+        FocalRuntime.ActivePath = SimdPath.Vector128;
+        (logits, targets) = BenchmarkData.Create(N);
+        gradient = new float[N];
+    }
+
+    [BenchmarkCategory("forward"), Benchmark]
+    public float Forward() => SigmoidFocalLoss.Forward<float>(logits, targets, Mean);
+
+    [BenchmarkCategory("fused"), Benchmark]
+    public float Fused() => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Mean);
+
+    private static FocalLossOptions<float> Mean => new() { Gamma = 2.0, Reduction = FocalReduction.Mean };
+
+    /// <summary>The suite's job twice: as it is (FMA, the baseline), and with the AVX2 group, FMA with it, turned off.</summary>
+    private sealed class Jobs : ManualConfig
+    {
+        public Jobs()
+        {
+            var job = Job.Default
+                .WithWarmupCount(3)
+                .WithIterationCount(8)
+                .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
+            AddJob(job.WithId("FMA").AsBaseline());
+            AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")).WithId("no FMA"));
+        }
+    }
+}
