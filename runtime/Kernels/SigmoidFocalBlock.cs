@@ -116,6 +116,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i), weightOffset)
                 : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
             var ev = TOps.Load(in e, i);
+
             // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) for γ = 0); Zero where this
             // mode does not need it, and m = 1 for γ = 0.
             var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
