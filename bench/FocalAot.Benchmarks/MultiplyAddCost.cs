@@ -43,10 +43,7 @@ public class MultiplyAddCost
     {
         public Jobs()
         {
-            var job = Job.Default
-                .WithWarmupCount(3)
-                .WithIterationCount(8)
-                .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
+            var job = SuiteJob.Create();
             AddJob(job.WithId("FMA").AsBaseline());
             AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")).WithId("no FMA"));
         }

@@ -6,15 +6,9 @@ using BenchmarkDotNet.Running;
 using FocalAot;
 using FocalAot.Benchmarks;
 
-// One short job for the whole suite (a few minutes on 2 cores): 3 warm-up and 8 measured iterations of ~250 ms.
-// It is marked as the default job, so command-line options (--inProcess, --filter, --launchCount, ...) apply on top
-// of it; BenchmarkDotNet then ignores --job, so change the counts here.
-var job = Job.Default
-    .WithWarmupCount(3)
-    .WithIterationCount(8)
-    .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
-    .WithId("Focal")
-    .AsDefault();
+// One short job for the whole suite, marked as the default job, so command-line options (--inProcess, --filter,
+// --launchCount, ...) apply on top of it; BenchmarkDotNet then ignores --job, so change the counts in SuiteJob.
+var job = SuiteJob.Create().WithId("Focal").AsDefault();
 
 var config = DefaultConfig.Instance
     .AddJob(job)
