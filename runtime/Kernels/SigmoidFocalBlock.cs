@@ -80,7 +80,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var sAbs = SigmoidOfAbs(ev);
             if (TMode.ComputesGradient)
                 TOps.Store(sAbs, ref s, i);
-            TOps.Store(Complement(TOps.Load(in logits, i), TOps.Load(in targets, i), ev, sAbs), ref q, i);
+            var (sigmaX, sigmaMinusX) = Sigmoids(TOps.Load(in logits, i), ev, sAbs);
+            TOps.Store(Complement(TOps.Load(in targets, i), sigmaX, sigmaMinusX), ref q, i);
         }
     }
 
@@ -118,14 +119,15 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var ev = TOps.Load(in e, i);
 
             // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) for γ = 0); Zero where this
-            // mode does not need it, and m = 1 for γ = 0.
+            // mode does not need it, and m = 1 for γ = 0. σ(±x) serve both q and the gradient.
             var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
-            var sAbs = !TFactor.IsShort ? (TMode.ComputesGradient ? TOps.Load(in s, i) : Zero)
-                : TMode.ComputesGradient || !TFactor.IsIdentity ? SigmoidOfAbs(ev) : Zero;
+            var (sigmaX, sigmaMinusX) = (Zero, Zero);
+            if (TMode.ComputesGradient || (TFactor.IsShort && !TFactor.IsIdentity))
+                (sigmaX, sigmaMinusX) = Sigmoids(x, ev, TFactor.IsShort ? SigmoidOfAbs(ev) : TOps.Load(in s, i));
             var modulation = TFactor.IsIdentity ? One
-                : TFactor.IsShort ? factor.Invoke<TVec, TOps>(Complement(x, y, ev, sAbs)) : TOps.Load(in m, i);
+                : TFactor.IsShort ? factor.Invoke<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX)) : TOps.Load(in m, i);
             var (loss, grad) = LossAndSlope<TFactor, TMode>(
-                x, y, classWeight, ev, logTerm, sAbs, modulation, gammaV, minusTwoGamma);
+                x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation, gammaV, minusTwoGamma);
 
             if (TMode.ComputesGradient)
             {

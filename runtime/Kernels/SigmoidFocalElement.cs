@@ -36,13 +36,19 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec SigmoidOfAbs(TVec e) => TOps.Divide(One, TOps.Add(One, e));
 
+    /// <summary>(σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e): exact selects of σ(|x|) and e σ(|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec SigmaX, TVec SigmaMinusX) Sigmoids(TVec x, TVec e, TVec sigmaAbs)
+    {
+        var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
+        var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
+        return (TOps.ConditionalSelect(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.ConditionalSelect(nonNegative, sigmaMinusAbs, sigmaAbs));
+    }
+
     /// <summary>q = 1 - p_t = y σ(-x) + (1 - y) σ(x), the base of the modulating factor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Complement(TVec x, TVec y, TVec e, TVec sigmaAbs)
-    {
-        var (sigmaX, sigmaMinusX) = Sigmoids(x, e, sigmaAbs);
-        return TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX));
-    }
+    public static TVec Complement(TVec y, TVec sigmaX, TVec sigmaMinusX)
+        => TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX));
 
     /// <summary>γ and -2γ, the coefficients of the gradient's focusing term γ (1 - 2y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,13 +74,14 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     public static TVec NonFinite(TVec x) => TOps.AndNot(AllOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
 
     /// <summary>
-    /// The loss α_t m BCE and the unscaled gradient of a register whose e, l, σ(|x|) and m the earlier stages gave
-    /// (l only when the loss or the focusing term needs it; m = 1 for γ = 0). Loss or gradient is zero when
-    /// <typeparamref name="TMode"/> does not compute it.
+    /// The loss α_t m BCE and the unscaled gradient of a register whose l, σ(±x) and m the earlier stages gave (l only
+    /// when the loss or the focusing term needs it, σ(±x) when the gradient does, m = 1 for γ = 0). σ(±x) of x are
+    /// those of the clamped logit too: clamping keeps the sign, and a NaN compares false either way. Loss or gradient
+    /// is zero when <typeparamref name="TMode"/> does not compute it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
-        TVec x, TVec y, TVec classWeight, TVec e, TVec l, TVec sigmaAbs, TVec modulation, TVec gamma, TVec minusTwoGamma)
+        TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation, TVec gamma, TVec minusTwoGamma)
         where TFactor : struct, IModulatingFactor<T>
         where TMode : struct, IKernelMode
     {
@@ -96,7 +103,6 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         var slope = Zero;
         if (TMode.ComputesGradient)
         {
-            var (sigmaX, sigmaMinusX) = Sigmoids(xc, e, sigmaAbs);
             var negativeFraction = TOps.Multiply(oneMinusY, sigmaX);
             var pMinusY = TOps.MultiplyAdd(TOps.Negate(y), sigmaMinusX, negativeFraction);
             var inner = pMinusY;
@@ -128,15 +134,6 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
             TOps.BitwiseAnd(TOps.LessThan(Zero, classWeight), TOps.LessThan(Zero, infiniteSideWeight)));
         return (TOps.ConditionalSelect(isNaN, x, TOps.ConditionalSelect(infiniteLoss, TOps.Create(T.PositiveInfinity), loss)),
             TOps.ConditionalSelect(isNaN, x, gradient));
-    }
-
-    /// <summary>(σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TVec SigmaX, TVec SigmaMinusX) Sigmoids(TVec x, TVec e, TVec sigmaAbs)
-    {
-        var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
-        var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
-        return (TOps.ConditionalSelect(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.ConditionalSelect(nonNegative, sigmaMinusAbs, sigmaAbs));
     }
 
     protected static TVec Zero

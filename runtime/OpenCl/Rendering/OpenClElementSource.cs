@@ -56,17 +56,20 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             var e = Name(recording, t, "e", Exponential(x));
             var l = Name(recording, t, "l", Softplus(e));
             var sigmaAbs = Name(recording, t, "sigma_abs", SigmoidOfAbs(e));
+            var (sigmaX, sigmaMinusX) = Sigmoids(x, e, sigmaAbs);
+            sigmaX = Name(recording, t, "sigma_x", sigmaX);
+            sigmaMinusX = Name(recording, t, "sigma_minus_x", sigmaMinusX);
             var modulation = One;
             if (!TFactor.IsIdentity)
             {
-                var q = Name(recording, t, "q", Complement(x, y, e, sigmaAbs));
+                var q = Name(recording, t, "q", Complement(y, sigmaX, sigmaMinusX));
                 modulation = Name(recording, t, "m", power(q));
             }
 
             var (g, minusTwoG) = Focusing(gamma());
             var classWeight = Name(recording, t, "class_weight", ClassWeight(
                 y, new ClValue("positive_weight", false), new ClValue("negative_weight", false), new ClValue("weight_offset", false)));
-            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(x, y, classWeight, e, l, sigmaAbs, modulation, g, minusTwoG);
+            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(x, y, classWeight, l, sigmaX, sigmaMinusX, modulation, g, minusTwoG);
             (loss, slope) = RepairNonFinite(x, y, classWeight, NonFinite(x), loss, slope);
             var invalid = InvalidTarget(y);
             recording.Line($"*loss = {loss.Code};");
