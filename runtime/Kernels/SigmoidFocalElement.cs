@@ -108,7 +108,7 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
             var inner = pMinusY;
             if (!TFactor.IsIdentity)
             {
-                var q = TOps.MultiplyAdd(y, sigmaMinusX, negativeFraction);
+                var q = Complement(y, sigmaX, sigmaMinusX);
                 var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon)));
                 var focusing = TOps.MultiplyAdd(y, minusTwoGamma, gamma);
                 inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);

@@ -87,5 +87,4 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
         recording.Line($"const {type} {name} = {value.Code};");
         return value with { Code = name };
     }
-
 }
