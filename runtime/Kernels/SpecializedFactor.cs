@@ -9,11 +9,25 @@ internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TPower : struct, IFocalPower
 {
-    public static bool IsIdentity => TPower.Form == FocalPowerForm.Identity;
+    // AggressiveInlining: the kernels branch on these in loops that exhaust NativeAOT's inlining budget; a call left
+    // there keeps both branches of every test (twice the time per element).
+    public static bool IsIdentity
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TPower.Form == FocalPowerForm.Identity;
+    }
 
-    public static bool IsShort => TPower.Form != FocalPowerForm.Transcendental;
+    public static bool IsShort
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TPower.Form != FocalPowerForm.Transcendental;
+    }
 
-    public T Gamma => T.CreateTruncating(TPower.Gamma);
+    public T Gamma
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => T.CreateTruncating(TPower.Gamma);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Invoke<TVec, TOps>(TVec q)
