@@ -23,7 +23,12 @@
       demo   Run the demo (trains a classifier with BCE and focal loss, prints a comparison).
       bench  Run the BenchmarkDotNet suite (bench/FocalAot.Benchmarks): specialized vs generic kernels,
              focal vs BCE, 1 vs 2 threads, the cost of weights and per-class α, Half and BFloat16 storage, the
-             128-bit kernels with and without FMA; results in artifacts/bench. Not part of the tests.
+             128-bit kernels with and without FMA; results in artifacts/bench. Then the peers target. Not part of the tests.
+      peers  Time FocalAot (.NET, C ABI, Python) beside its peers in one run (bench/peers/run.py): torchvision's
+             sigmoid_focal_loss (Debian's python3-torchvision), TorchSharp's port, a TensorPrimitives composite and
+             plain C with libm, at n = 4096, 2^20 and 2^24, 1 thread and all cores, forward and fused, with each
+             peer's allocation per call and accuracy against a float64 reference. Prints the table, writes it with
+             the raw rows and a chart to artifacts/bench/peers (table.md, rows.jsonl, peers.svg). x64 only.
       baselines  Regenerate the generator's checked-in output baselines (properties/FocalAot.Generator.Tests/Baselines)
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
@@ -84,6 +89,9 @@
                   x86-64-v3 and of the fuzz replay on x86-64-v2; builds the C tests first if there are none.
                   Skipped (3) without valgrind or off x64.
       fuzz        the fuzz target for 60 s (replay, then libFuzzer); skipped (2) without clang-15.
+      peers       builds the peer benchmark (target peers) and runs its tests (bench/peers/tests, pytest): its float64
+                  reference against finite differences, and a --quick run of every harness whose rows, accuracy
+                  figures and chart are checked. x64 only (TorchSharp's CPU package); skipped (1) elsewhere.
 
 .PARAMETER Seconds
     How long the fuzz target runs libFuzzer (default 60).
@@ -103,14 +111,14 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'install', 'wheel', 'bench', 'baselines', 'fuzz')]
+    [ValidateSet('build', 'test', 'pack', 'demo', 'native', 'install', 'wheel', 'bench', 'peers', 'baselines', 'fuzz')]
     [string] $Target = 'test',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'wheel',
-        'memcheck', 'fuzz')]
+        'memcheck', 'fuzz', 'peers')]
     [string] $Suite = 'all',
 
     [ValidateRange(1, 86400)]
@@ -313,11 +321,11 @@ function Invoke-CTest([string] $Rid) {
     return $counts
 }
 
-# pytest with Debian's python3 (numpy, torch, torchvision from apt); counts from its JUnit report.
-function Invoke-PythonTests {
-    Write-Host "`n=== Python :: pytest (/usr/bin/python3)" -ForegroundColor Cyan
-    $report = Join-Path $artifacts 'test-results/pytest.xml'
-    & /usr/bin/python3 -m pytest (Join-Path $root 'interop/python/tests') -q -p no:cacheprovider "--junitxml=$report" | Out-Host
+# pytest of one folder with Debian's python3 (numpy, torch, torchvision from apt); counts from its JUnit report.
+function Invoke-Pytest([string] $Folder, [string] $Name) {
+    Write-Host "`n=== $Name :: pytest (/usr/bin/python3)" -ForegroundColor Cyan
+    $report = Join-Path $artifacts "test-results/$($Name.ToLowerInvariant() -replace '[^a-z0-9]+', '-').xml"
+    & /usr/bin/python3 -m pytest (Join-Path $root $Folder) -q -p no:cacheprovider "--junitxml=$report" | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
     $suite = ([xml](Get-Content $report -Raw)).testsuites.testsuite
@@ -326,6 +334,8 @@ function Invoke-PythonTests {
     if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
     return $counts
 }
+
+function Invoke-PythonTests { return Invoke-Pytest 'interop/python/tests' 'Python' }
 
 # The numpy-free smoke run with whatever python3 is first on PATH.
 function Invoke-PythonSmoke {
@@ -370,6 +380,45 @@ function Invoke-Arm64Properties {
 function Get-HostRid {
     $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
     return "linux-$($arch.ToString().ToLowerInvariant())"
+}
+
+# --- The peer benchmark (bench/peers) ------------------------------------------------------------------------------------
+
+$peersBin = Join-Path $artifacts 'bench/peers/bin'
+
+# Builds the peer benchmark where run.py looks for it: the C harness against this machine's libfocalaot and the malloc
+# counter (gcc, into artifacts/bench/peers/bin), and the .NET harness (bench/FocalAot.Peers).
+function Invoke-PeersBuild {
+    Confirm-NativeLibrary (Get-HostRid)
+    $native = Get-NativeDirectory (Get-HostRid)
+    $source = Join-Path $root 'bench/peers'
+    New-Item -ItemType Directory -Force -Path $peersBin | Out-Null
+    $warnings = @('-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror')
+    Invoke-Native gcc ($warnings + @('-shared', '-fPIC', '-o', "$peersBin/alloc_count.so", "$source/alloc_count.c"))
+    Invoke-Native gcc ($warnings + @('-fopenmp', "-I$root/native/include", '-o', "$peersBin/c_peers", "$source/c_peers.c",
+            "-L$native", '-lfocalaot', "-Wl,-rpath,$native", '-lm'))
+    Invoke-Build 'bench/FocalAot.Peers'
+}
+
+function Test-PeersMachine {
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    if ($arch -eq 'X64') { return $true }
+    Write-Warning "the peer benchmark needs an x64 machine (TorchSharp's CPU package), not $arch"
+    return $false
+}
+
+function Invoke-Peers {
+    if (-not (Test-PeersMachine)) { throw 'the peers target runs on x64 only' }
+    Invoke-PeersBuild
+    Invoke-Native /usr/bin/python3 @((Join-Path $root 'bench/peers/run.py'))
+}
+
+# The peer benchmark's tests (bench/peers/tests) on a fresh build of it.
+function Invoke-PeersTests {
+    if (-not (Test-PeersMachine)) { return New-Counts -Skipped 1 }
+    Write-Host "`n=== Peer benchmark :: build" -ForegroundColor Cyan
+    Invoke-PeersBuild
+    return Invoke-Pytest 'bench/peers/tests' 'Peer benchmark'
 }
 
 # --- The NuGet package and the apps that consume it ---------------------------------------------------------------------
@@ -1212,6 +1261,7 @@ function Invoke-Tests {
     if ($all -or $Suite -eq 'wheel') { $results += Invoke-WheelTests }
     if ($all -or $Suite -eq 'memcheck') { $results += Invoke-Memcheck }
     if ($all -or $Suite -eq 'fuzz') { $results += Invoke-Fuzz -Seconds 60 }
+    if ($all -or $Suite -eq 'peers') { $results += Invoke-PeersTests }
 
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
@@ -1257,5 +1307,7 @@ switch ($Target) {
     'bench' {
         Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'bench/FocalAot.Benchmarks'), '--',
             '--filter', '*', '--inProcess', '--artifacts', (Join-Path $artifacts 'bench'))
+        Invoke-Peers
     }
+    'peers' { Invoke-Peers }
 }
