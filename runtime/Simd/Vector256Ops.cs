@@ -82,9 +82,18 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Equal(Vector256<T> left, Vector256<T> right) => Vector256.Equals(left, right);
 
+    /// <remarks>Every mask of the kernels is a comparison's, all ones or all zeros per lane, so a blend on each lane's
+    /// sign bit selects the same bits: one instruction with AVX2, where the JIT makes and, andnot and or of a mask held
+    /// in a register. AVX-512 has its own one-instruction select (vpternlogd), which the JIT chooses.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> ConditionalSelect(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse)
-        => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+    {
+        if (Avx512F.VL.IsSupported || !Avx.IsSupported)
+            return Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+        if (typeof(T) == typeof(float))
+            return Avx.BlendVariable(whenFalse.AsSingle(), whenTrue.AsSingle(), mask.AsSingle()).As<float, T>();
+        return Avx.BlendVariable(whenFalse.AsDouble(), whenTrue.AsDouble(), mask.AsDouble()).As<double, T>();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> BitwiseOr(Vector256<T> left, Vector256<T> right) => left | right;
