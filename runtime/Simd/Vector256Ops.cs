@@ -88,11 +88,15 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> ConditionalSelect(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse)
     {
-        if (Avx512F.VL.IsSupported || !Avx.IsSupported)
-            return Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
-        if (typeof(T) == typeof(float))
-            return Avx.BlendVariable(whenFalse.AsSingle(), whenTrue.AsSingle(), mask.AsSingle()).As<float, T>();
-        return Avx.BlendVariable(whenFalse.AsDouble(), whenTrue.AsDouble(), mask.AsDouble()).As<double, T>();
+        if (Avx.IsSupported && !Avx512F.VL.IsSupported)
+        {
+            if (typeof(T) == typeof(float))
+                return Avx.BlendVariable(whenFalse.AsSingle(), whenTrue.AsSingle(), mask.AsSingle()).As<float, T>();
+            if (typeof(T) == typeof(double))
+                return Avx.BlendVariable(whenFalse.AsDouble(), whenTrue.AsDouble(), mask.AsDouble()).As<double, T>();
+        }
+
+        return Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
