@@ -9,36 +9,30 @@ namespace FocalAot.Benchmarks;
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class FocusingCost
+public class FocusingCost : FloatInputs
 {
-    private float[] logits = [];
-    private float[] targets = [];
-    private float[] gradient = [];
-
     [Params(1 << 20)]
     public int N { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        FocalRuntime.MaxDegreeOfParallelism = 1;
         BenchmarkData.RequireSpecialized(0.0);
         BenchmarkData.RequireSpecialized(2.0);
-        (logits, targets) = BenchmarkData.Create(N);
-        gradient = new float[N];
+        CreateInputs(N);
     }
 
     [BenchmarkCategory("forward"), Benchmark(Baseline = true)]
-    public float ForwardBce() => SigmoidFocalLoss.Forward<float>(logits, targets, Mean(gamma: 0.0));
+    public float ForwardBce() => SigmoidFocalLoss.Forward<float>(Logits, Targets, Mean(gamma: 0.0));
 
     [BenchmarkCategory("forward"), Benchmark]
-    public float ForwardFocal() => SigmoidFocalLoss.Forward<float>(logits, targets, Mean(gamma: 2.0));
+    public float ForwardFocal() => SigmoidFocalLoss.Forward<float>(Logits, Targets, Mean(gamma: 2.0));
 
     [BenchmarkCategory("fused"), Benchmark(Baseline = true)]
-    public float FusedBce() => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Mean(gamma: 0.0));
+    public float FusedBce() => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, Mean(gamma: 0.0));
 
     [BenchmarkCategory("fused"), Benchmark]
-    public float FusedFocal() => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Mean(gamma: 2.0));
+    public float FusedFocal() => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, Mean(gamma: 2.0));
 
     private static FocalLossOptions<float> Mean(double gamma) => new() { Gamma = gamma, Reduction = FocalReduction.Mean };
 }

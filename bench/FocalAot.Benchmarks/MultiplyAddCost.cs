@@ -12,29 +12,23 @@ namespace FocalAot.Benchmarks;
 [Config(typeof(Jobs))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class MultiplyAddCost
+public class MultiplyAddCost : FloatInputs
 {
-    private float[] logits = [];
-    private float[] targets = [];
-    private float[] gradient = [];
-
     [Params(1 << 20)]
     public int N { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        FocalRuntime.MaxDegreeOfParallelism = 1;
         FocalRuntime.ActivePath = SimdPath.Vector128;
-        (logits, targets) = BenchmarkData.Create(N);
-        gradient = new float[N];
+        CreateInputs(N);
     }
 
     [BenchmarkCategory("forward"), Benchmark]
-    public float Forward() => SigmoidFocalLoss.Forward<float>(logits, targets, Mean);
+    public float Forward() => SigmoidFocalLoss.Forward<float>(Logits, Targets, Mean);
 
     [BenchmarkCategory("fused"), Benchmark]
-    public float Fused() => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Mean);
+    public float Fused() => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, Mean);
 
     private static FocalLossOptions<float> Mean => new() { Gamma = 2.0, Reduction = FocalReduction.Mean };
 

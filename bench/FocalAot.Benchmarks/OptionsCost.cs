@@ -7,16 +7,13 @@ namespace FocalAot.Benchmarks;
 /// class (C = 80, element i of class i mod C) against the plain call (the baseline: one scalar α, no weights), float,
 /// one thread, 2^20 elements.
 /// </summary>
-public class OptionsCost
+public class OptionsCost : FloatInputs
 {
     /// <summary>The classes of the per-class α benchmark (COCO's 80).</summary>
     public const int Classes = 80;
 
-    private float[] logits = [];
-    private float[] targets = [];
     private float[] weights = [];
     private double[] classAlpha = [];
-    private float[] gradient = [];
 
     [Params(1 << 20)]
     public int N { get; set; }
@@ -24,28 +21,26 @@ public class OptionsCost
     [GlobalSetup]
     public void Setup()
     {
-        FocalRuntime.MaxDegreeOfParallelism = 1;
         BenchmarkData.RequireSpecialized(2.0);
-        (logits, targets) = BenchmarkData.Create(N);
+        CreateInputs(N);
         weights = BenchmarkData.CreateWeights(N);
         classAlpha = BenchmarkData.CreateClassAlpha(Classes);
-        gradient = new float[N];
     }
 
     [Benchmark(Baseline = true)]
     public float FusedPlain()
-        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, new() { Reduction = FocalReduction.Mean });
+        => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, new() { Reduction = FocalReduction.Mean });
 
     [Benchmark]
     public float FusedWeights()
-        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, new() { Weights = weights, Reduction = FocalReduction.Mean });
+        => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, new() { Weights = weights, Reduction = FocalReduction.Mean });
 
     [Benchmark]
     public float FusedWeightedMean()
         => SigmoidFocalLoss.ForwardBackward<float>(
-            logits, targets, gradient, new() { Weights = weights, Reduction = FocalReduction.WeightedMean });
+            Logits, Targets, Gradient, new() { Weights = weights, Reduction = FocalReduction.WeightedMean });
 
     [Benchmark]
     public float FusedClassAlpha()
-        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, new() { ClassAlpha = classAlpha, Reduction = FocalReduction.Mean });
+        => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, new() { ClassAlpha = classAlpha, Reduction = FocalReduction.Mean });
 }

@@ -10,12 +10,8 @@ namespace FocalAot.Benchmarks;
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class SpecializedVsGeneric
+public class SpecializedVsGeneric : FloatInputs
 {
-    private float[] logits = [];
-    private float[] targets = [];
-    private float[] gradient = [];
-
     [Params(2.0, 0.5, 3.0)]
     public double Gamma { get; set; }
 
@@ -25,27 +21,25 @@ public class SpecializedVsGeneric
     [GlobalSetup]
     public void Setup()
     {
-        FocalRuntime.MaxDegreeOfParallelism = 1;
         BenchmarkData.RequireSpecialized(Gamma);
-        (logits, targets) = BenchmarkData.Create(N);
-        gradient = new float[N];
+        CreateInputs(N);
     }
 
     [BenchmarkCategory("forward"), Benchmark(Baseline = true)]
     public float ForwardGeneric()
-        => SigmoidFocalLoss.Forward<float>(logits, targets, Options(forceGeneric: true));
+        => SigmoidFocalLoss.Forward<float>(Logits, Targets, Options(forceGeneric: true));
 
     [BenchmarkCategory("forward"), Benchmark]
     public float ForwardSpecialized()
-        => SigmoidFocalLoss.Forward<float>(logits, targets, Options(forceGeneric: false));
+        => SigmoidFocalLoss.Forward<float>(Logits, Targets, Options(forceGeneric: false));
 
     [BenchmarkCategory("fused"), Benchmark(Baseline = true)]
     public float FusedGeneric()
-        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Options(forceGeneric: true));
+        => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, Options(forceGeneric: true));
 
     [BenchmarkCategory("fused"), Benchmark]
     public float FusedSpecialized()
-        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, Options(forceGeneric: false));
+        => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, Options(forceGeneric: false));
 
     private FocalLossOptions<float> Options(bool forceGeneric)
         => new() { Gamma = Gamma, Reduction = FocalReduction.Mean, ForceGenericKernel = forceGeneric };

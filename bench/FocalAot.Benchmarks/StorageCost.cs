@@ -7,11 +7,8 @@ namespace FocalAot.Benchmarks;
 /// each result rounded once) against the same call over float data (the baseline), one thread, 2^20 elements. The
 /// 16-bit inputs are the float inputs rounded.
 /// </summary>
-public class StorageCost
+public class StorageCost : FloatInputs
 {
-    private float[] logits = [];
-    private float[] targets = [];
-    private float[] gradient = [];
     private Half[] halfLogits = [];
     private Half[] halfTargets = [];
     private Half[] halfGradient = [];
@@ -25,21 +22,19 @@ public class StorageCost
     [GlobalSetup]
     public void Setup()
     {
-        FocalRuntime.MaxDegreeOfParallelism = 1;
         BenchmarkData.RequireSpecialized(2.0);
-        (logits, targets) = BenchmarkData.Create(N);
-        gradient = new float[N];
-        halfLogits = [.. logits.Select(x => (Half)x)];
-        halfTargets = [.. targets.Select(y => (Half)y)];
+        CreateInputs(N);
+        halfLogits = [.. Logits.Select(x => (Half)x)];
+        halfTargets = [.. Targets.Select(y => (Half)y)];
         halfGradient = new Half[N];
-        bfloat16Logits = [.. logits.Select(x => (BFloat16)x)];
-        bfloat16Targets = [.. targets.Select(y => (BFloat16)y)];
+        bfloat16Logits = [.. Logits.Select(x => (BFloat16)x)];
+        bfloat16Targets = [.. Targets.Select(y => (BFloat16)y)];
         bfloat16Gradient = new BFloat16[N];
     }
 
     [Benchmark(Baseline = true)]
     public float FusedFloat()
-        => SigmoidFocalLoss.ForwardBackward<float>(logits, targets, gradient, new() { Reduction = FocalReduction.Mean });
+        => SigmoidFocalLoss.ForwardBackward<float>(Logits, Targets, Gradient, new() { Reduction = FocalReduction.Mean });
 
     [Benchmark]
     public Half FusedHalf()
