@@ -12,6 +12,7 @@ machine line shows. Exits non-zero when a harness fails or a peer is missing.
 """
 
 import argparse
+import functools
 import itertools
 import json
 import math
@@ -73,8 +74,9 @@ class Accuracy:
 
 # --- Inputs and the float64 reference ---------------------------------------------------------------------------
 
+@functools.cache
 def inputs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The n logits (~ N(0, 3)) and n hard targets (1 with probability 0.01) of inputs-<n>.f32."""
+    """The n logits (~ N(0, 3)) and n hard targets (1 with probability 0.01) of inputs-<n>.f32 (made once per n)."""
     generator = np.random.default_rng(SEED)
     logits = generator.normal(0.0, LOGIT_SCALE, n).astype(np.float32)
     targets = (generator.random(n) < POSITIVE_RATE).astype(np.float32)

@@ -2,6 +2,7 @@
 (built by ``dotnet pwsh build.ps1 test -Suite peers``, which runs these tests)."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def test_quick_run_succeeds(quick_run):
 def test_quick_run_times_every_peer_operation_and_thread_count(quick_run):
     _, out = quick_run
     rows = [json.loads(line) for line in (out / "rows.jsonl").read_text().splitlines()]
-    threads = sorted({1, run.os.cpu_count() or 1})
+    threads = sorted({1, os.cpu_count() or 1})
     keys = {(row["peer"], row["op"], row["n"], row["threads"]) for row in rows}
     assert keys == {(peer, op, run.QUICK_SIZE, t) for peer in ALL_PEERS for op in run.OPERATIONS for t in threads}
     assert all(0 < row["ns_per_element"] < 1e6 for row in rows)
