@@ -20,15 +20,24 @@ public readonly ref struct FocalLossOptions<T>
     /// <summary>torchvision's default α.</summary>
     public const double DefaultAlpha = 0.25;
 
+    /// <summary>torch's default <c>ignore_index</c>.</summary>
+    public const long DefaultIgnoreIndex = -100;
+
     private readonly double gamma;
     private readonly double alpha;
     private readonly bool gammaSet;
     private readonly bool alphaSet;
+    private readonly long ignoreIndex;
+    private readonly bool ignoreIndexSet;
 
     /// <summary>Options with every default (the same as <c>default</c>).</summary>
     public FocalLossOptions()
     {
     }
+
+    private FocalLossOptions(double gamma, bool gammaSet, double alpha, bool alphaSet, long ignoreIndex, bool ignoreIndexSet)
+        => (this.gamma, this.gammaSet, this.alpha, this.alphaSet, this.ignoreIndex, this.ignoreIndexSet)
+            = (gamma, gammaSet, alpha, alphaSet, ignoreIndex, ignoreIndexSet);
 
     /// <summary>The focusing parameter γ: finite, ≥ 0 and ≤ 10⁶. 0 is binary cross-entropy. Default 2.</summary>
     public double Gamma
@@ -60,6 +69,23 @@ public readonly ref struct FocalLossOptions<T>
     /// </summary>
     public ReadOnlySpan<T> Weights { get; init; }
 
+    /// <summary>
+    /// Label smoothing ε in [0, 1] for <see cref="SoftmaxFocalLoss"/>, as torch's <c>cross_entropy(label_smoothing=)</c>
+    /// defines it: the target distribution becomes (1 - ε)·target + ε/C. Default 0. The sigmoid form has no class
+    /// distribution to smooth and rejects any other value.
+    /// </summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>
+    /// The class index that marks a sample to ignore, for <see cref="SoftmaxFocalLoss"/> with class-index targets: its
+    /// loss and gradient are 0 and it does not count in a mean. Default -100, torch's <c>ignore_index</c>.
+    /// </summary>
+    public long IgnoreIndex
+    {
+        get => ignoreIndexSet ? ignoreIndex : DefaultIgnoreIndex;
+        init => (ignoreIndex, ignoreIndexSet) = (value, true);
+    }
+
     /// <summary>How the per-element losses are combined. Default <see cref="FocalReduction.None"/>.</summary>
     public FocalReduction Reduction { get; init; }
 
@@ -69,6 +95,18 @@ public readonly ref struct FocalLossOptions<T>
     /// Default false. γ = 0 has no power to compute and always runs its own kernel.
     /// </summary>
     public bool ForceGenericKernel { get; init; }
+
+    /// <summary>These options for an element type of the same size, the weights reinterpreted (float or double behind a generic T).</summary>
+    internal FocalLossOptions<TOther> Reinterpret<TOther>()
+        where TOther : unmanaged
+        => new(gamma, gammaSet, alpha, alphaSet, ignoreIndex, ignoreIndexSet)
+        {
+            ClassAlpha = ClassAlpha,
+            Weights = System.Runtime.InteropServices.MemoryMarshal.Cast<T, TOther>(Weights),
+            LabelSmoothing = LabelSmoothing,
+            Reduction = Reduction,
+            ForceGenericKernel = ForceGenericKernel,
+        };
 
     /// <summary>Whether <see cref="Gamma"/> was given explicitly (a specialized kernel checks it against its own γ).</summary>
     internal bool HasGamma => gammaSet;

@@ -22,6 +22,12 @@ internal static class SigmoidFocalRules<TStorage>
                 "alpha must be in [0, 1], or negative to switch the alpha weighting off.");
         }
 
+        if (options.LabelSmoothing != 0)
+        {
+            throw new ArgumentOutOfRangeException("labelSmoothing", options.LabelSmoothing,
+                "labelSmoothing applies to SoftmaxFocalLoss only; the sigmoid form takes it as 0.");
+        }
+
         var classAlpha = options.ClassAlpha;
         for (var c = 0; c < classAlpha.Length; c++)
         {

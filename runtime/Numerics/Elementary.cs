@@ -21,6 +21,24 @@ internal static class Elementary
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOps : ISimdMath<TVec, T>
+        => Exp<TVec, T, TOps>(x, default, hasTail: false);
+
+    /// <summary>
+    /// exp(x + tail) for x ≤ 0, where tail is the rounding error of x (|tail| ≤ half an ulp of x): the tail joins the
+    /// reduced argument, so exp of a difference that did not round exactly stays accurate however large |x| is.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Exp<TVec, T, TOps>(TVec x, TVec tail)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
+        => Exp<TVec, T, TOps>(x, tail, hasTail: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Exp<TVec, T, TOps>(TVec x, TVec tail, bool hasTail)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
     {
         if (typeof(T) == typeof(float))
         {
@@ -30,6 +48,8 @@ internal static class Elementary
             var n = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
             var r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), x);
             r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
+            if (hasTail)
+                r = TOps.Add(r, tail);
             var p = S<TVec, T, TOps>(Polynomials.ExpSingle6);
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle5));
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle4));
@@ -48,6 +68,8 @@ internal static class Elementary
             var n = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
             var r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2HighDouble), x);
             r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowDouble), r);
+            if (hasTail)
+                r = TOps.Add(r, tail);
             var p = S<TVec, T, TOps>(Polynomials.ExpDouble13); // 1/13!
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpDouble12));
             p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpDouble11));
@@ -97,6 +119,20 @@ internal static class Elementary
             var (k, f) = SplitDouble<TVec, T, TOps>(u);
             return LogReducedDouble<TVec, T, TOps>(k, f, TOps.Divide(c, u));
         }
+    }
+
+    /// <summary>log(1 + e) for any e ≥ 0, in double: 1 + e and its rounding error by Fast2Sum (larger operand first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Log1p<TVec, TOps>(TVec e)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, double>
+    {
+        var one = TOps.Create(1.0);
+        var u = TOps.Add(one, e);
+        var c = TOps.ConditionalSelect(TOps.LessThanOrEqual(e, one), TOps.Subtract(e, TOps.Subtract(u, one)),
+            TOps.Subtract(one, TOps.Subtract(u, e)));
+        var (k, f) = SplitDouble<TVec, double, TOps>(u);
+        return LogReducedDouble<TVec, double, TOps>(k, f, TOps.Divide(c, u));
     }
 
     /// <summary>

@@ -1,0 +1,70 @@
+using System.Globalization;
+using FocalAot.Properties.Reference;
+
+namespace FocalAot.Properties.Softmax;
+
+/// <summary>
+/// One softmax call's inputs in double (every value representable in float): logits [Rows, Classes], class-index
+/// targets or target probabilities, and the options. <see cref="Expected"/> evaluates the float64 reference.
+/// </summary>
+public sealed record SoftmaxCase(
+    int Classes,
+    double[] Logits,
+    long[]? Indices,
+    double[]? Probabilities,
+    double Gamma,
+    double Alpha,
+    double[]? ClassAlpha,
+    double[]? Weights,
+    double LabelSmoothing,
+    long IgnoreIndex)
+{
+    public int Rows => Logits.Length / Classes;
+
+    /// <summary>The reference loss and gradient of each row, and each gradient element's error scale (ignored rows 0).</summary>
+    public (double[] Losses, double[] Gradient, double[] Scale) Expected()
+    {
+        var losses = new double[Rows];
+        var gradient = new double[Logits.Length];
+        var scale = new double[Logits.Length];
+        var mass = new double[Classes];
+        for (var row = 0; row < Rows; row++)
+        {
+            var weight = Weights?[row] ?? 1.0;
+            if ((Indices is not null && Indices[row] == IgnoreIndex) || weight == 0)
+                continue;
+            for (var c = 0; c < Classes; c++)
+            {
+                var y = Indices is not null ? (Indices[row] == c ? 1.0 : 0.0) : Probabilities![(row * Classes) + c];
+                var alpha = ClassAlpha?[c] ?? (Alpha < 0 ? 1.0 : Alpha);
+                mass[c] = weight * alpha * (((1 - LabelSmoothing) * y) + (LabelSmoothing / Classes));
+            }
+
+            var (loss, rowGradient, rowScale) = SoftmaxFocalReference.Row(Logits.AsSpan(row * Classes, Classes), mass, Gamma);
+            losses[row] = loss;
+            rowGradient.CopyTo(gradient, row * Classes);
+            rowScale.CopyTo(scale, row * Classes);
+        }
+
+        return (losses, gradient, scale);
+    }
+
+    /// <summary>The options of this case for element type <typeparamref name="T"/>.</summary>
+    public FocalLossOptions<T> Options<T>(FocalReduction reduction, ReadOnlySpan<T> weights)
+        where T : unmanaged
+        => new()
+        {
+            Gamma = Gamma,
+            Alpha = Alpha,
+            ClassAlpha = ClassAlpha,
+            Weights = weights,
+            LabelSmoothing = LabelSmoothing,
+            IgnoreIndex = IgnoreIndex,
+            Reduction = reduction,
+        };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"N={Rows} C={Classes} γ={Gamma} α={Alpha} classAlpha={ClassAlpha is not null} weights={Weights is not null} " +
+        $"ε={LabelSmoothing} targets={(Indices is null ? "soft" : "index")} logits=[{string.Join(", ", Logits.Take(24))}] " +
+        $"indices=[{string.Join(", ", Indices?.Take(8) ?? [])}]");
+}

@@ -1,0 +1,58 @@
+using System.Numerics;
+
+namespace FocalAot.Drivers;
+
+/// <summary>
+/// One softmax call's data as pinned pointers (so that worker threads can share it): logits [rows, classes] row-major,
+/// targets as class indices (int or long) or probabilities [rows, classes], and the per-call scalars.
+/// </summary>
+internal readonly unsafe struct SoftmaxArguments<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public required T* Logits { get; init; }
+
+    public required long Rows { get; init; }
+
+    public required int Classes { get; init; }
+
+    /// <summary>Class-index targets as int; null when they are long or probabilities.</summary>
+    public int* Indices32 { get; init; }
+
+    /// <summary>Class-index targets as long; null when they are int or probabilities.</summary>
+    public long* Indices64 { get; init; }
+
+    /// <summary>Target probabilities, one row per sample; null for class indices.</summary>
+    public T* Probabilities { get; init; }
+
+    public long IgnoreIndex { get; init; }
+
+    /// <summary>One weight per row; null for none.</summary>
+    public T* Weights { get; init; }
+
+    /// <summary>One α per class; null for the scalar <see cref="Alpha"/>.</summary>
+    public double* ClassAlpha { get; init; }
+
+    /// <summary>The scalar α every class is multiplied by: 1 when α is off or a class table is given.</summary>
+    public double Alpha { get; init; }
+
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>One loss per row; null when the losses are only summed.</summary>
+    public T* Losses { get; init; }
+
+    /// <summary>The gradient, [rows, classes]; null for a forward call.</summary>
+    public T* Gradient { get; init; }
+
+    /// <summary>One upstream gradient per row; null when <see cref="UpstreamScale"/> applies to every row.</summary>
+    public T* Upstream { get; init; }
+
+    /// <summary>The scalar upstream gradient over the reduction's denominator (1 for per-row results).</summary>
+    public double UpstreamScale { get; init; }
+
+    public bool Reduce { get; init; }
+
+    public bool HasIndexTargets => Indices32 != null || Indices64 != null;
+
+    /// <summary>Row <paramref name="row"/>'s class index (class-index targets only).</summary>
+    public long TargetOf(long row) => Indices32 != null ? Indices32[row] : Indices64[row];
+}

@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FocalAot.Kernels;
+using FocalAot.Simd;
+
+namespace FocalAot.Drivers;
+
+/// <summary>
+/// Runs the softmax row kernel over a whole call: rows in chunks of about <see cref="ChunkElements"/> logits (the unit
+/// of work of a thread), each row's sums in the canonical order, the reduced sum as the row losses added in row order
+/// within a chunk and the chunk totals in chunk order, so neither the width nor the thread count changes a bit.
+/// </summary>
+internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPartitionedWork
+    where TVec : struct
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TOps : ISimdOps<TVec, T>
+    where TFactor : struct, IModulatingFactor<T>
+    where TMode : struct, IKernelMode
+{
+    /// <summary>About this many logits per chunk (at least one row).</summary>
+    public const int ChunkElements = 16384;
+
+    /// <summary>Row scratch (four buffers of C elements) up to this many elements lives on the stack.</summary>
+    private const int MaxStackScratch = 8192;
+
+    [ThreadStatic]
+    private static SoftmaxDriver<TVec, T, TOps, TFactor, TMode>? cachedJob;
+
+    private SoftmaxArguments<T> arguments;
+    private TFactor factor;
+    private long chunkCount;
+    private long rowsPerChunk;
+    private int partCount;
+    private double[]? chunkTotals;
+
+    /// <summary>Runs every row and returns the sum of the row losses (0 when the losses are not reduced).</summary>
+    public static double Run(in SoftmaxArguments<T> arguments, in TFactor factor, int maxDegreeOfParallelism)
+    {
+        var rowsPerChunk = Math.Max(1, ChunkElements / arguments.Classes);
+        var chunks = (arguments.Rows + rowsPerChunk - 1) / rowsPerChunk;
+        var threads = Math.Min(maxDegreeOfParallelism, WorkerPool.MaxThreads);
+        var parts = arguments.Rows * arguments.Classes < KernelDriver<TVec, T, T, TOps, TFactor, TMode>.ParallelThreshold
+            ? 1 : (int)Math.Min(threads, chunks);
+        if (parts <= 1)
+            return CanonicalSum.Canonicalize(RunChunks(arguments, factor, rowsPerChunk, 0, chunks, null));
+
+        var job = cachedJob ??= new SoftmaxDriver<TVec, T, TOps, TFactor, TMode>();
+        var totals = arguments.Reduce ? ArrayPool<double>.Shared.Rent((int)chunks) : null;
+        try
+        {
+            job.arguments = arguments;
+            job.factor = factor;
+            job.chunkCount = chunks;
+            job.rowsPerChunk = rowsPerChunk;
+            job.partCount = parts;
+            job.chunkTotals = totals;
+            WorkerPool.Current.Run(job, parts);
+
+            var sum = 0.0;
+            for (var chunk = 0; totals is not null && chunk < chunks; chunk++)
+                sum += totals[chunk];
+            return CanonicalSum.Canonicalize(sum);
+        }
+        finally
+        {
+            job.chunkTotals = null;
+            if (totals is not null)
+                ArrayPool<double>.Shared.Return(totals);
+        }
+    }
+
+    public void Execute(int part)
+        => RunChunks(arguments, factor, rowsPerChunk, chunkCount * part / partCount, chunkCount * (part + 1) / partCount, chunkTotals);
+
+    /// <summary>Runs chunks [first, end); chunk totals go to <paramref name="totals"/> when given, else are summed in order.</summary>
+    private static double RunChunks(
+        in SoftmaxArguments<T> arguments, in TFactor factor, long rowsPerChunk, long first, long end, double[]? totals)
+    {
+        var classes = arguments.Classes;
+        var scratchLength = 4 * classes;
+        T[]? rented = scratchLength > MaxStackScratch ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
+        Span<T> scratch = rented is null ? stackalloc T[scratchLength] : rented.AsSpan(0, scratchLength);
+        try
+        {
+            var classAlpha = scratch.Slice(3 * classes, classes);
+            for (var c = 0; arguments.ClassAlpha != null && c < classes; c++)
+                classAlpha[c] = T.CreateTruncating(arguments.ClassAlpha[c]);
+            var rows = new RowScratch(scratch[..classes], scratch.Slice(classes, classes), scratch.Slice(2 * classes, classes),
+                arguments.ClassAlpha == null ? default : classAlpha);
+
+            var runningSum = 0.0;
+            for (var chunk = first; chunk < end; chunk++)
+            {
+                var chunkSum = 0.0;
+                var lastRow = Math.Min((chunk + 1) * rowsPerChunk, arguments.Rows);
+                for (var row = chunk * rowsPerChunk; row < lastRow; row++)
+                {
+                    var loss = Row(arguments, factor, row, rows);
+                    if (TMode.ComputesLoss && arguments.Losses != null)
+                        arguments.Losses[row] = loss;
+                    chunkSum += double.CreateTruncating(loss);
+                }
+
+                if (totals is null)
+                    runningSum += chunkSum;
+                else
+                    totals[chunk] = chunkSum;
+            }
+
+            return runningSum;
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>One row: its loss (rounded once to <typeparamref name="T"/>), and its gradient when the mode computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T Row(in SoftmaxArguments<T> arguments, in TFactor factor, long row, in RowScratch scratch)
+    {
+        var classes = arguments.Classes;
+        var x = new ReadOnlySpan<T>(arguments.Logits + (row * classes), classes);
+        var gradient = TMode.ComputesGradient ? new Span<T>(arguments.Gradient + (row * classes), classes) : default;
+        var target = arguments.HasIndexTargets ? arguments.TargetOf(row) : -1;
+        var weight = arguments.Weights == null ? 1.0 : double.CreateTruncating(arguments.Weights[row]);
+        if ((arguments.HasIndexTargets && target == arguments.IgnoreIndex) || weight == 0)
+        {
+            gradient.Clear();
+            return T.Zero;
+        }
+
+        var max = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Maximum(x);
+        if (!T.IsFinite(max))
+        {
+            // A NaN or +∞ logit, or every logit -∞: the softmax is undefined.
+            gradient.Fill(T.NaN);
+            return T.NaN;
+        }
+
+        var e = scratch.Exponentials;
+        var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
+        var constants = new SoftmaxRowConstants<T>(max, classesAtMax, CanonicalRowSum(e));
+        var scale = weight * arguments.Alpha;
+        var smoothing = arguments.LabelSmoothing;
+        var dense = smoothing != 0 || !arguments.HasIndexTargets;
+
+        var lossSum = 0.0;
+        var slopeSum = 0.0;
+        if (dense)
+        {
+            var coefficients = new DenseCoefficients<T>
+            {
+                Scale = T.CreateTruncating(scale),
+                Uniform = T.CreateTruncating(smoothing / classes),
+                TargetShare = T.CreateTruncating(1 - smoothing),
+                Targets = arguments.HasIndexTargets ? default : new ReadOnlySpan<T>(arguments.Probabilities + (row * classes), classes),
+                ClassAlpha = scratch.ClassAlpha,
+            };
+            SoftmaxFocalRow<TVec, T, TOps, TFactor>.DenseTerms(x, e, constants, factor, coefficients,
+                TMode.ComputesLoss ? scratch.Losses : default, TMode.ComputesGradient ? scratch.Slopes : default);
+            if (TMode.ComputesLoss)
+                lossSum = CanonicalRowSum(scratch.Losses);
+            if (TMode.ComputesGradient)
+                slopeSum = CanonicalRowSum(scratch.Slopes);
+        }
+
+        T sparseSlope = T.Zero, targetP = T.Zero, targetQ = T.Zero;
+        if (arguments.HasIndexTargets)
+        {
+            var t = (int)target;
+            var classAlpha = arguments.ClassAlpha == null ? 1 : arguments.ClassAlpha[t];
+            var coefficient = T.CreateTruncating(scale * classAlpha * (1 - smoothing));
+            (var sparseLoss, sparseSlope, targetP, targetQ) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
+                x[t], e[t], coefficient, constants, factor, TMode.ComputesGradient);
+            lossSum += double.CreateTruncating(sparseLoss);
+        }
+
+        if (TMode.ComputesGradient)
+        {
+            var upstream = arguments.Upstream == null ? arguments.UpstreamScale : double.CreateTruncating(arguments.Upstream[row]);
+            var sparse = double.CreateTruncating(sparseSlope);
+            var denseSlope = dense ? double.CreateTruncating(scratch.Slopes[arguments.HasIndexTargets ? (int)target : 0]) : 0;
+            SoftmaxFocalRow<TVec, T, TOps, TFactor>.Gradient(x, e, max, constants.InverseZ,
+                T.CreateTruncating(upstream * (slopeSum + sparse)), dense ? T.CreateTruncating(upstream) : T.Zero, scratch.Slopes, gradient);
+            if (arguments.HasIndexTargets)
+            {
+                // The target's own term: p_t Σ_{j≠t} g_j - q_t g_t, so p_t → 1 does not cancel.
+                var p = double.CreateTruncating(targetP);
+                var q = double.CreateTruncating(targetQ);
+                gradient[(int)target] = T.CreateTruncating(upstream * ((p * slopeSum) - denseSlope - (q * sparse)));
+            }
+        }
+
+        return T.CreateTruncating(lossSum);
+    }
+
+    /// <summary>The canonical (width-independent) double sum of one row's values.</summary>
+    private static double CanonicalRowSum(ReadOnlySpan<T> values)
+    {
+        Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
+        lanes.Clear();
+        CanonicalSum.Accumulate<T, TOps>(values, lanes);
+        return CanonicalSum.Combine(lanes);
+    }
+
+    /// <summary>A thread's row buffers: exponentials, dense loss terms, dense gradient terms, and α per class (or empty).</summary>
+    private readonly ref struct RowScratch(Span<T> exponentials, Span<T> losses, Span<T> slopes, ReadOnlySpan<T> classAlpha)
+    {
+        public Span<T> Exponentials { get; } = exponentials;
+
+        public Span<T> Losses { get; } = losses;
+
+        public Span<T> Slopes { get; } = slopes;
+
+        public ReadOnlySpan<T> ClassAlpha { get; } = classAlpha;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FocalAot.Numerics;
+
+namespace FocalAot.Drivers;
+
+/// <summary>The argument rules of the softmax focal-loss operations, and the errors that name a broken one.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208",
+    Justification = "Errors name the option (gamma, alpha, classAlpha, weights, labelSmoothing, reduction) that breaks its rule.")]
+internal static class SoftmaxFocalRules<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Checks the shape, the targets and every option; returns the number of rows N.</summary>
+    public static int Validate<TTarget>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<T> options, bool reduced)
+        where TTarget : unmanaged
+    {
+        if (classes < 1)
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be >= 1.");
+        if (logits.Length % classes != 0)
+        {
+            throw new ArgumentException(
+                $"logits has {logits.Length} elements, which is not a multiple of classes = {classes}; logits must be [N, C] row-major.",
+                nameof(logits));
+        }
+
+        var rows = logits.Length / classes;
+        if (IsIndexType<TTarget>())
+        {
+            RequireLength(targets.Length, rows, nameof(targets), "one class index per row");
+        }
+        else if (typeof(TTarget) == typeof(T))
+        {
+            RequireLength(targets.Length, logits.Length, nameof(targets), "one probability per logit, [N, C]");
+        }
+        else
+        {
+            throw new NotSupportedException(
+                $"Targets of type {typeof(TTarget).Name} are not supported: pass class indices (int or long) or probabilities of the logits' type.");
+        }
+
+        if (!GammaRange.Contains(options.Gamma))
+            throw new ArgumentOutOfRangeException("gamma", options.Gamma, GammaRange.Rule + ".");
+        if (double.IsNaN(options.Alpha) || options.Alpha > 1)
+            throw new ArgumentOutOfRangeException("alpha", options.Alpha, "alpha must be in [0, 1], or negative to switch the alpha weighting off.");
+        if (!(options.LabelSmoothing >= 0 && options.LabelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException("labelSmoothing", options.LabelSmoothing, "labelSmoothing must be in [0, 1].");
+
+        var classAlpha = options.ClassAlpha;
+        if (!classAlpha.IsEmpty)
+        {
+            RequireLength(classAlpha.Length, classes, "classAlpha", "one alpha per class");
+            for (var c = 0; c < classAlpha.Length; c++)
+            {
+                if (!(classAlpha[c] >= 0 && double.IsFinite(classAlpha[c])))
+                {
+                    throw new ArgumentOutOfRangeException("classAlpha", classAlpha[c], string.Create(CultureInfo.InvariantCulture,
+                        $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be finite and >= 0."));
+                }
+            }
+        }
+
+        if (!options.Weights.IsEmpty)
+        {
+            RequireLength(options.Weights.Length, rows, "weights", "one weight per row");
+            for (var i = 0; i < options.Weights.Length; i++)
+            {
+                var w = double.CreateTruncating(options.Weights[i]);
+                if (!(w >= 0 && double.IsFinite(w)))
+                {
+                    throw new ArgumentOutOfRangeException("weights", options.Weights[i], string.Create(CultureInfo.InvariantCulture,
+                        $"weights[{i}] = {options.Weights[i]} is invalid: every weight must be finite and >= 0."));
+                }
+            }
+        }
+
+        if (reduced != options.Reduction.IsReduced)
+        {
+            throw new ArgumentException(reduced
+                ? "reduction must be Sum, Mean, Normalized(normalizer) or WeightedMean for a reduced result; per-sample results are written by the overloads that take an output span."
+                : $"reduction is {options.Reduction}, but this overload writes per-sample results (reduction None); call the overload that returns the reduced loss.",
+                "reduction");
+        }
+
+        ValidateTargets(targets, classes, options.IgnoreIndex);
+        return rows;
+    }
+
+    public static bool IsIndexType<TTarget>() => typeof(TTarget) == typeof(int) || typeof(TTarget) == typeof(long);
+
+    public static void RequireLength(int length, int expected, string parameterName, string rule)
+    {
+        if (length != expected)
+            throw new ArgumentException($"{parameterName} has {length} elements but must have {expected} ({rule}).", parameterName);
+    }
+
+    private static void ValidateTargets<TTarget>(ReadOnlySpan<TTarget> targets, int classes, long ignoreIndex)
+        where TTarget : unmanaged
+    {
+        for (var i = 0; i < targets.Length; i++)
+        {
+            if (typeof(TTarget) == typeof(T))
+            {
+                var y = double.CreateTruncating(Unsafe.BitCast<TTarget, T>(targets[i]));
+                if (!(y >= 0 && y <= 1))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(targets), targets[i], string.Create(CultureInfo.InvariantCulture,
+                        $"targets[{i}] (row {i / classes}, class {i % classes}) = {y} is invalid: every target probability must be in [0, 1] and not NaN."));
+                }
+            }
+            else
+            {
+                var index = typeof(TTarget) == typeof(int) ? Unsafe.BitCast<TTarget, int>(targets[i]) : Unsafe.BitCast<TTarget, long>(targets[i]);
+                if ((index < 0 || index >= classes) && index != ignoreIndex)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(targets), index, string.Create(CultureInfo.InvariantCulture,
+                        $"targets[{i}] = {index} is invalid: a class index must be in [0, {classes}) or equal ignoreIndex ({ignoreIndex})."));
+                }
+            }
+        }
+    }
+}
