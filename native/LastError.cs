@@ -95,6 +95,7 @@ internal sealed class CArgumentNames
         ["alpha"] = "options->alpha",
         ["gamma"] = "options->gamma",
         ["normalizer"] = "options->normalizer",
+        ["labelSmoothing"] = "options->label_smoothing",
     };
 
     /// <summary>The message with the runtime's parameter names (its subject, and what follows "overlap ") made C names.</summary>

@@ -46,12 +46,27 @@ internal static unsafe class LibraryExports
         }
     }
 
+    /// <summary>The 0.2 entry (its callers' struct is the first layout): writes that much only.</summary>
     [UnmanagedCallersOnly(EntryPoint = "focal_options_init")]
-    public static int InitializeOptions(FocalOptions* options)
+    public static int InitializeOptions(FocalOptions* options) => InitializeOptions(options, FocalOptions.MinimumSize);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_options_init_sized")]
+    public static int InitializeOptionsSized(FocalOptions* options, nuint structSize) => InitializeOptions(options, structSize);
+
+    private static int InitializeOptions(FocalOptions* options, nuint structSize)
     {
         if (options == null)
             return LastError.Fail(Status.NullPointer, "options is NULL but must point to a focal_options to initialize.");
-        *options = FocalOptions.Defaults;
+        if (structSize < FocalOptions.MinimumSize)
+        {
+            return LastError.Fail(Status.InvalidArgument,
+                $"struct_size = {structSize} is smaller than the smallest focal_options ({FocalOptions.MinimumSize} bytes).");
+        }
+
+        // Only the caller's struct is written: a program built against an older header has a shorter one.
+        var known = Math.Min(structSize, (nuint)sizeof(FocalOptions)) / sizeof(long) * sizeof(long);
+        var defaults = FocalOptions.Defaults with { StructSize = known };
+        Buffer.MemoryCopy(&defaults, options, (long)known, (long)known);
         return (int)Status.Ok;
     }
 

@@ -14,6 +14,12 @@ internal unsafe struct FocalOptions
     public void* Weights;
     public int Reduction;
     public double Normalizer;
+    public double LabelSmoothing;
+    public long IgnoreIndex;
+
+    /// <summary>The smallest struct_size accepted: the first layout, up to normalizer. Later fields keep their defaults
+    /// when a caller's (older) struct ends before them.</summary>
+    public const int MinimumSize = 64;
 
     /// <summary>What focal_options_init writes.</summary>
     public static FocalOptions Defaults => new()
@@ -23,6 +29,7 @@ internal unsafe struct FocalOptions
         Alpha = SigmoidFocalLoss.DefaultAlpha,
         Reduction = ReductionNone,
         Normalizer = 1,
+        IgnoreIndex = FocalLossOptions<float>.DefaultIgnoreIndex,
     };
 
     private const int ReductionNone = 0;
@@ -89,15 +96,21 @@ internal static unsafe class NativeArguments
     public static FocalLossOptions<T> Options<T>(FocalOptions* options, int length)
         where T : unmanaged
     {
-        // struct_size first: a shorter struct must be refused before the rest of it is read.
-        if (options != null && options->StructSize < (nuint)sizeof(FocalOptions))
+        // struct_size first: a struct shorter than the first layout is refused before the rest of it is read; a struct
+        // from an older header is read up to its last whole field, and the fields after it keep their defaults.
+        var source = FocalOptions.Defaults;
+        if (options != null)
         {
-            throw new ArgumentException(
-                $"options->struct_size = {options->StructSize} is smaller than focal_options ({sizeof(FocalOptions)} bytes); " +
-                "initialize the struct with focal_options_init.", nameof(options));
-        }
+            if (options->StructSize < FocalOptions.MinimumSize)
+            {
+                throw new ArgumentException(
+                    $"options->struct_size = {options->StructSize} is smaller than the smallest focal_options ({FocalOptions.MinimumSize} " +
+                    "bytes); initialize the struct with focal_options_init.", nameof(options));
+            }
 
-        var source = options == null ? FocalOptions.Defaults : *options;
+            var known = Math.Min(options->StructSize, (nuint)sizeof(FocalOptions)) / sizeof(long) * sizeof(long);
+            Buffer.MemoryCopy(options, &source, sizeof(FocalOptions), (long)known);
+        }
 
         if (source.ClassAlpha != null && source.NumClasses == 0)
             throw new ArgumentException("options->num_classes must be >= 1 when options->class_alpha is given.", nameof(options));
@@ -113,6 +126,8 @@ internal static unsafe class NativeArguments
             ClassAlpha = new ReadOnlySpan<double>(source.ClassAlpha, (int)source.NumClasses),
             Weights = source.Weights == null ? default : new ReadOnlySpan<T>(source.Weights, length),
             Reduction = Reduction(source.Reduction, source.Normalizer),
+            LabelSmoothing = source.LabelSmoothing,
+            IgnoreIndex = source.IgnoreIndex,
         };
     }
 

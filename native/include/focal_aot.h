@@ -1,6 +1,7 @@
 /*
  * focal_aot.h - C ABI of libfocalaot: sigmoid focal loss (Lin et al., 2017), forward, backward and fused, for
- * float, double, float16 and bfloat16 data, on every SIMD width, reproducible bit for bit.
+ * float, double, float16 and bfloat16 data, and softmax (multi-class) focal loss for float and double, on every SIMD
+ * width, reproducible bit for bit.
  *
  *   FL(x, y) = -alpha_t (1 - p_t)^gamma log(p_t),  p = sigmoid(x),  p_t = p y + (1 - p)(1 - y),
  *   alpha_t  = alpha y + (1 - alpha)(1 - y)        (alpha < 0: no alpha weighting, alpha_t = 1)
@@ -101,6 +102,10 @@ typedef struct focal_options {
                                   gradient times the weight; weight 0 gives exactly 0 whatever the logit */
     int32_t reduction;         /* FOCAL_REDUCTION_*; default NONE */
     double normalizer;         /* FOCAL_REDUCTION_NORMALIZED's divisor: finite and > 0; default 1 */
+    /* Fields after the 0.2 struct (a struct_size that ends before one leaves it at its default): */
+    double label_smoothing;    /* softmax: epsilon in [0, 1], targets become (1 - eps) y + eps / C; sigmoid: 0 */
+    int64_t ignore_index;      /* softmax with class-index targets: rows with this target are skipped (loss 0,
+                                  gradient 0, not counted in a mean); default -100 (torch's ignore_index) */
 } focal_options;
 
 /* FOCAL_ABI_VERSION of the loaded library. */
@@ -124,9 +129,17 @@ const char *focal_loaded_variant(void);
  */
 focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *needed);
 
-/* Sets *options to the defaults (gamma 2, alpha 0.25, no class alphas, no weights, NONE, normalizer 1) and
- * options->struct_size to sizeof(focal_options). */
+/*
+ * Sets the first struct_size bytes of *options (down to a whole field) to the defaults (gamma 2, alpha 0.25, no class
+ * alphas, no weights, NONE, normalizer 1, label_smoothing 0, ignore_index -100) and options->struct_size to the size
+ * written. struct_size is sizeof(focal_options) of the caller's header, at least 64 (the 0.2 struct). Call it
+ * through the focal_options_init macro, which passes the size.
+ */
+focal_status focal_options_init_sized(focal_options *options, size_t struct_size);
+
+/* The 0.2 entry, for programs built against it: writes the 64-byte 0.2 struct only. */
 focal_status focal_options_init(focal_options *options);
+#define focal_options_init(options) focal_options_init_sized((options), sizeof(focal_options))
 
 /* The active SIMD path (FOCAL_ISA_*), or -1 on failure. */
 int32_t focal_get_isa(void);
@@ -184,6 +197,43 @@ focal_status focal_sigmoid_backward_bf16(const uint16_t *logits, const uint16_t 
     const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
 focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const uint16_t *targets, size_t n,
     const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+
+/*
+ * Softmax (multi-class) focal loss over logits [rows, classes], row-major: for each row, p = softmax(logits) and
+ *   loss = -w_row * sum_j alpha_j y'_j (1 - p_j)^gamma log(p_j),  y' = (1 - label_smoothing) y + label_smoothing / C
+ * where y is the row's target distribution (a class index is one-hot), alpha_j = options->class_alpha[j] (then
+ * num_classes must equal classes; each finite and >= 0, any scale, like torch's weight=) or options->alpha for
+ * every class (1 when alpha < 0), and w_row = options->weights[row] (rows values, finite and >= 0).
+ * gamma = 0 with alpha < 0 is torch's cross_entropy.
+ *
+ * targets: target_kind FOCAL_TARGET_INDEX_I32 (rows int32_t class indices), FOCAL_TARGET_INDEX_I64 (rows int64_t),
+ *   or FOCAL_TARGET_PROBABILITIES (rows * classes values of the logits' type, each in [0, 1]). A class index must be
+ *   in [0, classes) or equal options->ignore_index (the message names the first bad row).
+ * Reductions: SUM; MEAN divides by the number of rows not ignored (NaN when every row is ignored); NORMALIZED by
+ *   options->normalizer; WEIGHTED_MEAN by the sum over rows not ignored of w_row * alpha of the row's target class
+ *   (probabilities: sum_j y_j alpha_j), torch's convention with class weights.
+ * forward: out receives rows losses (NONE) or the 1 reduced loss. backward: grad_logits (rows * classes values) =
+ *   grad_out * d(loss)/d(logits); grad_out is rows values for NONE, else 1 value; NULL means 1. forward_backward:
+ *   both in one pass; loss must not overlap grad_logits. grad_logits may be the logits' memory (in place).
+ * A row with a NaN or +infinity logit, or only -infinity logits, gives NaN loss and gradient. rows * classes is at
+ * most INT32_MAX; classes >= 1. float and double data.
+ */
+#define FOCAL_TARGET_INDEX_I32 0
+#define FOCAL_TARGET_INDEX_I64 1
+#define FOCAL_TARGET_PROBABILITIES 2
+
+focal_status focal_softmax_forward_f32(const float *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, float *out);
+focal_status focal_softmax_backward_f32(const float *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, const float *grad_out, float *grad_logits);
+focal_status focal_softmax_forward_backward_f32(const float *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, float *loss, float *grad_logits);
+focal_status focal_softmax_forward_f64(const double *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, double *out);
+focal_status focal_softmax_backward_f64(const double *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, const double *grad_out, double *grad_logits);
+focal_status focal_softmax_forward_backward_f64(const double *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, double *loss, double *grad_logits);
 
 /*
  * OpenCL devices. Declared without the OpenCL headers: a cl_command_queue, cl_mem or cl_event is a void *.

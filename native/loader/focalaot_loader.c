@@ -16,6 +16,9 @@
 
 #include "focal_aot.h"
 
+/* The header's focal_options_init is a macro over focal_options_init_sized; the dispatcher forwards both exports. */
+#undef focal_options_init
+
 /* X-macro of the forwarded API: return type, name, parameter list, argument list, value on load failure. */
 /* The three operations of one element type. */
 #define FOCAL_FORWARDED_OPERATIONS(X, SUFFIX, T)                                                                       \
@@ -28,6 +31,21 @@
     X(focal_status, focal_sigmoid_forward_backward_##SUFFIX,                                                           \
       (const T *logits, const T *targets, size_t n, const focal_options *options, T *loss, T *grad_logits),            \
       (logits, targets, n, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
+
+/* The softmax operations of one element type. */
+#define FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, SUFFIX, T)                                                               \
+    X(focal_status, focal_softmax_forward_##SUFFIX,                                                                    \
+      (const T *logits, size_t rows, size_t classes, const void *targets, int32_t target_kind,                         \
+       const focal_options *options, T *out),                                                                          \
+      (logits, rows, classes, targets, target_kind, options, out), FOCAL_ERROR_UNSUPPORTED)                            \
+    X(focal_status, focal_softmax_backward_##SUFFIX,                                                                   \
+      (const T *logits, size_t rows, size_t classes, const void *targets, int32_t target_kind,                         \
+       const focal_options *options, const T *grad_out, T *grad_logits),                                               \
+      (logits, rows, classes, targets, target_kind, options, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)          \
+    X(focal_status, focal_softmax_forward_backward_##SUFFIX,                                                           \
+      (const T *logits, size_t rows, size_t classes, const void *targets, int32_t target_kind,                         \
+       const focal_options *options, T *loss, T *grad_logits),                                                         \
+      (logits, rows, classes, targets, target_kind, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
 
 /* The host-memory device operations of one element type. */
 #define FOCAL_FORWARDED_DEVICE_OPERATIONS(X, SUFFIX, T)                                                                \
@@ -67,10 +85,14 @@
     X(focal_status, focal_set_max_isa, (int32_t isa), (isa), FOCAL_ERROR_UNSUPPORTED)                  \
     X(focal_status, focal_set_num_threads, (int32_t threads), (threads), FOCAL_ERROR_UNSUPPORTED)      \
     X(focal_status, focal_options_init, (focal_options *options), (options), FOCAL_ERROR_UNSUPPORTED)  \
+    X(focal_status, focal_options_init_sized, (focal_options *options, size_t struct_size),            \
+      (options, struct_size), FOCAL_ERROR_UNSUPPORTED)                                                 \
     FOCAL_FORWARDED_OPERATIONS(X, f32, float)                                                          \
     FOCAL_FORWARDED_OPERATIONS(X, f64, double)                                                         \
     FOCAL_FORWARDED_OPERATIONS(X, f16, uint16_t)                                                       \
     FOCAL_FORWARDED_OPERATIONS(X, bf16, uint16_t)                                                      \
+    FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, f32, float)                                                  \
+    FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, f64, double)                                                 \
     X(int32_t, focal_device_count, (void), (), 0)                                                      \
     X(focal_status, focal_device_get_info, (int32_t device, focal_device_info *info), (device, info),  \
       FOCAL_ERROR_UNSUPPORTED)                                                                         \

@@ -139,7 +139,7 @@ class Options:
             raise invalid("reduction must be 'none', 'sum', 'mean', 'normalized' or 'weighted_mean', "
                           f"not {reduction!r}") from None
         self.struct = _capi.focal_options()
-        check(_capi.lib.focal_options_init(ctypes.byref(self.struct)))
+        check(_capi.lib.focal_options_init_sized(ctypes.byref(self.struct), ctypes.sizeof(self.struct)))
         self.struct.reduction = self.reduction
         self.struct.gamma = _real("gamma", gamma)
         if self.reduction == _capi.FOCAL_REDUCTION_NORMALIZED:

@@ -48,6 +48,11 @@ FOCAL_ISA_VECTOR128 = 1
 FOCAL_ISA_AVX2 = 2
 FOCAL_ISA_AVX512 = 3
 
+# --- target kinds of the focal_softmax_* calls ---------------------------------------------------------------------
+FOCAL_TARGET_INDEX_I32 = 0
+FOCAL_TARGET_INDEX_I64 = 1
+FOCAL_TARGET_PROBABILITIES = 2
+
 # --- element types of the focal_cl_* calls -------------------------------------------------------------------------
 FOCAL_DTYPE_F32 = 0
 FOCAL_DTYPE_F64 = 1
@@ -67,6 +72,8 @@ class focal_options(ctypes.Structure):
         ("weights", ctypes.c_void_p),
         ("reduction", ctypes.c_int32),
         ("normalizer", ctypes.c_double),
+        ("label_smoothing", ctypes.c_double),
+        ("ignore_index", ctypes.c_int64),
     ]
 
 
@@ -104,6 +111,7 @@ _PROTOTYPES = {
     "focal_version": (ctypes.c_char_p, []),
     "focal_loaded_variant": (ctypes.c_char_p, []),
     "focal_last_error_message": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),
+    "focal_options_init_sized": (focal_status, [ctypes.POINTER(focal_options), _size]),
     "focal_options_init": (focal_status, [ctypes.POINTER(focal_options)]),
     "focal_get_isa": (ctypes.c_int32, []),
     "focal_set_max_isa": (focal_status, [ctypes.c_int32]),
@@ -124,6 +132,14 @@ _PROTOTYPES = {
     "focal_sigmoid_forward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p]),
     "focal_sigmoid_backward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
     "focal_sigmoid_forward_backward_bf16": (focal_status, [_u16p, _u16p, _size, _opts, _u16p, _u16p]),
+    # softmax: (logits, rows, classes, targets, target_kind, options, out) / (..., grad_out, grad_logits) /
+    # (..., loss, grad_logits)
+    "focal_softmax_forward_f32": (focal_status, [_f32p, _size, _size, _void, ctypes.c_int32, _opts, _f32p]),
+    "focal_softmax_backward_f32": (focal_status, [_f32p, _size, _size, _void, ctypes.c_int32, _opts, _f32p, _f32p]),
+    "focal_softmax_forward_backward_f32": (focal_status, [_f32p, _size, _size, _void, ctypes.c_int32, _opts, _f32p, _f32p]),
+    "focal_softmax_forward_f64": (focal_status, [_f64p, _size, _size, _void, ctypes.c_int32, _opts, _f64p]),
+    "focal_softmax_backward_f64": (focal_status, [_f64p, _size, _size, _void, ctypes.c_int32, _opts, _f64p, _f64p]),
+    "focal_softmax_forward_backward_f64": (focal_status, [_f64p, _size, _size, _void, ctypes.c_int32, _opts, _f64p, _f64p]),
     # OpenCL devices
     "focal_device_count": (ctypes.c_int32, []),
     "focal_device_unavailable_reason": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),
@@ -218,7 +234,8 @@ def _load():
         if name not in _VERSION_FUNCTIONS:
             _declare(library, name)
     options = focal_options()
-    if library.focal_options_init(ctypes.byref(options)) != FOCAL_OK or options.struct_size != ctypes.sizeof(options):
+    status = library.focal_options_init_sized(ctypes.byref(options), ctypes.sizeof(options))
+    if status != FOCAL_OK or options.struct_size != ctypes.sizeof(options):
         raise LibraryNotFoundError(
             f"{path}: focal_options is {options.struct_size} bytes there and {ctypes.sizeof(options)} here")
     return library

@@ -1,4 +1,5 @@
-"""An autograd drop-in for torchvision.ops.sigmoid_focal_loss on CPU tensors, computed by libfocalaot.
+"""Autograd drop-ins on CPU tensors, computed by libfocalaot: torchvision.ops.sigmoid_focal_loss, and
+softmax_focal_loss, the multi-class form (torch's cross_entropy layout and arguments; float32 and float64).
 
 dtypes: float32, float64, float16 and bfloat16 (16-bit tensors are computed in float and each result rounded
 once). Only ``inputs`` receives a gradient: targets, weight, per-class alpha and normalizer are constants (labels
@@ -15,7 +16,7 @@ from typing import Literal
 
 import torch as _torch
 
-from . import _api
+from . import _api, _softmax
 from ._buffers import BFLOAT16, FLOAT16, FLOAT32, FLOAT64
 
 _ELEMENT_TYPES = {_torch.float32: FLOAT32, _torch.float64: FLOAT64, _torch.float16: FLOAT16,
@@ -153,3 +154,82 @@ def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     # With a gradient to come (a training step), the loss and the gradient are computed in one pass.
     fused = inputs.requires_grad and _torch.is_grad_enabled()
     return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer, fused)
+
+
+class _SoftmaxFocalLoss(_torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, inputs, targets, weight, settings, fused):
+        x = inputs.detach().contiguous().numpy()
+        y = targets.detach().contiguous().numpy()
+        w = None if weight is None else weight.detach().to(inputs.dtype).contiguous().numpy()
+        ctx.settings = settings
+        ctx.gradient = None
+        if fused:
+            # A training step: loss and gradient in one pass (the gradient for an upstream gradient of 1).
+            loss, gradient = _softmax.softmax_focal_loss_forward_backward(x, y, weight=w, **settings)
+            ctx.gradient = _torch.from_numpy(gradient)
+        else:
+            loss = _softmax.softmax_focal_loss(x, y, weight=w, **settings)
+        ctx.save_for_backward(inputs, targets, weight)
+        return _torch.tensor(loss, dtype=inputs.dtype) if isinstance(loss, float) else _torch.from_numpy(loss)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        inputs, targets, weight = ctx.saved_tensors
+        with _torch.no_grad():
+            gradient = ctx.gradient
+            ctx.gradient = None  # a second backward (retain_graph) computes it again
+            if gradient is None or not bool((grad_output == 1).all()):
+                w = None if weight is None else weight.detach().to(inputs.dtype).contiguous().numpy()
+                upstream = grad_output.detach().to(inputs.dtype).contiguous().numpy()
+                gradient = _torch.from_numpy(_softmax.softmax_focal_loss_backward(
+                    inputs.detach().contiguous().numpy(), targets.detach().contiguous().numpy(), upstream, weight=w,
+                    **ctx.settings))
+        if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
+            gradient = _NoSecondDerivative.apply(gradient, inputs)
+        return gradient, None, None, None, None
+
+
+def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
+                       alpha: float | Sequence[float] | _torch.Tensor = 0.25, gamma: float = 2.0,
+                       reduction: Literal["none", "sum", "mean", "normalized", "weighted_mean"] = "none",
+                       weight: _torch.Tensor | None = None, ignore_index: int = -100, label_smoothing: float = 0.0,
+                       normalizer: float | _torch.Tensor | None = None) -> _torch.Tensor:
+    """Softmax focal loss, computed by libfocalaot; differentiable with respect to inputs.
+
+    The multi-class form: per sample, -w Σ_j alpha_j y'_j (1 - p_j)^gamma log p_j with p = softmax over dimension 1
+    and y' = (1 - label_smoothing) y + label_smoothing / C. With gamma=0 and alpha=-1 it is torch's
+    ``cross_entropy``; with class-index targets and a scalar alpha it is mmcv's ``softmax_focal_loss`` and kornia's
+    ``focal_loss`` (kornia and mmcv reduce with mean over samples, as reduction="mean" does here).
+
+    inputs: a float32 or float64 CPU tensor of logits [N, C] or [N, C, d1, ...] (or [C]).
+    targets: class indices [N, d1, ...] (an integer tensor; ignore_index skips a sample), or probabilities of the
+        shape of inputs.
+    alpha: a number multiplying every class (negative: none), or one weight per class (a sequence or tensor, like
+        cross_entropy's weight=).
+    reduction: "none" (per sample), "sum", "mean" (over samples not ignored), "normalized" (sum / normalizer) or
+        "weighted_mean" (sum / Σ weight·alpha[target]: cross_entropy's mean with class weights).
+    weight: None, or one weight per sample (the loss's shape), finite and >= 0.
+
+    Returns per-sample losses [N, d1, ...] for reduction "none", else a 0-d tensor of the dtype of inputs.
+    """
+    if not isinstance(inputs, _torch.Tensor):
+        raise TypeError(f"inputs must be a torch.Tensor, not {type(inputs).__name__}")
+    if inputs.dtype not in (_torch.float32, _torch.float64):
+        raise TypeError(f"softmax_focal_loss takes float32 or float64 inputs, not {inputs.dtype}")
+    for name, value in (("inputs", inputs), ("targets", targets), ("weight", weight)):
+        if value is not None:
+            if not isinstance(value, _torch.Tensor):
+                raise TypeError(f"{name} must be a torch.Tensor, not {type(value).__name__}")
+            if value.device.type != "cpu":
+                raise ValueError(f"focalaot.torch works on CPU tensors; {name} is on {value.device}")
+    if targets.is_floating_point():
+        targets = targets.detach().to(inputs.dtype)
+    if isinstance(alpha, _torch.Tensor):
+        alpha = alpha.tolist()  # per-class alphas are settings, not differentiable inputs
+    if isinstance(normalizer, _torch.Tensor):
+        normalizer = float(normalizer)
+    settings = {"alpha": alpha, "gamma": gamma, "reduction": reduction, "ignore_index": ignore_index,
+                "label_smoothing": label_smoothing, "normalizer": normalizer}
+    fused = inputs.requires_grad and _torch.is_grad_enabled()
+    return _SoftmaxFocalLoss.apply(inputs, targets, weight, settings, fused)

@@ -1,0 +1,201 @@
+"""Softmax (multi-class) focal loss over numpy arrays: torch's cross_entropy layout and arguments, over the C ABI.
+
+inputs are logits [N, C] or [N, C, d1, ...] (the class dimension second, as torch's cross_entropy takes them; such
+inputs are laid out [N * d1 * ..., C] for the library, one copy); targets are class indices of the loss's shape
+[N, d1, ...] (any integer dtype) or probabilities of the inputs' shape.
+"""
+
+import ctypes
+import numbers
+
+from . import _capi
+from ._api import _REDUCTIONS, Reduction, _class_alphas, _real, check, invalid
+from ._buffers import FLOAT32, FLOAT64, numpy
+
+_ENTRIES = {
+    "forward": {"f32": _capi.lib.focal_softmax_forward_f32, "f64": _capi.lib.focal_softmax_forward_f64},
+    "backward": {"f32": _capi.lib.focal_softmax_backward_f32, "f64": _capi.lib.focal_softmax_backward_f64},
+    "forward_backward": {"f32": _capi.lib.focal_softmax_forward_backward_f32,
+                         "f64": _capi.lib.focal_softmax_forward_backward_f64},
+}
+_ELEMENTS = {"float32": FLOAT32, "float64": FLOAT64}
+
+
+def _rows_last(array):
+    """An [N, C, d1, ...] array as contiguous rows [N * d1 * ..., C] (an [N, C] array as it is)."""
+    if array.ndim > 2:
+        array = numpy.moveaxis(array, 1, -1)
+    return numpy.ascontiguousarray(array.reshape(-1, array.shape[-1]))
+
+
+class SoftmaxCall:
+    """The rows, targets and focal_options of one call, checked on the Python side (the library checks the rest)."""
+
+    def __init__(self, inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
+                 dtype):
+        if numpy is None:
+            raise ImportError("softmax_focal_loss needs numpy (or use focalaot.torch.softmax_focal_loss)")
+        x = numpy.asarray(inputs)
+        name = dtype if isinstance(dtype, str) or dtype is None else numpy.dtype(dtype).name
+        name = name or x.dtype.name
+        if name not in _ELEMENTS:
+            raise TypeError(f"softmax_focal_loss computes float32 or float64 data, not {name}")
+        self.element = _ELEMENTS[name]
+        if x.ndim == 1:  # one sample, torch's unbatched input
+            x = x.reshape(1, -1)
+        if x.ndim < 2:
+            raise invalid(f"inputs has shape {x.shape}: it must be [N, C] or [N, C, d1, ...] (or [C] for one sample)")
+        self.input_shape = x.shape
+        self.classes = x.shape[1]
+        self.loss_shape = (x.shape[0],) + x.shape[2:] if numpy.asarray(inputs).ndim > 1 else ()
+        self.logits = _rows_last(x.astype(self.element.name, copy=False))
+        self.rows = self.logits.shape[0]
+        self.targets, self.kind = self._targets(targets)
+        self.struct = _capi.focal_options()
+        check(_capi.lib.focal_options_init_sized(ctypes.byref(self.struct), ctypes.sizeof(self.struct)))
+        try:
+            self.struct.reduction = _REDUCTIONS[reduction]
+        except (KeyError, TypeError):
+            raise invalid("reduction must be 'none', 'sum', 'mean', 'normalized' or 'weighted_mean', "
+                          f"not {reduction!r}") from None
+        self.reduced = reduction != "none"
+        self.struct.gamma = _real("gamma", gamma)
+        self.struct.label_smoothing = _real("label_smoothing", label_smoothing)
+        if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
+            raise TypeError(f"ignore_index must be an integer, not {type(ignore_index).__name__}")
+        self.struct.ignore_index = int(ignore_index)
+        if reduction == "normalized":
+            if normalizer is None:
+                raise invalid("reduction='normalized' needs normalizer, a number > 0 (the loss sum is divided by it)")
+            self.struct.normalizer = _real("normalizer", normalizer)
+        elif normalizer is not None:
+            raise invalid(f"normalizer is used only with reduction='normalized', not with reduction={reduction!r}")
+        classes = _class_alphas(alpha)
+        if classes is None:
+            self.struct.alpha = _real("alpha", alpha)
+        else:
+            if len(classes) != self.classes:
+                raise invalid(f"alpha has {len(classes)} per-class values but inputs has {self.classes} classes "
+                              f"(shape {self.input_shape}, classes in dimension 1)")
+            self._class_alpha = (ctypes.c_double * len(classes))(*classes)
+            self.struct.class_alpha = ctypes.cast(self._class_alpha, ctypes.POINTER(ctypes.c_double))
+            self.struct.num_classes = len(classes)
+        if weight is not None:
+            w = numpy.asarray(weight)
+            if w.size != self.rows or (w.shape != self.loss_shape and w.ndim != 1):
+                raise invalid(f"weight has shape {w.shape} but the loss has shape {self.loss_shape}: one weight per "
+                              "sample")
+            self._weight = numpy.ascontiguousarray(w.reshape(-1), dtype=self.element.name)
+            self.struct.weights = self._weight.ctypes.data
+
+    def _targets(self, targets):
+        y = numpy.asarray(targets)
+        if y.dtype.kind in "iub":
+            if y.shape != self.loss_shape and not (self.loss_shape == () and y.ndim == 0):
+                raise invalid(f"targets has shape {y.shape} but class indices for inputs of shape {self.input_shape} "
+                              f"must have shape {self.loss_shape}")
+            kind = _capi.FOCAL_TARGET_INDEX_I32 if y.dtype == numpy.int32 else _capi.FOCAL_TARGET_INDEX_I64
+            return numpy.ascontiguousarray(y.reshape(-1), dtype=numpy.int32 if kind == 0 else numpy.int64), kind
+        if y.dtype.kind == "f":
+            shape = y.shape if y.ndim > 1 else (1,) + y.shape
+            if shape != self.input_shape:
+                raise invalid(f"targets has shape {y.shape} but target probabilities must have the shape of inputs, "
+                              f"{self.input_shape}")
+            return _rows_last(y.reshape(shape).astype(self.element.name, copy=False)), _capi.FOCAL_TARGET_PROBABILITIES
+        raise TypeError(f"targets must be class indices (an integer array) or probabilities (a float array), not "
+                        f"{y.dtype}")
+
+    @property
+    def options(self):
+        return ctypes.byref(self.struct)
+
+    def arguments(self):
+        """The leading C arguments: logits, rows, classes, targets, target_kind, options."""
+        return (self.logits.ctypes.data_as(self.element.pointer_type), self.rows, self.classes,
+                self.targets.ctypes.data, self.kind, self.options)
+
+    def entry(self, operation):
+        return _ENTRIES[operation][self.element.suffix]
+
+    def new_losses(self):
+        return numpy.empty(self.rows, self.element.name)
+
+    def new_gradient(self):
+        return numpy.empty_like(self.logits)
+
+    def pointer(self, array):
+        return array.ctypes.data_as(self.element.pointer_type)
+
+    def losses(self, rows):
+        """Per-sample losses in the loss's shape."""
+        return rows.reshape(self.loss_shape)
+
+    def gradient(self, rows):
+        """A [rows, C] gradient in the inputs' layout."""
+        if len(self.input_shape) <= 2:
+            return rows.reshape(self.input_shape)
+        moved = rows.reshape((self.input_shape[0],) + self.input_shape[2:] + (self.classes,))
+        return numpy.ascontiguousarray(numpy.moveaxis(moved, -1, 1))
+
+
+def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none", weight=None,
+                       ignore_index: int = -100, label_smoothing: float = 0.0, normalizer: float | None = None,
+                       dtype=None):
+    """Softmax focal loss: -w Σ_j alpha_j y'_j (1 - p_j)^gamma log p_j per sample, p = softmax(inputs) over classes.
+
+    inputs: logits [N, C] or [N, C, d1, ...] (float32 or float64; [C] is one sample).
+    targets: class indices of shape [N, d1, ...] (any integer dtype; ignore_index marks a sample to skip), or
+        probabilities of the shape of inputs (soft targets).
+    alpha: a number multiplying every class (mmcv's alpha; negative: none), or one weight per class (torch's
+        cross_entropy weight=, any finite values >= 0).
+    gamma: the focusing parameter, >= 0; gamma=0 with alpha=-1 is torch's cross_entropy.
+    reduction: "none" (per sample), "sum", "mean" (over samples not ignored; NaN if none), "normalized"
+        (sum / normalizer) or "weighted_mean" (sum / Σ weight·alpha[target] over samples not ignored: torch's mean
+        with class weights).
+    weight: None, or one weight per sample (the loss's shape), finite and >= 0.
+    label_smoothing: epsilon in [0, 1], as torch's cross_entropy(label_smoothing=).
+
+    Returns per-sample losses in the shape [N, d1, ...] for reduction "none", else a Python float.
+    """
+    call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
+                       dtype)
+    out = numpy.empty(1, call.element.name) if call.reduced else call.new_losses()
+    check(call.entry("forward")(*call.arguments(), call.pointer(out)))
+    return float(out[0]) if call.reduced else call.losses(out)
+
+
+def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma: float = 2.0,
+                                reduction: Reduction = "none", weight=None, ignore_index: int = -100,
+                                label_smoothing: float = 0.0, normalizer: float | None = None, dtype=None):
+    """The gradient of softmax_focal_loss with respect to inputs, times grad_output (per sample for reduction
+    "none", else a number; None means 1). Returns an array of the shape of inputs."""
+    call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
+                       dtype)
+    upstream = None
+    if grad_output is not None:
+        values = numpy.asarray(grad_output, dtype=call.element.name)
+        if call.reduced and values.size != 1:
+            raise invalid(f"grad_output has shape {values.shape} but reduction={reduction!r} gives one loss: pass one "
+                          "number")
+        if not call.reduced and values.size != call.rows:
+            raise invalid(f"grad_output has shape {values.shape} but the loss has shape {call.loss_shape}")
+        upstream = numpy.ascontiguousarray(values.reshape(-1))
+    gradient = call.new_gradient()
+    check(call.entry("backward")(*call.arguments(), None if upstream is None else call.pointer(upstream),
+                                 call.pointer(gradient)))
+    return call.gradient(gradient)
+
+
+def softmax_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none",
+                                        weight=None, ignore_index: int = -100, label_smoothing: float = 0.0,
+                                        normalizer: float | None = None, dtype=None):
+    """Loss and gradient in one pass: (softmax_focal_loss(...), softmax_focal_loss_backward(...)), bit for bit."""
+    call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
+                       dtype)
+    out = numpy.empty(1, call.element.name) if call.reduced else call.new_losses()
+    gradient = call.new_gradient()
+    check(call.entry("forward_backward")(*call.arguments(), call.pointer(out), call.pointer(gradient)))
+    return (float(out[0]) if call.reduced else call.losses(out)), call.gradient(gradient)
+
+
+__all__ = ["softmax_focal_loss", "softmax_focal_loss_backward", "softmax_focal_loss_forward_backward"]

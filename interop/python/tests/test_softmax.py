@@ -1,0 +1,191 @@
+"""focalaot.softmax_focal_loss and focalaot.torch.softmax_focal_loss against torch's cross_entropy, a torch composite
+of the focal loss (the kornia / mmcv formula) and torch's gradcheck: values, gradients, every option, the [N, C, d]
+layout, errors."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+focal_torch = pytest.importorskip("focalaot.torch")
+import focalaot  # noqa: E402
+
+F = torch.nn.functional
+RNG = np.random.default_rng(2024)
+REDUCTIONS = ["none", "sum", "mean", "normalized", "weighted_mean"]
+
+
+def sample(rows, classes, spread=3.0, ignored=0):
+    x = torch.tensor(RNG.normal(0, spread, (rows, classes)), dtype=torch.float64, requires_grad=True)
+    t = torch.tensor(RNG.integers(0, classes, rows), dtype=torch.int64)
+    t[:ignored] = -100
+    return x, t
+
+
+def composite(x, t, alpha, gamma, reduction, label_smoothing=0.0, weight=None, normalizer=None, ignore_index=-100):
+    """The focal loss written out in torch: -Σ_j a_j y'_j (1 - p_j)^γ log p_j per row (kornia's focal_loss formula,
+    mmcv's with a scalar alpha), reduced by this package's rules."""
+    classes = x.shape[1]
+    log_p = F.log_softmax(x, dim=1)
+    if t.is_floating_point():
+        y = t
+        kept = torch.ones(x.shape[0], dtype=torch.bool)
+    else:
+        kept = t != ignore_index
+        y = F.one_hot(torch.where(kept, t, 0), classes).to(x.dtype) * kept[:, None]
+    y = (1 - label_smoothing) * y + label_smoothing / classes * kept[:, None].to(x.dtype)
+    a = torch.as_tensor(alpha, dtype=x.dtype) if not isinstance(alpha, float) or alpha >= 0 else torch.tensor(1.0, dtype=x.dtype)
+    per_row = -(a * y * (1 - log_p.exp()) ** gamma * log_p).sum(dim=1)
+    if weight is not None:
+        per_row = per_row * weight
+    if reduction == "none":
+        return per_row
+    if reduction == "sum":
+        return per_row.sum()
+    if reduction == "mean":
+        return per_row.sum() / kept.sum()
+    if reduction == "normalized":
+        return per_row.sum() / normalizer
+    target_alpha = (a * (t if t.is_floating_point() else F.one_hot(torch.where(kept, t, 0), classes) * kept[:, None]))
+    target_alpha = target_alpha.sum(dim=1) if target_alpha.ndim == 2 else target_alpha
+    return per_row.sum() / ((weight if weight is not None else 1) * target_alpha).sum()
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_gamma_zero_without_alpha_is_cross_entropy(reduction, label_smoothing):
+    x, t = sample(37, 11, ignored=3)
+    ours = focal_torch.softmax_focal_loss(x, t, alpha=-1.0, gamma=0.0, reduction=reduction, label_smoothing=label_smoothing)
+    torch.autograd.backward(ours, torch.ones_like(ours))
+    gradient = x.grad.clone()
+    x.grad = None
+    expected = F.cross_entropy(x, t, reduction=reduction, label_smoothing=label_smoothing)
+    torch.autograd.backward(expected, torch.ones_like(expected))
+    if reduction == "none":
+        expected = expected.detach()
+    torch.testing.assert_close(ours.detach(), expected.detach(), rtol=1e-13, atol=0)
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_class_weights_and_weighted_mean_are_cross_entropys_weight(label_smoothing):
+    x, t = sample(29, 7, ignored=2)
+    class_weights = torch.tensor(RNG.uniform(0.1, 3.0, 7), dtype=torch.float64)
+    ours = focal_torch.softmax_focal_loss(x, t, alpha=class_weights, gamma=0.0, reduction="weighted_mean",
+                                          label_smoothing=label_smoothing)
+    expected = F.cross_entropy(x, t, weight=class_weights, label_smoothing=label_smoothing)
+    torch.testing.assert_close(ours, expected.detach(), rtol=1e-13, atol=0)
+    ours.backward()
+    gradient = x.grad.clone()
+    x.grad = None
+    expected.backward()
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 1.0, 2.0, 2.7, 5.0])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_focal_loss_and_gradient_match_the_composite(gamma, reduction):
+    x, t = sample(41, 13, spread=2.0, ignored=4)
+    alpha = 0.25
+    weight = torch.tensor(RNG.uniform(0, 2, 41), dtype=torch.float64)
+    kwargs = {"normalizer": 7.5} if reduction == "normalized" else {}
+    ours = focal_torch.softmax_focal_loss(x, t, alpha=alpha, gamma=gamma, reduction=reduction, weight=weight,
+                                          label_smoothing=0.05, **kwargs)
+    torch.autograd.backward(ours, torch.ones_like(ours))
+    gradient = x.grad.clone()
+    x.grad = None
+    expected = composite(x, t, alpha, gamma, reduction, label_smoothing=0.05, weight=weight, **kwargs)
+    torch.autograd.backward(expected, torch.ones_like(expected))
+    torch.testing.assert_close(ours.detach(), expected.detach(), rtol=1e-11, atol=1e-15)
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-9, atol=1e-13)
+
+
+def test_soft_targets_and_per_class_alpha_match_the_composite():
+    x, _ = sample(23, 9)
+    y = torch.tensor(RNG.dirichlet(np.ones(9), 23), dtype=torch.float64)
+    alpha = RNG.uniform(0, 2, 9).tolist()
+    ours = focal_torch.softmax_focal_loss(x, y, alpha=alpha, gamma=1.5, reduction="sum", label_smoothing=0.1)
+    ours.backward()
+    gradient = x.grad.clone()
+    x.grad = None
+    expected = composite(x, y, alpha, 1.5, "sum", label_smoothing=0.1)
+    expected.backward()
+    torch.testing.assert_close(ours.detach(), expected.detach(), rtol=1e-12, atol=0)
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-10, atol=1e-14)
+
+
+def test_the_class_dimension_second_layout_is_cross_entropys():
+    x = torch.tensor(RNG.normal(0, 2, (3, 5, 4, 6)), dtype=torch.float64, requires_grad=True)
+    t = torch.tensor(RNG.integers(0, 5, (3, 4, 6)))
+    t[0, 0, :3] = -100
+    ours = focal_torch.softmax_focal_loss(x, t, alpha=-1.0, gamma=0.0, reduction="none")
+    assert ours.shape == (3, 4, 6)
+    ours.sum().backward()
+    gradient = x.grad.clone()
+    x.grad = None
+    expected = F.cross_entropy(x, t, reduction="none")
+    expected.sum().backward()
+    torch.testing.assert_close(ours.detach(), expected.detach(), rtol=1e-13, atol=0)
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 2.0])
+def test_gradcheck(gamma):
+    x, t = sample(6, 5, spread=1.5)
+    assert torch.autograd.gradcheck(
+        lambda z: focal_torch.softmax_focal_loss(z, t, gamma=gamma, label_smoothing=0.1, reduction="none"), (x,))
+
+
+def test_confident_rows_stay_exact_where_the_composite_cancels():
+    # p_t = 1 - 1e-20: 1 - p_t is 0 in float64, so the composite's loss is 0; the exact value is ~1e-40 * 46.
+    x = torch.tensor([[46.0, 0.0, 0.0]], dtype=torch.float64, requires_grad=True)
+    t = torch.tensor([0])
+    loss = focal_torch.softmax_focal_loss(x, t, alpha=-1.0, gamma=2.0)
+    q = 2 * np.exp(-46.0) / (1 + 2 * np.exp(-46.0))
+    exact = q ** 2 * np.log1p(2 * np.exp(-46.0))
+    assert loss.item() == pytest.approx(exact, rel=1e-13)
+    assert composite(x, t, -1.0, 2.0, "none").item() == 0.0
+
+
+def test_float32_matches_float64_within_the_float_bound():
+    x, t = sample(50, 80, spread=4.0)
+    ours32 = focalaot.softmax_focal_loss(x.detach().numpy().astype(np.float32), t.numpy(), gamma=2.0)
+    x32 = x.detach().to(torch.float32).to(torch.float64).numpy()
+    ours64 = focalaot.softmax_focal_loss(x32, t.numpy(), gamma=2.0)
+    np.testing.assert_allclose(ours32, ours64, rtol=4e-6, atol=0)
+
+
+def test_numpy_functions_agree_bit_for_bit():
+    x, t = sample(9, 6)
+    xs, ts = x.detach().numpy().astype(np.float32), t.numpy().astype(np.int32)
+    loss = focalaot.softmax_focal_loss(xs, ts, gamma=2.0, label_smoothing=0.1)
+    gradient = focalaot.softmax_focal_loss_backward(xs, ts, gamma=2.0, label_smoothing=0.1)
+    fused_loss, fused_gradient = focalaot.softmax_focal_loss_forward_backward(xs, ts, gamma=2.0, label_smoothing=0.1)
+    np.testing.assert_array_equal(loss, fused_loss)
+    np.testing.assert_array_equal(gradient, fused_gradient)
+    np.testing.assert_array_equal(loss, focalaot.softmax_focal_loss(xs, ts.astype(np.int64), gamma=2.0, label_smoothing=0.1))
+    assert gradient.dtype == np.float32 and gradient.shape == xs.shape
+
+
+def test_all_ignored_mean_is_nan_and_sum_is_zero():
+    x = np.zeros((3, 4))
+    t = np.full(3, -100)
+    assert np.isnan(focalaot.softmax_focal_loss(x, t, reduction="mean"))
+    assert focalaot.softmax_focal_loss(x, t, reduction="sum") == 0.0
+
+
+def test_errors_name_the_argument():
+    x = np.zeros((2, 3), np.float32)
+    with pytest.raises(focalaot.FocalError, match=r"targets\[1\] = 3 is invalid"):
+        focalaot.softmax_focal_loss(x, np.array([0, 3]))
+    with pytest.raises(focalaot.FocalError, match="label_smoothing"):
+        focalaot.softmax_focal_loss(x, np.array([0, 1]), label_smoothing=2.0)
+    with pytest.raises(focalaot.FocalError, match="alpha has 2 per-class values"):
+        focalaot.softmax_focal_loss(x, np.array([0, 1]), alpha=[1.0, 2.0])
+    with pytest.raises(focalaot.FocalError, match="targets has shape"):
+        focalaot.softmax_focal_loss(x, np.array([0, 1, 2]))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        focalaot.softmax_focal_loss(x.astype(np.float16), np.array([0, 1]))
+    with pytest.raises(focalaot.FocalError, match="weight"):
+        focalaot.softmax_focal_loss(x, np.array([0, 1]), weight=np.ones(3))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        focal_torch.softmax_focal_loss(torch.zeros(2, 3, dtype=torch.float16), torch.tensor([0, 1]))

@@ -1,0 +1,312 @@
+/*
+ * Tests of the softmax entries through the C ABI alone: values against a long-double reference written from the
+ * definition, every target kind, label smoothing, class alphas, weights, ignore_index, every reduction, the error
+ * paths, and the focal_options growth rules (an older, shorter struct is read up to its end and never written past).
+ * Prints one line per failed check and a summary; exits non-zero if any check failed.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal_aot.h"
+
+static int passed, failed;
+
+#define CHECK(condition, ...)                                                                                 \
+    do {                                                                                                      \
+        if (condition) {                                                                                      \
+            passed++;                                                                                         \
+        } else {                                                                                              \
+            failed++;                                                                                         \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
+            printf(__VA_ARGS__);                                                                              \
+            printf("\n");                                                                                     \
+        }                                                                                                     \
+    } while (0)
+
+enum { ROWS = 7, CLASSES = 19 };
+
+static const char *last_error(void) {
+    static char buffer[1024];
+    focal_last_error_message(buffer, sizeof buffer, NULL);
+    return buffer;
+}
+
+static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
+static double uniform(void) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+/*
+ * One row's loss and gradient in long double, from the definition: log p_j = x_j - m - log(sum exp(x_i - m)),
+ * 1 - p_j as the other classes' mass over the total, loss = sum_j mass_j (1 - p_j)^gamma (-log p_j), and the gradient
+ * by the chain rule through the softmax. scale[k] receives the size of the gradient's two parts.
+ */
+static long double reference_row(const double *x, const double *mass, double gamma, double *gradient, double *scale) {
+    long double m = -INFINITY, total = 0, loss = 0, slope_sum = 0;
+    long double e[CLASSES], p[CLASSES], q[CLASSES], g[CLASSES];
+    for (int j = 0; j < CLASSES; j++) m = fmaxl(m, x[j]);
+    for (int j = 0; j < CLASSES; j++) total += e[j] = expl((long double)x[j] - m);
+    for (int j = 0; j < CLASSES; j++) {
+        long double others = 0;
+        for (int i = 0; i < CLASSES; i++)
+            if (i != j) others += e[i];
+        p[j] = e[j] / total;
+        q[j] = others / total;
+        long double minus_log_p = (m - x[j]) + logl(total);
+        long double modulation = gamma == 0 ? 1 : powl(q[j], gamma);
+        loss += mass[j] * modulation * minus_log_p;
+        g[j] = mass[j] * modulation * (1 + (q[j] == 0 ? gamma : gamma * p[j] * minus_log_p / q[j]));
+        slope_sum += g[j];
+    }
+    for (int k = 0; k < CLASSES; k++) {
+        gradient[k] = (double)(p[k] * (slope_sum - g[k]) - q[k] * g[k]);
+        scale[k] = (double)(p[k] * (slope_sum - g[k]) + q[k] * g[k]);
+    }
+    return loss;
+}
+
+/* The inputs of one configuration and its reference, per row. */
+typedef struct {
+    double logits[ROWS * CLASSES], probabilities[ROWS * CLASSES], weights[ROWS], class_alpha[CLASSES];
+    int32_t indices[ROWS];
+    int64_t indices64[ROWS];
+    double losses[ROWS], gradient[ROWS * CLASSES], scale[ROWS * CLASSES];
+} inputs;
+
+static void make_inputs(inputs *in, const focal_options *o, int soft) {
+    for (int i = 0; i < ROWS * CLASSES; i++) {
+        double spread = i % 5 == 0 ? 60.0 : 8.0;
+        in->logits[i] = (double)(float)((uniform() - 0.5) * spread);
+        in->probabilities[i] = (double)(float)uniform();
+    }
+    in->logits[2 * CLASSES + 3] = 1e4; /* a confident row: p_t -> 1 */
+    for (int r = 0; r < ROWS; r++) {
+        in->indices[r] = r == 4 ? (int32_t)o->ignore_index : (int32_t)((r * 7 + 3) % CLASSES);
+        in->indices64[r] = in->indices[r];
+        in->weights[r] = (double)(float)(uniform() * 2);
+    }
+    in->indices[2] = 3;
+    in->indices64[2] = 3;
+    for (int c = 0; c < CLASSES; c++) in->class_alpha[c] = 0.25 + c * 0.1;
+    for (int r = 0; r < ROWS; r++) {
+        double mass[CLASSES];
+        int ignored = !soft && in->indices[r] == o->ignore_index;
+        double w = o->weights ? in->weights[r] : 1.0;
+        for (int c = 0; c < CLASSES; c++) {
+            double y = soft ? in->probabilities[r * CLASSES + c] : (in->indices[r] == c ? 1.0 : 0.0);
+            double a = o->class_alpha ? in->class_alpha[c] : (o->alpha < 0 ? 1.0 : o->alpha);
+            mass[c] = ignored ? 0 : w * a * ((1 - o->label_smoothing) * y + o->label_smoothing / CLASSES);
+        }
+        in->losses[r] = (double)reference_row(&in->logits[r * CLASSES], mass, o->gamma, &in->gradient[r * CLASSES],
+                                              &in->scale[r * CLASSES]);
+    }
+}
+
+static int close_to(double actual, double expected, double scale, double tolerance) {
+    return actual == expected || fabs(actual - expected) <= tolerance * scale + 1e-30;
+}
+
+/* Per-row losses and gradients of every target kind against the reference, for one set of options. */
+static void check_values(focal_options *o, const char *what) {
+    for (int soft = 0; soft <= 1; soft++) {
+        static inputs in;
+        make_inputs(&in, o, soft);
+        float x32[ROWS * CLASSES], y32[ROWS * CLASSES], w32[ROWS], loss32[ROWS], grad32[ROWS * CLASSES];
+        double loss64[ROWS], grad64[ROWS * CLASSES];
+        for (int i = 0; i < ROWS * CLASSES; i++) {
+            x32[i] = (float)in.logits[i];
+            y32[i] = (float)in.probabilities[i];
+        }
+        for (int r = 0; r < ROWS; r++) w32[r] = (float)in.weights[r];
+        const double *class_alpha = o->class_alpha ? in.class_alpha : NULL;
+        int weighted = o->weights != NULL;
+
+        focal_options o32 = *o, o64 = *o;
+        o32.class_alpha = o64.class_alpha = class_alpha;
+        o32.weights = weighted ? (const void *)w32 : NULL;
+        o64.weights = weighted ? (const void *)in.weights : NULL;
+        const void *targets32 = soft ? (const void *)y32 : (const void *)in.indices;
+        const void *targets64 = soft ? (const void *)in.probabilities : (const void *)in.indices64;
+        int kind32 = soft ? FOCAL_TARGET_PROBABILITIES : FOCAL_TARGET_INDEX_I32;
+        int kind64 = soft ? FOCAL_TARGET_PROBABILITIES : FOCAL_TARGET_INDEX_I64;
+
+        CHECK(focal_softmax_forward_backward_f32(x32, ROWS, CLASSES, targets32, kind32, &o32, loss32, grad32) == FOCAL_OK,
+              "%s f32: %s", what, last_error());
+        CHECK(focal_softmax_forward_backward_f64(in.logits, ROWS, CLASSES, targets64, kind64, &o64, loss64, grad64) == FOCAL_OK,
+              "%s f64: %s", what, last_error());
+        for (int r = 0; r < ROWS; r++) {
+            CHECK(close_to(loss32[r], in.losses[r], fabs(in.losses[r]), 4e-6), "%s soft=%d f32 loss[%d] %.9g vs %.9g", what,
+                  soft, r, loss32[r], in.losses[r]);
+            CHECK(close_to(loss64[r], in.losses[r], fabs(in.losses[r]), 1e-12), "%s soft=%d f64 loss[%d] %.17g vs %.17g", what,
+                  soft, r, loss64[r], in.losses[r]);
+        }
+        for (int i = 0; i < ROWS * CLASSES; i++) {
+            CHECK(close_to(grad32[i], in.gradient[i], in.scale[i], 4e-6), "%s soft=%d f32 grad[%d] %.9g vs %.9g", what, soft, i,
+                  grad32[i], in.gradient[i]);
+            CHECK(close_to(grad64[i], in.gradient[i], in.scale[i], 1e-12), "%s soft=%d f64 grad[%d] %.17g vs %.17g", what, soft,
+                  i, grad64[i], in.gradient[i]);
+        }
+
+        /* forward and backward alone give the fused call's bits; grad_out = NULL is an upstream of ones. */
+        float out32[ROWS], back32[ROWS * CLASSES];
+        CHECK(focal_softmax_forward_f32(x32, ROWS, CLASSES, targets32, kind32, &o32, out32) == FOCAL_OK, "%s", last_error());
+        CHECK(memcmp(out32, loss32, sizeof out32) == 0, "%s soft=%d forward differs from forward_backward", what, soft);
+        CHECK(focal_softmax_backward_f32(x32, ROWS, CLASSES, targets32, kind32, &o32, NULL, back32) == FOCAL_OK, "%s",
+              last_error());
+        CHECK(memcmp(back32, grad32, sizeof back32) == 0, "%s soft=%d backward differs from forward_backward", what, soft);
+
+        /* Reductions: the reference sums over the denominators of the header. */
+        double sum = 0, counted = 0, weight_sum = 0;
+        for (int r = 0; r < ROWS; r++) {
+            int ignored = !soft && in.indices[r] == o->ignore_index;
+            if (ignored) continue;
+            double w = weighted ? in.weights[r] : 1.0, a = 0;
+            for (int c = 0; c < CLASSES; c++) {
+                double y = soft ? in.probabilities[r * CLASSES + c] : (in.indices[r] == c ? 1.0 : 0.0);
+                a += y * (class_alpha ? class_alpha[c] : (o->alpha < 0 ? 1.0 : o->alpha));
+            }
+            sum += in.losses[r];
+            counted += 1;
+            weight_sum += w * a;
+        }
+        const struct {
+            int32_t reduction;
+            double value;
+        } reductions[] = {{FOCAL_REDUCTION_SUM, sum},
+                          {FOCAL_REDUCTION_MEAN, sum / counted},
+                          {FOCAL_REDUCTION_NORMALIZED, sum / 3.5},
+                          {FOCAL_REDUCTION_WEIGHTED_MEAN, sum / weight_sum}};
+        for (size_t k = 0; k < sizeof reductions / sizeof reductions[0]; k++) {
+            focal_options reduced = o64;
+            reduced.reduction = reductions[k].reduction;
+            reduced.normalizer = 3.5;
+            double value = 0, grad[ROWS * CLASSES];
+            CHECK(focal_softmax_forward_backward_f64(in.logits, ROWS, CLASSES, targets64, kind64, &reduced, &value, grad) == FOCAL_OK,
+                  "%s", last_error());
+            CHECK(close_to(value, reductions[k].value, fabs(reductions[k].value), 1e-12), "%s soft=%d reduction %d: %.17g vs %.17g",
+                  what, soft, reductions[k].reduction, value, reductions[k].value);
+            double denominator = reductions[k].value == 0 ? 1 : sum / reductions[k].value;
+            CHECK(close_to(grad[3], in.gradient[3] / denominator, in.scale[3] / denominator, 1e-12),
+                  "%s soft=%d reduction %d: gradient %.17g vs %.17g", what, soft, reductions[k].reduction, grad[3],
+                  in.gradient[3] / denominator);
+        }
+    }
+}
+
+static void check_errors(void) {
+    float x[2 * 3] = {0, 1, 2, 3, 4, 5}, out[2], grad[6];
+    int32_t targets[2] = {0, 3};
+    focal_options o;
+    focal_options_init(&o);
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "targets[1] = 3") != NULL,
+          "an out-of-range class index names the row: %s", last_error());
+    targets[1] = -7;
+    o.ignore_index = -7;
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_OK && out[1] == 0,
+          "a custom ignore_index skips its row: %s", last_error());
+    CHECK(focal_softmax_forward_f32(x, 2, 0, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "classes") != NULL,
+          "classes = 0: %s", last_error());
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, 7, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "target_kind") != NULL,
+          "an unknown target kind: %s", last_error());
+    CHECK(focal_softmax_forward_f32(x, 2, 3, NULL, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_NULL_POINTER &&
+              strstr(last_error(), "targets") != NULL,
+          "NULL targets: %s", last_error());
+    CHECK(focal_softmax_forward_f32(x, (size_t)1 << 40, 3, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT,
+          "rows * classes above INT32_MAX: %s", last_error());
+    o.label_smoothing = 1.5;
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "options->label_smoothing") != NULL,
+          "label_smoothing 1.5: %s", last_error());
+    float y[4] = {0, 1, 0, 1};
+    o.label_smoothing = 0.1;
+    CHECK(focal_sigmoid_forward_f32(x, y, 4, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "options->label_smoothing") != NULL,
+          "the sigmoid entries refuse label smoothing: %s", last_error());
+    o.label_smoothing = 0;
+    double class_alpha[2] = {1, 1};
+    o.class_alpha = class_alpha;
+    o.num_classes = 2;
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "options->class_alpha") != NULL,
+          "num_classes != classes: %s", last_error());
+    o.class_alpha = NULL;
+    o.num_classes = 0;
+    o.reduction = FOCAL_REDUCTION_MEAN;
+    CHECK(focal_softmax_forward_backward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, &grad[2], grad) ==
+                  FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "loss must not point into grad_logits") != NULL,
+          "a reduced loss inside the gradient: %s", last_error());
+    targets[0] = targets[1] = -100;
+    o.ignore_index = -100;
+    float mean = 0;
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, &mean) == FOCAL_OK && isnan(mean),
+          "the mean of only ignored rows is NaN: %g", mean);
+}
+
+/* A program built against the 0.2 header has a 64-byte struct: it is read up to its end and never written past. */
+static void check_options_growth(void) {
+    CHECK(sizeof(focal_options) == 80, "focal_options is %zu bytes", sizeof(focal_options));
+    unsigned char bytes[sizeof(focal_options) + 16];
+    memset(bytes, 0xA5, sizeof bytes);
+    focal_options *old = (focal_options *)bytes;
+    CHECK((focal_options_init)(old) == FOCAL_OK && old->struct_size == 64, "the 0.2 entry: struct_size %zu", old->struct_size);
+    int untouched = 1;
+    for (size_t i = 64; i < sizeof bytes; i++) untouched &= bytes[i] == 0xA5;
+    CHECK(untouched, "the 0.2 entry wrote past 64 bytes");
+
+    memset(bytes, 0xA5, sizeof bytes);
+    CHECK(focal_options_init_sized(old, 72) == FOCAL_OK && old->struct_size == 72 && old->label_smoothing == 0,
+          "a 72-byte struct: %s", last_error());
+    untouched = 1;
+    for (size_t i = 72; i < sizeof bytes; i++) untouched &= bytes[i] == 0xA5;
+    CHECK(untouched, "focal_options_init_sized wrote past struct_size");
+    CHECK(focal_options_init_sized(old, 63) == FOCAL_ERROR_INVALID_ARGUMENT && strstr(last_error(), "struct_size") != NULL,
+          "a struct below 64 bytes: %s", last_error());
+
+    /* A 64-byte struct with garbage after it: ignore_index keeps its default (-100), so row 1 is ignored. */
+    memset(bytes, 0xA5, sizeof bytes);
+    (focal_options_init)(old);
+    float x[6] = {0, 1, 2, 3, 4, 5}, out[2] = {1, 1};
+    int32_t targets[2] = {1, -100};
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, old, out) == FOCAL_OK && out[0] > 0 && out[1] == 0,
+          "a 0.2 struct reads defaults for the later fields: %s", last_error());
+    focal_options full;
+    focal_options_init(&full);
+    CHECK(full.struct_size == sizeof full && full.ignore_index == -100 && full.label_smoothing == 0, "focal_options_init");
+}
+
+int main(void) {
+    focal_options o;
+    focal_options_init(&o);
+    check_values(&o, "defaults");
+    o.gamma = 0;
+    o.alpha = -1;
+    check_values(&o, "cross-entropy");
+    o.gamma = 0.5;
+    o.alpha = 0.25;
+    o.label_smoothing = 0.1;
+    check_values(&o, "gamma 0.5, smoothing");
+    static double class_alpha[CLASSES];
+    o.gamma = 2.7;
+    o.class_alpha = class_alpha;
+    o.num_classes = CLASSES;
+    o.weights = (const void *)1; /* make_inputs supplies the weights */
+    o.label_smoothing = 0;
+    check_values(&o, "gamma 2.7, class alpha, weights");
+    o.label_smoothing = 0.3;
+    o.ignore_index = 5;
+    check_values(&o, "gamma 2.7, class alpha, weights, smoothing, ignore_index 5");
+    check_errors();
+    check_options_growth();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
