@@ -28,7 +28,8 @@
              sigmoid_focal_loss (Debian's python3-torchvision), TorchSharp's port, a TensorPrimitives composite and
              plain C with libm, at n = 4096, 2^20 and 2^24, 1 thread and all cores, forward and fused, with each
              peer's allocation per call and accuracy against a float64 reference. Prints the table, writes it with
-             the raw rows and a chart to artifacts/bench/peers (table.md, rows.jsonl, peers.svg). x64 only.
+             the raw rows and a chart to artifacts/bench/peers (table.md, rows.jsonl, peers.svg). Then the softmax
+             focal loss beside torch's composite and cross_entropy (bench/peers/softmax.py), C = 80 and 1203. x64 only.
       baselines  Regenerate the generator's checked-in output baselines (properties/FocalAot.Generator.Tests/Baselines)
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
@@ -411,6 +412,7 @@ function Invoke-Peers {
     if (-not (Test-PeersMachine)) { throw 'the peers target runs on x64 only' }
     Invoke-PeersBuild
     Invoke-Native /usr/bin/python3 @((Join-Path $root 'bench/peers/run.py'))
+    Invoke-Native /usr/bin/python3 @((Join-Path $root 'bench/peers/softmax.py'))
 }
 
 # The peer benchmark's tests (bench/peers/tests) on a fresh build of it.

@@ -66,8 +66,10 @@ public static class SoftmaxFocalLoss
     public static T Forward<T, TTarget>(ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, FocalLossOptions<T> options)
         where T : unmanaged
         where TTarget : unmanaged
-        => typeof(T) == typeof(float) ? From<T, float>(SoftmaxFocalCall<float>.Forward(As<T, float>(logits), targets, classes, Options<T, float>(options)))
-            : typeof(T) == typeof(double) ? From<T, double>(SoftmaxFocalCall<double>.Forward(As<T, double>(logits), targets, classes, Options<T, double>(options)))
+        => typeof(T) == typeof(float)
+            ? From<T, float>(SoftmaxFocalCall<float>.Forward(As<T, float>(logits), targets, classes, Options<T, float>(options)))
+            : typeof(T) == typeof(double)
+                ? From<T, double>(SoftmaxFocalCall<double>.Forward(As<T, double>(logits), targets, classes, Options<T, double>(options)))
             : throw Unsupported<T>();
 
     /// <summary>The gradient of per-sample losses times a per-sample upstream gradient (reduction None).</summary>
@@ -184,9 +186,11 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
         => typeof(T) == typeof(float)
-            ? From<T, float>(SoftmaxFocalCall<float>.ForwardBackward(As<T, float>(logits), targets, classes, As<T, float>(gradient), Options<T, float>(options)))
+            ? From<T, float>(SoftmaxFocalCall<float>.ForwardBackward(
+                As<T, float>(logits), targets, classes, As<T, float>(gradient), Options<T, float>(options)))
             : typeof(T) == typeof(double)
-                ? From<T, double>(SoftmaxFocalCall<double>.ForwardBackward(As<T, double>(logits), targets, classes, As<T, double>(gradient), Options<T, double>(options)))
+                ? From<T, double>(SoftmaxFocalCall<double>.ForwardBackward(
+                    As<T, double>(logits), targets, classes, As<T, double>(gradient), Options<T, double>(options)))
                 : throw Unsupported<T>();
 
     private static ReadOnlySpan<TTo> As<TFrom, TTo>(ReadOnlySpan<TFrom> span)

@@ -43,18 +43,17 @@ internal static class CanonicalSum
     /// <summary><paramref name="sum"/>, or <see cref="CanonicalNaN"/> when it is NaN.</summary>
     public static double Canonicalize(double sum) => double.IsNaN(sum) ? CanonicalNaN : sum;
 
-    /// <summary>The fixed pairwise combination of the 16 lane sums.</summary>
+    /// <summary>
+    /// The fixed pairwise combination of the 16 lane sums: lane j adds lane j + 8, then j + 4, j + 2 and j + 1, as halves
+    /// of vectors (the same additions, in registers, with or without hardware vectors).
+    /// </summary>
     public static double Combine(ReadOnlySpan<double> lanes)
     {
-        Span<double> level = stackalloc double[Lanes];
-        lanes[..Lanes].CopyTo(level);
-        for (var width = Lanes / 2; width >= 1; width /= 2)
-        {
-            for (var j = 0; j < width; j++)
-                level[j] += level[j + width];
-        }
-
-        return level[0];
+        ref var first = ref MemoryMarshal.GetReference(lanes[..Lanes]);
+        var four = (Vector256.LoadUnsafe(ref first) + Vector256.LoadUnsafe(ref first, 8))
+            + (Vector256.LoadUnsafe(ref first, 4) + Vector256.LoadUnsafe(ref first, 12));
+        var two = four.GetLower() + four.GetUpper();
+        return two.GetElement(0) + two.GetElement(1);
     }
 
     private static void AccumulateGroups<T, TOps>(ref T values, int groups, ref double lanes)

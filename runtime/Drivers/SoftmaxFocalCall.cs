@@ -78,7 +78,11 @@ internal static unsafe class SoftmaxFocalCall<T>
         var denominator = Denominator(targets, classes, options);
         double sum;
         fixed (T* grad = gradient)
-            sum = Run<FusedMode, TTarget>(logits, targets, classes, options, new Outputs { Gradient = grad, UpstreamScale = 1 / denominator, Reduce = true });
+        {
+            var outputs = new Outputs { Gradient = grad, UpstreamScale = 1 / denominator, Reduce = true };
+            sum = Run<FusedMode, TTarget>(logits, targets, classes, options, outputs);
+        }
+
         return T.CreateTruncating(CanonicalSum.Canonicalize(sum / denominator));
     }
 

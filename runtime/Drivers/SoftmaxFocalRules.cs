@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FocalAot.Numerics;
 
 namespace FocalAot.Drivers;
@@ -78,8 +78,10 @@ internal static class SoftmaxFocalRules<T>
         if (reduced != options.Reduction.IsReduced)
         {
             throw new ArgumentException(reduced
-                ? "reduction must be Sum, Mean, Normalized(normalizer) or WeightedMean for a reduced result; per-sample results are written by the overloads that take an output span."
-                : $"reduction is {options.Reduction}, but this overload writes per-sample results (reduction None); call the overload that returns the reduced loss.",
+                ? "reduction must be Sum, Mean, Normalized(normalizer) or WeightedMean for a reduced result; per-sample results "
+                    + "are written by the overloads that take an output span."
+                : $"reduction is {options.Reduction}, but this overload writes per-sample results (reduction None); call the "
+                    + "overload that returns the reduced loss.",
                 "reduction");
         }
 
@@ -98,26 +100,68 @@ internal static class SoftmaxFocalRules<T>
     private static void ValidateTargets<TTarget>(ReadOnlySpan<TTarget> targets, int classes, long ignoreIndex)
         where TTarget : unmanaged
     {
-        for (var i = 0; i < targets.Length; i++)
+        if (typeof(TTarget) == typeof(int))
         {
-            if (typeof(TTarget) == typeof(T))
+            ValidateIndices(MemoryMarshal.Cast<TTarget, int>(targets), classes, ignoreIndex);
+        }
+        else if (typeof(TTarget) == typeof(long))
+        {
+            ValidateIndices(MemoryMarshal.Cast<TTarget, long>(targets), classes, ignoreIndex);
+        }
+        else
+        {
+            var probabilities = MemoryMarshal.Cast<TTarget, T>(targets);
+            for (var i = FirstOutsideUnitInterval(probabilities); i < probabilities.Length; i++)
             {
-                var y = double.CreateTruncating(Unsafe.BitCast<TTarget, T>(targets[i]));
+                var y = double.CreateTruncating(probabilities[i]);
                 if (!(y >= 0 && y <= 1))
                 {
-                    throw new ArgumentOutOfRangeException(nameof(targets), targets[i], string.Create(CultureInfo.InvariantCulture,
-                        $"targets[{i}] (row {i / classes}, class {i % classes}) = {y} is invalid: every target probability must be in [0, 1] and not NaN."));
+                    throw new ArgumentOutOfRangeException(nameof(targets), y,
+                        string.Create(CultureInfo.InvariantCulture, $"targets[{i}] (row {i / classes}, class {i % classes}) = {y} is invalid: ")
+                        + "every target probability must be in [0, 1] and not NaN.");
                 }
             }
-            else
+        }
+    }
+
+    /// <summary>Where a scalar scan must start: past the whole vectors whose every value is in [0, 1] (NaN is not).</summary>
+    private static int FirstOutsideUnitInterval(ReadOnlySpan<T> values)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
+            while (i < vectors.Length && Vector.GreaterThanOrEqualAll(vectors[i], Vector<T>.Zero)
+                && Vector.LessThanOrEqualAll(vectors[i], Vector<T>.One))
             {
-                var index = typeof(TTarget) == typeof(int) ? Unsafe.BitCast<TTarget, int>(targets[i]) : Unsafe.BitCast<TTarget, long>(targets[i]);
-                if ((index < 0 || index >= classes) && index != ignoreIndex)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(targets), index, string.Create(CultureInfo.InvariantCulture,
-                        $"targets[{i}] = {index} is invalid: a class index must be in [0, {classes}) or equal ignoreIndex ({ignoreIndex})."));
-                }
+                i++;
             }
+
+            i *= Vector<T>.Count;
+        }
+
+        return i;
+    }
+
+    /// <summary>Every class index in [0, classes) or equal to the ignore index (a vectorized search for the others).</summary>
+    private static void ValidateIndices<TIndex>(ReadOnlySpan<TIndex> targets, int classes, long ignoreIndex)
+        where TIndex : unmanaged, IBinaryInteger<TIndex>
+    {
+        var last = TIndex.CreateTruncating(classes - 1);
+        for (var start = 0; ;)
+        {
+            var found = targets[start..].IndexOfAnyExceptInRange(TIndex.Zero, last);
+            if (found < 0)
+                return;
+            var row = start + found;
+            var index = long.CreateTruncating(targets[row]);
+            if (index != ignoreIndex)
+            {
+                throw new ArgumentOutOfRangeException(nameof(targets), index, string.Create(CultureInfo.InvariantCulture,
+                    $"targets[{row}] = {index} is invalid: a class index must be in [0, {classes}) or equal ignoreIndex ({ignoreIndex})."));
+            }
+
+            start = row + 1;
         }
     }
 }

@@ -25,31 +25,30 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     where TFactor : struct, IModulatingFactor<T>
 {
     /// <summary>A distance below the maximum beyond which exp is 0 in either precision (the kernels clamp to it).</summary>
-    private static T ClampDistance => T.CreateTruncating(typeof(T) == typeof(float) ? 2 * -Polynomials.ExpFloorSingle : 2 * -Polynomials.ExpFloorDouble);
+    private static T ClampDistance
+        => T.CreateTruncating(typeof(T) == typeof(float) ? 2 * -Polynomials.ExpFloorSingle : 2 * -Polynomials.ExpFloorDouble);
 
     /// <summary>The largest logit, or NaN when the row holds a NaN (Max alone would pick a NaN by instruction).</summary>
     public static T Maximum(ReadOnlySpan<T> x)
     {
         var (best, nan, j) = Maximum<TVec, TOps>(x, TOps.Create(T.NegativeInfinity), TOps.Create(T.Zero), 0);
-        var scalarBest = T.NegativeInfinity;
-        var scalarNaN = false;
+        if (TOps.AnyLaneSet(nan))
+            return T.NaN;
+
         Span<T> lanes = stackalloc T[TOps.Count];
         TOps.Store(best, ref lanes[0], 0);
-        Span<T> nanLanes = stackalloc T[TOps.Count];
-        TOps.Store(nan, ref nanLanes[0], 0);
-        for (var lane = 0; lane < TOps.Count; lane++)
-        {
-            scalarBest = T.Max(scalarBest, lanes[lane]);
-            scalarNaN |= nanLanes[lane] != T.Zero;
-        }
-
+        var result = lanes[0];
+        for (var lane = 1; lane < lanes.Length; lane++)
+            result = lanes[lane] > result ? lanes[lane] : result;
         for (; j < x.Length; j++)
         {
-            scalarBest = T.Max(scalarBest, x[j]);
-            scalarNaN |= T.IsNaN(x[j]);
+            var v = x[j];
+            if (T.IsNaN(v))
+                return T.NaN;
+            result = v > result ? v : result;
         }
 
-        return scalarNaN ? T.NaN : scalarBest;
+        return result;
     }
 
     /// <summary>

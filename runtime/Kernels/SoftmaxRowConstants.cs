@@ -17,10 +17,11 @@ internal readonly struct SoftmaxRowConstants<T>
         // 1 - p_max = (Z - 1) / Z are exact where Z - 1 is tiny (a confident row).
         var others = (classesAtMax - 1) + belowMaxMass;
         var z = classesAtMax + belowMaxMass;
+        var inverseZ = 1 / z;
         Max = max;
-        InverseZ = T.CreateTruncating(1 / z);
+        InverseZ = T.CreateTruncating(inverseZ);
         LogZ = T.CreateTruncating(Elementary.Log1p<double, ScalarOps<double>>(others));
-        MaxComplement = T.CreateTruncating(others / z);
+        MaxComplement = T.CreateTruncating(others * inverseZ);
     }
 
     public T Max { get; }

@@ -18,10 +18,12 @@ public sealed class SoftmaxAccuracyTests
     public const double DoubleRelative = 1e-12;
 
     [Property(MaxTest = 300)]
-    public Property Float_losses_and_gradients_match_the_reference() => Prop.ForAll(SoftmaxCases.Any.ToArbitrary(), c => Check<float>(c, FloatRelative));
+    public Property Float_losses_and_gradients_match_the_reference()
+        => Prop.ForAll(SoftmaxCases.Any.ToArbitrary(), c => Check<float>(c, FloatRelative));
 
     [Property(MaxTest = 300)]
-    public Property Double_losses_and_gradients_match_the_reference() => Prop.ForAll(SoftmaxCases.Any.ToArbitrary(), c => Check<double>(c, DoubleRelative));
+    public Property Double_losses_and_gradients_match_the_reference()
+        => Prop.ForAll(SoftmaxCases.Any.ToArbitrary(), c => Check<double>(c, DoubleRelative));
 
     internal static void Check<T>(SoftmaxCase value, double tolerance)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
