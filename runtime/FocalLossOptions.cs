@@ -35,10 +35,6 @@ public readonly ref struct FocalLossOptions<T>
     {
     }
 
-    private FocalLossOptions(double gamma, bool gammaSet, double alpha, bool alphaSet, long ignoreIndex, bool ignoreIndexSet)
-        => (this.gamma, this.gammaSet, this.alpha, this.alphaSet, this.ignoreIndex, this.ignoreIndexSet)
-            = (gamma, gammaSet, alpha, alphaSet, ignoreIndex, ignoreIndexSet);
-
     /// <summary>The focusing parameter γ: finite, ≥ 0 and ≤ 10⁶. 0 is binary cross-entropy. Default 2.</summary>
     public double Gamma
     {
@@ -95,18 +91,6 @@ public readonly ref struct FocalLossOptions<T>
     /// Default false. γ = 0 has no power to compute and always runs its own kernel.
     /// </summary>
     public bool ForceGenericKernel { get; init; }
-
-    /// <summary>These options for an element type of the same size, the weights reinterpreted (float or double behind a generic T).</summary>
-    internal FocalLossOptions<TOther> Reinterpret<TOther>()
-        where TOther : unmanaged
-        => new(gamma, gammaSet, alpha, alphaSet, ignoreIndex, ignoreIndexSet)
-        {
-            ClassAlpha = ClassAlpha,
-            Weights = System.Runtime.InteropServices.MemoryMarshal.Cast<T, TOther>(Weights),
-            LabelSmoothing = LabelSmoothing,
-            Reduction = Reduction,
-            ForceGenericKernel = ForceGenericKernel,
-        };
 
     /// <summary>Whether <see cref="Gamma"/> was given explicitly (a specialized kernel checks it against its own γ).</summary>
     internal bool HasGamma => gammaSet;

@@ -23,13 +23,15 @@ namespace FocalAot;
 /// or only -∞ logits, gives NaN loss and gradient; a -∞ logit elsewhere has p = 0 (an infinite loss where its class
 /// carries target mass). Results are identical bit for bit on every <see cref="SimdPath"/> and thread count. The
 /// gradient may be written over the logits (in place); no other output may overlap an input. Float and double
-/// storage; every rule is checked before anything is written.
+/// storage compute in themselves; Half and BFloat16 storage compute in float and round each result once. Every rule is
+/// checked before anything is written.
 /// </para>
 /// </remarks>
 public static class SoftmaxFocalLoss
 {
     /// <summary>Per-sample losses (the options' reduction must be <see cref="FocalReduction.None"/>).</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
+    /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/> or <see cref="long"/> for class indices, or <typeparamref name="T"/>
     /// for probabilities.</typeparam>
     /// <param name="logits">The logits, [N, C] row-major.</param>
@@ -45,16 +47,15 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
     {
-        if (typeof(T) == typeof(float))
-            SoftmaxFocalCall<float>.Forward(As<T, float>(logits), targets, classes, As<T, float>(losses), Options<T, float>(options));
-        else if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<double>.Forward(As<T, double>(logits), targets, classes, As<T, double>(losses), Options<T, double>(options));
+        if (typeof(T) == typeof(double))
+            SoftmaxFocalCall<T, double>.Forward(logits, targets, classes, losses, options);
         else
-            throw Unsupported<T>();
+            SoftmaxFocalCall<T, float>.Forward(logits, targets, classes, losses, options);
     }
 
     /// <summary>The reduced loss: sum, mean, normalized sum or weighted mean (the options' reduction).</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
+    /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
     /// <param name="logits">The logits, [N, C] row-major.</param>
     /// <param name="targets">One class index per row, or one probability per logit.</param>
@@ -66,14 +67,13 @@ public static class SoftmaxFocalLoss
     public static T Forward<T, TTarget>(ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, FocalLossOptions<T> options)
         where T : unmanaged
         where TTarget : unmanaged
-        => typeof(T) == typeof(float)
-            ? From<T, float>(SoftmaxFocalCall<float>.Forward(As<T, float>(logits), targets, classes, Options<T, float>(options)))
-            : typeof(T) == typeof(double)
-                ? From<T, double>(SoftmaxFocalCall<double>.Forward(As<T, double>(logits), targets, classes, Options<T, double>(options)))
-            : throw Unsupported<T>();
+        => typeof(T) == typeof(double)
+            ? SoftmaxFocalCall<T, double>.Forward(logits, targets, classes, options)
+            : SoftmaxFocalCall<T, float>.Forward(logits, targets, classes, options);
 
     /// <summary>The gradient of per-sample losses times a per-sample upstream gradient (reduction None).</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
+    /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
     /// <param name="logits">The logits, [N, C] row-major.</param>
     /// <param name="targets">One class index per row, or one probability per logit.</param>
@@ -89,24 +89,15 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
     {
-        if (typeof(T) == typeof(float))
-        {
-            SoftmaxFocalCall<float>.Backward(As<T, float>(logits), targets, classes, As<T, float>(upstream), As<T, float>(gradient),
-                Options<T, float>(options));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            SoftmaxFocalCall<double>.Backward(As<T, double>(logits), targets, classes, As<T, double>(upstream), As<T, double>(gradient),
-                Options<T, double>(options));
-        }
+        if (typeof(T) == typeof(double))
+            SoftmaxFocalCall<T, double>.Backward(logits, targets, classes, upstream, gradient, options);
         else
-        {
-            throw Unsupported<T>();
-        }
+            SoftmaxFocalCall<T, float>.Backward(logits, targets, classes, upstream, gradient, options);
     }
 
     /// <summary>The gradient of the reduced loss times a scalar upstream gradient.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
+    /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
     /// <param name="logits">The logits, [N, C] row-major.</param>
     /// <param name="targets">One class index per row, or one probability per logit.</param>
@@ -121,24 +112,15 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
     {
-        if (typeof(T) == typeof(float))
-        {
-            SoftmaxFocalCall<float>.Backward(As<T, float>(logits), targets, classes, From<float, T>(upstream), As<T, float>(gradient),
-                Options<T, float>(options));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            SoftmaxFocalCall<double>.Backward(As<T, double>(logits), targets, classes, From<double, T>(upstream), As<T, double>(gradient),
-                Options<T, double>(options));
-        }
+        if (typeof(T) == typeof(double))
+            SoftmaxFocalCall<T, double>.Backward(logits, targets, classes, upstream, gradient, options);
         else
-        {
-            throw Unsupported<T>();
-        }
+            SoftmaxFocalCall<T, float>.Backward(logits, targets, classes, upstream, gradient, options);
     }
 
     /// <summary>Per-sample losses and their gradient in one pass: bit for bit <c>Forward</c> and <c>Backward</c> with upstream ones.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
+    /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
     /// <param name="logits">The logits, [N, C] row-major.</param>
     /// <param name="targets">One class index per row, or one probability per logit.</param>
@@ -154,24 +136,15 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
     {
-        if (typeof(T) == typeof(float))
-        {
-            SoftmaxFocalCall<float>.ForwardBackward(As<T, float>(logits), targets, classes, As<T, float>(losses), As<T, float>(gradient),
-                Options<T, float>(options));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            SoftmaxFocalCall<double>.ForwardBackward(As<T, double>(logits), targets, classes, As<T, double>(losses), As<T, double>(gradient),
-                Options<T, double>(options));
-        }
+        if (typeof(T) == typeof(double))
+            SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, classes, losses, gradient, options);
         else
-        {
-            throw Unsupported<T>();
-        }
+            SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, classes, losses, gradient, options);
     }
 
     /// <summary>The reduced loss and its gradient in one pass: bit for bit the reduced <c>Forward</c> and <c>Backward</c> with upstream 1.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
+    /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
     /// <param name="logits">The logits, [N, C] row-major.</param>
     /// <param name="targets">One class index per row, or one probability per logit.</param>
@@ -185,34 +158,7 @@ public static class SoftmaxFocalLoss
         ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> gradient, FocalLossOptions<T> options)
         where T : unmanaged
         where TTarget : unmanaged
-        => typeof(T) == typeof(float)
-            ? From<T, float>(SoftmaxFocalCall<float>.ForwardBackward(
-                As<T, float>(logits), targets, classes, As<T, float>(gradient), Options<T, float>(options)))
-            : typeof(T) == typeof(double)
-                ? From<T, double>(SoftmaxFocalCall<double>.ForwardBackward(
-                    As<T, double>(logits), targets, classes, As<T, double>(gradient), Options<T, double>(options)))
-                : throw Unsupported<T>();
-
-    private static ReadOnlySpan<TTo> As<TFrom, TTo>(ReadOnlySpan<TFrom> span)
-        where TFrom : unmanaged
-        where TTo : unmanaged
-        => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
-
-    private static Span<TTo> As<TFrom, TTo>(Span<TFrom> span)
-        where TFrom : unmanaged
-        where TTo : unmanaged
-        => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
-
-    private static T From<T, TFrom>(TFrom value)
-        where T : unmanaged
-        where TFrom : unmanaged
-        => System.Runtime.CompilerServices.Unsafe.BitCast<TFrom, T>(value);
-
-    private static FocalLossOptions<TTo> Options<TFrom, TTo>(in FocalLossOptions<TFrom> options)
-        where TFrom : unmanaged
-        where TTo : unmanaged
-        => options.Reinterpret<TTo>();
-
-    private static NotSupportedException Unsupported<T>()
-        => new($"SoftmaxFocalLoss computes in float or double; {typeof(T).Name} storage is not supported.");
+        => typeof(T) == typeof(double)
+            ? SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, classes, gradient, options)
+            : SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, classes, gradient, options);
 }

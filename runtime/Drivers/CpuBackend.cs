@@ -22,7 +22,8 @@ internal static class CpuBackend
             : RunAtPath<TStorage, T, TMode, TFactor>(arguments, factor);
 
     /// <summary>Runs a validated, pinned softmax call at the active SIMD path; returns the sum of the row losses.</summary>
-    public static double RunSoftmax<T, TMode, TFactor>(in SoftmaxArguments<T> arguments, in TFactor factor)
+    public static double RunSoftmax<TStorage, T, TMode, TFactor>(in SoftmaxArguments<TStorage> arguments, in TFactor factor)
+        where TStorage : unmanaged
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TMode : struct, IKernelMode
         where TFactor : struct, IModulatingFactor<T>
@@ -30,10 +31,10 @@ internal static class CpuBackend
         var threads = FocalRuntime.MaxDegreeOfParallelism;
         return FocalRuntime.ActivePath switch
         {
-            SimdPath.Vector512 => SoftmaxDriver<Vector512<T>, T, Vector512Ops<T>, TFactor, TMode>.Run(arguments, factor, threads),
-            SimdPath.Vector256 => SoftmaxDriver<Vector256<T>, T, Vector256Ops<T>, TFactor, TMode>.Run(arguments, factor, threads),
-            SimdPath.Vector128 => SoftmaxDriver<Vector128<T>, T, Vector128Ops<T>, TFactor, TMode>.Run(arguments, factor, threads),
-            _ => SoftmaxDriver<T, T, ScalarOps<T>, TFactor, TMode>.Run(arguments, factor, threads),
+            SimdPath.Vector512 => SoftmaxDriver<Vector512<T>, TStorage, T, Vector512Ops<T>, TFactor, TMode>.Run(arguments, factor, threads),
+            SimdPath.Vector256 => SoftmaxDriver<Vector256<T>, TStorage, T, Vector256Ops<T>, TFactor, TMode>.Run(arguments, factor, threads),
+            SimdPath.Vector128 => SoftmaxDriver<Vector128<T>, TStorage, T, Vector128Ops<T>, TFactor, TMode>.Run(arguments, factor, threads),
+            _ => SoftmaxDriver<T, TStorage, T, ScalarOps<T>, TFactor, TMode>.Run(arguments, factor, threads),
         };
     }
 

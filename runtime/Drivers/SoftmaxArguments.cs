@@ -1,15 +1,14 @@
-using System.Numerics;
-
 namespace FocalAot.Drivers;
 
 /// <summary>
-/// One softmax call's data as pinned pointers (so that worker threads can share it): logits [rows, classes] row-major,
-/// targets as class indices (int or long) or probabilities [rows, classes], and the per-call scalars.
+/// One softmax call's data as pinned pointers in the storage type (so that worker threads can share it): logits
+/// [rows, classes] row-major, targets as class indices (int or long) or probabilities [rows, classes], and the
+/// per-call scalars.
 /// </summary>
-internal readonly unsafe struct SoftmaxArguments<T>
-    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal readonly unsafe struct SoftmaxArguments<TStorage>
+    where TStorage : unmanaged
 {
-    public required T* Logits { get; init; }
+    public required TStorage* Logits { get; init; }
 
     public required long Rows { get; init; }
 
@@ -22,12 +21,12 @@ internal readonly unsafe struct SoftmaxArguments<T>
     public long* Indices64 { get; init; }
 
     /// <summary>Target probabilities, one row per sample; null for class indices.</summary>
-    public T* Probabilities { get; init; }
+    public TStorage* Probabilities { get; init; }
 
     public long IgnoreIndex { get; init; }
 
     /// <summary>One weight per row; null for none.</summary>
-    public T* Weights { get; init; }
+    public TStorage* Weights { get; init; }
 
     /// <summary>One α per class; null for the scalar <see cref="Alpha"/>.</summary>
     public double* ClassAlpha { get; init; }
@@ -38,13 +37,13 @@ internal readonly unsafe struct SoftmaxArguments<T>
     public double LabelSmoothing { get; init; }
 
     /// <summary>One loss per row; null when the losses are only summed.</summary>
-    public T* Losses { get; init; }
+    public TStorage* Losses { get; init; }
 
     /// <summary>The gradient, [rows, classes]; null for a forward call.</summary>
-    public T* Gradient { get; init; }
+    public TStorage* Gradient { get; init; }
 
     /// <summary>One upstream gradient per row; null when <see cref="UpstreamScale"/> applies to every row.</summary>
-    public T* Upstream { get; init; }
+    public TStorage* Upstream { get; init; }
 
     /// <summary>The scalar upstream gradient over the reduction's denominator (1 for per-row results).</summary>
     public double UpstreamScale { get; init; }

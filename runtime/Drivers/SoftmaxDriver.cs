@@ -3,16 +3,19 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using FocalAot.Kernels;
 using FocalAot.Simd;
+using FocalAot.Storage;
 
 namespace FocalAot.Drivers;
 
 /// <summary>
 /// Runs the softmax row kernel over a whole call: rows in chunks of about <see cref="ChunkElements"/> logits (the unit
 /// of work of a thread), each row's sums in the canonical order, the reduced sum as the row losses added in row order
-/// within a chunk and the chunk totals in chunk order, so neither the width nor the thread count changes a bit.
+/// within a chunk and the chunk totals in chunk order, so neither the width nor the thread count changes a bit. Rows
+/// not stored in the compute type (16-bit storage) are widened into row buffers, and their results narrowed back.
 /// </summary>
-internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPartitionedWork
+internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
     where TVec : struct
+    where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TOps : ISimdOps<TVec, T>
     where TFactor : struct, IModulatingFactor<T>
@@ -21,13 +24,13 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
     /// <summary>About this many logits per chunk (at least one row).</summary>
     public const int ChunkElements = 16384;
 
-    /// <summary>Row scratch (four buffers of C elements) up to this many elements lives on the stack.</summary>
+    /// <summary>Row scratch (four buffers of C elements, seven when staged) up to this many elements lives on the stack.</summary>
     private const int MaxStackScratch = 8192;
 
     [ThreadStatic]
-    private static SoftmaxDriver<TVec, T, TOps, TFactor, TMode>? cachedJob;
+    private static SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>? cachedJob;
 
-    private SoftmaxArguments<T> arguments;
+    private SoftmaxArguments<TStorage> arguments;
     private TFactor factor;
     private long chunkCount;
     private long rowsPerChunk;
@@ -35,7 +38,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
     private double[]? chunkTotals;
 
     /// <summary>Runs every row and returns the sum of the row losses (0 when the losses are not reduced).</summary>
-    public static double Run(in SoftmaxArguments<T> arguments, in TFactor factor, int maxDegreeOfParallelism)
+    public static double Run(in SoftmaxArguments<TStorage> arguments, in TFactor factor, int maxDegreeOfParallelism)
     {
         var rowsPerChunk = Math.Max(1, ChunkElements / arguments.Classes);
         var chunks = (arguments.Rows + rowsPerChunk - 1) / rowsPerChunk;
@@ -45,7 +48,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
         if (parts <= 1)
             return CanonicalSum.Canonicalize(RunChunks(arguments, factor, rowsPerChunk, 0, chunks, null));
 
-        var job = cachedJob ??= new SoftmaxDriver<TVec, T, TOps, TFactor, TMode>();
+        var job = cachedJob ??= new SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>();
         var totals = arguments.Reduce ? ArrayPool<double>.Shared.Rent((int)chunks) : null;
         try
         {
@@ -75,10 +78,10 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
 
     /// <summary>Runs chunks [first, end); chunk totals go to <paramref name="totals"/> when given, else are summed in order.</summary>
     private static double RunChunks(
-        in SoftmaxArguments<T> arguments, in TFactor factor, long rowsPerChunk, long first, long end, double[]? totals)
+        in SoftmaxArguments<TStorage> arguments, in TFactor factor, long rowsPerChunk, long first, long end, double[]? totals)
     {
         var classes = arguments.Classes;
-        var scratchLength = 4 * classes;
+        var scratchLength = (Staged ? 7 : 4) * classes;
         T[]? rented = scratchLength > MaxStackScratch ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
         Span<T> scratch = rented is null ? stackalloc T[scratchLength] : rented.AsSpan(0, scratchLength);
         try
@@ -87,7 +90,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
             for (var c = 0; arguments.ClassAlpha != null && c < classes; c++)
                 classAlpha[c] = T.CreateTruncating(arguments.ClassAlpha[c]);
             var rows = new RowScratch(scratch[..classes], scratch.Slice(classes, classes), scratch.Slice(2 * classes, classes),
-                arguments.ClassAlpha == null ? default : classAlpha);
+                arguments.ClassAlpha == null ? default : classAlpha, Staged ? scratch.Slice(4 * classes, 3 * classes) : default);
 
             var runningSum = 0.0;
             for (var chunk = first; chunk < end; chunk++)
@@ -98,7 +101,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
                 {
                     var loss = Row(arguments, factor, row, rows);
                     if (TMode.ComputesLoss && arguments.Losses != null)
-                        arguments.Losses[row] = loss;
+                        arguments.Losses[row] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
                     chunkSum += double.CreateTruncating(loss);
                 }
 
@@ -119,26 +122,30 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
 
     /// <summary>One row: its loss (rounded once to <typeparamref name="T"/>), and its gradient when the mode computes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T Row(in SoftmaxArguments<T> arguments, in TFactor factor, long row, in RowScratch scratch)
+    private static T Row(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, in RowScratch scratch)
     {
         var classes = arguments.Classes;
-        var x = new ReadOnlySpan<T>(arguments.Logits + (row * classes), classes);
-        var gradient = TMode.ComputesGradient ? new Span<T>(arguments.Gradient + (row * classes), classes) : default;
+        var offset = row * classes;
         var target = arguments.HasIndexTargets ? arguments.TargetOf(row) : -1;
-        var weight = arguments.Weights == null ? 1.0 : double.CreateTruncating(arguments.Weights[row]);
+        var weight = arguments.Weights == null ? 1.0 : ElementStorage.ToDouble(arguments.Weights[row]);
         if ((arguments.HasIndexTargets && target == arguments.IgnoreIndex) || weight == 0)
         {
-            gradient.Clear();
+            if (TMode.ComputesGradient)
+                new Span<TStorage>(arguments.Gradient + offset, classes).Clear();
             return T.Zero;
         }
 
+        var x = Compute(arguments.Logits + offset, classes, scratch.StagedLogits);
         var max = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Maximum(x);
         if (!T.IsFinite(max))
         {
             // A NaN or +∞ logit, or every logit -∞: the softmax is undefined.
-            gradient.Fill(T.NaN);
+            if (TMode.ComputesGradient)
+                new Span<TStorage>(arguments.Gradient + offset, classes).Fill(ElementStorage.FromDouble<TStorage>(double.NaN));
             return T.NaN;
         }
+
+        var gradient = !TMode.ComputesGradient ? default : Staged ? scratch.StagedGradient : new Span<T>((T*)arguments.Gradient + offset, classes);
 
         var e = scratch.Exponentials;
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
@@ -146,6 +153,10 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
         var scale = weight * arguments.Alpha;
         var smoothing = arguments.LabelSmoothing;
         var dense = smoothing != 0 || !arguments.HasIndexTargets;
+
+        // With a dense part, the one class at the maximum gets its gradient apart; found before an in-place gradient
+        // overwrites the logits.
+        var top = TMode.ComputesGradient && dense && classesAtMax == 1 ? SoftmaxFocalRow<TVec, T, TOps, TFactor>.IndexOfMaximum(x, max) : -1;
 
         var lossSum = 0.0;
         var slopeSum = 0.0;
@@ -156,7 +167,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
                 Scale = T.CreateTruncating(scale),
                 Uniform = T.CreateTruncating(smoothing / classes),
                 TargetShare = T.CreateTruncating(1 - smoothing),
-                Targets = arguments.HasIndexTargets ? default : new ReadOnlySpan<T>(arguments.Probabilities + (row * classes), classes),
+                Targets = arguments.HasIndexTargets ? default : Compute(arguments.Probabilities + offset, classes, scratch.StagedTargets),
                 ClassAlpha = scratch.ClassAlpha,
             };
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.DenseTerms(x, e, constants, factor, coefficients,
@@ -180,7 +191,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
 
         if (TMode.ComputesGradient)
         {
-            var upstream = arguments.Upstream == null ? arguments.UpstreamScale : double.CreateTruncating(arguments.Upstream[row]);
+            var upstream = arguments.Upstream == null ? arguments.UpstreamScale : ElementStorage.ToDouble(arguments.Upstream[row]);
             var sparse = double.CreateTruncating(sparseSlope);
             var denseSlope = dense ? double.CreateTruncating(scratch.Slopes[arguments.HasIndexTargets ? (int)target : 0]) : 0;
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.Gradient(x, e, max, constants.InverseZ,
@@ -192,9 +203,43 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
                 var q = double.CreateTruncating(targetQ);
                 gradient[(int)target] = T.CreateTruncating(upstream * ((p * slopeSum) - denseSlope - (q * sparse)));
             }
+
+            if (top >= 0)
+                CorrectTopClass(top, constants, scratch.Slopes, arguments.HasIndexTargets ? (int)target : -1, sparse, upstream, gradient);
+
+            if (Staged)
+                ElementStorage.ToStorage<TStorage, T, TVec, TOps>(gradient, classes, arguments.Gradient + offset);
         }
 
         return T.CreateTruncating(lossSum);
+    }
+
+    /// <summary>
+    /// The gradient of the one class at the maximum with a dense part: p Σ_{j≠top} g_j - q g_top, with the others' sum
+    /// formed without the top class's term, so a confident row (p → 1, where p Σ g - g_top cancels) keeps its digits.
+    /// </summary>
+    private static void CorrectTopClass(
+        int top, in SoftmaxRowConstants<T> constants, Span<T> slopes, int target, double sparse, double upstream, Span<T> gradient)
+    {
+        var ownSlope = slopes[top];
+        slopes[top] = T.Zero;
+        var others = CanonicalRowSum(slopes) + (target >= 0 && target != top ? sparse : 0);
+        slopes[top] = ownSlope;
+        var own = double.CreateTruncating(ownSlope) + (target == top ? sparse : 0);
+        var p = double.CreateTruncating(constants.InverseZ);
+        var q = double.CreateTruncating(constants.MaxComplement);
+        gradient[top] = T.CreateTruncating(upstream * ((p * others) - (q * own)));
+    }
+
+    private static bool Staged => typeof(TStorage) != typeof(T);
+
+    /// <summary>A row of stored values in the compute type: the caller's memory, or widened into <paramref name="stage"/>.</summary>
+    private static ReadOnlySpan<T> Compute(TStorage* source, int length, Span<T> stage)
+    {
+        if (!Staged)
+            return new ReadOnlySpan<T>(source, length);
+        ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source, length, stage);
+        return stage;
     }
 
     /// <summary>The canonical (width-independent) double sum of one row's values.</summary>
@@ -206,9 +251,18 @@ internal sealed unsafe class SoftmaxDriver<TVec, T, TOps, TFactor, TMode> : IPar
         return CanonicalSum.Combine(lanes);
     }
 
-    /// <summary>A thread's row buffers: exponentials, dense loss terms, dense gradient terms, and α per class (or empty).</summary>
-    private readonly ref struct RowScratch(Span<T> exponentials, Span<T> losses, Span<T> slopes, ReadOnlySpan<T> classAlpha)
+    /// <summary>
+    /// A thread's row buffers: exponentials, dense loss terms, dense gradient terms, α per class (or empty), and for
+    /// 16-bit storage the widened logits and targets and the gradient before narrowing.
+    /// </summary>
+    private readonly ref struct RowScratch(Span<T> exponentials, Span<T> losses, Span<T> slopes, ReadOnlySpan<T> classAlpha, Span<T> staging)
     {
+        public Span<T> StagedLogits { get; } = staging.IsEmpty ? default : staging[..losses.Length];
+
+        public Span<T> StagedTargets { get; } = staging.IsEmpty ? default : staging.Slice(losses.Length, losses.Length);
+
+        public Span<T> StagedGradient { get; } = staging.IsEmpty ? default : staging.Slice(2 * losses.Length, losses.Length);
+
         public Span<T> Exponentials { get; } = exponentials;
 
         public Span<T> Losses { get; } = losses;

@@ -2,102 +2,108 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FocalAot.Kernels;
+using FocalAot.Storage;
 
 namespace FocalAot.Drivers;
 
 /// <summary>
-/// The softmax focal-loss operations computed in <typeparamref name="T"/>: the argument rules, pinning, the reduction's
-/// denominator, the choice of the modulating factor and the kernel call.
+/// The softmax focal-loss operations for one storage type <typeparamref name="TStorage"/> computed in
+/// <typeparamref name="T"/>: the argument rules, pinning, the reduction's denominator, the choice of the modulating
+/// factor and the kernel call.
 /// </summary>
-internal static unsafe class SoftmaxFocalCall<T>
+internal static unsafe class SoftmaxFocalCall<TStorage, T>
+    where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static void Forward<TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> losses, in FocalLossOptions<T> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, Span<TStorage> losses, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        var rows = SoftmaxFocalRules<T>.Validate(logits, targets, classes, options, reduced: false);
-        SoftmaxFocalRules<T>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
+        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: false);
+        SoftmaxFocalRules<TStorage>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
         RequireNoOverlap(losses, logits, targets, options, nameof(losses));
-        fixed (T* loss = losses)
+        fixed (TStorage* loss = losses)
             Run<ForwardMode, TTarget>(logits, targets, classes, options, new Outputs { Losses = loss, UpstreamScale = 1 });
     }
 
-    public static T Forward<TTarget>(ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<T> options)
+    public static TStorage Forward<TTarget>(
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<T>.Validate(logits, targets, classes, options, reduced: true);
+        SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: true);
         var denominator = Denominator(targets, classes, options);
         var sum = Run<ForwardMode, TTarget>(logits, targets, classes, options, new Outputs { UpstreamScale = 1, Reduce = true });
-        return T.CreateTruncating(CanonicalSum.Canonicalize(sum / denominator));
+        return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
     }
 
     public static void Backward<TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, ReadOnlySpan<T> upstream, Span<T> gradient,
-        in FocalLossOptions<T> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, ReadOnlySpan<TStorage> upstream, Span<TStorage> gradient,
+        in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        var rows = SoftmaxFocalRules<T>.Validate(logits, targets, classes, options, reduced: false);
-        SoftmaxFocalRules<T>.RequireLength(upstream.Length, rows, nameof(upstream), "one upstream gradient per row");
+        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: false);
+        SoftmaxFocalRules<TStorage>.RequireLength(upstream.Length, rows, nameof(upstream), "one upstream gradient per row");
         ValidateGradient(gradient, logits, targets, options, upstream);
-        fixed (T* up = upstream, grad = gradient)
+        fixed (TStorage* up = upstream, grad = gradient)
             Run<BackwardMode, TTarget>(logits, targets, classes, options, new Outputs { Gradient = grad, Upstream = up, UpstreamScale = 1 });
     }
 
     public static void Backward<TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, T upstream, Span<T> gradient, in FocalLossOptions<T> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, TStorage upstream, Span<TStorage> gradient,
+        in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<T>.Validate(logits, targets, classes, options, reduced: true);
+        SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: true);
         ValidateGradient(gradient, logits, targets, options);
-        var scale = double.CreateTruncating(upstream) / Denominator(targets, classes, options);
-        fixed (T* grad = gradient)
+        var scale = ElementStorage.ToDouble(upstream) / Denominator(targets, classes, options);
+        fixed (TStorage* grad = gradient)
             Run<BackwardMode, TTarget>(logits, targets, classes, options, new Outputs { Gradient = grad, UpstreamScale = scale, Reduce = true });
     }
 
     public static void ForwardBackward<TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> losses, Span<T> gradient, in FocalLossOptions<T> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, Span<TStorage> losses, Span<TStorage> gradient,
+        in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        var rows = SoftmaxFocalRules<T>.Validate(logits, targets, classes, options, reduced: false);
-        SoftmaxFocalRules<T>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
+        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: false);
+        SoftmaxFocalRules<TStorage>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
         RequireNoOverlap(losses, logits, targets, options, nameof(losses));
         ValidateGradient(gradient, logits, targets, options);
         if (losses.Overlaps(gradient))
             throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
-        fixed (T* loss = losses, grad = gradient)
+        fixed (TStorage* loss = losses, grad = gradient)
             Run<FusedMode, TTarget>(logits, targets, classes, options, new Outputs { Losses = loss, Gradient = grad, UpstreamScale = 1 });
     }
 
-    public static T ForwardBackward<TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> gradient, in FocalLossOptions<T> options)
+    public static TStorage ForwardBackward<TTarget>(
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, Span<TStorage> gradient, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<T>.Validate(logits, targets, classes, options, reduced: true);
+        SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: true);
         ValidateGradient(gradient, logits, targets, options);
         var denominator = Denominator(targets, classes, options);
         double sum;
-        fixed (T* grad = gradient)
+        fixed (TStorage* grad = gradient)
         {
             var outputs = new Outputs { Gradient = grad, UpstreamScale = 1 / denominator, Reduce = true };
             sum = Run<FusedMode, TTarget>(logits, targets, classes, options, outputs);
         }
 
-        return T.CreateTruncating(CanonicalSum.Canonicalize(sum / denominator));
+        return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
     }
 
     /// <summary>
     /// What the reduced sum is divided by: 1, the normalizer, the number of counted rows (rows whose target is not the
     /// ignore index), or Σ weight·α over counted rows, α being the target class's (soft targets: Σ_j y_j α_j).
     /// </summary>
-    private static double Denominator<TTarget>(ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<T> options)
+    private static double Denominator<TTarget>(ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
         var kind = options.Reduction.Kind;
         if (kind is not (FocalReductionKind.Mean or FocalReductionKind.WeightedMean))
             return options.Reduction.Normalizer;
 
-        var index = SoftmaxFocalRules<T>.IsIndexType<TTarget>();
+        var index = SoftmaxFocalRules<TStorage>.IsIndexType<TTarget>();
         var rows = index ? targets.Length : targets.Length / classes;
         var scalarAlpha = options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1;
         var total = 0.0;
@@ -119,12 +125,12 @@ internal static unsafe class SoftmaxFocalCall<T>
             }
             else
             {
-                var probabilities = MemoryMarshal.Cast<TTarget, T>(targets).Slice(row * classes, classes);
+                var probabilities = MemoryMarshal.Cast<TTarget, TStorage>(targets).Slice(row * classes, classes);
                 for (var c = 0; c < classes; c++)
-                    classWeight += double.CreateTruncating(probabilities[c]) * (options.ClassAlpha.IsEmpty ? scalarAlpha : options.ClassAlpha[c]);
+                    classWeight += ElementStorage.ToDouble(probabilities[c]) * (options.ClassAlpha.IsEmpty ? scalarAlpha : options.ClassAlpha[c]);
             }
 
-            total += (options.Weights.IsEmpty ? 1 : double.CreateTruncating(options.Weights[row])) * classWeight;
+            total += (options.Weights.IsEmpty ? 1 : ElementStorage.ToDouble(options.Weights[row])) * classWeight;
         }
 
         return total;
@@ -135,24 +141,24 @@ internal static unsafe class SoftmaxFocalCall<T>
         => typeof(TTarget) == typeof(int) ? Unsafe.BitCast<TTarget, int>(targets[row]) : Unsafe.BitCast<TTarget, long>(targets[row]);
 
     private static double Run<TMode, TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<T> options, in Outputs outputs)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options, in Outputs outputs)
         where TMode : struct, IKernelMode
         where TTarget : unmanaged
     {
         if (logits.IsEmpty)
             return 0;
-        fixed (T* x = logits, w = options.Weights)
+        fixed (TStorage* x = logits, w = options.Weights)
         fixed (TTarget* y = targets)
         fixed (double* classAlpha = options.ClassAlpha)
         {
-            var arguments = new SoftmaxArguments<T>
+            var arguments = new SoftmaxArguments<TStorage>
             {
                 Logits = x,
                 Rows = logits.Length / classes,
                 Classes = classes,
                 Indices32 = typeof(TTarget) == typeof(int) ? (int*)y : null,
                 Indices64 = typeof(TTarget) == typeof(long) ? (long*)y : null,
-                Probabilities = typeof(TTarget) == typeof(T) ? (T*)y : null,
+                Probabilities = typeof(TTarget) == typeof(TStorage) ? (TStorage*)y : null,
                 IgnoreIndex = options.IgnoreIndex,
                 Weights = options.Weights.IsEmpty ? null : w,
                 ClassAlpha = options.ClassAlpha.IsEmpty ? null : classAlpha,
@@ -165,18 +171,19 @@ internal static unsafe class SoftmaxFocalCall<T>
                 Reduce = outputs.Reduce,
             };
             var gamma = options.Gamma;
-            var visitor = new SoftmaxDispatchVisitor<T, TMode>(arguments);
+            var visitor = new SoftmaxDispatchVisitor<TStorage, T, TMode>(arguments);
             return (!options.ForceGenericKernel || gamma == 0) && BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)
                 ? visitor.Sum
-                : CpuBackend.RunSoftmax<T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
+                : CpuBackend.RunSoftmax<TStorage, T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
         }
     }
 
     private static void ValidateGradient<TTarget>(
-        Span<T> gradient, ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, in FocalLossOptions<T> options, ReadOnlySpan<T> upstream = default)
+        Span<TStorage> gradient, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, in FocalLossOptions<TStorage> options,
+        ReadOnlySpan<TStorage> upstream = default)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<T>.RequireLength(gradient.Length, logits.Length, nameof(gradient), "one per logit, [N, C]");
+        SoftmaxFocalRules<TStorage>.RequireLength(gradient.Length, logits.Length, nameof(gradient), "one per logit, [N, C]");
 
         // In place over the logits is allowed: each row reads its logits before its last pass writes the gradient.
         if (gradient.Overlaps(logits, out var offset) && offset != 0)
@@ -188,7 +195,7 @@ internal static unsafe class SoftmaxFocalCall<T>
 
     /// <summary>An output may not share memory with targets, weights or class α, which every row reads.</summary>
     private static void RequireNoOverlap<TTarget>(
-        Span<T> output, ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, in FocalLossOptions<T> options, string name)
+        Span<TStorage> output, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, in FocalLossOptions<TStorage> options, string name)
         where TTarget : unmanaged
     {
         var bytes = MemoryMarshal.AsBytes(output);
@@ -205,11 +212,11 @@ internal static unsafe class SoftmaxFocalCall<T>
     /// <summary>Where a call's results go.</summary>
     private readonly struct Outputs
     {
-        public T* Losses { get; init; }
+        public TStorage* Losses { get; init; }
 
-        public T* Gradient { get; init; }
+        public TStorage* Gradient { get; init; }
 
-        public T* Upstream { get; init; }
+        public TStorage* Upstream { get; init; }
 
         public double UpstreamScale { get; init; }
 
@@ -218,7 +225,8 @@ internal static unsafe class SoftmaxFocalCall<T>
 }
 
 /// <summary>Runs the softmax kernel with the power operator a dispatch table found.</summary>
-internal struct SoftmaxDispatchVisitor<T, TMode>(SoftmaxArguments<T> arguments) : IFocalPowerVisitor
+internal struct SoftmaxDispatchVisitor<TStorage, T, TMode>(SoftmaxArguments<TStorage> arguments) : IFocalPowerVisitor
+    where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TMode : struct, IKernelMode
 {
@@ -226,5 +234,5 @@ internal struct SoftmaxDispatchVisitor<T, TMode>(SoftmaxArguments<T> arguments) 
 
     public void Visit<TPower>()
         where TPower : struct, IFocalPower
-        => Sum = CpuBackend.RunSoftmax<T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
+        => Sum = CpuBackend.RunSoftmax<TStorage, T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
 }

@@ -2,20 +2,27 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using FocalAot.Numerics;
+using FocalAot.Storage;
 
 namespace FocalAot.Drivers;
 
 /// <summary>The argument rules of the softmax focal-loss operations, and the errors that name a broken one.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208",
     Justification = "Errors name the option (gamma, alpha, classAlpha, weights, labelSmoothing, reduction) that breaks its rule.")]
-internal static class SoftmaxFocalRules<T>
-    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal static class SoftmaxFocalRules<TStorage>
+    where TStorage : unmanaged
 {
     /// <summary>Checks the shape, the targets and every option; returns the number of rows N.</summary>
     public static int Validate<TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<T> options, bool reduced)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options, bool reduced)
         where TTarget : unmanaged
     {
+        if (!ElementStorage.IsSupported<TStorage>())
+        {
+            throw new NotSupportedException(
+                $"Element type {typeof(TStorage).Name} is not supported; use float, double, Half or BFloat16.");
+        }
+
         if (classes < 1)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be >= 1.");
         if (logits.Length % classes != 0)
@@ -30,7 +37,7 @@ internal static class SoftmaxFocalRules<T>
         {
             RequireLength(targets.Length, rows, nameof(targets), "one class index per row");
         }
-        else if (typeof(TTarget) == typeof(T))
+        else if (typeof(TTarget) == typeof(TStorage))
         {
             RequireLength(targets.Length, logits.Length, nameof(targets), "one probability per logit, [N, C]");
         }
@@ -66,7 +73,7 @@ internal static class SoftmaxFocalRules<T>
             RequireLength(options.Weights.Length, rows, "weights", "one weight per row");
             for (var i = 0; i < options.Weights.Length; i++)
             {
-                var w = double.CreateTruncating(options.Weights[i]);
+                var w = ElementStorage.ToDouble(options.Weights[i]);
                 if (!(w >= 0 && double.IsFinite(w)))
                 {
                     throw new ArgumentOutOfRangeException("weights", options.Weights[i], string.Create(CultureInfo.InvariantCulture,
@@ -110,10 +117,10 @@ internal static class SoftmaxFocalRules<T>
         }
         else
         {
-            var probabilities = MemoryMarshal.Cast<TTarget, T>(targets);
+            var probabilities = MemoryMarshal.Cast<TTarget, TStorage>(targets);
             for (var i = FirstOutsideUnitInterval(probabilities); i < probabilities.Length; i++)
             {
-                var y = double.CreateTruncating(probabilities[i]);
+                var y = ElementStorage.ToDouble(probabilities[i]);
                 if (!(y >= 0 && y <= 1))
                 {
                     throw new ArgumentOutOfRangeException(nameof(targets), y,
@@ -125,7 +132,13 @@ internal static class SoftmaxFocalRules<T>
     }
 
     /// <summary>Where a scalar scan must start: past the whole vectors whose every value is in [0, 1] (NaN is not).</summary>
-    private static int FirstOutsideUnitInterval(ReadOnlySpan<T> values)
+    private static int FirstOutsideUnitInterval(ReadOnlySpan<TStorage> values)
+        => typeof(TStorage) == typeof(float) ? WholeVectorsInUnitInterval(MemoryMarshal.Cast<TStorage, float>(values))
+            : typeof(TStorage) == typeof(double) ? WholeVectorsInUnitInterval(MemoryMarshal.Cast<TStorage, double>(values))
+            : 0;
+
+    private static int WholeVectorsInUnitInterval<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var i = 0;
         if (Vector.IsHardwareAccelerated)

@@ -51,6 +51,18 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         return result;
     }
 
+    /// <summary>The index of the first class at the maximum <paramref name="max"/> (a register at a time, then the lane).</summary>
+    public static int IndexOfMaximum(ReadOnlySpan<T> x, T max)
+    {
+        var j = 0;
+        var m = TOps.Create(max);
+        while (j <= x.Length - TOps.Count && !TOps.AnyLaneSet(TOps.Equal(TOps.Load(in x[0], (nuint)j), m)))
+            j += TOps.Count;
+        while (x[j] != max)
+            j++;
+        return j;
+    }
+
     /// <summary>
     /// Writes e_j = exp(x_j - m) for every class below the maximum and 0 for a class at it (whose e is exactly 1), and
     /// returns how many classes are at the maximum. x_j - m is carried as a rounded difference and its exact error.

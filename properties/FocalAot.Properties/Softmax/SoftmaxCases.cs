@@ -57,7 +57,9 @@ public static class SoftmaxCases
             (1, Gen.Frequency((4, ScalarGenerators.Uniform(0, 4)), (1, Gen.Elements(0.0, 1.0))).ArrayOf(classes).Select(a => (double[]?)a)))
         from weights in Gen.Frequency(
             (3, Gen.Constant<double[]?>(null)),
-            (1, Gen.Frequency((4, ScalarGenerators.Uniform(0, 3)), (1, Gen.Constant(0.0))).ArrayOf(rows).Select(w => (double[]?)w.Select(v => (double)(float)v).ToArray())))
+            (1, Gen.Frequency((4, ScalarGenerators.Uniform(0, 3)), (1, Gen.Constant(0.0)))
+                .ArrayOf(rows)
+                .Select(w => (double[]?)w.Select(v => (double)(float)v).ToArray())))
         from smoothing in Gen.Frequency((3, Gen.Constant(0.0)), (1, Gen.Elements(0.1, 0.05, 1.0)), (1, ScalarGenerators.Uniform(0, 1)))
         select new SoftmaxCase(
             classes,
