@@ -41,6 +41,37 @@ internal static unsafe class SoftmaxExports
         double* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, double* loss, double* gradLogits)
         => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
 
+    [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_f16")]
+    public static int ForwardF16(Half* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, Half* output)
+        => Forward(logits, rows, classes, targets, targetKind, options, output);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_bf16")]
+    public static int ForwardBF16(
+        BFloat16* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, BFloat16* output)
+        => Forward(logits, rows, classes, targets, targetKind, options, output);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_softmax_backward_f16")]
+    public static int BackwardF16(
+        Half* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, Half* gradOut, Half* gradLogits)
+        => Backward(logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_softmax_backward_bf16")]
+    public static int BackwardBF16(
+        BFloat16* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, BFloat16* gradOut,
+        BFloat16* gradLogits)
+        => Backward(logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_backward_f16")]
+    public static int ForwardBackwardF16(
+        Half* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, Half* loss, Half* gradLogits)
+        => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
+
+    [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_backward_bf16")]
+    public static int ForwardBackwardBF16(
+        BFloat16* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, BFloat16* loss,
+        BFloat16* gradLogits)
+        => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
+
     private static int Forward<T>(T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* output)
         where T : unmanaged
     {

@@ -1,7 +1,7 @@
 /*
  * focal_aot.h - C ABI of libfocalaot: sigmoid focal loss (Lin et al., 2017), forward, backward and fused, for
- * float, double, float16 and bfloat16 data, and softmax (multi-class) focal loss for float and double, on every SIMD
- * width, reproducible bit for bit.
+ * float, double, float16 and bfloat16 data, and softmax (multi-class) focal loss, on every SIMD width, reproducible
+ * bit for bit.
  *
  *   FL(x, y) = -alpha_t (1 - p_t)^gamma log(p_t),  p = sigmoid(x),  p_t = p y + (1 - p)(1 - y),
  *   alpha_t  = alpha y + (1 - alpha)(1 - y)        (alpha < 0: no alpha weighting, alpha_t = 1)
@@ -216,7 +216,8 @@ focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const u
  *   grad_out * d(loss)/d(logits); grad_out is rows values for NONE, else 1 value; NULL means 1. forward_backward:
  *   both in one pass; loss must not overlap grad_logits. grad_logits may be the logits' memory (in place).
  * A row with a NaN or +infinity logit, or only -infinity logits, gives NaN loss and gradient. rows * classes is at
- * most INT32_MAX; classes >= 1. float and double data.
+ * most INT32_MAX; classes >= 1. float, double, and f16 / bf16 (uint16_t bits; probabilities and weights too),
+ * which compute in float and round each result once.
  */
 #define FOCAL_TARGET_INDEX_I32 0
 #define FOCAL_TARGET_INDEX_I64 1
@@ -234,6 +235,18 @@ focal_status focal_softmax_backward_f64(const double *logits, size_t rows, size_
     int32_t target_kind, const focal_options *options, const double *grad_out, double *grad_logits);
 focal_status focal_softmax_forward_backward_f64(const double *logits, size_t rows, size_t classes, const void *targets,
     int32_t target_kind, const focal_options *options, double *loss, double *grad_logits);
+focal_status focal_softmax_forward_f16(const uint16_t *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, uint16_t *out);
+focal_status focal_softmax_backward_f16(const uint16_t *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_softmax_forward_backward_f16(const uint16_t *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+focal_status focal_softmax_forward_bf16(const uint16_t *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, uint16_t *out);
+focal_status focal_softmax_backward_bf16(const uint16_t *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_softmax_forward_backward_bf16(const uint16_t *logits, size_t rows, size_t classes, const void *targets,
+    int32_t target_kind, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
 
 /*
  * OpenCL devices. Declared without the OpenCL headers: a cl_command_queue, cl_mem or cl_event is a void *.

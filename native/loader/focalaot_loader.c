@@ -93,6 +93,8 @@
     FOCAL_FORWARDED_OPERATIONS(X, bf16, uint16_t)                                                      \
     FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, f32, float)                                                  \
     FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, f64, double)                                                 \
+    FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, f16, uint16_t)                                               \
+    FOCAL_FORWARDED_SOFTMAX_OPERATIONS(X, bf16, uint16_t)                                              \
     X(int32_t, focal_device_count, (void), (), 0)                                                      \
     X(focal_status, focal_device_get_info, (int32_t device, focal_device_info *info), (device, info),  \
       FOCAL_ERROR_UNSUPPORTED)                                                                         \

@@ -1,7 +1,8 @@
 /*
  * Tests of the softmax entries through the C ABI alone: values against a long-double reference written from the
- * definition, every target kind, label smoothing, class alphas, weights, ignore_index, every reduction, the error
- * paths, and the focal_options growth rules (an older, shorter struct is read up to its end and never written past).
+ * definition, 16-bit data against the float entries, every target kind, label smoothing, class alphas, weights,
+ * ignore_index, every reduction, the error paths, and the focal_options growth rules (an older, shorter struct is
+ * read up to its end and never written past).
  * Prints one line per failed check and a summary; exits non-zero if any check failed.
  */
 #include <math.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "focal_aot.h"
+#include "half_bits.h"
 
 static int passed, failed;
 
@@ -284,6 +286,45 @@ static void check_options_growth(void) {
     CHECK(full.struct_size == sizeof full && full.ignore_index == -100 && full.label_smoothing == 0, "focal_options_init");
 }
 
+/* 16-bit data: each result is the float entry's result on the widened data, rounded once to 16 bits. */
+static void check_sixteen_bit(void) {
+    enum { N = ROWS * CLASSES };
+    float x32[N], w32[ROWS], loss32[ROWS], grad32[N];
+    uint16_t x16[N], w16[ROWS], loss16[ROWS], grad16[N];
+    int64_t targets[ROWS];
+    focal_options o;
+    focal_options_init(&o);
+    o.label_smoothing = 0.1;
+    o.gamma = 1.5;
+    for (int kind = 0; kind < 2; kind++) {
+        uint16_t (*narrow)(float) = kind == 0 ? float_to_f16 : float_to_bf16;
+        float (*widen)(uint16_t) = kind == 0 ? f16_to_float : bf16_to_float;
+        for (int i = 0; i < N; i++) {
+            x16[i] = narrow((float)((uniform() - 0.5) * 12));
+            x32[i] = widen(x16[i]);
+        }
+        for (int r = 0; r < ROWS; r++) {
+            targets[r] = (r * 5 + 1) % CLASSES;
+            w16[r] = narrow((float)(uniform() * 2));
+            w32[r] = widen(w16[r]);
+        }
+        focal_options o16 = o, o32 = o;
+        o16.weights = w16;
+        o32.weights = w32;
+        CHECK(focal_softmax_forward_backward_f32(x32, ROWS, CLASSES, targets, FOCAL_TARGET_INDEX_I64, &o32, loss32, grad32) ==
+                  FOCAL_OK,
+              "%s", last_error());
+        focal_status status = kind == 0
+            ? focal_softmax_forward_backward_f16(x16, ROWS, CLASSES, targets, FOCAL_TARGET_INDEX_I64, &o16, loss16, grad16)
+            : focal_softmax_forward_backward_bf16(x16, ROWS, CLASSES, targets, FOCAL_TARGET_INDEX_I64, &o16, loss16, grad16);
+        CHECK(status == FOCAL_OK, "%s: %s", kind == 0 ? "f16" : "bf16", last_error());
+        int same = 1;
+        for (int r = 0; r < ROWS; r++) same &= loss16[r] == narrow(loss32[r]);
+        for (int i = 0; i < N; i++) same &= grad16[i] == narrow(grad32[i]);
+        CHECK(same, "%s results are not the float results rounded once", kind == 0 ? "f16" : "bf16");
+    }
+}
+
 int main(void) {
     focal_options o;
     focal_options_init(&o);
@@ -305,6 +346,7 @@ int main(void) {
     o.label_smoothing = 0.3;
     o.ignore_index = 5;
     check_values(&o, "gamma 2.7, class alpha, weights, smoothing, ignore_index 5");
+    check_sixteen_bit();
     check_errors();
     check_options_growth();
     printf("%d passed, %d failed\n", passed, failed);

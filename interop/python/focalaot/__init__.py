@@ -12,7 +12,7 @@ numpy arrays (float32, float64, float16; bfloat16 as uint16 bit patterns with dt
 float64 buffers (array.array, memoryview) are accepted; reductions "none", "sum", "mean", "normalized" and
 "weighted_mean". With torch installed, ``focalaot.torch.sigmoid_focal_loss`` is an autograd drop-in for
 torchvision's (float32, float64, float16 and bfloat16 CPU tensors), and ``focalaot.torch.softmax_focal_loss`` the
-multi-class one (float32 and float64).
+multi-class one (the same four dtypes).
 
 ``focalaot.devices()`` lists the OpenCL devices; ``device=`` (an index or a Device) runs a call on one, with the
 CPU's results bit for bit.

@@ -140,6 +140,12 @@ _PROTOTYPES = {
     "focal_softmax_forward_f64": (focal_status, [_f64p, _size, _size, _void, ctypes.c_int32, _opts, _f64p]),
     "focal_softmax_backward_f64": (focal_status, [_f64p, _size, _size, _void, ctypes.c_int32, _opts, _f64p, _f64p]),
     "focal_softmax_forward_backward_f64": (focal_status, [_f64p, _size, _size, _void, ctypes.c_int32, _opts, _f64p, _f64p]),
+    "focal_softmax_forward_f16": (focal_status, [_u16p, _size, _size, _void, ctypes.c_int32, _opts, _u16p]),
+    "focal_softmax_backward_f16": (focal_status, [_u16p, _size, _size, _void, ctypes.c_int32, _opts, _u16p, _u16p]),
+    "focal_softmax_forward_backward_f16": (focal_status, [_u16p, _size, _size, _void, ctypes.c_int32, _opts, _u16p, _u16p]),
+    "focal_softmax_forward_bf16": (focal_status, [_u16p, _size, _size, _void, ctypes.c_int32, _opts, _u16p]),
+    "focal_softmax_backward_bf16": (focal_status, [_u16p, _size, _size, _void, ctypes.c_int32, _opts, _u16p, _u16p]),
+    "focal_softmax_forward_backward_bf16": (focal_status, [_u16p, _size, _size, _void, ctypes.c_int32, _opts, _u16p, _u16p]),
     # OpenCL devices
     "focal_device_count": (ctypes.c_int32, []),
     "focal_device_unavailable_reason": (focal_status, [ctypes.c_char_p, _size, ctypes.POINTER(_size)]),

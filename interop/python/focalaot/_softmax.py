@@ -10,15 +10,35 @@ import numbers
 
 from . import _capi
 from ._api import _REDUCTIONS, Reduction, _class_alphas, _real, check, invalid
-from ._buffers import FLOAT32, FLOAT64, numpy
+from ._buffers import BFLOAT16, ELEMENT_TYPES, FLOAT16, numpy
 
-_ENTRIES = {
-    "forward": {"f32": _capi.lib.focal_softmax_forward_f32, "f64": _capi.lib.focal_softmax_forward_f64},
-    "backward": {"f32": _capi.lib.focal_softmax_backward_f32, "f64": _capi.lib.focal_softmax_backward_f64},
-    "forward_backward": {"f32": _capi.lib.focal_softmax_forward_backward_f32,
-                         "f64": _capi.lib.focal_softmax_forward_backward_f64},
-}
-_ELEMENTS = {"float32": FLOAT32, "float64": FLOAT64}
+_ENTRIES = {operation: {suffix: getattr(_capi.lib, f"focal_softmax_{operation}_{suffix}")
+                        for suffix in ("f32", "f64", "f16", "bf16")}
+            for operation in ("forward", "backward", "forward_backward")}
+
+
+def _element_and_storage(x, dtype):
+    """The element type of a call and the numpy dtype its data are stored in (uint16 for 16-bit bit patterns)."""
+    name = dtype if isinstance(dtype, str) or dtype is None else numpy.dtype(dtype).name
+    if name is None:
+        if x.dtype == numpy.uint16:
+            raise TypeError("inputs is uint16: pass dtype='bfloat16' (or 'float16') to read it as 16-bit bit patterns")
+        name = x.dtype.name
+    if name not in ELEMENT_TYPES:
+        raise TypeError(f"softmax_focal_loss computes float32, float64, float16 or bfloat16 data, not {name}")
+    element = ELEMENT_TYPES[name]
+    if element is BFLOAT16 or (element is FLOAT16 and x.dtype == numpy.uint16):
+        if x.dtype != numpy.uint16:
+            raise TypeError(f"dtype={name!r} takes inputs as uint16 bit patterns, not {x.dtype}")
+        return element, numpy.dtype(numpy.uint16)
+    return element, numpy.dtype(element.name)
+
+
+def _bfloat16_bits(values):
+    """float32 values as bfloat16 bit patterns, rounded to nearest even (a NaN stays a quiet NaN)."""
+    bits = numpy.ascontiguousarray(values, dtype=numpy.float32).view(numpy.uint32)
+    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(numpy.uint16)
+    return numpy.where(numpy.isnan(values), numpy.uint16(0x7FC0), rounded)
 
 
 def _rows_last(array):
@@ -36,11 +56,7 @@ class SoftmaxCall:
         if numpy is None:
             raise ImportError("softmax_focal_loss needs numpy (or use focalaot.torch.softmax_focal_loss)")
         x = numpy.asarray(inputs)
-        name = dtype if isinstance(dtype, str) or dtype is None else numpy.dtype(dtype).name
-        name = name or x.dtype.name
-        if name not in _ELEMENTS:
-            raise TypeError(f"softmax_focal_loss computes float32 or float64 data, not {name}")
-        self.element = _ELEMENTS[name]
+        self.element, self.storage = _element_and_storage(x, dtype)
         if x.ndim == 1:  # one sample, torch's unbatched input
             x = x.reshape(1, -1)
         if x.ndim < 2:
@@ -48,7 +64,7 @@ class SoftmaxCall:
         self.input_shape = x.shape
         self.classes = x.shape[1]
         self.loss_shape = (x.shape[0],) + x.shape[2:] if numpy.asarray(inputs).ndim > 1 else ()
-        self.logits = _rows_last(x.astype(self.element.name, copy=False))
+        self.logits = _rows_last(x.astype(self.storage, copy=False))
         self.rows = self.logits.shape[0]
         self.targets, self.kind = self._targets(targets)
         self.struct = _capi.focal_options()
@@ -85,7 +101,7 @@ class SoftmaxCall:
             if w.size != self.rows or (w.shape != self.loss_shape and w.ndim != 1):
                 raise invalid(f"weight has shape {w.shape} but the loss has shape {self.loss_shape}: one weight per "
                               "sample")
-            self._weight = numpy.ascontiguousarray(w.reshape(-1), dtype=self.element.name)
+            self._weight = numpy.ascontiguousarray(self.stored(w.reshape(-1)))
             self.struct.weights = self._weight.ctypes.data
 
     def _targets(self, targets):
@@ -96,14 +112,26 @@ class SoftmaxCall:
                               f"must have shape {self.loss_shape}")
             kind = _capi.FOCAL_TARGET_INDEX_I32 if y.dtype == numpy.int32 else _capi.FOCAL_TARGET_INDEX_I64
             return numpy.ascontiguousarray(y.reshape(-1), dtype=numpy.int32 if kind == 0 else numpy.int64), kind
-        if y.dtype.kind == "f":
+        if y.dtype.kind == "f" or (y.dtype == numpy.uint16 and self.storage == numpy.uint16):
             shape = y.shape if y.ndim > 1 else (1,) + y.shape
             if shape != self.input_shape:
                 raise invalid(f"targets has shape {y.shape} but target probabilities must have the shape of inputs, "
                               f"{self.input_shape}")
-            return _rows_last(y.reshape(shape).astype(self.element.name, copy=False)), _capi.FOCAL_TARGET_PROBABILITIES
+            return _rows_last(self.stored(y.reshape(shape))), _capi.FOCAL_TARGET_PROBABILITIES
         raise TypeError(f"targets must be class indices (an integer array) or probabilities (a float array), not "
                         f"{y.dtype}")
+
+    def stored(self, values):
+        """Real values in the call's storage: converted (bfloat16 rounded to nearest even), or bit patterns as given."""
+        if self.storage != numpy.uint16 or values.dtype == numpy.uint16:
+            return values.astype(self.storage, copy=False)
+        if self.element is BFLOAT16:
+            return _bfloat16_bits(values)
+        return values.astype(numpy.float16).view(numpy.uint16)
+
+    def value(self, out):
+        """The one reduced result as a Python float (16-bit bits widened exactly)."""
+        return self.element.decode(int(out[0])) if self.storage == numpy.uint16 else float(out[0])
 
     @property
     def options(self):
@@ -118,7 +146,10 @@ class SoftmaxCall:
         return _ENTRIES[operation][self.element.suffix]
 
     def new_losses(self):
-        return numpy.empty(self.rows, self.element.name)
+        return numpy.empty(self.rows, self.storage)
+
+    def new_scalar(self):
+        return numpy.empty(1, self.storage)
 
     def new_gradient(self):
         return numpy.empty_like(self.logits)
@@ -143,9 +174,11 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
                        dtype=None):
     """Softmax focal loss: -w Σ_j alpha_j y'_j (1 - p_j)^gamma log p_j per sample, p = softmax(inputs) over classes.
 
-    inputs: logits [N, C] or [N, C, d1, ...] (float32 or float64; [C] is one sample).
+    inputs: logits [N, C] or [N, C, d1, ...] (float32, float64 or float16; bfloat16 as uint16 bit patterns with
+        dtype="bfloat16"; [C] is one sample). 16-bit data compute in float, each result rounded once; results come
+        back in the storage of inputs.
     targets: class indices of shape [N, d1, ...] (any integer dtype; ignore_index marks a sample to skip), or
-        probabilities of the shape of inputs (soft targets).
+        probabilities of the shape of inputs (soft targets; converted to the storage of inputs).
     alpha: a number multiplying every class (mmcv's alpha; negative: none), or one weight per class (torch's
         cross_entropy weight=, any finite values >= 0).
     gamma: the focusing parameter, >= 0; gamma=0 with alpha=-1 is torch's cross_entropy.
@@ -153,15 +186,16 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
         (sum / normalizer) or "weighted_mean" (sum / Σ weight·alpha[target] over samples not ignored: torch's mean
         with class weights).
     weight: None, or one weight per sample (the loss's shape), finite and >= 0.
+    dtype: None (from inputs), or "float32", "float64", "float16", "bfloat16".
     label_smoothing: epsilon in [0, 1], as torch's cross_entropy(label_smoothing=).
 
     Returns per-sample losses in the shape [N, d1, ...] for reduction "none", else a Python float.
     """
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
                        dtype)
-    out = numpy.empty(1, call.element.name) if call.reduced else call.new_losses()
+    out = call.new_scalar() if call.reduced else call.new_losses()
     check(call.entry("forward")(*call.arguments(), call.pointer(out)))
-    return float(out[0]) if call.reduced else call.losses(out)
+    return call.value(out) if call.reduced else call.losses(out)
 
 
 def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma: float = 2.0,
@@ -173,7 +207,7 @@ def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
                        dtype)
     upstream = None
     if grad_output is not None:
-        values = numpy.asarray(grad_output, dtype=call.element.name)
+        values = call.stored(numpy.asarray(grad_output))
         if call.reduced and values.size != 1:
             raise invalid(f"grad_output has shape {values.shape} but reduction={reduction!r} gives one loss: pass one "
                           "number")
@@ -192,10 +226,10 @@ def softmax_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma: floa
     """Loss and gradient in one pass: (softmax_focal_loss(...), softmax_focal_loss_backward(...)), bit for bit."""
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
                        dtype)
-    out = numpy.empty(1, call.element.name) if call.reduced else call.new_losses()
+    out = call.new_scalar() if call.reduced else call.new_losses()
     gradient = call.new_gradient()
     check(call.entry("forward_backward")(*call.arguments(), call.pointer(out), call.pointer(gradient)))
-    return (float(out[0]) if call.reduced else call.losses(out)), call.gradient(gradient)
+    return (call.value(out) if call.reduced else call.losses(out)), call.gradient(gradient)
 
 
 __all__ = ["softmax_focal_loss", "softmax_focal_loss_backward", "softmax_focal_loss_forward_backward"]

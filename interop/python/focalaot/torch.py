@@ -1,5 +1,5 @@
 """Autograd drop-ins on CPU tensors, computed by libfocalaot: torchvision.ops.sigmoid_focal_loss, and
-softmax_focal_loss, the multi-class form (torch's cross_entropy layout and arguments; float32 and float64).
+softmax_focal_loss, the multi-class form (torch's cross_entropy layout and arguments).
 
 dtypes: float32, float64, float16 and bfloat16 (16-bit tensors are computed in float and each result rounded
 once). Only ``inputs`` receives a gradient: targets, weight, per-class alpha and normalizer are constants (labels
@@ -156,22 +156,34 @@ def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer, fused)
 
 
+def _softmax_numpy(tensor):
+    """A CPU tensor's data as a numpy array for focalaot._softmax (bfloat16 as uint16 bit patterns)."""
+    data = tensor.detach().contiguous()
+    return data.view(_torch.int16).numpy().view("uint16") if data.dtype == _torch.bfloat16 else data.numpy()
+
+
+def _softmax_tensor(array, dtype):
+    """A numpy result of focalaot._softmax as a tensor of dtype (uint16 bit patterns of bfloat16 reinterpreted)."""
+    if dtype == _torch.bfloat16:
+        return _torch.from_numpy(array.view("int16")).view(_torch.bfloat16)
+    return _torch.from_numpy(array)
+
+
 class _SoftmaxFocalLoss(_torch.autograd.Function):
     @staticmethod
     def forward(ctx, inputs, targets, weight, settings, fused):
-        x = inputs.detach().contiguous().numpy()
-        y = targets.detach().contiguous().numpy()
-        w = None if weight is None else weight.detach().to(inputs.dtype).contiguous().numpy()
+        x, y = _softmax_numpy(inputs), _softmax_numpy(targets)
+        w = None if weight is None else _softmax_numpy(weight.to(inputs.dtype))
         ctx.settings = settings
         ctx.gradient = None
         if fused:
             # A training step: loss and gradient in one pass (the gradient for an upstream gradient of 1).
             loss, gradient = _softmax.softmax_focal_loss_forward_backward(x, y, weight=w, **settings)
-            ctx.gradient = _torch.from_numpy(gradient)
+            ctx.gradient = _softmax_tensor(gradient, inputs.dtype)
         else:
             loss = _softmax.softmax_focal_loss(x, y, weight=w, **settings)
         ctx.save_for_backward(inputs, targets, weight)
-        return _torch.tensor(loss, dtype=inputs.dtype) if isinstance(loss, float) else _torch.from_numpy(loss)
+        return _torch.tensor(loss, dtype=inputs.dtype) if isinstance(loss, float) else _softmax_tensor(loss, inputs.dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -180,11 +192,10 @@ class _SoftmaxFocalLoss(_torch.autograd.Function):
             gradient = ctx.gradient
             ctx.gradient = None  # a second backward (retain_graph) computes it again
             if gradient is None or not bool((grad_output == 1).all()):
-                w = None if weight is None else weight.detach().to(inputs.dtype).contiguous().numpy()
-                upstream = grad_output.detach().to(inputs.dtype).contiguous().numpy()
-                gradient = _torch.from_numpy(_softmax.softmax_focal_loss_backward(
-                    inputs.detach().contiguous().numpy(), targets.detach().contiguous().numpy(), upstream, weight=w,
-                    **ctx.settings))
+                w = None if weight is None else _softmax_numpy(weight.to(inputs.dtype))
+                upstream = _softmax_numpy(grad_output.to(inputs.dtype))
+                gradient = _softmax_tensor(_softmax.softmax_focal_loss_backward(
+                    _softmax_numpy(inputs), _softmax_numpy(targets), upstream, weight=w, **ctx.settings), inputs.dtype)
         if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
             gradient = _NoSecondDerivative.apply(gradient, inputs)
         return gradient, None, None, None, None
@@ -202,7 +213,8 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     ``cross_entropy``; with class-index targets and a scalar alpha it is mmcv's ``softmax_focal_loss`` and kornia's
     ``focal_loss`` (kornia and mmcv reduce with mean over samples, as reduction="mean" does here).
 
-    inputs: a float32 or float64 CPU tensor of logits [N, C] or [N, C, d1, ...] (or [C]).
+    inputs: a float32, float64, float16 or bfloat16 CPU tensor of logits [N, C] or [N, C, d1, ...] (or [C]); 16-bit
+        tensors compute in float, each result rounded once.
     targets: class indices [N, d1, ...] (an integer tensor; ignore_index skips a sample), or probabilities of the
         shape of inputs.
     alpha: a number multiplying every class (negative: none), or one weight per class (a sequence or tensor, like
@@ -215,8 +227,8 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     """
     if not isinstance(inputs, _torch.Tensor):
         raise TypeError(f"inputs must be a torch.Tensor, not {type(inputs).__name__}")
-    if inputs.dtype not in (_torch.float32, _torch.float64):
-        raise TypeError(f"softmax_focal_loss takes float32 or float64 inputs, not {inputs.dtype}")
+    if inputs.dtype not in _ELEMENT_TYPES:
+        raise TypeError(f"softmax_focal_loss takes float32, float64, float16 or bfloat16 inputs, not {inputs.dtype}")
     for name, value in (("inputs", inputs), ("targets", targets), ("weight", weight)):
         if value is not None:
             if not isinstance(value, _torch.Tensor):
@@ -230,6 +242,6 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     if isinstance(normalizer, _torch.Tensor):
         normalizer = float(normalizer)
     settings = {"alpha": alpha, "gamma": gamma, "reduction": reduction, "ignore_index": ignore_index,
-                "label_smoothing": label_smoothing, "normalizer": normalizer}
+                "label_smoothing": label_smoothing, "normalizer": normalizer, "dtype": _ELEMENT_TYPES[inputs.dtype].name}
     fused = inputs.requires_grad and _torch.is_grad_enabled()
     return _SoftmaxFocalLoss.apply(inputs, targets, weight, settings, fused)

@@ -183,9 +183,52 @@ def test_errors_name_the_argument():
         focalaot.softmax_focal_loss(x, np.array([0, 1]), alpha=[1.0, 2.0])
     with pytest.raises(focalaot.FocalError, match="targets has shape"):
         focalaot.softmax_focal_loss(x, np.array([0, 1, 2]))
-    with pytest.raises(TypeError, match="float32 or float64"):
-        focalaot.softmax_focal_loss(x.astype(np.float16), np.array([0, 1]))
+    with pytest.raises(TypeError, match="float32, float64, float16 or bfloat16"):
+        focalaot.softmax_focal_loss(x.astype(np.int32), np.array([0, 1]))
+    with pytest.raises(TypeError, match="uint16 bit patterns"):
+        focalaot.softmax_focal_loss(x, np.array([0, 1]), dtype="bfloat16")
     with pytest.raises(focalaot.FocalError, match="weight"):
         focalaot.softmax_focal_loss(x, np.array([0, 1]), weight=np.ones(3))
-    with pytest.raises(TypeError, match="float32 or float64"):
-        focal_torch.softmax_focal_loss(torch.zeros(2, 3, dtype=torch.float16), torch.tensor([0, 1]))
+    with pytest.raises(TypeError, match="float32, float64, float16 or bfloat16"):
+        focal_torch.softmax_focal_loss(torch.zeros(2, 3, dtype=torch.int32), torch.tensor([0, 1]))
+
+
+def _bfloat16_value(bits):
+    return (np.asarray(bits, np.uint32) << 16).view(np.float32)
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_float16_and_bfloat16_are_the_float32_results_rounded_once(label_smoothing):
+    x, t = sample(13, 9, spread=3.0, ignored=2)
+    x16 = x.detach().numpy().astype(np.float16)
+    loss16, grad16 = focalaot.softmax_focal_loss_forward_backward(x16, t.numpy(), label_smoothing=label_smoothing)
+    loss32, grad32 = focalaot.softmax_focal_loss_forward_backward(x16.astype(np.float32), t.numpy(),
+                                                                  label_smoothing=label_smoothing)
+    assert loss16.dtype == np.float16 and grad16.dtype == np.float16
+    np.testing.assert_array_equal(loss16, loss32.astype(np.float16))
+    np.testing.assert_array_equal(grad16, grad32.astype(np.float16))
+
+    bits = torch.from_numpy(x.detach().numpy().astype(np.float32)).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+    lossbf, gradbf = focalaot.softmax_focal_loss_forward_backward(bits, t.numpy(), label_smoothing=label_smoothing,
+                                                                  dtype="bfloat16")
+    widened = _bfloat16_value(bits)
+    loss32, grad32 = focalaot.softmax_focal_loss_forward_backward(widened, t.numpy(), label_smoothing=label_smoothing)
+    expected = torch.from_numpy(grad32).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+    assert gradbf.dtype == np.uint16
+    np.testing.assert_array_equal(gradbf, expected)
+    np.testing.assert_array_equal(lossbf, torch.from_numpy(loss32).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_sixteen_bit_tensors_train_with_autograd(dtype):
+    x, t = sample(10, 6)
+    x16 = x.detach().to(dtype).requires_grad_(True)
+    loss = focal_torch.softmax_focal_loss(x16, t, reduction="mean", label_smoothing=0.1)
+    assert loss.dtype == dtype
+    loss.backward()
+    assert x16.grad.dtype == dtype
+    reference = x16.detach().to(torch.float32).requires_grad_(True)
+    expected = focal_torch.softmax_focal_loss(reference, t, reduction="mean", label_smoothing=0.1)
+    expected.backward()
+    torch.testing.assert_close(x16.grad, reference.grad.to(dtype), rtol=0, atol=0)
+    torch.testing.assert_close(loss.float(), expected.detach(), rtol=1e-2, atol=0)
