@@ -96,6 +96,8 @@ internal sealed class CArgumentNames
         ["gamma"] = "options->gamma",
         ["normalizer"] = "options->normalizer",
         ["labelSmoothing"] = "options->label_smoothing",
+        ["polyEpsilon"] = "options->poly_epsilon",
+        ["sampleDependentGamma"] = "options->sample_dependent_gamma",
     };
 
     /// <summary>The message with the runtime's parameter names (its subject, and what follows "overlap ") made C names.</summary>

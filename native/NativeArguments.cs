@@ -16,6 +16,8 @@ internal unsafe struct FocalOptions
     public double Normalizer;
     public double LabelSmoothing;
     public long IgnoreIndex;
+    public double PolyEpsilon;
+    public int SampleDependentGamma;
 
     /// <summary>The smallest struct_size accepted: the first layout, up to normalizer. Later fields keep their defaults
     /// when a caller's (older) struct ends before them.</summary>
@@ -119,16 +121,27 @@ internal static unsafe class NativeArguments
         if (source.NumClasses > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(options), source.NumClasses, "options->num_classes must be at most INT32_MAX.");
 
-        return new FocalLossOptions<T>
+        // FLSD-53 chooses gamma itself: the struct's gamma must keep its default, and is not passed on.
+        var sampleDependent = source.SampleDependentGamma != 0;
+        if (sampleDependent && source.Gamma != FocalOptions.Defaults.Gamma)
         {
-            Gamma = source.Gamma,
+            throw new ArgumentException(
+                "options->gamma must keep its default (2) with options->sample_dependent_gamma: FLSD-53 takes gamma = 5 where p < 0.2, "
+                + "else 3.", "gamma");
+        }
+
+        var settings = new FocalLossOptions<T>
+        {
             Alpha = source.Alpha,
             ClassAlpha = new ReadOnlySpan<double>(source.ClassAlpha, (int)source.NumClasses),
             Weights = source.Weights == null ? default : new ReadOnlySpan<T>(source.Weights, length),
             Reduction = Reduction(source.Reduction, source.Normalizer),
             LabelSmoothing = source.LabelSmoothing,
             IgnoreIndex = source.IgnoreIndex,
+            PolyEpsilon = source.PolyEpsilon,
+            SampleDependentGamma = sampleDependent,
         };
+        return sampleDependent ? settings : settings with { Gamma = source.Gamma };
     }
 
     /// <summary>FOCAL_REDUCTION_NONE = 0, _SUM = 1, _MEAN = 2, _NORMALIZED = 3, _WEIGHTED_MEAN = 4.</summary>

@@ -73,6 +73,21 @@ public readonly ref struct FocalLossOptions<T>
     public double LabelSmoothing { get; init; }
 
     /// <summary>
+    /// FLSD-53 (Mukhoti et al., 2020), for <see cref="SoftmaxFocalLoss"/>: γ = 5 for a class whose probability is below
+    /// 0.2 (1 − p &gt; 0.8), else γ = 3, chosen per class (for a class-index target, per sample from p_t), in place of
+    /// <see cref="Gamma"/> (which must then be left unset). The calibration variant of focal loss. Default false; the
+    /// sigmoid form takes it as false.
+    /// </summary>
+    public bool SampleDependentGamma { get; init; }
+
+    /// <summary>
+    /// Poly-1 focal loss's ε for <see cref="SoftmaxFocalLoss"/> (Leng et al., 2022): each class's term adds
+    /// ε·w·y′_j·(1 − p_j)^(γ+1) (no α), the first polynomial term of the focal loss's expansion; finite and ≥ −1.
+    /// Default 0 (the focal loss). The sigmoid form takes it as 0.
+    /// </summary>
+    public double PolyEpsilon { get; init; }
+
+    /// <summary>
     /// The class index that marks a sample to ignore, for <see cref="SoftmaxFocalLoss"/> with class-index targets: its
     /// loss and gradient are 0 and it does not count in a mean. Default -100, torch's <c>ignore_index</c>.
     /// </summary>

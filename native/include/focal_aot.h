@@ -106,6 +106,10 @@ typedef struct focal_options {
     double label_smoothing;    /* softmax: epsilon in [0, 1], targets become (1 - eps) y + eps / C; sigmoid: 0 */
     int64_t ignore_index;      /* softmax with class-index targets: rows with this target are skipped (loss 0,
                                   gradient 0, not counted in a mean); default -100 (torch's ignore_index) */
+    double poly_epsilon;       /* softmax: Poly-1 focal loss's epsilon, finite and >= -1: each class adds
+                                  epsilon * w * y'_j * (1 - p_j)^(gamma + 1) (no alpha); default 0; sigmoid: 0 */
+    int32_t sample_dependent_gamma; /* softmax: nonzero for FLSD-53, gamma = 5 for a class with p < 0.2 (1 - p > 0.8),
+                                  else 3, in place of gamma (which must keep its default, 2); default 0; sigmoid: 0 */
 } focal_options;
 
 /* FOCAL_ABI_VERSION of the loaded library. */
@@ -131,9 +135,9 @@ focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *nee
 
 /*
  * Sets the first struct_size bytes of *options (down to a whole field) to the defaults (gamma 2, alpha 0.25, no class
- * alphas, no weights, NONE, normalizer 1, label_smoothing 0, ignore_index -100) and options->struct_size to the size
- * written. struct_size is sizeof(focal_options) of the caller's header, at least 64 (the 0.2 struct). Call it
- * through the focal_options_init macro, which passes the size.
+ * alphas, no weights, NONE, normalizer 1, label_smoothing 0, ignore_index -100, poly_epsilon 0,
+ * sample_dependent_gamma 0) and options->struct_size to the size written. struct_size is sizeof(focal_options) of the
+ * caller's header, at least 64 (the 0.2 struct). Call it through the focal_options_init macro, which passes the size.
  */
 focal_status focal_options_init_sized(focal_options *options, size_t struct_size);
 

@@ -49,9 +49,10 @@ static double uniform(void) {
  * 1 - p_j as the other classes' mass over the total, loss = sum_j mass_j (1 - p_j)^gamma (-log p_j), and the gradient
  * by the chain rule through the softmax. scale[k] receives the size of the gradient's two parts.
  */
-static long double reference_row(const double *x, const double *mass, double gamma, double *gradient, double *scale) {
-    long double m = -INFINITY, total = 0, loss = 0, slope_sum = 0;
-    long double e[CLASSES], p[CLASSES], q[CLASSES], g[CLASSES];
+static long double reference_row(const double *x, const double *mass, const double *poly, double gamma, double *gradient,
+                                  double *scale, double *loss_scale) {
+    long double m = -INFINITY, total = 0, loss = 0, loss_size = 0, slope_sum = 0, size_sum = 0;
+    long double e[CLASSES], p[CLASSES], q[CLASSES], g[CLASSES], size[CLASSES];
     for (int j = 0; j < CLASSES; j++) m = fmaxl(m, x[j]);
     for (int j = 0; j < CLASSES; j++) total += e[j] = expl((long double)x[j] - m);
     for (int j = 0; j < CLASSES; j++) {
@@ -61,15 +62,23 @@ static long double reference_row(const double *x, const double *mass, double gam
         p[j] = e[j] / total;
         q[j] = others / total;
         long double minus_log_p = (m - x[j]) + logl(total);
-        long double modulation = gamma == 0 ? 1 : powl(q[j], gamma);
-        loss += mass[j] * modulation * minus_log_p;
-        g[j] = mass[j] * modulation * (1 + (q[j] == 0 ? gamma : gamma * p[j] * minus_log_p / q[j]));
+        long double gamma_j = gamma >= 0 ? gamma : (p[j] < 0.2L ? 5 : 3); /* gamma < 0: FLSD-53 */
+        long double modulation = gamma_j == 0 ? 1 : powl(q[j], gamma_j);
+        long double focal = mass[j] * modulation * minus_log_p, polynomial = poly[j] * modulation * q[j];
+        long double focal_slope = mass[j] * modulation * (1 + (q[j] == 0 ? gamma_j : gamma_j * p[j] * minus_log_p / q[j]));
+        long double poly_slope = poly[j] * (gamma_j + 1) * modulation * p[j];
+        loss += focal + polynomial;
+        loss_size += fabsl(focal) + fabsl(polynomial);
+        g[j] = focal_slope + poly_slope;
+        size[j] = fabsl(focal_slope) + fabsl(poly_slope);
         slope_sum += g[j];
+        size_sum += size[j];
     }
     for (int k = 0; k < CLASSES; k++) {
         gradient[k] = (double)(p[k] * (slope_sum - g[k]) - q[k] * g[k]);
-        scale[k] = (double)(p[k] * (slope_sum - g[k]) + q[k] * g[k]);
+        scale[k] = (double)(p[k] * (size_sum - size[k]) + q[k] * size[k]);
     }
+    *loss_scale = (double)loss_size;
     return loss;
 }
 
@@ -78,7 +87,7 @@ typedef struct {
     double logits[ROWS * CLASSES], probabilities[ROWS * CLASSES], weights[ROWS], class_alpha[CLASSES];
     int32_t indices[ROWS];
     int64_t indices64[ROWS];
-    double losses[ROWS], gradient[ROWS * CLASSES], scale[ROWS * CLASSES];
+    double losses[ROWS], loss_scale[ROWS], gradient[ROWS * CLASSES], scale[ROWS * CLASSES];
 } inputs;
 
 static void make_inputs(inputs *in, const focal_options *o, int soft) {
@@ -97,16 +106,18 @@ static void make_inputs(inputs *in, const focal_options *o, int soft) {
     in->indices64[2] = 3;
     for (int c = 0; c < CLASSES; c++) in->class_alpha[c] = 0.25 + c * 0.1;
     for (int r = 0; r < ROWS; r++) {
-        double mass[CLASSES];
+        double mass[CLASSES], poly[CLASSES];
         int ignored = !soft && in->indices[r] == o->ignore_index;
         double w = o->weights ? in->weights[r] : 1.0;
         for (int c = 0; c < CLASSES; c++) {
             double y = soft ? in->probabilities[r * CLASSES + c] : (in->indices[r] == c ? 1.0 : 0.0);
             double a = o->class_alpha ? in->class_alpha[c] : (o->alpha < 0 ? 1.0 : o->alpha);
             mass[c] = ignored ? 0 : w * a * ((1 - o->label_smoothing) * y + o->label_smoothing / CLASSES);
+            poly[c] = ignored ? 0 : w * o->poly_epsilon * ((1 - o->label_smoothing) * y + o->label_smoothing / CLASSES);
         }
-        in->losses[r] = (double)reference_row(&in->logits[r * CLASSES], mass, o->gamma, &in->gradient[r * CLASSES],
-                                              &in->scale[r * CLASSES]);
+        double gamma = o->sample_dependent_gamma ? -1 : o->gamma;
+        in->losses[r] = (double)reference_row(&in->logits[r * CLASSES], mass, poly, gamma, &in->gradient[r * CLASSES],
+                                              &in->scale[r * CLASSES], &in->loss_scale[r]);
     }
 }
 
@@ -143,9 +154,9 @@ static void check_values(focal_options *o, const char *what) {
         CHECK(focal_softmax_forward_backward_f64(in.logits, ROWS, CLASSES, targets64, kind64, &o64, loss64, grad64) == FOCAL_OK,
               "%s f64: %s", what, last_error());
         for (int r = 0; r < ROWS; r++) {
-            CHECK(close_to(loss32[r], in.losses[r], fabs(in.losses[r]), 4e-6), "%s soft=%d f32 loss[%d] %.9g vs %.9g", what,
+            CHECK(close_to(loss32[r], in.losses[r], in.loss_scale[r], 4e-6), "%s soft=%d f32 loss[%d] %.9g vs %.9g", what,
                   soft, r, loss32[r], in.losses[r]);
-            CHECK(close_to(loss64[r], in.losses[r], fabs(in.losses[r]), 1e-12), "%s soft=%d f64 loss[%d] %.17g vs %.17g", what,
+            CHECK(close_to(loss64[r], in.losses[r], in.loss_scale[r], 1e-12), "%s soft=%d f64 loss[%d] %.17g vs %.17g", what,
                   soft, r, loss64[r], in.losses[r]);
         }
         for (int i = 0; i < ROWS * CLASSES; i++) {
@@ -164,7 +175,7 @@ static void check_values(focal_options *o, const char *what) {
         CHECK(memcmp(back32, grad32, sizeof back32) == 0, "%s soft=%d backward differs from forward_backward", what, soft);
 
         /* Reductions: the reference sums over the denominators of the header. */
-        double sum = 0, counted = 0, weight_sum = 0;
+        double sum = 0, size = 0, counted = 0, weight_sum = 0;
         for (int r = 0; r < ROWS; r++) {
             int ignored = !soft && in.indices[r] == o->ignore_index;
             if (ignored) continue;
@@ -174,16 +185,17 @@ static void check_values(focal_options *o, const char *what) {
                 a += y * (class_alpha ? class_alpha[c] : (o->alpha < 0 ? 1.0 : o->alpha));
             }
             sum += in.losses[r];
+            size += in.loss_scale[r];
             counted += 1;
             weight_sum += w * a;
         }
         const struct {
             int32_t reduction;
-            double value;
-        } reductions[] = {{FOCAL_REDUCTION_SUM, sum},
-                          {FOCAL_REDUCTION_MEAN, sum / counted},
-                          {FOCAL_REDUCTION_NORMALIZED, sum / 3.5},
-                          {FOCAL_REDUCTION_WEIGHTED_MEAN, sum / weight_sum}};
+            double denominator;
+        } reductions[] = {{FOCAL_REDUCTION_SUM, 1},
+                          {FOCAL_REDUCTION_MEAN, counted},
+                          {FOCAL_REDUCTION_NORMALIZED, 3.5},
+                          {FOCAL_REDUCTION_WEIGHTED_MEAN, weight_sum}};
         for (size_t k = 0; k < sizeof reductions / sizeof reductions[0]; k++) {
             focal_options reduced = o64;
             reduced.reduction = reductions[k].reduction;
@@ -191,9 +203,9 @@ static void check_values(focal_options *o, const char *what) {
             double value = 0, grad[ROWS * CLASSES];
             CHECK(focal_softmax_forward_backward_f64(in.logits, ROWS, CLASSES, targets64, kind64, &reduced, &value, grad) == FOCAL_OK,
                   "%s", last_error());
-            CHECK(close_to(value, reductions[k].value, fabs(reductions[k].value), 1e-12), "%s soft=%d reduction %d: %.17g vs %.17g",
-                  what, soft, reductions[k].reduction, value, reductions[k].value);
-            double denominator = reductions[k].value == 0 ? 1 : sum / reductions[k].value;
+            double denominator = reductions[k].denominator, expected = sum / denominator;
+            CHECK(close_to(value, expected, size / denominator, 1e-12), "%s soft=%d reduction %d: %.17g vs %.17g", what, soft,
+                  reductions[k].reduction, value, expected);
             CHECK(close_to(grad[3], in.gradient[3] / denominator, in.scale[3] / denominator, 1e-12),
                   "%s soft=%d reduction %d: gradient %.17g vs %.17g", what, soft, reductions[k].reduction, grad[3],
                   in.gradient[3] / denominator);
@@ -256,7 +268,7 @@ static void check_errors(void) {
 
 /* A program built against the 0.2 header has a 64-byte struct: it is read up to its end and never written past. */
 static void check_options_growth(void) {
-    CHECK(sizeof(focal_options) == 80, "focal_options is %zu bytes", sizeof(focal_options));
+    CHECK(sizeof(focal_options) == 96, "focal_options is %zu bytes", sizeof(focal_options));
     unsigned char bytes[sizeof(focal_options) + 16];
     memset(bytes, 0xA5, sizeof bytes);
     focal_options *old = (focal_options *)bytes;
@@ -283,7 +295,12 @@ static void check_options_growth(void) {
           "a 0.2 struct reads defaults for the later fields: %s", last_error());
     focal_options full;
     focal_options_init(&full);
-    CHECK(full.struct_size == sizeof full && full.ignore_index == -100 && full.label_smoothing == 0, "focal_options_init");
+    CHECK(full.struct_size == sizeof full && full.ignore_index == -100 && full.label_smoothing == 0 && full.poly_epsilon == 0,
+          "focal_options_init");
+    full.poly_epsilon = 1.0;
+    CHECK(focal_sigmoid_forward_f32(x, x, 2, &full, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "options->poly_epsilon") != NULL,
+          "the sigmoid entries refuse poly_epsilon: %s", last_error());
 }
 
 /* 16-bit data: each result is the float entry's result on the widened data, rounded once to 16 bits. */
@@ -346,6 +363,27 @@ int main(void) {
     o.label_smoothing = 0.3;
     o.ignore_index = 5;
     check_values(&o, "gamma 2.7, class alpha, weights, smoothing, ignore_index 5");
+    o.poly_epsilon = 1.0;
+    check_values(&o, "Poly-1, epsilon 1");
+    o.class_alpha = NULL;
+    o.num_classes = 0;
+    o.weights = NULL;
+    o.label_smoothing = 0;
+    o.poly_epsilon = -1.0;
+    check_values(&o, "Poly-1, epsilon -1");
+    o.poly_epsilon = 0;
+    o.gamma = 2; /* the default, which FLSD-53 requires */
+    o.sample_dependent_gamma = 1;
+    check_values(&o, "FLSD-53");
+    o.label_smoothing = 0.2;
+    o.poly_epsilon = 1;
+    check_values(&o, "FLSD-53, smoothing, Poly-1");
+    o.gamma = 3;
+    float xs[3] = {0, 1, 2}, out[1];
+    int32_t label = 1;
+    CHECK(focal_softmax_forward_f32(xs, 1, 3, &label, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "options->gamma must keep its default") != NULL,
+          "FLSD-53 with a gamma: %s", last_error());
     check_sixteen_bit();
     check_errors();
     check_options_growth();

@@ -36,6 +36,9 @@ internal readonly unsafe struct SoftmaxArguments<TStorage>
 
     public double LabelSmoothing { get; init; }
 
+    /// <summary>Poly-1's ε (0 for the focal loss alone).</summary>
+    public double PolyEpsilon { get; init; }
+
     /// <summary>One loss per row; null when the losses are only summed.</summary>
     public TStorage* Losses { get; init; }
 

@@ -151,6 +151,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
         var constants = new SoftmaxRowConstants<T>(max, classesAtMax, CanonicalRowSum(e));
         var scale = weight * arguments.Alpha;
+        var polyScale = weight * arguments.PolyEpsilon;
         var smoothing = arguments.LabelSmoothing;
         var dense = smoothing != 0 || !arguments.HasIndexTargets;
 
@@ -165,6 +166,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
             var coefficients = new DenseCoefficients<T>
             {
                 Scale = T.CreateTruncating(scale),
+                PolyScale = T.CreateTruncating(polyScale),
                 Uniform = T.CreateTruncating(smoothing / classes),
                 TargetShare = T.CreateTruncating(1 - smoothing),
                 Targets = arguments.HasIndexTargets ? default : Compute(arguments.Probabilities + offset, classes, scratch.StagedTargets),
@@ -184,8 +186,9 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
             var t = (int)target;
             var classAlpha = arguments.ClassAlpha == null ? 1 : arguments.ClassAlpha[t];
             var coefficient = T.CreateTruncating(scale * classAlpha * (1 - smoothing));
+            var polyCoefficient = T.CreateTruncating(polyScale * (1 - smoothing));
             (var sparseLoss, sparseSlope, targetP, targetQ) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
-                x[t], e[t], coefficient, constants, factor, TMode.ComputesGradient);
+                x[t], e[t], coefficient, polyCoefficient, constants, factor, TMode.ComputesGradient);
             lossSum += double.CreateTruncating(sparseLoss);
         }
 

@@ -164,12 +164,16 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
                 ClassAlpha = options.ClassAlpha.IsEmpty ? null : classAlpha,
                 Alpha = options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1,
                 LabelSmoothing = options.LabelSmoothing,
+                PolyEpsilon = options.PolyEpsilon,
                 Losses = outputs.Losses,
                 Gradient = outputs.Gradient,
                 Upstream = outputs.Upstream,
                 UpstreamScale = outputs.UpstreamScale,
                 Reduce = outputs.Reduce,
             };
+            if (options.SampleDependentGamma)
+                return CpuBackend.RunSoftmax<TStorage, T, TMode, SampleDependentFactor<T>>(arguments, default);
+
             var gamma = options.Gamma;
             var visitor = new SoftmaxDispatchVisitor<TStorage, T, TMode>(arguments);
             return (!options.ForceGenericKernel || gamma == 0) && BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)

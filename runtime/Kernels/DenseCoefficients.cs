@@ -3,7 +3,8 @@ using System.Numerics;
 namespace FocalAot.Kernels;
 
 /// <summary>
-/// The coefficients of a softmax row's dense part: c_j = Scale·α_j·(TargetShare·y_j + Uniform), with α_j from
+/// The coefficients of a softmax row's dense part: c_j = Scale·α_j·(TargetShare·y_j + Uniform) (and Poly-1's
+/// PolyScale·(TargetShare·y_j + Uniform)), with α_j from
 /// <see cref="ClassAlpha"/> when given and y_j from <see cref="Targets"/> (soft targets) when given, else 0.
 /// </summary>
 internal readonly ref struct DenseCoefficients<T>
@@ -11,6 +12,9 @@ internal readonly ref struct DenseCoefficients<T>
 {
     /// <summary>The row's weight times the scalar α (or 1 with a class table).</summary>
     public T Scale { get; init; }
+
+    /// <summary>The row's weight times Poly-1's ε (no α): the coefficient of (1 - p_j)^(γ+1); 0 for none.</summary>
+    public T PolyScale { get; init; }
 
     /// <summary>ε/C, label smoothing's share of every class.</summary>
     public T Uniform { get; init; }

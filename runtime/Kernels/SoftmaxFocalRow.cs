@@ -92,10 +92,11 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     }
 
     /// <summary>The loss term, gradient term, p and q of one class (the sparse part).</summary>
-    public static (T Loss, T Slope, T P, T Q) Terms(T x, T e, T coefficient, in SoftmaxRowConstants<T> row, in TFactor factor, bool gradient)
+    public static (T Loss, T Slope, T P, T Q) Terms(
+        T x, T e, T coefficient, T polyCoefficient, in SoftmaxRowConstants<T> row, in TFactor factor, bool gradient)
     {
         var constants = new RegisterConstants<T, ScalarOps<T>>(row, factor.Gamma);
-        return Terms<T, ScalarOps<T>>(x, e, coefficient, constants, factor, gradient);
+        return Terms<T, ScalarOps<T>>(x, e, coefficient, polyCoefficient, polyCoefficient != T.Zero, constants, factor, gradient);
     }
 
     /// <summary>
@@ -168,6 +169,8 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
             return j;
         var constants = new RegisterConstants<TV, TO>(row, factor.Gamma);
         var scale = TO.Create(coefficients.Scale);
+        var polyScale = TO.Create(coefficients.PolyScale);
+        var poly = coefficients.PolyScale != T.Zero;
         var uniform = TO.Create(coefficients.Uniform);
         var targetShare = TO.Create(coefficients.TargetShare);
         var gradient = !slopes.IsEmpty;
@@ -179,7 +182,8 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
             if (!coefficients.ClassAlpha.IsEmpty)
                 coefficient = TO.Multiply(coefficient, TO.Load(in coefficients.ClassAlpha[0], offset));
 
-            var (loss, slope, _, _) = Terms<TV, TO>(TO.Load(in x[0], offset), TO.Load(in e[0], offset), coefficient, constants, factor, gradient);
+            var (loss, slope, _, _) = Terms<TV, TO>(
+                TO.Load(in x[0], offset), TO.Load(in e[0], offset), coefficient, TO.Multiply(polyScale, mass), poly, constants, factor, gradient);
             if (!losses.IsEmpty)
                 TO.Store(loss, ref losses[0], offset);
             if (gradient)
@@ -191,7 +195,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TV Loss, TV Slope, TV P, TV Q) Terms<TV, TO>(
-        TV x, TV e, TV coefficient, in RegisterConstants<TV, TO> row, in TFactor factor, bool gradient)
+        TV x, TV e, TV coefficient, TV polyCoefficient, bool poly, in RegisterConstants<TV, TO> row, in TFactor factor, bool gradient)
         where TV : struct
         where TO : ISimdOps<TV, T>
     {
@@ -204,9 +208,14 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         // -log p = (m - x) + log Z: two non-negative parts. A -∞ logit gives +∞ (its loss), so a zero coefficient is
         // selected rather than multiplied; the gradient's p·(-log p) uses the clamped logit, where p = 0 gives 0.
         var modulation = TFactor.IsIdentity ? one : factor.Invoke<TV, TO>(q);
+        var gamma = typeof(TFactor) == typeof(SampleDependentFactor<T>) ? SampleDependentFactor<T>.GammaOf<TV, TO>(q) : row.Gamma;
         var minusLogP = TO.Add(TO.Subtract(row.Max, x), row.LogZ);
         var loss = TO.Multiply(coefficient, TFactor.IsIdentity ? minusLogP : TO.Multiply(modulation, minusLogP));
         loss = TO.ConditionalSelect(TO.Equal(coefficient, zero), zero, loss);
+
+        // Poly-1: + b (1 - p)^(γ+1), whose p ∂/∂p is -(γ+1) b q^γ p.
+        if (poly)
+            loss = TO.MultiplyAdd(polyCoefficient, TO.Multiply(modulation, q), loss);
 
         var slope = zero;
         if (gradient)
@@ -220,9 +229,12 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
                 // Beyond the clamp distance p is 0, so the clamp leaves p·(-log p) = 0 and keeps ∞ out of it.
                 var clampedMinusLogP = TO.Add(TO.Min(TO.Subtract(row.Max, x), row.ClampDistance), row.LogZ);
                 var ratio = TO.Divide(clampedMinusLogP, TO.Max(q, TO.Create(T.Epsilon)));
-                var focusing = TO.MultiplyAdd(TO.Multiply(row.Gamma, p), ratio, one);
+                var focusing = TO.MultiplyAdd(TO.Multiply(gamma, p), ratio, one);
                 slope = TO.Multiply(TO.Multiply(coefficient, modulation), focusing);
             }
+
+            if (poly)
+                slope = TO.MultiplyAdd(TO.Multiply(polyCoefficient, modulation), TO.Multiply(TO.Add(gamma, one), p), slope);
         }
 
         return (loss, slope, p, q);

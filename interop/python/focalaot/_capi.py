@@ -74,6 +74,8 @@ class focal_options(ctypes.Structure):
         ("normalizer", ctypes.c_double),
         ("label_smoothing", ctypes.c_double),
         ("ignore_index", ctypes.c_int64),
+        ("poly_epsilon", ctypes.c_double),
+        ("sample_dependent_gamma", ctypes.c_int32),
     ]
 
 

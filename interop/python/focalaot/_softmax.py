@@ -52,7 +52,7 @@ class SoftmaxCall:
     """The rows, targets and focal_options of one call, checked on the Python side (the library checks the rest)."""
 
     def __init__(self, inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                 dtype):
+                 dtype, poly_epsilon=0.0, sample_dependent_gamma=False):
         if numpy is None:
             raise ImportError("softmax_focal_loss needs numpy (or use focalaot.torch.softmax_focal_loss)")
         x = numpy.asarray(inputs)
@@ -77,6 +77,8 @@ class SoftmaxCall:
         self.reduced = reduction != "none"
         self.struct.gamma = _real("gamma", gamma)
         self.struct.label_smoothing = _real("label_smoothing", label_smoothing)
+        self.struct.poly_epsilon = _real("poly_epsilon", poly_epsilon)
+        self.struct.sample_dependent_gamma = 1 if sample_dependent_gamma else 0
         if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
             raise TypeError(f"ignore_index must be an integer, not {type(ignore_index).__name__}")
         self.struct.ignore_index = int(ignore_index)
@@ -171,7 +173,8 @@ class SoftmaxCall:
 
 def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none", weight=None,
                        ignore_index: int = -100, label_smoothing: float = 0.0, normalizer: float | None = None,
-                       dtype=None):
+                       dtype=None, poly_epsilon: float = 0.0,
+                       sample_dependent_gamma: bool = False):
     """Softmax focal loss: -w Σ_j alpha_j y'_j (1 - p_j)^gamma log p_j per sample, p = softmax(inputs) over classes.
 
     inputs: logits [N, C] or [N, C, d1, ...] (float32, float64 or float16; bfloat16 as uint16 bit patterns with
@@ -188,11 +191,15 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
     weight: None, or one weight per sample (the loss's shape), finite and >= 0.
     dtype: None (from inputs), or "float32", "float64", "float16", "bfloat16".
     label_smoothing: epsilon in [0, 1], as torch's cross_entropy(label_smoothing=).
+    poly_epsilon: Poly-1 focal loss's epsilon (Leng et al., 2022), >= -1: each class adds
+        poly_epsilon * weight * y'_j * (1 - p_j)^(gamma + 1) (no alpha). 0, the default, is the focal loss.
+    sample_dependent_gamma: FLSD-53 (Mukhoti et al., 2020): gamma = 5 for a class with p < 0.2, else 3, in place of
+        gamma (leave gamma at its default).
 
     Returns per-sample losses in the shape [N, d1, ...] for reduction "none", else a Python float.
     """
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                       dtype)
+                       dtype, poly_epsilon, sample_dependent_gamma)
     out = call.new_scalar() if call.reduced else call.new_losses()
     check(call.entry("forward")(*call.arguments(), call.pointer(out)))
     return call.value(out) if call.reduced else call.losses(out)
@@ -200,11 +207,12 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
 
 def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma: float = 2.0,
                                 reduction: Reduction = "none", weight=None, ignore_index: int = -100,
-                                label_smoothing: float = 0.0, normalizer: float | None = None, dtype=None):
+                                label_smoothing: float = 0.0, normalizer: float | None = None, dtype=None,
+                                poly_epsilon: float = 0.0, sample_dependent_gamma: bool = False):
     """The gradient of softmax_focal_loss with respect to inputs, times grad_output (per sample for reduction
     "none", else a number; None means 1). Returns an array of the shape of inputs."""
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                       dtype)
+                       dtype, poly_epsilon, sample_dependent_gamma)
     upstream = None
     if grad_output is not None:
         values = call.stored(numpy.asarray(grad_output))
@@ -222,10 +230,11 @@ def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
 
 def softmax_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none",
                                         weight=None, ignore_index: int = -100, label_smoothing: float = 0.0,
-                                        normalizer: float | None = None, dtype=None):
+                                        normalizer: float | None = None, dtype=None, poly_epsilon: float = 0.0,
+                                        sample_dependent_gamma: bool = False):
     """Loss and gradient in one pass: (softmax_focal_loss(...), softmax_focal_loss_backward(...)), bit for bit."""
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                       dtype)
+                       dtype, poly_epsilon, sample_dependent_gamma)
     out = call.new_scalar() if call.reduced else call.new_losses()
     gradient = call.new_gradient()
     check(call.entry("forward_backward")(*call.arguments(), call.pointer(out), call.pointer(gradient)))

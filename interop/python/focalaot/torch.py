@@ -205,7 +205,8 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
                        alpha: float | Sequence[float] | _torch.Tensor = 0.25, gamma: float = 2.0,
                        reduction: Literal["none", "sum", "mean", "normalized", "weighted_mean"] = "none",
                        weight: _torch.Tensor | None = None, ignore_index: int = -100, label_smoothing: float = 0.0,
-                       normalizer: float | _torch.Tensor | None = None) -> _torch.Tensor:
+                       normalizer: float | _torch.Tensor | None = None, poly_epsilon: float = 0.0,
+                       sample_dependent_gamma: bool = False) -> _torch.Tensor:
     """Softmax focal loss, computed by libfocalaot; differentiable with respect to inputs.
 
     The multi-class form: per sample, -w Σ_j alpha_j y'_j (1 - p_j)^gamma log p_j with p = softmax over dimension 1
@@ -222,6 +223,9 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     reduction: "none" (per sample), "sum", "mean" (over samples not ignored), "normalized" (sum / normalizer) or
         "weighted_mean" (sum / Σ weight·alpha[target]: cross_entropy's mean with class weights).
     weight: None, or one weight per sample (the loss's shape), finite and >= 0.
+    poly_epsilon: Poly-1 focal loss (Leng et al., 2022): each class adds poly_epsilon * weight * y'_j *
+        (1 - p_j)^(gamma + 1); 0 is the focal loss.
+    sample_dependent_gamma: FLSD-53 (Mukhoti et al., 2020): gamma = 5 for a class with p < 0.2, else 3.
 
     Returns per-sample losses [N, d1, ...] for reduction "none", else a 0-d tensor of the dtype of inputs.
     """
@@ -242,6 +246,7 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
     if isinstance(normalizer, _torch.Tensor):
         normalizer = float(normalizer)
     settings = {"alpha": alpha, "gamma": gamma, "reduction": reduction, "ignore_index": ignore_index,
-                "label_smoothing": label_smoothing, "normalizer": normalizer, "dtype": _ELEMENT_TYPES[inputs.dtype].name}
+                "label_smoothing": label_smoothing, "normalizer": normalizer, "dtype": _ELEMENT_TYPES[inputs.dtype].name,
+                "poly_epsilon": poly_epsilon, "sample_dependent_gamma": sample_dependent_gamma}
     fused = inputs.requires_grad and _torch.is_grad_enabled()
     return _SoftmaxFocalLoss.apply(inputs, targets, weight, settings, fused)

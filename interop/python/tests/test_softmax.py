@@ -21,9 +21,10 @@ def sample(rows, classes, spread=3.0, ignored=0):
     return x, t
 
 
-def composite(x, t, alpha, gamma, reduction, label_smoothing=0.0, weight=None, normalizer=None, ignore_index=-100):
+def composite(x, t, alpha, gamma, reduction, label_smoothing=0.0, weight=None, normalizer=None, ignore_index=-100,
+              poly_epsilon=0.0):
     """The focal loss written out in torch: -Σ_j a_j y'_j (1 - p_j)^γ log p_j per row (kornia's focal_loss formula,
-    mmcv's with a scalar alpha), reduced by this package's rules."""
+    mmcv's with a scalar alpha), plus Poly-1's ε Σ_j y'_j (1 - p_j)^(γ+1), reduced by this package's rules."""
     classes = x.shape[1]
     log_p = F.log_softmax(x, dim=1)
     if t.is_floating_point():
@@ -35,6 +36,7 @@ def composite(x, t, alpha, gamma, reduction, label_smoothing=0.0, weight=None, n
     y = (1 - label_smoothing) * y + label_smoothing / classes * kept[:, None].to(x.dtype)
     a = torch.as_tensor(alpha, dtype=x.dtype) if not isinstance(alpha, float) or alpha >= 0 else torch.tensor(1.0, dtype=x.dtype)
     per_row = -(a * y * (1 - log_p.exp()) ** gamma * log_p).sum(dim=1)
+    per_row = per_row + poly_epsilon * (y * (1 - log_p.exp()) ** (gamma + 1)).sum(dim=1)
     if weight is not None:
         per_row = per_row * weight
     if reduction == "none":
@@ -232,3 +234,38 @@ def test_sixteen_bit_tensors_train_with_autograd(dtype):
     expected.backward()
     torch.testing.assert_close(x16.grad, reference.grad.to(dtype), rtol=0, atol=0)
     torch.testing.assert_close(loss.float(), expected.detach(), rtol=1e-2, atol=0)
+
+
+@pytest.mark.parametrize("poly_epsilon", [1.0, -1.0, 2.5])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_poly1_matches_the_composite(poly_epsilon, label_smoothing):
+    x, t = sample(31, 10, spread=2.0, ignored=2)
+    ours = focal_torch.softmax_focal_loss(x, t, gamma=2.0, reduction="mean", label_smoothing=label_smoothing,
+                                          poly_epsilon=poly_epsilon)
+    ours.backward()
+    gradient = x.grad.clone()
+    x.grad = None
+    expected = composite(x, t, 0.25, 2.0, "mean", label_smoothing=label_smoothing, poly_epsilon=poly_epsilon)
+    expected.backward()
+    torch.testing.assert_close(ours.detach(), expected.detach(), rtol=1e-11, atol=1e-15)
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-9, atol=1e-13)
+    with pytest.raises(focalaot.FocalError, match="poly_epsilon"):
+        focalaot.softmax_focal_loss(x.detach().numpy(), t.numpy(), poly_epsilon=-2.0)
+
+
+def test_flsd53_takes_gamma_5_below_p_0_2_and_3_above():
+    x, t = sample(40, 6, spread=1.5)
+    ours = focal_torch.softmax_focal_loss(x, t, alpha=-1.0, reduction="none", sample_dependent_gamma=True)
+    ours.sum().backward()
+    gradient = x.grad.clone()
+    x.grad = None
+    p_t = F.softmax(x, dim=1).gather(1, t[:, None])[:, 0].detach()
+    assert (p_t < 0.2).any() and (p_t >= 0.2).any()
+    five = composite(x, t, -1.0, 5.0, "none")
+    three = composite(x, t, -1.0, 3.0, "none")
+    expected = torch.where(p_t < 0.2, five, three)
+    expected.sum().backward()
+    torch.testing.assert_close(ours.detach(), expected.detach(), rtol=1e-11, atol=1e-15)
+    torch.testing.assert_close(gradient, x.grad, rtol=1e-9, atol=1e-13)
+    with pytest.raises(focalaot.FocalError, match="gamma must keep its default"):
+        focalaot.softmax_focal_loss(x.detach().numpy(), t.numpy(), gamma=3.0, sample_dependent_gamma=True)

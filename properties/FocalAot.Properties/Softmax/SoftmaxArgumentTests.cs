@@ -191,6 +191,63 @@ public sealed class SoftmaxArgumentTests
             c => c.Smoothing = smoothing);
 
     [Theory]
+    [InlineData(-1.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Poly_epsilon_must_be_finite_and_at_least_minus_one(double epsilon)
+        => RejectedEverywhere<ArgumentOutOfRangeException>(Everything, "polyEpsilon", "polyEpsilon must be a finite number >= -1",
+            c => c.PolyEpsilon = epsilon);
+
+    [Fact]
+    public void Sample_dependent_gamma_takes_no_gamma()
+    {
+        float[] logits = [0.5f, -1, 2], losses = [7];
+        int[] targets = [1];
+        var error = Assert.Throws<ArgumentException>(() => SoftmaxFocalLoss.Forward<float, int>(
+            logits, targets, 3, losses, new() { SampleDependentGamma = true, Gamma = 3 }));
+        Assert.Equal("gamma", error.ParamName);
+        Assert.Contains("left unset", error.Message, StringComparison.Ordinal);
+        Assert.Equal([7f], losses);
+    }
+
+    [Fact]
+    public void Sample_dependent_gamma_is_gamma_5_below_p_0_2_and_3_above()
+    {
+        // Row 0: the target's p is about 0.03 (γ = 5); row 1: about 0.79 (γ = 3).
+        double[] logits = [0, 1, 3.5, 2, 0.3, -0.5];
+        long[] targets = [0, 0];
+        var flsd = new double[2];
+        var gradient = new double[6];
+        SoftmaxFocalLoss.ForwardBackward<double, long>(logits, targets, 3, flsd, gradient, new() { SampleDependentGamma = true });
+        foreach (var (row, gamma) in new[] { (0, 5.0), (1, 3.0) })
+        {
+            var loss = new double[1];
+            var rowGradient = new double[3];
+            SoftmaxFocalLoss.ForwardBackward<double, long>(logits.AsSpan(row * 3, 3), targets.AsSpan(row, 1), 3, loss, rowGradient,
+                new() { Gamma = gamma });
+            Assert.Equal(loss[0], flsd[row]);
+            Assert.Equal(rowGradient, gradient[(row * 3)..((row * 3) + 3)]);
+        }
+    }
+
+    [Fact]
+    public void The_sigmoid_form_refuses_softmax_only_options()
+    {
+        float[] logits = [0.5f, -1], targets = [1, 0], losses = [7, 7];
+        var smoothing = Assert.Throws<ArgumentOutOfRangeException>(
+            () => SigmoidFocalLoss.Forward<float>(logits, targets, losses, new() { LabelSmoothing = 0.1 }));
+        Assert.Equal("labelSmoothing", smoothing.ParamName);
+        var poly = Assert.Throws<ArgumentOutOfRangeException>(
+            () => SigmoidFocalLoss.Forward<float>(logits, targets, losses, new() { PolyEpsilon = 1 }));
+        Assert.Equal("polyEpsilon", poly.ParamName);
+        var flsd = Assert.Throws<ArgumentException>(
+            () => SigmoidFocalLoss.Forward<float>(logits, targets, losses, new() { SampleDependentGamma = true }));
+        Assert.Equal("sampleDependentGamma", flsd.ParamName);
+        Assert.Equal([7f, 7f], losses);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(Classes - 1)]
     [InlineData(Classes + 1)]
@@ -527,6 +584,8 @@ public sealed class SoftmaxArgumentTests
 
         public double Smoothing { get; set; } = 0.1;
 
+        public double PolyEpsilon { get; set; } = 0.5;
+
         public long IgnoreIndex { get; set; } = -100;
 
         /// <summary>The reduction, or null for None in a per-sample operation and Mean in a reduced one.</summary>
@@ -564,6 +623,7 @@ public sealed class SoftmaxArgumentTests
                 ClassAlpha = ClassAlpha,
                 Weights = weights,
                 LabelSmoothing = Smoothing,
+                PolyEpsilon = PolyEpsilon,
                 IgnoreIndex = IgnoreIndex,
                 Reduction = Reduction ?? (Array.IndexOf(SoftmaxArgumentTests.Reduced, operation) >= 0 ? FocalReduction.Mean : FocalReduction.None),
             };

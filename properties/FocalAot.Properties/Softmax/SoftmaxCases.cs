@@ -61,6 +61,8 @@ public static class SoftmaxCases
                 .ArrayOf(rows)
                 .Select(w => (double[]?)w.Select(v => (double)(float)v).ToArray())))
         from smoothing in Gen.Frequency((3, Gen.Constant(0.0)), (1, Gen.Elements(0.1, 0.05, 1.0)), (1, ScalarGenerators.Uniform(0, 1)))
+        from poly in Gen.Frequency((4, Gen.Constant(0.0)), (1, Gen.Elements(1.0, -1.0, 0.5, 2.0)), (1, ScalarGenerators.Uniform(-1, 3)))
+        from flsd in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
         select new SoftmaxCase(
             classes,
             logits,
@@ -71,5 +73,6 @@ public static class SoftmaxCases
             classAlpha,
             weights,
             smoothing,
-            -100);
+            -100)
+        { PolyEpsilon = poly, SampleDependentGamma = flsd };
 }
