@@ -34,131 +34,131 @@ public static class SoftmaxFocalLoss
     /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/> or <see cref="long"/> for class indices, or <typeparamref name="T"/>
     /// for probabilities.</typeparam>
-    /// <param name="logits">The logits, [N, C] row-major.</param>
-    /// <param name="targets">One class index per row, or one probability per logit.</param>
-    /// <param name="classes">C, the number of classes (≥ 1).</param>
+    /// <param name="logits">The logits, [N, C] row-major (or [N, C, S]).</param>
+    /// <param name="targets">One class index per sample (row, or position of [N, C, S]), or one probability per logit.</param>
+    /// <param name="shape">C, the number of classes (an int), or <c>new SoftmaxShape(C, S)</c> for [N, C, S] logits.</param>
     /// <param name="losses">Receives one loss per row (N).</param>
     /// <param name="options">γ, α, weights, label smoothing, ignore index.</param>
     /// <exception cref="ArgumentException">A length or shape is wrong, an output overlaps an input, a target is out of
     /// range (the message names the row), or an option breaks its rule.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> or <typeparamref name="TTarget"/> is not supported.</exception>
     public static void Forward<T, TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> losses, FocalLossOptions<T> options = default)
+        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<T> losses, FocalLossOptions<T> options = default)
         where T : unmanaged
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.Forward(logits, targets, classes, losses, options);
+            SoftmaxFocalCall<T, double>.Forward(logits, targets, shape, losses, options);
         else
-            SoftmaxFocalCall<T, float>.Forward(logits, targets, classes, losses, options);
+            SoftmaxFocalCall<T, float>.Forward(logits, targets, shape, losses, options);
     }
 
     /// <summary>The reduced loss: sum, mean, normalized sum or weighted mean (the options' reduction).</summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
     /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
-    /// <param name="logits">The logits, [N, C] row-major.</param>
-    /// <param name="targets">One class index per row, or one probability per logit.</param>
-    /// <param name="classes">C, the number of classes (≥ 1).</param>
+    /// <param name="logits">The logits, [N, C] row-major (or [N, C, S]).</param>
+    /// <param name="targets">One class index per sample (row, or position of [N, C, S]), or one probability per logit.</param>
+    /// <param name="shape">C, the number of classes (an int), or <c>new SoftmaxShape(C, S)</c> for [N, C, S] logits.</param>
     /// <param name="options">γ, α, weights, label smoothing, ignore index and a reduction other than None.</param>
     /// <returns>The reduced loss: the per-sample losses summed in double in row order, divided, rounded once.</returns>
     /// <exception cref="ArgumentException">As for the per-sample overload, or the reduction is None.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> or <typeparamref name="TTarget"/> is not supported.</exception>
-    public static T Forward<T, TTarget>(ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, FocalLossOptions<T> options)
+    public static T Forward<T, TTarget>(ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, FocalLossOptions<T> options)
         where T : unmanaged
         where TTarget : unmanaged
         => typeof(T) == typeof(double)
-            ? SoftmaxFocalCall<T, double>.Forward(logits, targets, classes, options)
-            : SoftmaxFocalCall<T, float>.Forward(logits, targets, classes, options);
+            ? SoftmaxFocalCall<T, double>.Forward(logits, targets, shape, options)
+            : SoftmaxFocalCall<T, float>.Forward(logits, targets, shape, options);
 
     /// <summary>The gradient of per-sample losses times a per-sample upstream gradient (reduction None).</summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
     /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
-    /// <param name="logits">The logits, [N, C] row-major.</param>
-    /// <param name="targets">One class index per row, or one probability per logit.</param>
-    /// <param name="classes">C, the number of classes (≥ 1).</param>
+    /// <param name="logits">The logits, [N, C] row-major (or [N, C, S]).</param>
+    /// <param name="targets">One class index per sample (row, or position of [N, C, S]), or one probability per logit.</param>
+    /// <param name="shape">C, the number of classes (an int), or <c>new SoftmaxShape(C, S)</c> for [N, C, S] logits.</param>
     /// <param name="upstream">dL/dloss_i, one per row (N).</param>
     /// <param name="gradient">Receives dL/dx, [N, C]; may be the logits' memory.</param>
     /// <param name="options">γ, α, weights, label smoothing, ignore index.</param>
     /// <exception cref="ArgumentException">As for the per-sample <c>Forward</c>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> or <typeparamref name="TTarget"/> is not supported.</exception>
     public static void Backward<T, TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, ReadOnlySpan<T> upstream, Span<T> gradient,
+        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, ReadOnlySpan<T> upstream, Span<T> gradient,
         FocalLossOptions<T> options = default)
         where T : unmanaged
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.Backward(logits, targets, classes, upstream, gradient, options);
+            SoftmaxFocalCall<T, double>.Backward(logits, targets, shape, upstream, gradient, options);
         else
-            SoftmaxFocalCall<T, float>.Backward(logits, targets, classes, upstream, gradient, options);
+            SoftmaxFocalCall<T, float>.Backward(logits, targets, shape, upstream, gradient, options);
     }
 
     /// <summary>The gradient of the reduced loss times a scalar upstream gradient.</summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
     /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
-    /// <param name="logits">The logits, [N, C] row-major.</param>
-    /// <param name="targets">One class index per row, or one probability per logit.</param>
-    /// <param name="classes">C, the number of classes (≥ 1).</param>
+    /// <param name="logits">The logits, [N, C] row-major (or [N, C, S]).</param>
+    /// <param name="targets">One class index per sample (row, or position of [N, C, S]), or one probability per logit.</param>
+    /// <param name="shape">C, the number of classes (an int), or <c>new SoftmaxShape(C, S)</c> for [N, C, S] logits.</param>
     /// <param name="upstream">dL/d(reduced loss); 1 for the plain gradient.</param>
     /// <param name="gradient">Receives dL/dx, [N, C]; may be the logits' memory.</param>
     /// <param name="options">γ, α, weights, label smoothing, ignore index and a reduction other than None.</param>
     /// <exception cref="ArgumentException">As for the reduced <c>Forward</c>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> or <typeparamref name="TTarget"/> is not supported.</exception>
     public static void Backward<T, TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, T upstream, Span<T> gradient, FocalLossOptions<T> options)
+        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, T upstream, Span<T> gradient, FocalLossOptions<T> options)
         where T : unmanaged
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.Backward(logits, targets, classes, upstream, gradient, options);
+            SoftmaxFocalCall<T, double>.Backward(logits, targets, shape, upstream, gradient, options);
         else
-            SoftmaxFocalCall<T, float>.Backward(logits, targets, classes, upstream, gradient, options);
+            SoftmaxFocalCall<T, float>.Backward(logits, targets, shape, upstream, gradient, options);
     }
 
     /// <summary>Per-sample losses and their gradient in one pass: bit for bit <c>Forward</c> and <c>Backward</c> with upstream ones.</summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
     /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
-    /// <param name="logits">The logits, [N, C] row-major.</param>
-    /// <param name="targets">One class index per row, or one probability per logit.</param>
-    /// <param name="classes">C, the number of classes (≥ 1).</param>
+    /// <param name="logits">The logits, [N, C] row-major (or [N, C, S]).</param>
+    /// <param name="targets">One class index per sample (row, or position of [N, C, S]), or one probability per logit.</param>
+    /// <param name="shape">C, the number of classes (an int), or <c>new SoftmaxShape(C, S)</c> for [N, C, S] logits.</param>
     /// <param name="losses">Receives one loss per row (N).</param>
     /// <param name="gradient">Receives dloss_i/dx, [N, C]; may be the logits' memory.</param>
     /// <param name="options">γ, α, weights, label smoothing, ignore index.</param>
     /// <exception cref="ArgumentException">As for the per-sample <c>Forward</c>, or the outputs overlap.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> or <typeparamref name="TTarget"/> is not supported.</exception>
     public static void ForwardBackward<T, TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> losses, Span<T> gradient,
+        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<T> losses, Span<T> gradient,
         FocalLossOptions<T> options = default)
         where T : unmanaged
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, classes, losses, gradient, options);
+            SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, shape, losses, gradient, options);
         else
-            SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, classes, losses, gradient, options);
+            SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, shape, losses, gradient, options);
     }
 
     /// <summary>The reduced loss and its gradient in one pass: bit for bit the reduced <c>Forward</c> and <c>Backward</c> with upstream 1.</summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
     /// (the 16-bit types compute in float and round each result once).</typeparam>
     /// <typeparam name="TTarget"><see cref="int"/>, <see cref="long"/> or <typeparamref name="T"/>.</typeparam>
-    /// <param name="logits">The logits, [N, C] row-major.</param>
-    /// <param name="targets">One class index per row, or one probability per logit.</param>
-    /// <param name="classes">C, the number of classes (≥ 1).</param>
+    /// <param name="logits">The logits, [N, C] row-major (or [N, C, S]).</param>
+    /// <param name="targets">One class index per sample (row, or position of [N, C, S]), or one probability per logit.</param>
+    /// <param name="shape">C, the number of classes (an int), or <c>new SoftmaxShape(C, S)</c> for [N, C, S] logits.</param>
     /// <param name="gradient">Receives d(reduced loss)/dx, [N, C]; may be the logits' memory.</param>
     /// <param name="options">γ, α, weights, label smoothing, ignore index and a reduction other than None.</param>
     /// <returns>The reduced loss.</returns>
     /// <exception cref="ArgumentException">As for the reduced <c>Forward</c>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> or <typeparamref name="TTarget"/> is not supported.</exception>
     public static T ForwardBackward<T, TTarget>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, int classes, Span<T> gradient, FocalLossOptions<T> options)
+        ReadOnlySpan<T> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<T> gradient, FocalLossOptions<T> options)
         where T : unmanaged
         where TTarget : unmanaged
         => typeof(T) == typeof(double)
-            ? SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, classes, gradient, options)
-            : SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, classes, gradient, options);
+            ? SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, shape, gradient, options)
+            : SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, shape, gradient, options);
 }

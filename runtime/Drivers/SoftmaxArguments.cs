@@ -14,6 +14,9 @@ internal readonly unsafe struct SoftmaxArguments<TStorage>
 
     public required int Classes { get; init; }
 
+    /// <summary>S of [N, C, S] logits (a sample's classes S apart); 1 for [N, C] rows.</summary>
+    public int Spatial { get; init; }
+
     /// <summary>Class-index targets as int; null when they are long or probabilities.</summary>
     public int* Indices32 { get; init; }
 

@@ -81,7 +81,8 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         in SoftmaxArguments<TStorage> arguments, in TFactor factor, long rowsPerChunk, long first, long end, double[]? totals)
     {
         var classes = arguments.Classes;
-        var scratchLength = (Staged ? 7 : 4) * classes;
+        var staged = Staged || arguments.Spatial > 1;
+        var scratchLength = (staged ? 7 : 4) * classes;
         T[]? rented = scratchLength > MaxStackScratch ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
         Span<T> scratch = rented is null ? stackalloc T[scratchLength] : rented.AsSpan(0, scratchLength);
         try
@@ -90,7 +91,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
             for (var c = 0; arguments.ClassAlpha != null && c < classes; c++)
                 classAlpha[c] = T.CreateTruncating(arguments.ClassAlpha[c]);
             var rows = new RowScratch(scratch[..classes], scratch.Slice(classes, classes), scratch.Slice(2 * classes, classes),
-                arguments.ClassAlpha == null ? default : classAlpha, Staged ? scratch.Slice(4 * classes, 3 * classes) : default);
+                arguments.ClassAlpha == null ? default : classAlpha, staged ? scratch.Slice(4 * classes, 3 * classes) : default);
 
             var runningSum = 0.0;
             for (var chunk = first; chunk < end; chunk++)
@@ -125,27 +126,28 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
     private static T Row(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, in RowScratch scratch)
     {
         var classes = arguments.Classes;
-        var offset = row * classes;
+        var layout = new RowLayout(row, classes, arguments.Spatial);
         var target = arguments.HasIndexTargets ? arguments.TargetOf(row) : -1;
         var weight = arguments.Weights == null ? 1.0 : ElementStorage.ToDouble(arguments.Weights[row]);
         if ((arguments.HasIndexTargets && target == arguments.IgnoreIndex) || weight == 0)
         {
             if (TMode.ComputesGradient)
-                new Span<TStorage>(arguments.Gradient + offset, classes).Clear();
+                layout.Fill(arguments.Gradient, default);
             return T.Zero;
         }
 
-        var x = Compute(arguments.Logits + offset, classes, scratch.StagedLogits);
+        var x = Load(arguments.Logits, layout, scratch.StagedLogits);
         var max = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Maximum(x);
         if (!T.IsFinite(max))
         {
             // A NaN or +∞ logit, or every logit -∞: the softmax is undefined.
             if (TMode.ComputesGradient)
-                new Span<TStorage>(arguments.Gradient + offset, classes).Fill(ElementStorage.FromDouble<TStorage>(double.NaN));
+                layout.Fill(arguments.Gradient, ElementStorage.FromDouble<TStorage>(double.NaN));
             return T.NaN;
         }
 
-        var gradient = !TMode.ComputesGradient ? default : Staged ? scratch.StagedGradient : new Span<T>((T*)arguments.Gradient + offset, classes);
+        var gradient = !TMode.ComputesGradient ? default
+            : scratch.StagedGradient.IsEmpty ? new Span<T>((T*)arguments.Gradient + layout.Offset, classes) : scratch.StagedGradient;
 
         var e = scratch.Exponentials;
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
@@ -169,7 +171,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
                 PolyScale = T.CreateTruncating(polyScale),
                 Uniform = T.CreateTruncating(smoothing / classes),
                 TargetShare = T.CreateTruncating(1 - smoothing),
-                Targets = arguments.HasIndexTargets ? default : Compute(arguments.Probabilities + offset, classes, scratch.StagedTargets),
+                Targets = arguments.HasIndexTargets ? default : Load(arguments.Probabilities, layout, scratch.StagedTargets),
                 ClassAlpha = scratch.ClassAlpha,
             };
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.DenseTerms(x, e, constants, factor, coefficients,
@@ -210,8 +212,8 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
             if (top >= 0)
                 CorrectTopClass(top, constants, scratch.Slopes, arguments.HasIndexTargets ? (int)target : -1, sparse, upstream, gradient);
 
-            if (Staged)
-                ElementStorage.ToStorage<TStorage, T, TVec, TOps>(gradient, classes, arguments.Gradient + offset);
+            if (!scratch.StagedGradient.IsEmpty)
+                Store(gradient, arguments.Gradient, layout);
         }
 
         return T.CreateTruncating(lossSum);
@@ -236,13 +238,55 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
 
     private static bool Staged => typeof(TStorage) != typeof(T);
 
-    /// <summary>A row of stored values in the compute type: the caller's memory, or widened into <paramref name="stage"/>.</summary>
-    private static ReadOnlySpan<T> Compute(TStorage* source, int length, Span<T> stage)
+    /// <summary>
+    /// A row of stored values in the compute type: the caller's memory, or gathered (a strided row) and widened (16-bit
+    /// storage) into <paramref name="stage"/>.
+    /// </summary>
+    private static ReadOnlySpan<T> Load(TStorage* source, in RowLayout layout, Span<T> stage)
     {
-        if (!Staged)
-            return new ReadOnlySpan<T>(source, length);
-        ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source, length, stage);
+        if (stage.IsEmpty)
+            return new ReadOnlySpan<T>((T*)source + layout.Offset, layout.Classes);
+        if (layout.Stride == 1)
+        {
+            ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source + layout.Offset, layout.Classes, stage);
+            return stage;
+        }
+
+        // Widening is exact, so a value through double is the value the contiguous conversion gives.
+        for (var c = 0; c < stage.Length; c++)
+            stage[c] = T.CreateTruncating(ElementStorage.ToDouble(source[layout.Offset + ((long)c * layout.Stride)]));
         return stage;
+    }
+
+    /// <summary>A row computed in a stage, narrowed and scattered back to storage.</summary>
+    private static void Store(ReadOnlySpan<T> values, TStorage* destination, in RowLayout layout)
+    {
+        if (layout.Stride == 1)
+        {
+            ElementStorage.ToStorage<TStorage, T, TVec, TOps>(values, layout.Classes, destination + layout.Offset);
+            return;
+        }
+
+        // A float or double value through double rounds once to the storage type, as the contiguous conversion does.
+        for (var c = 0; c < values.Length; c++)
+            destination[layout.Offset + ((long)c * layout.Stride)] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(values[c]));
+    }
+
+    /// <summary>Where a row's C values are: [N, C] rows are contiguous; sample n·S + s of [N, C, S] has its classes S apart.</summary>
+    private readonly struct RowLayout(long row, int classes, int spatial)
+    {
+        public long Offset { get; } = spatial == 1 ? row * classes : ((row / spatial) * classes * spatial) + (row % spatial);
+
+        public int Stride { get; } = spatial;
+
+        public int Classes { get; } = classes;
+
+        /// <summary>Sets the row's values in <paramref name="destination"/> to <paramref name="value"/>.</summary>
+        public void Fill(TStorage* destination, TStorage value)
+        {
+            for (var c = 0; c < Classes; c++)
+                destination[Offset + ((long)c * Stride)] = value;
+        }
     }
 
     /// <summary>The canonical (width-independent) double sum of one row's values.</summary>

@@ -16,77 +16,79 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static void Forward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, Span<TStorage> losses, in FocalLossOptions<TStorage> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> losses,
+        in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: false);
+        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: false);
         SoftmaxFocalRules<TStorage>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
         RequireNoOverlap(losses, logits, targets, options, nameof(losses));
         fixed (TStorage* loss = losses)
-            Run<ForwardMode, TTarget>(logits, targets, classes, options, new Outputs { Losses = loss, UpstreamScale = 1 });
+            Run<ForwardMode, TTarget>(logits, targets, shape, options, new Outputs { Losses = loss, UpstreamScale = 1 });
     }
 
     public static TStorage Forward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: true);
-        var denominator = Denominator(targets, classes, options);
-        var sum = Run<ForwardMode, TTarget>(logits, targets, classes, options, new Outputs { UpstreamScale = 1, Reduce = true });
+        SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: true);
+        var denominator = Denominator(targets, shape, options);
+        var sum = Run<ForwardMode, TTarget>(logits, targets, shape, options, new Outputs { UpstreamScale = 1, Reduce = true });
         return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
     }
 
     public static void Backward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, ReadOnlySpan<TStorage> upstream, Span<TStorage> gradient,
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, ReadOnlySpan<TStorage> upstream, Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: false);
+        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: false);
         SoftmaxFocalRules<TStorage>.RequireLength(upstream.Length, rows, nameof(upstream), "one upstream gradient per row");
         ValidateGradient(gradient, logits, targets, options, upstream);
         fixed (TStorage* up = upstream, grad = gradient)
-            Run<BackwardMode, TTarget>(logits, targets, classes, options, new Outputs { Gradient = grad, Upstream = up, UpstreamScale = 1 });
+            Run<BackwardMode, TTarget>(logits, targets, shape, options, new Outputs { Gradient = grad, Upstream = up, UpstreamScale = 1 });
     }
 
     public static void Backward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, TStorage upstream, Span<TStorage> gradient,
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, TStorage upstream, Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: true);
+        SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: true);
         ValidateGradient(gradient, logits, targets, options);
-        var scale = ElementStorage.ToDouble(upstream) / Denominator(targets, classes, options);
+        var scale = ElementStorage.ToDouble(upstream) / Denominator(targets, shape, options);
         fixed (TStorage* grad = gradient)
-            Run<BackwardMode, TTarget>(logits, targets, classes, options, new Outputs { Gradient = grad, UpstreamScale = scale, Reduce = true });
+            Run<BackwardMode, TTarget>(logits, targets, shape, options, new Outputs { Gradient = grad, UpstreamScale = scale, Reduce = true });
     }
 
     public static void ForwardBackward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, Span<TStorage> losses, Span<TStorage> gradient,
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> losses, Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: false);
+        var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: false);
         SoftmaxFocalRules<TStorage>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
         RequireNoOverlap(losses, logits, targets, options, nameof(losses));
         ValidateGradient(gradient, logits, targets, options);
         if (losses.Overlaps(gradient))
             throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
         fixed (TStorage* loss = losses, grad = gradient)
-            Run<FusedMode, TTarget>(logits, targets, classes, options, new Outputs { Losses = loss, Gradient = grad, UpstreamScale = 1 });
+            Run<FusedMode, TTarget>(logits, targets, shape, options, new Outputs { Losses = loss, Gradient = grad, UpstreamScale = 1 });
     }
 
     public static TStorage ForwardBackward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, Span<TStorage> gradient, in FocalLossOptions<TStorage> options)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> gradient,
+        in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
-        SoftmaxFocalRules<TStorage>.Validate(logits, targets, classes, options, reduced: true);
+        SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: true);
         ValidateGradient(gradient, logits, targets, options);
-        var denominator = Denominator(targets, classes, options);
+        var denominator = Denominator(targets, shape, options);
         double sum;
         fixed (TStorage* grad = gradient)
         {
             var outputs = new Outputs { Gradient = grad, UpstreamScale = 1 / denominator, Reduce = true };
-            sum = Run<FusedMode, TTarget>(logits, targets, classes, options, outputs);
+            sum = Run<FusedMode, TTarget>(logits, targets, shape, options, outputs);
         }
 
         return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
@@ -96,7 +98,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
     /// What the reduced sum is divided by: 1, the normalizer, the number of counted rows (rows whose target is not the
     /// ignore index), or Σ weight·α over counted rows, α being the target class's (soft targets: Σ_j y_j α_j).
     /// </summary>
-    private static double Denominator<TTarget>(ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options)
+    private static double Denominator<TTarget>(ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
         var kind = options.Reduction.Kind;
@@ -104,6 +106,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
             return options.Reduction.Normalizer;
 
         var index = SoftmaxFocalRules<TStorage>.IsIndexType<TTarget>();
+        var (classes, spatial) = (shape.Classes, shape.Spatial);
         var rows = index ? targets.Length : targets.Length / classes;
         var scalarAlpha = options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1;
         var total = 0.0;
@@ -125,9 +128,14 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
             }
             else
             {
-                var probabilities = MemoryMarshal.Cast<TTarget, TStorage>(targets).Slice(row * classes, classes);
+                // Sample n·S + s has its probability of class c at (n·C + c)·S + s.
+                var probabilities = MemoryMarshal.Cast<TTarget, TStorage>(targets);
+                var first = ((row / spatial) * classes * spatial) + (row % spatial);
                 for (var c = 0; c < classes; c++)
-                    classWeight += ElementStorage.ToDouble(probabilities[c]) * (options.ClassAlpha.IsEmpty ? scalarAlpha : options.ClassAlpha[c]);
+                {
+                    var y = ElementStorage.ToDouble(probabilities[first + (c * spatial)]);
+                    classWeight += y * (options.ClassAlpha.IsEmpty ? scalarAlpha : options.ClassAlpha[c]);
+                }
             }
 
             total += (options.Weights.IsEmpty ? 1 : ElementStorage.ToDouble(options.Weights[row])) * classWeight;
@@ -141,7 +149,8 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         => typeof(TTarget) == typeof(int) ? Unsafe.BitCast<TTarget, int>(targets[row]) : Unsafe.BitCast<TTarget, long>(targets[row]);
 
     private static double Run<TMode, TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options, in Outputs outputs)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options,
+        in Outputs outputs)
         where TMode : struct, IKernelMode
         where TTarget : unmanaged
     {
@@ -154,8 +163,9 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
             var arguments = new SoftmaxArguments<TStorage>
             {
                 Logits = x,
-                Rows = logits.Length / classes,
-                Classes = classes,
+                Rows = logits.Length / shape.Classes,
+                Classes = shape.Classes,
+                Spatial = shape.Spatial,
                 Indices32 = typeof(TTarget) == typeof(int) ? (int*)y : null,
                 Indices64 = typeof(TTarget) == typeof(long) ? (long*)y : null,
                 Probabilities = typeof(TTarget) == typeof(TStorage) ? (TStorage*)y : null,

@@ -12,9 +12,10 @@ namespace FocalAot.Drivers;
 internal static class SoftmaxFocalRules<TStorage>
     where TStorage : unmanaged
 {
-    /// <summary>Checks the shape, the targets and every option; returns the number of rows N.</summary>
+    /// <summary>Checks the shape, the targets and every option; returns the number of samples (rows, or N·S positions).</summary>
     public static int Validate<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, int classes, in FocalLossOptions<TStorage> options, bool reduced)
+        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options,
+        bool reduced)
         where TTarget : unmanaged
     {
         if (!ElementStorage.IsSupported<TStorage>())
@@ -23,23 +24,30 @@ internal static class SoftmaxFocalRules<TStorage>
                 $"Element type {typeof(TStorage).Name} is not supported; use float, double, Half or BFloat16.");
         }
 
+        var classes = shape.Classes;
         if (classes < 1)
-            throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be >= 1.");
-        if (logits.Length % classes != 0)
+            throw new ArgumentOutOfRangeException("classes", classes, "classes must be >= 1.");
+        if (shape.Spatial < 1)
+            throw new ArgumentOutOfRangeException("spatial", shape.Spatial, "spatial (S of [N, C, S] logits) must be >= 1.");
+        if (logits.Length % shape.SampleLength != 0)
         {
-            throw new ArgumentException(
-                $"logits has {logits.Length} elements, which is not a multiple of classes = {classes}; logits must be [N, C] row-major.",
+            throw new ArgumentException(shape.Spatial == 1
+                ? $"logits has {logits.Length} elements, which is not a multiple of classes = {classes}; logits must be [N, C] row-major."
+                : $"logits has {logits.Length} elements, which is not a multiple of classes * spatial = {shape.SampleLength}; logits must "
+                    + "be [N, C, S].",
                 nameof(logits));
         }
 
         var rows = logits.Length / classes;
         if (IsIndexType<TTarget>())
         {
-            RequireLength(targets.Length, rows, nameof(targets), "one class index per row");
+            var rule = shape.Spatial == 1 ? "one class index per row" : "one class index per position, [N, S]";
+            RequireLength(targets.Length, rows, nameof(targets), rule);
         }
         else if (typeof(TTarget) == typeof(TStorage))
         {
-            RequireLength(targets.Length, logits.Length, nameof(targets), "one probability per logit, [N, C]");
+            RequireLength(targets.Length, logits.Length, nameof(targets),
+                shape.Spatial == 1 ? "one probability per logit, [N, C]" : "one probability per logit, [N, C, S]");
         }
         else
         {
@@ -78,7 +86,7 @@ internal static class SoftmaxFocalRules<TStorage>
 
         if (!options.Weights.IsEmpty)
         {
-            RequireLength(options.Weights.Length, rows, "weights", "one weight per row");
+            RequireLength(options.Weights.Length, rows, "weights", shape.Spatial == 1 ? "one weight per row" : "one weight per position, [N, S]");
             for (var i = 0; i < options.Weights.Length; i++)
             {
                 var w = ElementStorage.ToDouble(options.Weights[i]);
@@ -100,7 +108,7 @@ internal static class SoftmaxFocalRules<TStorage>
                 "reduction");
         }
 
-        ValidateTargets(targets, classes, options.IgnoreIndex);
+        ValidateTargets(targets, shape, options.IgnoreIndex);
         return rows;
     }
 
@@ -112,16 +120,16 @@ internal static class SoftmaxFocalRules<TStorage>
             throw new ArgumentException($"{parameterName} has {length} elements but must have {expected} ({rule}).", parameterName);
     }
 
-    private static void ValidateTargets<TTarget>(ReadOnlySpan<TTarget> targets, int classes, long ignoreIndex)
+    private static void ValidateTargets<TTarget>(ReadOnlySpan<TTarget> targets, SoftmaxShape shape, long ignoreIndex)
         where TTarget : unmanaged
     {
         if (typeof(TTarget) == typeof(int))
         {
-            ValidateIndices(MemoryMarshal.Cast<TTarget, int>(targets), classes, ignoreIndex);
+            ValidateIndices(MemoryMarshal.Cast<TTarget, int>(targets), shape.Classes, ignoreIndex);
         }
         else if (typeof(TTarget) == typeof(long))
         {
-            ValidateIndices(MemoryMarshal.Cast<TTarget, long>(targets), classes, ignoreIndex);
+            ValidateIndices(MemoryMarshal.Cast<TTarget, long>(targets), shape.Classes, ignoreIndex);
         }
         else
         {
@@ -131,8 +139,9 @@ internal static class SoftmaxFocalRules<TStorage>
                 var y = ElementStorage.ToDouble(probabilities[i]);
                 if (!(y >= 0 && y <= 1))
                 {
+                    var at = shape.Spatial == 1 ? $" (row {i / shape.Classes}, class {i % shape.Classes})" : string.Empty;
                     throw new ArgumentOutOfRangeException(nameof(targets), y,
-                        string.Create(CultureInfo.InvariantCulture, $"targets[{i}] (row {i / classes}, class {i % classes}) = {y} is invalid: ")
+                        string.Create(CultureInfo.InvariantCulture, $"targets[{i}]{at} = {y} is invalid: ")
                         + "every target probability must be in [0, 1] and not NaN.");
                 }
             }

@@ -35,11 +35,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         if (TOps.AnyLaneSet(nan))
             return T.NaN;
 
-        Span<T> lanes = stackalloc T[TOps.Count];
-        TOps.Store(best, ref lanes[0], 0);
-        var result = lanes[0];
-        for (var lane = 1; lane < lanes.Length; lane++)
-            result = lanes[lane] > result ? lanes[lane] : result;
+        var result = TOps.MaxAcross(best);
         for (; j < x.Length; j++)
         {
             var v = x[j];
@@ -69,14 +65,8 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     /// </summary>
     public static int Exponentials(ReadOnlySpan<T> x, T max, Span<T> e)
     {
-        var (count, j) = Exponentials<TVec, TOps>(x, max, e, TOps.Create(T.Zero), 0);
-        var (scalarCount, _) = Exponentials<T, ScalarOps<T>>(x, max, e, T.Zero, j);
-        Span<T> lanes = stackalloc T[TOps.Count];
-        TOps.Store(count, ref lanes[0], 0);
-        var ties = int.CreateTruncating(scalarCount);
-        foreach (var lane in lanes)
-            ties += int.CreateTruncating(lane);
-        return ties;
+        var (count, j) = Exponentials<TVec, TOps>(x, max, e, 0, 0);
+        return Exponentials<T, ScalarOps<T>>(x, max, e, count, j).Count;
     }
 
     /// <summary>
@@ -125,7 +115,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (TV Count, int End) Exponentials<TV, TO>(ReadOnlySpan<T> x, T max, Span<T> e, TV count, int j)
+    private static (int Count, int End) Exponentials<TV, TO>(ReadOnlySpan<T> x, T max, Span<T> e, int count, int j)
         where TV : struct
         where TO : ISimdOps<TV, T>
     {
@@ -137,7 +127,6 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         var minusM = TO.Create(-max);
         var farthest = TO.Create(-ClampDistance);
         var zero = TO.Create(T.Zero);
-        var one = TO.Create(T.One);
         for (; j <= x.Length - TO.Count; j += TO.Count)
         {
             var v = TO.Load(in source, (nuint)j);
@@ -152,7 +141,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
 
             var atMax = TO.Equal(v, m);
             TO.Store(TO.ConditionalSelect(atMax, zero, exponential), ref destination, (nuint)j);
-            count = TO.Add(count, TO.BitwiseAnd(atMax, one));
+            count += TO.CountSet(atMax);
         }
 
         return (count, j);

@@ -18,6 +18,12 @@ public interface ISimdOps<TVec, T> : ISimdMath<TVec, T>
     /// <summary>Number of <typeparamref name="T"/> lanes in <typeparamref name="TVec"/>.</summary>
     static abstract int Count { get; }
 
+    /// <summary>The largest lane of <paramref name="value"/>, which holds no NaN (which of +0 and -0 is unspecified).</summary>
+    static abstract T MaxAcross(TVec value);
+
+    /// <summary>How many lanes of <paramref name="mask"/> are set.</summary>
+    static abstract int CountSet(TVec mask);
+
     /// <summary>Loads Count elements from <paramref name="source"/> + <paramref name="elementOffset"/> (no alignment needed).</summary>
     static abstract TVec Load(ref readonly T source, nuint elementOffset);
 

@@ -89,6 +89,12 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     public static bool AnyLaneSet(T mask) => ToBits(mask) != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxAcross(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountSet(T mask) => ToBits(mask) != 0 ? 1 : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ShiftLeftBits(T value, int count) => FromBits(ToBits(value) << count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -100,6 +100,18 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
     public static bool AnyLaneSet(Vector128<T> mask) => mask.ExtractMostSignificantBits() != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxAcross(Vector128<T> value)
+    {
+        var result = value.GetElement(0);
+        for (var lane = 1; lane < Vector128<T>.Count; lane++)
+            result = value.GetElement(lane) > result ? value.GetElement(lane) : result;
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountSet(Vector128<T> mask) => BitOperations.PopCount(mask.ExtractMostSignificantBits());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> ShiftLeftBits(Vector128<T> value, int count)
         => typeof(T) == typeof(float)
             ? Vector128.ShiftLeft(value.As<T, int>(), count).As<int, T>()

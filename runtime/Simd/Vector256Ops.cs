@@ -112,6 +112,12 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     public static bool AnyLaneSet(Vector256<T> mask) => mask.ExtractMostSignificantBits() != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxAcross(Vector256<T> value) => Vector128Ops<T>.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountSet(Vector256<T> mask) => BitOperations.PopCount(mask.ExtractMostSignificantBits());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> ShiftLeftBits(Vector256<T> value, int count)
         => typeof(T) == typeof(float)
             ? Vector256.ShiftLeft(value.As<T, int>(), count).As<int, T>()

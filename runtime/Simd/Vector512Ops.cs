@@ -99,6 +99,12 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
     public static bool AnyLaneSet(Vector512<T> mask) => mask.ExtractMostSignificantBits() != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxAcross(Vector512<T> value) => Vector256Ops<T>.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountSet(Vector512<T> mask) => BitOperations.PopCount(mask.ExtractMostSignificantBits());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> ShiftLeftBits(Vector512<T> value, int count)
         => typeof(T) == typeof(float)
             ? Vector512.ShiftLeft(value.As<T, int>(), count).As<int, T>()
