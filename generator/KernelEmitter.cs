@@ -64,6 +64,8 @@ internal static class KernelEmitter
         var t = kernel.ElementType;
         var gamma = Invariant(kernel.Power.Gamma);
         var target = $"{Kernels}.SigmoidFocalKernel<{t}, Power>";
+        var softmax = $"{Kernels}.SoftmaxFocalKernel<{t}, Power>";
+        var targets = "global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape";
         var span = $"global::System.Span<{t}>";
         var input = $"global::System.ReadOnlySpan<{t}>";
         var options = $"global::FocalAot.FocalLossOptions<{t}> options";
@@ -91,6 +93,29 @@ internal static class KernelEmitter
                 Method(writer, $"The reduced {t} loss and its gradient for γ = {gamma} in one pass.",
                     $"public static {t} ForwardBackward({input} logits, {input} targets, {span} gradient, {options})",
                     $"{target}.ForwardBackward(logits, targets, gradient, options);");
+
+                var where = " where TTarget : unmanaged";
+                Method(writer, $"Per-sample {t} softmax focal losses for γ = {gamma} (reduction none; TTarget: int or long class "
+                    + $"indices, or {t} probabilities).",
+                    $"public static void SoftmaxForward<TTarget>({input} logits, {targets}, {span} losses, {options} = default){where}",
+                    $"{softmax}.Forward(logits, targets, shape, losses, options);");
+                Method(writer, $"The reduced {t} softmax focal loss for γ = {gamma} (the options' reduction).",
+                    $"public static {t} SoftmaxForward<TTarget>({input} logits, {targets}, {options}){where}",
+                    $"{softmax}.Forward(logits, targets, shape, options);");
+                Method(writer, $"The {t} gradient of per-sample softmax focal losses for γ = {gamma}, times an upstream gradient per sample.",
+                    $"public static void SoftmaxBackward<TTarget>({input} logits, {targets}, {input} upstream, {span} gradient, "
+                    + $"{options} = default){where}",
+                    $"{softmax}.Backward(logits, targets, shape, upstream, gradient, options);");
+                Method(writer, $"The {t} gradient of the reduced softmax focal loss for γ = {gamma}, times a scalar upstream gradient.",
+                    $"public static void SoftmaxBackward<TTarget>({input} logits, {targets}, {t} upstream, {span} gradient, {options}){where}",
+                    $"{softmax}.Backward(logits, targets, shape, upstream, gradient, options);");
+                Method(writer, $"Per-sample {t} softmax focal losses and the gradient for γ = {gamma} in one pass.",
+                    $"public static void SoftmaxForwardBackward<TTarget>({input} logits, {targets}, {span} losses, {span} gradient, "
+                    + $"{options} = default){where}",
+                    $"{softmax}.ForwardBackward(logits, targets, shape, losses, gradient, options);");
+                Method(writer, $"The reduced {t} softmax focal loss and its gradient for γ = {gamma} in one pass.",
+                    $"public static {t} SoftmaxForwardBackward<TTarget>({input} logits, {targets}, {span} gradient, {options}){where}",
+                    $"{softmax}.ForwardBackward(logits, targets, shape, gradient, options);");
 
                 writer.Line($"/// <summary>OpenCL C source of this kernel ({t}), rendered from the recipe of the .NET kernels "
                     + "(the same operations, order and constants), to build at run time.</summary>");

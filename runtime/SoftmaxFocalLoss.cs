@@ -48,9 +48,9 @@ public static class SoftmaxFocalLoss
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.Forward(logits, targets, shape, losses, options);
+            SoftmaxFocalCall<T, double>.Forward(Runner<T, double>(options), logits, targets, shape, losses, options);
         else
-            SoftmaxFocalCall<T, float>.Forward(logits, targets, shape, losses, options);
+            SoftmaxFocalCall<T, float>.Forward(Runner<T, float>(options), logits, targets, shape, losses, options);
     }
 
     /// <summary>The reduced loss: sum, mean, normalized sum or weighted mean (the options' reduction).</summary>
@@ -68,8 +68,8 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
         => typeof(T) == typeof(double)
-            ? SoftmaxFocalCall<T, double>.Forward(logits, targets, shape, options)
-            : SoftmaxFocalCall<T, float>.Forward(logits, targets, shape, options);
+            ? SoftmaxFocalCall<T, double>.Forward(Runner<T, double>(options), logits, targets, shape, options)
+            : SoftmaxFocalCall<T, float>.Forward(Runner<T, float>(options), logits, targets, shape, options);
 
     /// <summary>The gradient of per-sample losses times a per-sample upstream gradient (reduction None).</summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="BFloat16"/>
@@ -90,9 +90,9 @@ public static class SoftmaxFocalLoss
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.Backward(logits, targets, shape, upstream, gradient, options);
+            SoftmaxFocalCall<T, double>.Backward(Runner<T, double>(options), logits, targets, shape, upstream, gradient, options);
         else
-            SoftmaxFocalCall<T, float>.Backward(logits, targets, shape, upstream, gradient, options);
+            SoftmaxFocalCall<T, float>.Backward(Runner<T, float>(options), logits, targets, shape, upstream, gradient, options);
     }
 
     /// <summary>The gradient of the reduced loss times a scalar upstream gradient.</summary>
@@ -113,9 +113,9 @@ public static class SoftmaxFocalLoss
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.Backward(logits, targets, shape, upstream, gradient, options);
+            SoftmaxFocalCall<T, double>.Backward(Runner<T, double>(options), logits, targets, shape, upstream, gradient, options);
         else
-            SoftmaxFocalCall<T, float>.Backward(logits, targets, shape, upstream, gradient, options);
+            SoftmaxFocalCall<T, float>.Backward(Runner<T, float>(options), logits, targets, shape, upstream, gradient, options);
     }
 
     /// <summary>Per-sample losses and their gradient in one pass: bit for bit <c>Forward</c> and <c>Backward</c> with upstream ones.</summary>
@@ -137,9 +137,9 @@ public static class SoftmaxFocalLoss
         where TTarget : unmanaged
     {
         if (typeof(T) == typeof(double))
-            SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, shape, losses, gradient, options);
+            SoftmaxFocalCall<T, double>.ForwardBackward(Runner<T, double>(options), logits, targets, shape, losses, gradient, options);
         else
-            SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, shape, losses, gradient, options);
+            SoftmaxFocalCall<T, float>.ForwardBackward(Runner<T, float>(options), logits, targets, shape, losses, gradient, options);
     }
 
     /// <summary>The reduced loss and its gradient in one pass: bit for bit the reduced <c>Forward</c> and <c>Backward</c> with upstream 1.</summary>
@@ -159,6 +159,11 @@ public static class SoftmaxFocalLoss
         where T : unmanaged
         where TTarget : unmanaged
         => typeof(T) == typeof(double)
-            ? SoftmaxFocalCall<T, double>.ForwardBackward(logits, targets, shape, gradient, options)
-            : SoftmaxFocalCall<T, float>.ForwardBackward(logits, targets, shape, gradient, options);
+            ? SoftmaxFocalCall<T, double>.ForwardBackward(Runner<T, double>(options), logits, targets, shape, gradient, options)
+            : SoftmaxFocalCall<T, float>.ForwardBackward(Runner<T, float>(options), logits, targets, shape, gradient, options);
+
+    private static RuntimeSoftmaxRunner<TCompute> Runner<T, TCompute>(in FocalLossOptions<T> options)
+        where T : unmanaged
+        where TCompute : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<TCompute>
+        => new(options.Gamma, options.ForceGenericKernel, options.SampleDependentGamma);
 }

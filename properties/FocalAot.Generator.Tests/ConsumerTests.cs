@@ -101,6 +101,36 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
     }
 
     [Fact]
+    public void A_kernel_computes_softmax_focal_loss_with_the_bits_of_SoftmaxFocalLoss()
+    {
+        var type = consumer.Assembly.GetType("Consumer.Kernels+Gamma2_5", throwOnError: true)!;
+        var fused = type.GetMethods()
+            .Single(m => m.Name == "SoftmaxForwardBackward" && m.GetParameters().Length == 6)
+            .MakeGenericMethod(typeof(int))
+            .CreateDelegate<SoftmaxFused>();
+        const int Classes = 7;
+        var (logits, _, _) = Inputs.Make<float>(5 * Classes, LogitKind.Normal, TargetKind.Soft, seed: 11);
+        int[] labels = [0, 6, -100, 3, 2];
+        var losses = new float[5];
+        var gradient = new float[logits.Length];
+        var expectedLosses = new float[5];
+        var expectedGradient = new float[logits.Length];
+        fused(logits, labels, Classes, losses, gradient, new() { LabelSmoothing = 0.1, Alpha = 0.5 });
+        SoftmaxFocalLoss.ForwardBackward<float, int>(
+            logits, labels, Classes, expectedLosses, expectedGradient, new() { Gamma = 2.5, LabelSmoothing = 0.1, Alpha = 0.5 });
+        Bits.AssertIdentical<float>(expectedLosses, losses, "SoftmaxForwardBackward losses");
+        Bits.AssertIdentical<float>(expectedGradient, gradient, "SoftmaxForwardBackward gradient");
+
+        var refusal = Assert.Throws<ArgumentException>(() => fused(logits, labels, Classes, losses, gradient, new() { Gamma = 2 }));
+        Assert.Equal("options", refusal.ParamName);
+        Assert.Contains("specialized for gamma = 2.5", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private delegate void SoftmaxFused(
+        ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, SoftmaxShape shape, Span<float> losses, Span<float> gradient,
+        FocalLossOptions<float> options);
+
+    [Fact]
     public void A_kernel_takes_options_with_its_own_gamma_and_refuses_another()
     {
         var kernel = new GeneratedKernel<float>(consumer.Assembly.GetType("Consumer.Kernels+Gamma2", throwOnError: true)!);

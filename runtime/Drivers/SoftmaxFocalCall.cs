@@ -15,57 +15,76 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
     where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static void Forward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> losses,
+    public static void Forward<TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> losses,
         in FocalLossOptions<TStorage> options)
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
+        runner.Validate(options);
         var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: false);
         SoftmaxFocalRules<TStorage>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
         RequireNoOverlap(losses, logits, targets, options, nameof(losses));
         fixed (TStorage* loss = losses)
-            Run<ForwardMode, TTarget>(logits, targets, shape, options, new Outputs { Losses = loss, UpstreamScale = 1 });
+            Run<ForwardMode, TRunner, TTarget>(runner, logits, targets, shape, options, new Outputs { Losses = loss, UpstreamScale = 1 });
     }
 
-    public static TStorage Forward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options)
+    public static TStorage Forward<TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options)
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
+        runner.Validate(options);
         SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: true);
         var denominator = Denominator(targets, shape, options);
-        var sum = Run<ForwardMode, TTarget>(logits, targets, shape, options, new Outputs { UpstreamScale = 1, Reduce = true });
+        var sum = Run<ForwardMode, TRunner, TTarget>(runner, logits, targets, shape, options, new Outputs { UpstreamScale = 1, Reduce = true });
         return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
     }
 
-    public static void Backward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, ReadOnlySpan<TStorage> upstream, Span<TStorage> gradient,
+    public static void Backward<TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, ReadOnlySpan<TStorage> upstream,
+        Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
+        runner.Validate(options);
         var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: false);
         SoftmaxFocalRules<TStorage>.RequireLength(upstream.Length, rows, nameof(upstream), "one upstream gradient per row");
         ValidateGradient(gradient, logits, targets, options, upstream);
         fixed (TStorage* up = upstream, grad = gradient)
-            Run<BackwardMode, TTarget>(logits, targets, shape, options, new Outputs { Gradient = grad, Upstream = up, UpstreamScale = 1 });
+        {
+            var outputs = new Outputs { Gradient = grad, Upstream = up, UpstreamScale = 1 };
+            Run<BackwardMode, TRunner, TTarget>(runner, logits, targets, shape, options, outputs);
+        }
     }
 
-    public static void Backward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, TStorage upstream, Span<TStorage> gradient,
+    public static void Backward<TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, TStorage upstream,
+        Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
+        runner.Validate(options);
         SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: true);
         ValidateGradient(gradient, logits, targets, options);
         var scale = ElementStorage.ToDouble(upstream) / Denominator(targets, shape, options);
         fixed (TStorage* grad = gradient)
-            Run<BackwardMode, TTarget>(logits, targets, shape, options, new Outputs { Gradient = grad, UpstreamScale = scale, Reduce = true });
+        {
+            var outputs = new Outputs { Gradient = grad, UpstreamScale = scale, Reduce = true };
+            Run<BackwardMode, TRunner, TTarget>(runner, logits, targets, shape, options, outputs);
+        }
     }
 
-    public static void ForwardBackward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> losses, Span<TStorage> gradient,
+    public static void ForwardBackward<TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> losses,
+        Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
+        runner.Validate(options);
         var rows = SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: false);
         SoftmaxFocalRules<TStorage>.RequireLength(losses.Length, rows, nameof(losses), "one loss per row");
         RequireNoOverlap(losses, logits, targets, options, nameof(losses));
@@ -73,14 +92,19 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         if (losses.Overlaps(gradient))
             throw new ArgumentException("gradient must not overlap losses.", nameof(gradient));
         fixed (TStorage* loss = losses, grad = gradient)
-            Run<FusedMode, TTarget>(logits, targets, shape, options, new Outputs { Losses = loss, Gradient = grad, UpstreamScale = 1 });
+        {
+            var outputs = new Outputs { Losses = loss, Gradient = grad, UpstreamScale = 1 };
+            Run<FusedMode, TRunner, TTarget>(runner, logits, targets, shape, options, outputs);
+        }
     }
 
-    public static TStorage ForwardBackward<TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> gradient,
+    public static TStorage ForwardBackward<TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, Span<TStorage> gradient,
         in FocalLossOptions<TStorage> options)
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
+        runner.Validate(options);
         SoftmaxFocalRules<TStorage>.Validate(logits, targets, shape, options, reduced: true);
         ValidateGradient(gradient, logits, targets, options);
         var denominator = Denominator(targets, shape, options);
@@ -88,7 +112,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         fixed (TStorage* grad = gradient)
         {
             var outputs = new Outputs { Gradient = grad, UpstreamScale = 1 / denominator, Reduce = true };
-            sum = Run<FusedMode, TTarget>(logits, targets, shape, options, outputs);
+            sum = Run<FusedMode, TRunner, TTarget>(runner, logits, targets, shape, options, outputs);
         }
 
         return ElementStorage.FromDouble<TStorage>(CanonicalSum.Canonicalize(sum / denominator));
@@ -148,10 +172,11 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         where TTarget : unmanaged
         => typeof(TTarget) == typeof(int) ? Unsafe.BitCast<TTarget, int>(targets[row]) : Unsafe.BitCast<TTarget, long>(targets[row]);
 
-    private static double Run<TMode, TTarget>(
-        ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options,
+    private static double Run<TMode, TRunner, TTarget>(
+        in TRunner runner, ReadOnlySpan<TStorage> logits, ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options,
         in Outputs outputs)
         where TMode : struct, IKernelMode
+        where TRunner : struct, ISoftmaxRunner<T>
         where TTarget : unmanaged
     {
         if (logits.IsEmpty)
@@ -181,14 +206,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
                 UpstreamScale = outputs.UpstreamScale,
                 Reduce = outputs.Reduce,
             };
-            if (options.SampleDependentGamma)
-                return CpuBackend.RunSoftmax<TStorage, T, TMode, SampleDependentFactor<T>>(arguments, default);
-
-            var gamma = options.Gamma;
-            var visitor = new SoftmaxDispatchVisitor<TStorage, T, TMode>(arguments);
-            return (!options.ForceGenericKernel || gamma == 0) && BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)
-                ? visitor.Sum
-                : CpuBackend.RunSoftmax<TStorage, T, TMode, PowerFactor<T>>(arguments, new PowerFactor<T>(gamma));
+            return runner.Run<TStorage, TMode>(arguments);
         }
     }
 
@@ -236,17 +254,4 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
 
         public bool Reduce { get; init; }
     }
-}
-
-/// <summary>Runs the softmax kernel with the power operator a dispatch table found.</summary>
-internal struct SoftmaxDispatchVisitor<TStorage, T, TMode>(SoftmaxArguments<TStorage> arguments) : IFocalPowerVisitor
-    where TStorage : unmanaged
-    where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    where TMode : struct, IKernelMode
-{
-    public double Sum { get; private set; }
-
-    public void Visit<TPower>()
-        where TPower : struct, IFocalPower
-        => Sum = CpuBackend.RunSoftmax<TStorage, T, TMode, SpecializedFactor<T, TPower>>(arguments, default);
 }

@@ -32,6 +32,30 @@ namespace Consumer.Losses
             public static double ForwardBackward(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options)
                 => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.ForwardBackward(logits, targets, gradient, options);
 
+            /// <summary>Per-sample double softmax focal losses for γ = 0 (reduction none; TTarget: int or long class indices, or double probabilities).</summary>
+            public static void SoftmaxForward<TTarget>(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.Span<double> losses, global::FocalAot.FocalLossOptions<double> options = default) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<double, Power>.Forward(logits, targets, shape, losses, options);
+
+            /// <summary>The reduced double softmax focal loss for γ = 0 (the options' reduction).</summary>
+            public static double SoftmaxForward<TTarget>(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::FocalAot.FocalLossOptions<double> options) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<double, Power>.Forward(logits, targets, shape, options);
+
+            /// <summary>The double gradient of per-sample softmax focal losses for γ = 0, times an upstream gradient per sample.</summary>
+            public static void SoftmaxBackward<TTarget>(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.ReadOnlySpan<double> upstream, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options = default) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<double, Power>.Backward(logits, targets, shape, upstream, gradient, options);
+
+            /// <summary>The double gradient of the reduced softmax focal loss for γ = 0, times a scalar upstream gradient.</summary>
+            public static void SoftmaxBackward<TTarget>(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, double upstream, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<double, Power>.Backward(logits, targets, shape, upstream, gradient, options);
+
+            /// <summary>Per-sample double softmax focal losses and the gradient for γ = 0 in one pass.</summary>
+            public static void SoftmaxForwardBackward<TTarget>(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.Span<double> losses, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options = default) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<double, Power>.ForwardBackward(logits, targets, shape, losses, gradient, options);
+
+            /// <summary>The reduced double softmax focal loss and its gradient for γ = 0 in one pass.</summary>
+            public static double SoftmaxForwardBackward<TTarget>(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.Span<double> gradient, global::FocalAot.FocalLossOptions<double> options) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<double, Power>.ForwardBackward(logits, targets, shape, gradient, options);
+
             /// <summary>OpenCL C source of this kernel (double), rendered from the recipe of the .NET kernels (the same operations, order and constants), to build at run time.</summary>
             public static string OpenClDouble => global::FocalAot.Kernels.SigmoidFocalKernel<double, Power>.OpenClSource;
         }

@@ -32,6 +32,30 @@ namespace Consumer.Losses
             public static float ForwardBackward(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options)
                 => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.ForwardBackward(logits, targets, gradient, options);
 
+            /// <summary>Per-sample float softmax focal losses for γ = 2.5 (reduction none; TTarget: int or long class indices, or float probabilities).</summary>
+            public static void SoftmaxForward<TTarget>(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.Span<float> losses, global::FocalAot.FocalLossOptions<float> options = default) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<float, Power>.Forward(logits, targets, shape, losses, options);
+
+            /// <summary>The reduced float softmax focal loss for γ = 2.5 (the options' reduction).</summary>
+            public static float SoftmaxForward<TTarget>(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::FocalAot.FocalLossOptions<float> options) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<float, Power>.Forward(logits, targets, shape, options);
+
+            /// <summary>The float gradient of per-sample softmax focal losses for γ = 2.5, times an upstream gradient per sample.</summary>
+            public static void SoftmaxBackward<TTarget>(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.ReadOnlySpan<float> upstream, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options = default) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<float, Power>.Backward(logits, targets, shape, upstream, gradient, options);
+
+            /// <summary>The float gradient of the reduced softmax focal loss for γ = 2.5, times a scalar upstream gradient.</summary>
+            public static void SoftmaxBackward<TTarget>(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, float upstream, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<float, Power>.Backward(logits, targets, shape, upstream, gradient, options);
+
+            /// <summary>Per-sample float softmax focal losses and the gradient for γ = 2.5 in one pass.</summary>
+            public static void SoftmaxForwardBackward<TTarget>(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.Span<float> losses, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options = default) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<float, Power>.ForwardBackward(logits, targets, shape, losses, gradient, options);
+
+            /// <summary>The reduced float softmax focal loss and its gradient for γ = 2.5 in one pass.</summary>
+            public static float SoftmaxForwardBackward<TTarget>(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<TTarget> targets, global::FocalAot.SoftmaxShape shape, global::System.Span<float> gradient, global::FocalAot.FocalLossOptions<float> options) where TTarget : unmanaged
+                => global::FocalAot.Kernels.SoftmaxFocalKernel<float, Power>.ForwardBackward(logits, targets, shape, gradient, options);
+
             /// <summary>OpenCL C source of this kernel (float), rendered from the recipe of the .NET kernels (the same operations, order and constants), to build at run time.</summary>
             public static string OpenClSingle => global::FocalAot.Kernels.SigmoidFocalKernel<float, Power>.OpenClSource;
         }
