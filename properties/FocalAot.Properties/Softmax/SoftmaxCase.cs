@@ -65,21 +65,11 @@ public sealed record SoftmaxCase(
     /// <summary>The options of this case for element type <typeparamref name="T"/>.</summary>
     public FocalLossOptions<T> Options<T>(FocalReduction reduction, ReadOnlySpan<T> weights)
         where T : unmanaged
-        => SampleDependentGamma
-            ? new()
-            {
-                SampleDependentGamma = true,
-                Alpha = Alpha,
-                ClassAlpha = ClassAlpha,
-                Weights = weights,
-                LabelSmoothing = LabelSmoothing,
-                PolyEpsilon = PolyEpsilon,
-                IgnoreIndex = IgnoreIndex,
-                Reduction = reduction,
-            }
-            : new()
+    {
+        // FLSD-53 takes no γ: it is set only for the other cases.
+        var options = new FocalLossOptions<T>
         {
-            Gamma = Gamma,
+            SampleDependentGamma = SampleDependentGamma,
             Alpha = Alpha,
             ClassAlpha = ClassAlpha,
             Weights = weights,
@@ -88,6 +78,8 @@ public sealed record SoftmaxCase(
             IgnoreIndex = IgnoreIndex,
             Reduction = reduction,
         };
+        return SampleDependentGamma ? options : options with { Gamma = Gamma };
+    }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"N={Rows} C={Classes} γ={(SampleDependentGamma ? "FLSD-53" : Gamma)} α={Alpha} " +
