@@ -73,17 +73,17 @@ public readonly ref struct FocalLossOptions<T>
     public double LabelSmoothing { get; init; }
 
     /// <summary>
-    /// FLSD-53 (Mukhoti et al., 2020), for <see cref="SoftmaxFocalLoss"/>: γ = 5 for a class whose probability is below
-    /// 0.2 (1 − p &gt; 0.8), else γ = 3, chosen per class (for a class-index target, per sample from p_t), in place of
-    /// <see cref="Gamma"/> (which must then be left unset). The calibration variant of focal loss. Default false; the
-    /// sigmoid form takes it as false.
+    /// FLSD-53 (Mukhoti et al., 2020): γ = 5 where the probability is below 0.2 (1 − p &gt; 0.8), else γ = 3, in place of
+    /// <see cref="Gamma"/> (which must then be left unset). <see cref="SoftmaxFocalLoss"/> chooses per class (for a
+    /// class-index target, per sample from p_t); <see cref="SigmoidFocalLoss"/> per element from p_t. The calibration
+    /// variant of focal loss; the gradient treats each γ as a constant. Default false.
     /// </summary>
     public bool SampleDependentGamma { get; init; }
 
     /// <summary>
-    /// Poly-1 focal loss's ε for <see cref="SoftmaxFocalLoss"/> (Leng et al., 2022): each class's term adds
-    /// ε·w·y′_j·(1 − p_j)^(γ+1) (no α), the first polynomial term of the focal loss's expansion; finite and ≥ −1.
-    /// Default 0 (the focal loss). The sigmoid form takes it as 0.
+    /// Poly-1 focal loss's ε (Leng et al., 2022), the weight of the first polynomial term of the focal loss's expansion;
+    /// finite and ≥ −1, default 0 (the focal loss). <see cref="SoftmaxFocalLoss"/>: each class's term adds
+    /// ε·w·y′_j·(1 − p_j)^(γ+1); <see cref="SigmoidFocalLoss"/>: each element adds ε·w·(1 − p_t)^(γ+1). No α in either.
     /// </summary>
     public double PolyEpsilon { get; init; }
 

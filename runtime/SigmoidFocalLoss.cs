@@ -68,13 +68,11 @@ public static partial class SigmoidFocalLoss
     {
         if (typeof(T) == typeof(double))
         {
-            SigmoidFocalCall<T, double>.Forward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, losses, options);
+            SigmoidFocalCall<T, double>.Forward(Runner<T, double>(options), logits, targets, losses, options);
         }
         else
         {
-            SigmoidFocalCall<T, float>.Forward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, losses, options);
+            SigmoidFocalCall<T, float>.Forward(Runner<T, float>(options), logits, targets, losses, options);
         }
     }
 
@@ -90,8 +88,8 @@ public static partial class SigmoidFocalLoss
     public static T Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, FocalLossOptions<T> options)
         where T : unmanaged
         => typeof(T) == typeof(double)
-            ? SigmoidFocalCall<T, double>.Forward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel), logits, targets, options)
-            : SigmoidFocalCall<T, float>.Forward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel), logits, targets, options);
+            ? SigmoidFocalCall<T, double>.Forward(Runner<T, double>(options), logits, targets, options)
+            : SigmoidFocalCall<T, float>.Forward(Runner<T, float>(options), logits, targets, options);
 
     /// <summary>The gradient of per-element losses with respect to the logits, times a per-element upstream gradient
     /// (the options' reduction must be <see cref="FocalReduction.None"/>).</summary>
@@ -111,13 +109,11 @@ public static partial class SigmoidFocalLoss
     {
         if (typeof(T) == typeof(double))
         {
-            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, upstream, gradient, options);
+            SigmoidFocalCall<T, double>.Backward(Runner<T, double>(options), logits, targets, upstream, gradient, options);
         }
         else
         {
-            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, upstream, gradient, options);
+            SigmoidFocalCall<T, float>.Backward(Runner<T, float>(options), logits, targets, upstream, gradient, options);
         }
     }
 
@@ -136,13 +132,11 @@ public static partial class SigmoidFocalLoss
     {
         if (typeof(T) == typeof(double))
         {
-            SigmoidFocalCall<T, double>.Backward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, upstream, gradient, options);
+            SigmoidFocalCall<T, double>.Backward(Runner<T, double>(options), logits, targets, upstream, gradient, options);
         }
         else
         {
-            SigmoidFocalCall<T, float>.Backward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, upstream, gradient, options);
+            SigmoidFocalCall<T, float>.Backward(Runner<T, float>(options), logits, targets, upstream, gradient, options);
         }
     }
 
@@ -165,13 +159,11 @@ public static partial class SigmoidFocalLoss
     {
         if (typeof(T) == typeof(double))
         {
-            SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, losses, gradient, options);
+            SigmoidFocalCall<T, double>.ForwardBackward(Runner<T, double>(options), logits, targets, losses, gradient, options);
         }
         else
         {
-            SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, losses, gradient, options);
+            SigmoidFocalCall<T, float>.ForwardBackward(Runner<T, float>(options), logits, targets, losses, gradient, options);
         }
     }
 
@@ -190,10 +182,13 @@ public static partial class SigmoidFocalLoss
     public static T ForwardBackward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, FocalLossOptions<T> options)
         where T : unmanaged
         => typeof(T) == typeof(double)
-            ? SigmoidFocalCall<T, double>.ForwardBackward(new RuntimeGammaRunner<double>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, gradient, options)
-            : SigmoidFocalCall<T, float>.ForwardBackward(new RuntimeGammaRunner<float>(options.Gamma, options.ForceGenericKernel),
-                logits, targets, gradient, options);
+            ? SigmoidFocalCall<T, double>.ForwardBackward(Runner<T, double>(options), logits, targets, gradient, options)
+            : SigmoidFocalCall<T, float>.ForwardBackward(Runner<T, float>(options), logits, targets, gradient, options);
+
+    private static RuntimeGammaRunner<TCompute> Runner<T, TCompute>(in FocalLossOptions<T> options)
+        where T : unmanaged
+        where TCompute : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<TCompute>
+        => new(options.Gamma, options.ForceGenericKernel, options.SampleDependentGamma);
 
     private struct KernelDescription : IFocalPowerVisitor
     {

@@ -106,10 +106,12 @@ typedef struct focal_options {
     double label_smoothing;    /* softmax: epsilon in [0, 1], targets become (1 - eps) y + eps / C; sigmoid: 0 */
     int64_t ignore_index;      /* softmax with class-index targets: rows with this target are skipped (loss 0,
                                   gradient 0, not counted in a mean); default -100 (torch's ignore_index) */
-    double poly_epsilon;       /* softmax: Poly-1 focal loss's epsilon, finite and >= -1: each class adds
-                                  epsilon * w * y'_j * (1 - p_j)^(gamma + 1) (no alpha); default 0; sigmoid: 0 */
-    int32_t sample_dependent_gamma; /* softmax: nonzero for FLSD-53, gamma = 5 for a class with p < 0.2 (1 - p > 0.8),
-                                  else 3, in place of gamma (which must keep its default, 2); default 0; sigmoid: 0 */
+    double poly_epsilon;       /* Poly-1 focal loss's epsilon, finite and >= -1; default 0. Softmax: each class adds
+                                  epsilon * w * y'_j * (1 - p_j)^(gamma + 1); sigmoid: each element adds
+                                  epsilon * w * (1 - p_t)^(gamma + 1) (no alpha in either) */
+    int32_t sample_dependent_gamma; /* nonzero for FLSD-53: gamma = 5 where p < 0.2 (1 - p > 0.8), else 3, in place of
+                                  gamma (which must keep its default, 2), per class of a softmax row (p_t for a
+                                  class-index target) and per sigmoid element (p_t); default 0 */
 } focal_options;
 
 /* FOCAL_ABI_VERSION of the loaded library. */

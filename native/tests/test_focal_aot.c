@@ -370,6 +370,53 @@ static float from_f16(uint16_t bits) {
 }
 
 /* Weights, per-class alpha, every reduction, and the options' own rules. */
+/* The focal family on the sigmoid entries: Poly-1 adds eps q^(gamma+1) and eps (gamma+1) q^gamma q' to loss and gradient;
+ * FLSD-53 takes gamma = 5 where q > 0.8, else 3, per element. Both against the double reference. */
+static void focal_family_tests(void) {
+    enum { N = 517 };
+    static double xd[N], yd[N];
+    static float x[N], y[N], loss[N], grad[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = (float)logit_sample((size_t)i);
+        y[i] = i % 3 == 0 ? (float)uniform() : (float)(i % 2);
+        xd[i] = x[i];
+        yd[i] = y[i];
+    }
+    const double epsilons[] = {1.0, -1.0, 0.5};
+    for (int variant = 0; variant < 6; variant++) {
+        focal_options o;
+        focal_options_init(&o);
+        int flsd = variant >= 3;
+        o.sample_dependent_gamma = flsd;
+        o.poly_epsilon = epsilons[variant % 3];
+        if (!flsd)
+            o.gamma = variant == 0 ? 2.0 : variant == 1 ? 0.7 : 0.0;
+        CHECK(focal_sigmoid_forward_backward_f32(x, y, N, &o, loss, grad) == FOCAL_OK, "family %d: %s", variant, last_error());
+        int bad = 0;
+        for (int i = 0; i < N; i++) {
+            double q = ref_q(xd[i], yd[i]);
+            double gamma = flsd ? (q > 0.8 ? 5.0 : 3.0) : o.gamma;
+            double scale, slope = ref_gradient(xd[i], yd[i], gamma, o.alpha, &scale);
+            double m = gamma == 0 ? 1.0 : pow(q, gamma);
+            double poly_loss = o.poly_epsilon * m * q;
+            double poly_slope = o.poly_epsilon * (gamma + 1) * m * (1 - 2 * yd[i]) * ref_sigmoid(xd[i]) * ref_sigmoid(-xd[i]);
+            double focal = ref_loss(xd[i], yd[i], gamma, o.alpha);
+            double loss_size = fabs(focal) + fabs(poly_loss), slope_size = scale + fabs(poly_slope);
+            if (fabs(loss[i] - (focal + poly_loss)) > 4e-6 * loss_size + 1e-37 || fabs(grad[i] - (slope + poly_slope)) > 4e-6 * slope_size + 1e-37)
+                bad++;
+        }
+        CHECK(bad == 0, "family variant %d: %d elements off the reference", variant, bad);
+    }
+    focal_options o;
+    focal_options_init(&o);
+    o.poly_epsilon = -1.5;
+    expect_error(focal_sigmoid_forward_f32(x, y, N, &o, loss), FOCAL_ERROR_INVALID_ARGUMENT, "options->poly_epsilon", "poly_epsilon < -1");
+    focal_options_init(&o);
+    o.sample_dependent_gamma = 1;
+    o.gamma = 3;
+    expect_error(focal_sigmoid_forward_f32(x, y, N, &o, loss), FOCAL_ERROR_INVALID_ARGUMENT, "options->gamma", "gamma with FLSD-53");
+}
+
 static void options_tests(void) {
     enum { N = 1003, C = 7 };
     static float x[N], y[N], w[N], loss[N], grad[N], wloss[N], wgrad[N];
@@ -650,6 +697,7 @@ int main(void) {
     isa_caps();
     gamma_and_nan_limits();
     options_tests();
+    focal_family_tests();
     half_precision_tests();
     thread_counts();
     concurrent_callers();

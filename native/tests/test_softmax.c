@@ -297,10 +297,10 @@ static void check_options_growth(void) {
     focal_options_init(&full);
     CHECK(full.struct_size == sizeof full && full.ignore_index == -100 && full.label_smoothing == 0 && full.poly_epsilon == 0,
           "focal_options_init");
-    full.poly_epsilon = 1.0;
+    full.label_smoothing = 0.1;
     CHECK(focal_sigmoid_forward_f32(x, x, 2, &full, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
-              strstr(last_error(), "options->poly_epsilon") != NULL,
-          "the sigmoid entries refuse poly_epsilon: %s", last_error());
+              strstr(last_error(), "options->label_smoothing") != NULL,
+          "the sigmoid entries refuse label_smoothing: %s", last_error());
 }
 
 /* 16-bit data: each result is the float entry's result on the widened data, rounded once to 16 bits. */

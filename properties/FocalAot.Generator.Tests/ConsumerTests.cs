@@ -157,6 +157,12 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.ConsumerAssembly
                 () => kernel.ForwardBackwardReduce(logits, targets, gradient, new() { Gamma = gamma, Reduction = FocalReduction.Mean }), what);
         }
 
+        // The focal family: Poly-1 runs with the kernel's γ; FLSD-53 chooses γ itself, so the kernel refuses it.
+        kernel.Forward(logits, targets, losses, new() { PolyEpsilon = 1 });
+        SigmoidFocalLoss.Forward<float>(logits, targets, unset, new() { Gamma = 2, PolyEpsilon = 1 });
+        Bits.AssertIdentical<float>(unset, losses, "Forward with Poly-1");
+        AssertRefused(() => kernel.Forward(logits, targets, losses, new() { SampleDependentGamma = true }), "SampleDependentGamma");
+
         static void AssertRefused(Action call, string what)
         {
             var error = Record.Exception(call);

@@ -4,28 +4,35 @@ using FocalAot.Numerics;
 
 namespace FocalAot.Drivers;
 
-/// <summary>Chooses the modulating factor of a call: from a run-time γ, or a generated power operator.</summary>
+/// <summary>Chooses the modulating factor of a call: from the options (γ, FLSD-53), or a generated power operator.</summary>
 internal interface IKernelRunner<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Checks γ: a run-time γ against its range; a specialized kernel that the caller asks for no other γ.</summary>
-    void Validate(double requestedGamma, bool gammaGiven);
+    void Validate<TStorage>(in FocalLossOptions<TStorage> options)
+        where TStorage : unmanaged;
 
     KernelResult Run<TStorage, TMode>(in KernelArguments<TStorage, T> arguments)
         where TStorage : unmanaged
         where TMode : struct, IKernelMode;
 }
 
-/// <summary>A γ known at run time: its built-in specialization if there is one (and not declined), else the generic power.</summary>
-internal readonly struct RuntimeGammaRunner<T>(double gamma, bool forceGeneric = false) : IKernelRunner<T>
+/// <summary>
+/// The options' γ: FLSD-53's factor, a built-in specialization if there is one (and not declined), else the generic power.
+/// </summary>
+internal readonly struct RuntimeGammaRunner<T>(double gamma, bool forceGeneric = false, bool sampleDependent = false) : IKernelRunner<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public void Validate(double requestedGamma, bool gammaGiven) => ValidateGamma(gamma);
+    public void Validate<TStorage>(in FocalLossOptions<TStorage> options)
+        where TStorage : unmanaged
+        => ValidateGamma(gamma);
 
     public KernelResult Run<TStorage, TMode>(in KernelArguments<TStorage, T> arguments)
         where TStorage : unmanaged
         where TMode : struct, IKernelMode
     {
+        if (sampleDependent)
+            return CpuBackend.Run<TStorage, T, TMode, SampleDependentFactor<T>>(arguments, default);
         var visitor = new DispatchVisitor<TStorage, T, TMode>(arguments);
         var specialize = !forceGeneric || gamma == 0;
         return specialize && BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor)
@@ -46,13 +53,14 @@ internal readonly struct SpecializedRunner<T, TPower> : IKernelRunner<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TPower : struct, IFocalPower
 {
-    public void Validate(double requestedGamma, bool gammaGiven)
+    public void Validate<TStorage>(in FocalLossOptions<TStorage> options)
+        where TStorage : unmanaged
     {
-        if (gammaGiven && requestedGamma != TPower.Gamma)
+        if ((options.HasGamma && options.Gamma != TPower.Gamma) || options.SampleDependentGamma)
         {
             throw new ArgumentException(
-                $"This kernel is specialized for gamma = {TPower.Gamma}; options.Gamma = {requestedGamma} asks for another " +
-                "(leave Gamma unset, or call SigmoidFocalLoss for a run-time gamma).", "options");
+                $"This kernel is specialized for gamma = {TPower.Gamma}; the options ask for another gamma (leave Gamma and " +
+                "SampleDependentGamma unset, or call SigmoidFocalLoss for a run-time gamma).", nameof(options));
         }
     }
 

@@ -125,7 +125,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             ClassCount = options.ClassAlpha.Length,
             Length = length,
             // Per-class α replaces the scalar one; α weighting is then on (its weights come per element).
-            Parameters = new(options.ClassAlpha.IsEmpty ? options.Alpha : 0, upstream, denominator),
+            Parameters = new(options.ClassAlpha.IsEmpty ? options.Alpha : 0, upstream, denominator, options.PolyEpsilon),
         };
 
     /// <summary>What the reduced sum is divided by; for a weighted mean, the canonical sum of the weights.</summary>
@@ -175,7 +175,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         }
 
         SigmoidFocalRules<TStorage>.RequireSameLength(targets.Length, logits.Length, nameof(targets));
-        runner.Validate(options.Gamma, options.HasGamma);
+        runner.Validate(options);
         SigmoidFocalRules<TStorage>.ValidateOptions(options, logits.Length, reduced);
     }
 

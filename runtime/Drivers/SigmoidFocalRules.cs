@@ -28,18 +28,7 @@ internal static class SigmoidFocalRules<TStorage>
                 "labelSmoothing applies to SoftmaxFocalLoss only; the sigmoid form takes it as 0.");
         }
 
-        if (options.SampleDependentGamma)
-        {
-            throw new ArgumentException(
-                "sampleDependentGamma (FLSD-53) applies to SoftmaxFocalLoss only; the sigmoid form takes it as false.", "sampleDependentGamma");
-        }
-
-        if (options.PolyEpsilon != 0)
-        {
-            throw new ArgumentOutOfRangeException("polyEpsilon", options.PolyEpsilon,
-                "polyEpsilon applies to SoftmaxFocalLoss only; the sigmoid form takes it as 0.");
-        }
-
+        FocalFamilyRules.Validate(options);
         var classAlpha = options.ClassAlpha;
         for (var c = 0; c < classAlpha.Length; c++)
         {

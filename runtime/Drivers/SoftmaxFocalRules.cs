@@ -55,20 +55,13 @@ internal static class SoftmaxFocalRules<TStorage>
                 $"Targets of type {typeof(TTarget).Name} are not supported: pass class indices (int or long) or probabilities of the logits' type.");
         }
 
-        if (options.SampleDependentGamma && options.HasGamma)
-        {
-            throw new ArgumentException(
-                "gamma must be left unset with sampleDependentGamma: FLSD-53 takes gamma = 5 where p < 0.2, else 3.", "gamma");
-        }
-
+        FocalFamilyRules.Validate(options);
         if (!GammaRange.Contains(options.Gamma))
             throw new ArgumentOutOfRangeException("gamma", options.Gamma, GammaRange.Rule + ".");
         if (double.IsNaN(options.Alpha) || options.Alpha > 1)
             throw new ArgumentOutOfRangeException("alpha", options.Alpha, "alpha must be in [0, 1], or negative to switch the alpha weighting off.");
         if (!(options.LabelSmoothing >= 0 && options.LabelSmoothing <= 1))
             throw new ArgumentOutOfRangeException("labelSmoothing", options.LabelSmoothing, "labelSmoothing must be in [0, 1].");
-        if (!(options.PolyEpsilon >= -1 && double.IsFinite(options.PolyEpsilon)))
-            throw new ArgumentOutOfRangeException("polyEpsilon", options.PolyEpsilon, "polyEpsilon must be a finite number >= -1.");
 
         var classAlpha = options.ClassAlpha;
         if (!classAlpha.IsEmpty)

@@ -9,8 +9,11 @@ internal readonly struct KernelParameters<T>
     /// <param name="alpha">α in [0, 1], or negative for no α weighting.</param>
     /// <param name="upstream">The scalar upstream gradient (1 for a plain gradient).</param>
     /// <param name="denominator">What the reduction divides the sum by (1 for none and sum).</param>
-    public KernelParameters(double alpha, double upstream, double denominator)
+    /// <param name="polyEpsilon">Poly-1's ε (0 for the focal loss alone).</param>
+    public KernelParameters(double alpha, double upstream, double denominator, double polyEpsilon = 0)
     {
+        PolyEpsilon = T.CreateTruncating(polyEpsilon);
+
         // α_t = y·α + (1 - y)·(1 - α) + offset, as a sum of non-negative products: no cancellation for small α.
         // Without α weighting, α_t = 0·y + 0·(1 - y) + 1 = 1 exactly.
         var weighted = alpha >= 0;
@@ -47,4 +50,7 @@ internal readonly struct KernelParameters<T>
 
     /// <summary>1, or a power of two when <see cref="GradientScale"/> alone would overflow.</summary>
     public T GradientScalePowerOfTwo { get; }
+
+    /// <summary>Poly-1's ε: the weight of (1 - p_t)^(γ+1) in the loss; 0 for none.</summary>
+    public T PolyEpsilon { get; }
 }

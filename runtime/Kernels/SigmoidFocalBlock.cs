@@ -106,6 +106,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var gradientScale = TOps.Create(parameters.GradientScale);
         var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
         var (gammaV, minusTwoGamma) = Focusing(TOps.Create(factor.Gamma));
+        var polyEpsilon = TOps.Create(parameters.PolyEpsilon);
+        var poly = parameters.PolyEpsilon != T.Zero;
         var invalid = TOps.Create(T.Zero);
 
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
@@ -118,16 +120,20 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
             var ev = TOps.Load(in e, i);
 
-            // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) for γ = 0); Zero where this
-            // mode does not need it, and m = 1 for γ = 0. σ(±x) serve both q and the gradient.
+            // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) for γ = 0 or a forward
+            // pass's Poly-1); Zero where this mode does not need it, and m = 1 for γ = 0. σ(±x) serve q and the gradient.
             var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
             var (sigmaX, sigmaMinusX) = (Zero, Zero);
-            if (TMode.ComputesGradient || (TFactor.IsShort && !TFactor.IsIdentity))
-                (sigmaX, sigmaMinusX) = Sigmoids(x, ev, TFactor.IsShort ? SigmoidOfAbs(ev) : TOps.Load(in s, i));
+            if (TMode.ComputesGradient || (TFactor.IsShort && !TFactor.IsIdentity) || poly)
+            {
+                var sigmaAbs = TFactor.IsShort || !TMode.ComputesGradient ? SigmoidOfAbs(ev) : TOps.Load(in s, i);
+                (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sigmaAbs);
+            }
+
             var modulation = TFactor.IsIdentity ? One
                 : TFactor.IsShort ? factor.Invoke<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX)) : TOps.Load(in m, i);
             var (loss, grad) = LossAndSlope<TFactor, TMode>(
-                x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation, gammaV, minusTwoGamma);
+                x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation, gammaV, minusTwoGamma, polyEpsilon, poly);
 
             if (TMode.ComputesGradient)
             {

@@ -11,7 +11,8 @@ namespace FocalAot.Kernels;
 /// renderer runs them once over symbolic values and records OpenCL C. For logit x and target y:
 /// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
 /// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ, loss = α_t m BCE,
-/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q.
+/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q. Poly-1 adds ε m q to the loss and
+/// ε (γ + 1) m (1 - 2y) σ(x) σ(-x) to the gradient; FLSD-53 takes each lane's γ from its q.
 /// Every term is a sum of non-negative parts or an exact select, so nothing cancels.
 /// </summary>
 /// <remarks>Static members only; the classes that run the stages derive from it to call them by name.</remarks>
@@ -74,17 +75,24 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     public static TVec NonFinite(TVec x) => TOps.AndNot(AllOnes, TOps.LessThan(TOps.Abs(x), TOps.Create(T.PositiveInfinity)));
 
     /// <summary>
-    /// The loss α_t m BCE and the unscaled gradient of a register whose l, σ(±x) and m the earlier stages gave (l only
-    /// when the loss or the focusing term needs it, σ(±x) when the gradient does, m = 1 for γ = 0). σ(±x) of x are
-    /// those of the clamped logit too: clamping keeps the sign, and a NaN compares false either way. Loss or gradient
-    /// is zero when <typeparamref name="TMode"/> does not compute it.
+    /// The loss α_t m BCE (+ ε m q for Poly-1) and the unscaled gradient of a register whose l, σ(±x) and m the earlier
+    /// stages gave (l only when the loss or the focusing term needs it, σ(±x) when the gradient or Poly-1 does, m = 1
+    /// for γ = 0). σ(±x) of x are those of the clamped logit too: clamping keeps the sign, and a NaN compares false
+    /// either way. Loss or gradient is zero when <typeparamref name="TMode"/> does not compute it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
-        TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation, TVec gamma, TVec minusTwoGamma)
+        TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation, TVec gamma, TVec minusTwoGamma,
+        TVec polyEpsilon, bool poly)
         where TFactor : struct, IModulatingFactor<T>
         where TMode : struct, IKernelMode
     {
+        // FLSD-53 chooses γ per lane from q, so its focusing coefficients are per lane too.
+        var sampleDependent = typeof(TFactor) == typeof(SampleDependentFactor<T>);
+        var q = poly || (sampleDependent && TMode.ComputesGradient) ? Complement(y, sigmaX, sigmaMinusX) : Zero;
+        if (sampleDependent && TMode.ComputesGradient)
+            (gamma, minusTwoGamma) = Focusing(SampleDependentFactor<T>.GammaOf<TVec, TOps>(q));
+
         // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired by RepairNonFinite.
         var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
         var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
@@ -99,6 +107,8 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         var loss = Zero;
         if (TMode.ComputesLoss)
             loss = TOps.Multiply(classWeight, TFactor.IsIdentity ? bce : TOps.Multiply(modulation, bce));
+        if (TMode.ComputesLoss && poly)
+            loss = TOps.MultiplyAdd(polyEpsilon, TOps.Multiply(modulation, q), loss);
 
         var slope = Zero;
         if (TMode.ComputesGradient)
@@ -108,13 +118,21 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
             var inner = pMinusY;
             if (!TFactor.IsIdentity)
             {
-                var q = Complement(y, sigmaX, sigmaMinusX);
-                var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon)));
+                var qr = sampleDependent ? q : Complement(y, sigmaX, sigmaMinusX);
+                var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(qr, TOps.Create(T.Epsilon)));
                 var focusing = TOps.MultiplyAdd(y, minusTwoGamma, gamma);
                 inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
             }
 
             slope = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
+            if (poly)
+            {
+                // ∂(ε m q)/∂x = ε (γ + 1) m dq/dx, dq/dx = (1 - 2y) σ(x) σ(-x): bounded by |ε| (γ + 1) / 4.
+                var slopeOfQ = TOps.Multiply(TOps.MultiplyAdd(y, TOps.Create(T.CreateTruncating(-2)), One),
+                    TOps.Multiply(sigmaX, sigmaMinusX));
+                var polyFactor = TOps.Multiply(polyEpsilon, TOps.Multiply(TOps.Add(gamma, One), modulation));
+                slope = TOps.MultiplyAdd(polyFactor, slopeOfQ, slope);
+            }
         }
 
         return (loss, slope);

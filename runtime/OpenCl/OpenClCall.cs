@@ -33,8 +33,8 @@ internal static unsafe class OpenClCall<TStorage, T>
                 context.PendingChecks.ResolveBeforeWriting(call.Losses);
             if (call.Gradient is not null)
                 context.PendingChecks.ResolveBeforeWriting(call.Gradient);
-            var gamma = ProgramGamma(options);
-            if (gamma is null && !context.UsesFp64)
+            var power = ProgramPower(options);
+            if (power.IsGeneric && !context.UsesFp64)
             {
                 throw new NotSupportedException(
                     $"gamma = {options.Gamma} needs the generic program, which evaluates q^gamma in double, {WithoutFp64(context)}; " +
@@ -42,11 +42,12 @@ internal static unsafe class OpenClCall<TStorage, T>
             }
 
             var denominator = Denominator(context, call, options, length);
-            var parameters = new KernelParameters<T>(options.ClassAlpha.IsEmpty ? options.Alpha : 0, call.ScalarUpstream, denominator);
+            var parameters = new KernelParameters<T>(
+                options.ClassAlpha.IsEmpty ? options.Alpha : 0, call.ScalarUpstream, denominator, options.PolyEpsilon);
             if (length == 0)
                 return reduced ? Result(0, denominator) : default;
 
-            var program = context.Program(gamma, storage);
+            var program = context.Program(power, storage);
             using var classPositive = ClassTable(context, options.ClassAlpha, positive: true);
             using var classNegative = ClassTable(context, options.ClassAlpha, positive: false);
             var name = call.SumsLosses ? "focal_reduce" : "focal_elements";
@@ -73,8 +74,9 @@ internal static unsafe class OpenClCall<TStorage, T>
                 .Value(parameters.NegativeWeight)
                 .Value(parameters.WeightOffset)
                 .Value(parameters.GradientScale)
-                .Value(parameters.GradientScalePowerOfTwo);
-            if (gamma is null)
+                .Value(parameters.GradientScalePowerOfTwo)
+                .Value(parameters.PolyEpsilon);
+            if (power.IsGeneric)
                 launch = launch.Value(options.Gamma);
 
             var targets = call.Targets;
@@ -147,14 +149,16 @@ internal static unsafe class OpenClCall<TStorage, T>
         return buffer;
     }
 
-    /// <summary>The specialized γ of the program (the CPU's built-in kernels), or null for the generic program.</summary>
-    private static double? ProgramGamma(in FocalLossOptions<TStorage> options)
+    /// <summary>The program's factor, as the CPU chooses it: FLSD-53, a built-in specialization of γ, or the generic power.</summary>
+    private static OpenClPower ProgramPower(in FocalLossOptions<TStorage> options)
     {
+        if (options.SampleDependentGamma)
+            return OpenClPower.SampleDependentGamma;
         var gamma = options.Gamma;
         if (options.ForceGenericKernel && gamma != 0)
-            return null;
+            return new(null);
         var visitor = default(BuiltInGamma);
-        return BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor) ? visitor.Gamma : null;
+        return new(BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor) ? visitor.Gamma : null);
     }
 
     /// <summary>What the sum is divided by; for a weighted mean, the weights' sum in the canonical order (on the device).</summary>
@@ -163,7 +167,7 @@ internal static unsafe class OpenClCall<TStorage, T>
         if (options.Reduction.Kind != FocalReductionKind.WeightedMean || call.Weights is null || length == 0)
             return options.Reduction.Denominator(length, length);
 
-        var program = context.Program(ProgramGamma(options), StorageOf());
+        var program = context.Program(ProgramPower(options), StorageOf());
         var chunks = (length + ChunkSize - 1) / ChunkSize;
         using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
         var weights = call.Weights;

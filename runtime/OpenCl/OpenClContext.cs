@@ -13,7 +13,7 @@ public sealed unsafe class OpenClContext : IDisposable
 {
     private readonly ClHandle context;
     private readonly ClHandle queue;
-    private readonly Dictionary<(double? Gamma, DeviceStorage Storage), OpenClProgram> programs = [];
+    private readonly Dictionary<(OpenClPower Power, DeviceStorage Storage), OpenClProgram> programs = [];
     private readonly OpenClBuffer<int> invalidFlag;
     private bool disposed;
 
@@ -229,14 +229,14 @@ public sealed unsafe class OpenClContext : IDisposable
         }
     }
 
-    /// <summary>The program for a γ form (null: generic) and storage, built on first use. Call under <see cref="Gate"/>.</summary>
-    internal OpenClProgram Program(double? gamma, DeviceStorage storage)
+    /// <summary>The program for a modulating factor and storage, built on first use. Call under <see cref="Gate"/>.</summary>
+    internal OpenClProgram Program(OpenClPower power, DeviceStorage storage)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (!programs.TryGetValue((gamma, storage), out var program))
+        if (!programs.TryGetValue((power, storage), out var program))
         {
-            program = new OpenClProgram(context.Value, Device.Id, OpenClProgramSource.Build(gamma, storage, UsesFp64));
-            programs.Add((gamma, storage), program);
+            program = new OpenClProgram(context.Value, Device.Id, OpenClProgramSource.Build(power, storage, UsesFp64));
+            programs.Add((power, storage), program);
         }
 
         return program;

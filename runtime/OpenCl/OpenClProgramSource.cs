@@ -23,18 +23,18 @@ internal enum DeviceStorage
 /// </summary>
 internal static class OpenClProgramSource
 {
-    /// <param name="gamma">A built-in γ (its specialized power), or null for the generic program (γ an argument).</param>
+    /// <param name="power">The program's modulating factor: a built-in γ, the generic power (γ an argument) or FLSD-53.</param>
     /// <param name="storage">The element storage.</param>
     /// <param name="fp64">Whether the device has fp64 (sums in double; else in float).</param>
-    public static string Build(double? gamma, DeviceStorage storage, bool fp64)
+    public static string Build(OpenClPower power, DeviceStorage storage, bool fp64)
     {
         var single = storage != DeviceStorage.Double;
-        var element = single ? Element<float>(gamma) : Element<double>(gamma);
+        var element = single ? Element<float>(power) : Element<double>(power);
         var t = single ? "float" : "double";
         var (s, load, store) = StorageCode(storage);
         var sum = fp64 ? "double" : "float";
-        var gammaParameter = gamma is null ? "const double gamma, " : string.Empty;
-        var gammaArgument = gamma is null ? "gamma, " : string.Empty;
+        var gammaParameter = power.IsGeneric ? "const double gamma, " : string.Empty;
+        var gammaArgument = power.IsGeneric ? "gamma, " : string.Empty;
 
         var writer = new SourceWriter();
         OpenClKernelSource.WritePrologue(writer, element.UsesDouble || fp64);
@@ -53,12 +53,18 @@ internal static class OpenClProgramSource
         return writer.ToString();
     }
 
-    /// <summary>focal_element in <typeparamref name="T"/>: the built-in power of <paramref name="gamma"/>, or the generic one.</summary>
-    private static (string Source, bool UsesDouble) Element<T>(double? gamma)
+    /// <summary>focal_element and focal_element_poly in <typeparamref name="T"/> for <paramref name="power"/>.</summary>
+    private static (string Source, bool UsesDouble) Element<T>(OpenClPower power)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var writer = new SourceWriter();
-        if (gamma is not { } value)
+        if (power.SampleDependent)
+        {
+            OpenClElementSource<T>.WriteSampleDependent(writer);
+            return (writer.ToString(), typeof(T) == typeof(double));
+        }
+
+        if (power.Gamma is not { } value)
         {
             OpenClElementSource<T>.WriteGeneric(writer);
             return (writer.ToString(), OpenClElementSource<T>.UsesDouble(null));
@@ -79,7 +85,7 @@ internal static class OpenClProgramSource
         public void Visit<TPower>()
             where TPower : struct, IFocalPower
         {
-            OpenClElementSource<T>.WriteSpecialized<TPower>(writer);
+            OpenClElementSource<T>.WriteSpecialized<TPower>(writer, poly: true);
             Form = TPower.Form;
         }
     }
@@ -102,12 +108,13 @@ internal static class OpenClProgramSource
     private static string Apply(string gammaParameter, string gammaArgument) => $$"""
         /* Loss and gradient of element i, as the CPU kernels give them; returns 1 for an invalid target or weight.
            The gradient takes the upstream span, or scale * scale_power_of_two (the weight joining them first);
-           a NaN logit's gradient is the logit itself; weight 0 gives exactly 0. */
+           a NaN logit's gradient is the logit itself; weight 0 gives exactly 0. Poly-1 (poly_epsilon != 0) runs its own
+           element, as the CPU kernels skip its terms for 0. */
         static int focal_apply(size_t i, __global const focal_storage *logits, __global const focal_storage *targets,
             __global const focal_storage *upstream, __global const focal_storage *weights,
             __global const focal_compute *class_positive, __global const focal_compute *class_negative, const uint classes,
             const focal_compute positive_weight, const focal_compute negative_weight, const focal_compute weight_offset,
-            const focal_compute scale, const focal_compute scale_power_of_two, {{gammaParameter}}
+            const focal_compute scale, const focal_compute scale_power_of_two, const focal_compute poly_epsilon, {{gammaParameter}}
             focal_compute *loss, focal_compute *gradient)
         {
             const focal_compute x = focal_load(logits, i);
@@ -115,7 +122,9 @@ internal static class OpenClProgramSource
             focal_compute alpha = positive_weight, one_minus_alpha = negative_weight;
             if (class_positive) { const uint c = (uint)(i % classes); alpha = class_positive[c]; one_minus_alpha = class_negative[c]; }
             focal_compute value, slope;
-            int invalid = focal_element(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}&value, &slope);
+            int invalid = poly_epsilon != 0
+                ? focal_element_poly(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}poly_epsilon, &value, &slope)
+                : focal_element(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}&value, &slope);
             if (weights)
             {
                 const focal_compute w = focal_load(weights, i);
@@ -145,10 +154,10 @@ internal static class OpenClProgramSource
                 __global const focal_storage *upstream, __global const focal_storage *weights,
                 __global const focal_compute *class_positive, __global const focal_compute *class_negative, const uint classes,
                 const focal_compute positive_weight, const focal_compute negative_weight, const focal_compute weight_offset,
-                const focal_compute scale, const focal_compute scale_power_of_two
+                const focal_compute scale, const focal_compute scale_power_of_two, const focal_compute poly_epsilon
             """;
         const string arguments = "logits, targets, upstream, weights, class_positive, class_negative, classes, "
-            + "positive_weight, negative_weight, weight_offset, scale, scale_power_of_two";
+            + "positive_weight, negative_weight, weight_offset, scale, scale_power_of_two, poly_epsilon";
         return $$"""
             /* Buffers may start inside the caller's cl_mem: offsets holds each one's first element (logits, targets,
                upstream, weights, losses, gradient in s0..s5). */

@@ -132,7 +132,7 @@ class Options:
     multi-dimensional inputs, or the length of a flat one to be a multiple of the number of classes.
     """
 
-    def __init__(self, alpha, gamma, reduction, normalizer, shape, length):
+    def __init__(self, alpha, gamma, reduction, normalizer, shape, length, poly_epsilon=0.0, sample_dependent_gamma=False):
         try:
             self.reduction = _REDUCTIONS[reduction]
         except (KeyError, TypeError):
@@ -142,6 +142,8 @@ class Options:
         check(_capi.lib.focal_options_init_sized(ctypes.byref(self.struct), ctypes.sizeof(self.struct)))
         self.struct.reduction = self.reduction
         self.struct.gamma = _real("gamma", gamma)
+        self.struct.poly_epsilon = _real("poly_epsilon", poly_epsilon)
+        self.struct.sample_dependent_gamma = 1 if sample_dependent_gamma else 0
         if self.reduction == _capi.FOCAL_REDUCTION_NORMALIZED:
             if normalizer is None:
                 raise invalid("reduction='normalized' needs normalizer, a number > 0 (the loss sum is divided by "
@@ -181,12 +183,12 @@ class Options:
         return ctypes.byref(self.struct)
 
 
-def _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype):
+def _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype, poly_epsilon, sample_dependent_gamma):
     """The operands and options of one call, checked on the Python side."""
     x = Operand("inputs", inputs, element=element_type(dtype))
     y = Operand("targets", targets, like=x)
     _require_same_shape(x, y)
-    options = Options(alpha, gamma, reduction, normalizer, x.shape, x.length)
+    options = Options(alpha, gamma, reduction, normalizer, x.shape, x.length, poly_epsilon, sample_dependent_gamma)
     if weight is not None:
         w = Operand("weight", weight, like=x)
         _require_same_shape(x, w)
@@ -202,7 +204,8 @@ def _require_same_shape(x, other):
 
 def sigmoid_focal_loss(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.25, gamma: float = 2.0,
                        reduction: Reduction = "none", weight: ArrayLike | None = None, normalizer: float | None = None,
-                       dtype: DType = None, device: DeviceArgument = None) -> ArrayLike | float:
+                       dtype: DType = None, device: DeviceArgument = None, poly_epsilon: float = 0.0,
+                       sample_dependent_gamma: bool = False) -> ArrayLike | float:
     """Sigmoid focal loss, as torchvision.ops.sigmoid_focal_loss, with per-element weights and per-class alpha.
 
     inputs: logits; targets: probabilities in [0, 1] of the same shape. numpy arrays (float32, float64,
@@ -220,10 +223,15 @@ def sigmoid_focal_loss(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.2
         uint16 bit patterns.
     device: None or "cpu" for the CPU, or an OpenCL device (an index or a focalaot.Device from
         focalaot.devices()): the data is uploaded, computed there (the CPU's bits) and downloaded.
+    poly_epsilon: Poly-1 focal loss's epsilon (Leng et al., 2022), >= -1: each element adds
+        poly_epsilon * weight * (1 - p_t)^(gamma + 1) (no alpha). 0, the default, is the focal loss.
+    sample_dependent_gamma: FLSD-53 (Mukhoti et al., 2020): gamma = 5 where p_t < 0.2, else 3, per element, in
+        place of gamma (which must keep its default).
 
     Returns an array like inputs for reduction "none", else a Python float.
     """
-    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
+    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype, poly_epsilon,
+                             sample_dependent_gamma)
     forward = entry(FORWARD, "forward", x.element.suffix, device)
     if not options.reduced:
         out = x.new_like()
@@ -237,13 +245,15 @@ def sigmoid_focal_loss(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.2
 def sigmoid_focal_loss_backward(inputs: ArrayLike, targets: ArrayLike, grad_output: ArrayLike | float | None = None,
                                 alpha: Alpha = 0.25, gamma: float = 2.0, reduction: Reduction = "none",
                                 weight: ArrayLike | None = None, normalizer: float | None = None, dtype: DType = None,
-                                device: DeviceArgument = None) -> ArrayLike:
+                                device: DeviceArgument = None, poly_epsilon: float = 0.0,
+                                sample_dependent_gamma: bool = False) -> ArrayLike:
     """The gradient of sigmoid_focal_loss with respect to inputs, times grad_output.
 
     grad_output: for reduction "none" an array like inputs, else a number; None means 1. The other arguments
     (device included) are sigmoid_focal_loss's. Returns an array like inputs.
     """
-    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
+    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype, poly_epsilon,
+                             sample_dependent_gamma)
     gradient = x.new_like()
     upstream: Scalar | Operand | None  # kept alive until the call returns
     if grad_output is None:
@@ -280,9 +290,11 @@ def _upstream_number(grad_output: ArrayLike | float, reduction: Reduction) -> fl
 def sigmoid_focal_loss_forward_backward(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.25, gamma: float = 2.0,
                                         reduction: Reduction = "none", weight: ArrayLike | None = None,
                                         normalizer: float | None = None, dtype: DType = None,
-                                        device: DeviceArgument = None) -> tuple[ArrayLike | float, ArrayLike]:
+                                        device: DeviceArgument = None, poly_epsilon: float = 0.0,
+                                        sample_dependent_gamma: bool = False) -> tuple[ArrayLike | float, ArrayLike]:
     """Loss and gradient in one pass: (sigmoid_focal_loss(...), sigmoid_focal_loss_backward(...)), bit for bit."""
-    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype)
+    x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype, poly_epsilon,
+                             sample_dependent_gamma)
     gradient = x.new_like()
     fused = entry(FORWARD_BACKWARD, "forward_backward", x.element.suffix, device)
     if not options.reduced:

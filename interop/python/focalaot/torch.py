@@ -35,15 +35,15 @@ def _data(tensor, dtype):
 
 class _SigmoidFocalLoss(_torch.autograd.Function):
     @staticmethod
-    def forward(ctx, inputs, targets, weight, alpha, gamma, reduction, normalizer, fused):
+    def forward(ctx, inputs, targets, weight, settings, fused):
         element = _ELEMENT_TYPES[inputs.dtype]
         x = inputs.detach().contiguous()
         y = _data(targets, inputs.dtype)
         w = None if weight is None else _data(weight, inputs.dtype)
-        options = _options(x, w, element, alpha, gamma, reduction, normalizer)
+        options = _options(x, w, element, settings)
         out = _torch.empty_like(x) if not options.reduced else _torch.empty((), dtype=inputs.dtype)
         ctx.gradient = None
-        ctx.settings = (alpha, gamma, reduction, normalizer)
+        ctx.settings = settings
         if not fused:
             _api.check(_api.FORWARD[element.suffix](
                 _pointer(x, element), _pointer(y, element), x.numel(), options.pointer, _pointer(out, element)))
@@ -69,17 +69,16 @@ class _SigmoidFocalLoss(_torch.autograd.Function):
                 gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
         if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
             gradient = _NoSecondDerivative.apply(gradient, inputs)
-        return gradient, None, None, None, None, None, None, None
+        return gradient, None, None, None, None
 
 
 def _backward(inputs, targets, weight, settings, grad_output):
     """The gradient with respect to inputs for an upstream gradient grad_output (one library backward call)."""
-    alpha, gamma, reduction, normalizer = settings
     element = _ELEMENT_TYPES[inputs.dtype]
     x = inputs.detach().contiguous()
     y = _data(targets, inputs.dtype)
     w = None if weight is None else _data(weight, inputs.dtype)
-    options = _options(x, w, element, alpha, gamma, reduction, normalizer)
+    options = _options(x, w, element, settings)
     upstream = _data(grad_output, inputs.dtype)  # an expanded gradient (e.g. of a sum) becomes contiguous
     gradient = _torch.empty_like(x)
     _api.check(_api.BACKWARD[element.suffix](
@@ -102,8 +101,11 @@ class _NoSecondDerivative(_torch.autograd.Function):
             "again (double backward, e.g. a gradient penalty); use torchvision.ops.sigmoid_focal_loss for that")
 
 
-def _options(x, w, element, alpha, gamma, reduction, normalizer):
-    options = _api.Options(alpha, gamma, reduction, normalizer, tuple(x.shape), x.numel())
+def _options(x, w, element, settings):
+    """settings: (alpha, gamma, reduction, normalizer, poly_epsilon, sample_dependent_gamma)."""
+    alpha, gamma, reduction, normalizer, poly_epsilon, sample_dependent_gamma = settings
+    options = _api.Options(alpha, gamma, reduction, normalizer, tuple(x.shape), x.numel(), poly_epsilon,
+                           sample_dependent_gamma)
     if w is not None:
         options.set_weights(_pointer(w, element), keep_alive=w)
     return options
@@ -125,7 +127,8 @@ def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
                        alpha: float | Sequence[float] | _torch.Tensor = 0.25, gamma: float = 2.0,
                        reduction: Literal["none", "sum", "mean", "normalized", "weighted_mean"] = "none",
                        weight: _torch.Tensor | None = None,
-                       normalizer: float | _torch.Tensor | None = None) -> _torch.Tensor:
+                       normalizer: float | _torch.Tensor | None = None, poly_epsilon: float = 0.0,
+                       sample_dependent_gamma: bool = False) -> _torch.Tensor:
     """torchvision.ops.sigmoid_focal_loss, computed by libfocalaot; differentiable with respect to inputs.
 
     inputs: a float32, float64, float16 or bfloat16 CPU tensor of logits; targets: probabilities in [0, 1] of
@@ -136,6 +139,8 @@ def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
         (sum of weight * loss / sum of weights).
     weight: None, or per-element weights of the shape of inputs, finite and >= 0 (0 gives exactly 0).
     normalizer: a number or a one-element tensor, for reduction "normalized" only.
+    poly_epsilon: Poly-1 focal loss's epsilon, >= -1: each element adds poly_epsilon * weight * (1 - p_t)^(gamma + 1).
+    sample_dependent_gamma: FLSD-53: gamma = 5 where p_t < 0.2, else 3, per element (gamma must keep its default).
 
     Returns a tensor like inputs for reduction "none", else a 0-d tensor of the dtype of inputs.
     """
@@ -153,7 +158,8 @@ def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
         normalizer = float(normalizer)
     # With a gradient to come (a training step), the loss and the gradient are computed in one pass.
     fused = inputs.requires_grad and _torch.is_grad_enabled()
-    return _SigmoidFocalLoss.apply(inputs, targets, weight, alpha, gamma, reduction, normalizer, fused)
+    settings = (alpha, gamma, reduction, normalizer, poly_epsilon, sample_dependent_gamma)
+    return _SigmoidFocalLoss.apply(inputs, targets, weight, settings, fused)
 
 
 def _softmax_numpy(tensor):

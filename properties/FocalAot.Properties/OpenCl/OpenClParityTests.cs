@@ -9,6 +9,7 @@ namespace FocalAot.Properties.OpenCl;
 /// BFloat16 storage, built-in γ (specialized programs), other γ and a declined specialization (the generic program),
 /// with and without per-element weights and per-class α. Inputs cover |x| up to 1e4, ±∞, NaN, ±0, soft targets and
 /// zero weights; the length spans two canonical chunks and a tail that is no multiple of 16 or of the work-group size.
+/// The focal family (Poly-1's ε, FLSD-53's per-element γ) runs the same recipe on both and is checked the same way.
 /// Sums are bit-identical because the device adds in the CPU's canonical order, in double; they are checked on finite
 /// logits (a NaN or ∞ would make every order agree).
 /// </summary>
@@ -38,35 +39,65 @@ public sealed class OpenClParityTests(OpenClContextFixture fixture)
         return data;
     }
 
+    /// <summary>Poly-1 at a built-in, a generic and the zero γ, and FLSD-53 with and without Poly-1 (γ = -1 for FLSD-53).</summary>
+    public static TheoryData<string, double, double, bool> FamilyCases()
+    {
+        var data = new TheoryData<string, double, double, bool>();
+        foreach (var storage in new[] { "float", "double", "Half", "BFloat16" })
+        {
+            foreach (var (gamma, polyEpsilon) in new[] { (2.0, 1.0), (0.0, -1.0), (0.7, 0.5), (-1.0, 0.0), (-1.0, 2.0) })
+            {
+                data.Add(storage, gamma, polyEpsilon, false);
+                data.Add(storage, gamma, polyEpsilon, true);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Every_operation_and_reduction_matches_the_CPU_bit_for_bit(
         string storage, double gamma, bool forceGeneric, bool weights, bool classAlpha)
+        => Dispatch(storage, new Family(gamma, 0, SampleDependent: false), forceGeneric, weights, classAlpha);
+
+    [Theory]
+    [MemberData(nameof(FamilyCases))]
+    public void The_focal_family_matches_the_CPU_bit_for_bit(string storage, double gamma, double polyEpsilon, bool weights)
+        => Dispatch(storage, new Family(Math.Max(gamma, 0), polyEpsilon, SampleDependent: gamma < 0), false, weights, classAlpha: true);
+
+    private void Dispatch(string storage, Family family, bool forceGeneric, bool weights, bool classAlpha)
     {
         switch (storage)
         {
-            case "float": Check<float>(gamma, forceGeneric, weights, classAlpha); break;
-            case "double": Check<double>(gamma, forceGeneric, weights, classAlpha); break;
-            case "Half": Check<Half>(gamma, forceGeneric, weights, classAlpha); break;
-            default: Check<BFloat16>(gamma, forceGeneric, weights, classAlpha); break;
+            case "float": Check<float>(family, forceGeneric, weights, classAlpha); break;
+            case "double": Check<double>(family, forceGeneric, weights, classAlpha); break;
+            case "Half": Check<Half>(family, forceGeneric, weights, classAlpha); break;
+            default: Check<BFloat16>(family, forceGeneric, weights, classAlpha); break;
         }
     }
 
-    private void Check<T>(double gamma, bool forceGeneric, bool withWeights, bool withClassAlpha)
+    private void Check<T>(Family family, bool forceGeneric, bool withWeights, bool withClassAlpha)
         where T : unmanaged
     {
+        var gamma = family.Gamma;
         var device = fixture.Context.SigmoidFocalLoss;
         var inputs = DeviceInputs.Create(seed: (int)(gamma * 100) + (withWeights ? 1 : 0) + (withClassAlpha ? 2 : 0), Length);
         var (x, y, w, up) = (inputs.LogitsAs<T>(), inputs.TargetsAs<T>(), inputs.WeightsAs<T>(), inputs.UpstreamAs<T>());
-        FocalLossOptions<T> Options(FocalReduction reduction) => new()
+        FocalLossOptions<T> Options(FocalReduction reduction)
         {
-            Gamma = gamma,
-            Alpha = 0.25,
-            ClassAlpha = withClassAlpha ? ClassTable : null,
-            Weights = withWeights ? w : null,
-            Reduction = reduction,
-            ForceGenericKernel = forceGeneric,
-        };
+            var options = new FocalLossOptions<T>
+            {
+                Alpha = 0.25,
+                ClassAlpha = withClassAlpha ? ClassTable : null,
+                Weights = withWeights ? w : null,
+                Reduction = reduction,
+                ForceGenericKernel = forceGeneric,
+                PolyEpsilon = family.PolyEpsilon,
+                SampleDependentGamma = family.SampleDependent,
+            };
+            return family.SampleDependent ? options : options with { Gamma = gamma };
+        }
 
         var (cpuLosses, cpuGradient, losses, gradient) = (new T[Length], new T[Length], new T[Length], new T[Length]);
         SigmoidFocalLoss.Forward(x, y, cpuLosses, Options(default));
@@ -99,4 +130,7 @@ public sealed class OpenClParityTests(OpenClContextFixture fixture)
             DeviceAssert.Identical<T>(cpuGradient, gradient, $"fused gradient of the {reduction} loss");
         }
     }
+
+    /// <summary>γ (unused for FLSD-53), Poly-1's ε and whether γ is FLSD-53's.</summary>
+    private readonly record struct Family(double Gamma, double PolyEpsilon, bool SampleDependent);
 }

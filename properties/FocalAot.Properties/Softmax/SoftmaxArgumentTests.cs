@@ -231,22 +231,6 @@ public sealed class SoftmaxArgumentTests
         }
     }
 
-    [Fact]
-    public void The_sigmoid_form_refuses_softmax_only_options()
-    {
-        float[] logits = [0.5f, -1], targets = [1, 0], losses = [7, 7];
-        var smoothing = Assert.Throws<ArgumentOutOfRangeException>(
-            () => SigmoidFocalLoss.Forward<float>(logits, targets, losses, new() { LabelSmoothing = 0.1 }));
-        Assert.Equal("labelSmoothing", smoothing.ParamName);
-        var poly = Assert.Throws<ArgumentOutOfRangeException>(
-            () => SigmoidFocalLoss.Forward<float>(logits, targets, losses, new() { PolyEpsilon = 1 }));
-        Assert.Equal("polyEpsilon", poly.ParamName);
-        var flsd = Assert.Throws<ArgumentException>(
-            () => SigmoidFocalLoss.Forward<float>(logits, targets, losses, new() { SampleDependentGamma = true }));
-        Assert.Equal("sampleDependentGamma", flsd.ParamName);
-        Assert.Equal([7f, 7f], losses);
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(Classes - 1)]

@@ -139,7 +139,7 @@ internal static class ReferenceCheck
     /// The documented limit of the float kernels: beyond |x| = 1e7, q^γ of a soft target near the wrong side can be a
     /// subnormal float, which carries only 2^-149 / q^γ relative precision. Zero inside the documented range.
     /// </summary>
-    private static double SubnormalModulationAllowance<T>(double x, double y, double gamma)
+    public static double SubnormalModulationAllowance<T>(double x, double y, double gamma)
     {
         const double smallestNormalFloat = 1.1754943508222875e-38;
         const double smallestSubnormalFloat = 1.401298464324817e-45;

@@ -11,7 +11,8 @@ namespace FocalAot.OpenCl.Rendering;
 /// element, bit for bit:
 /// <c>int focal_element(T x, T y, T positive_weight, T negative_weight, T weight_offset, [const double gamma,]
 /// T *loss, T *gradient)</c>, returning 1 for a target outside [0, 1] or NaN. α_t is y positive_weight +
-/// (1 - y) negative_weight + weight_offset; a generic program takes γ as its argument gamma.
+/// (1 - y) negative_weight + weight_offset; a generic program takes γ as its argument gamma. A runtime program also
+/// has focal_element_poly, the same with Poly-1's ε as the argument before the outputs.
 /// </summary>
 internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, OpenClOps<T>>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -24,30 +25,49 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
     public static bool UsesDouble(FocalPowerForm? form) => typeof(T) == typeof(double) || form is null or FocalPowerForm.Transcendental;
 
     /// <summary>focal_element for the generated power operator <typeparamref name="TPower"/>.</summary>
-    public static void WriteSpecialized<TPower>(SourceWriter writer)
+    /// <param name="writer">Receives the source.</param>
+    /// <param name="poly">Whether to write focal_element_poly as well (the runtime's programs; a generated kernel's has none).</param>
+    public static void WriteSpecialized<TPower>(SourceWriter writer, bool poly)
         where TPower : struct, IFocalPower
     {
         writer.Line($"/* gamma = {TPower.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {TypeName}: {TPower.Description} */");
-        Write<SpecializedFactor<T, TPower>>(writer, gammaArgument: false, q => default(SpecializedFactor<T, TPower>)
+        WriteForms<SpecializedFactor<T, TPower>>(writer, poly, gammaArgument: false, q => default(SpecializedFactor<T, TPower>)
             .Invoke<ClValue, OpenClOps<T>>(q), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)));
     }
 
-    /// <summary>focal_element for a γ given at run time (the argument gamma): q^γ as exp(γ log q) in double.</summary>
+    /// <summary>focal_element and focal_element_poly for a γ given at run time (the argument gamma): q^γ as exp(γ log q) in double.</summary>
     public static void WriteGeneric(SourceWriter writer)
     {
         var gamma = new ClValue("gamma", false);
         writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) in double */");
-        Write<PowerFactor<T>>(writer, gammaArgument: true, q => OpenClOps<T>.PowerInDouble(q, gamma), () => typeof(T) == typeof(double)
+        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, q => OpenClOps<T>.PowerInDouble(q, gamma), () => typeof(T) == typeof(double)
             ? gamma
             : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
     }
 
-    private static void Write<TFactor>(SourceWriter writer, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
+    /// <summary>focal_element and focal_element_poly for FLSD-53: γ = 5 where q &gt; 0.8, else 3, per element.</summary>
+    public static void WriteSampleDependent(SourceWriter writer)
+    {
+        writer.Line($"/* FLSD-53, {TypeName}: gamma = 5 where q > 0.8, else 3 */");
+        WriteForms<SampleDependentFactor<T>>(writer, poly: true, gammaArgument: false,
+            q => default(SampleDependentFactor<T>).Invoke<ClValue, OpenClOps<T>>(q), () => OpenClOps<T>.Create(default(SampleDependentFactor<T>).Gamma));
+    }
+
+    private static void WriteForms<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
+        where TFactor : struct, IModulatingFactor<T>
+    {
+        Write<TFactor>(writer, poly: false, gammaArgument, power, gamma);
+        if (poly)
+            Write<TFactor>(writer, poly: true, gammaArgument, power, gamma);
+    }
+
+    private static void Write<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
         where TFactor : struct, IModulatingFactor<T>
     {
         var t = TypeName;
-        writer.Line($"static int focal_element({t} x, {t} y, {t} positive_weight, {t} negative_weight, {t} weight_offset, "
-            + (gammaArgument ? "const double gamma, " : string.Empty) + $"{t} *loss, {t} *gradient)");
+        writer.Line($"static int focal_element{(poly ? "_poly" : string.Empty)}({t} x, {t} y, {t} positive_weight, {t} negative_weight, "
+            + $"{t} weight_offset, " + (gammaArgument ? "const double gamma, " : string.Empty) + (poly ? $"{t} poly_epsilon, " : string.Empty)
+            + $"{t} *loss, {t} *gradient)");
         using (writer.Block())
         using (var recording = ClRecording.Start(writer))
         {
@@ -69,7 +89,8 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             var (g, minusTwoG) = Focusing(gamma());
             var classWeight = Name(recording, t, "class_weight", ClassWeight(
                 y, new ClValue("positive_weight", false), new ClValue("negative_weight", false), new ClValue("weight_offset", false)));
-            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(x, y, classWeight, l, sigmaX, sigmaMinusX, modulation, g, minusTwoG);
+            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(
+                x, y, classWeight, l, sigmaX, sigmaMinusX, modulation, g, minusTwoG, new ClValue("poly_epsilon", false), poly);
             (loss, slope) = RepairNonFinite(x, y, classWeight, NonFinite(x), loss, slope);
             var invalid = InvalidTarget(y);
             recording.Line($"*loss = {loss.Code};");

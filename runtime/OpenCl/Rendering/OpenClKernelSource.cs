@@ -33,7 +33,7 @@ internal static class OpenClKernelSource
         var t = typeof(T) == typeof(float) ? "float" : "double";
         var writer = new SourceWriter();
         WritePrologue(writer, OpenClElementSource<T>.UsesDouble(TPower.Form));
-        OpenClElementSource<T>.WriteSpecialized<TPower>(writer);
+        OpenClElementSource<T>.WriteSpecialized<TPower>(writer, poly: false);
 
         var common = $"const uint n, __global const {t} *logits, __global const {t} *targets, "
             + $"const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
