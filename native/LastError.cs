@@ -98,6 +98,7 @@ internal sealed class CArgumentNames
         ["labelSmoothing"] = "options->label_smoothing",
         ["polyEpsilon"] = "options->poly_epsilon",
         ["sampleDependentGamma"] = "options->sample_dependent_gamma",
+        ["spatial"] = "options->spatial",
     };
 
     /// <summary>The message with the runtime's parameter names (its subject, and what follows "overlap ") made C names.</summary>

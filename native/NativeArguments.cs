@@ -18,6 +18,7 @@ internal unsafe struct FocalOptions
     public long IgnoreIndex;
     public double PolyEpsilon;
     public int SampleDependentGamma;
+    public nuint Spatial;
 
     /// <summary>The smallest struct_size accepted: the first layout, up to normalizer. Later fields keep their defaults
     /// when a caller's (older) struct ends before them.</summary>
@@ -32,6 +33,7 @@ internal unsafe struct FocalOptions
         Reduction = ReductionNone,
         Normalizer = 1,
         IgnoreIndex = FocalLossOptions<float>.DefaultIgnoreIndex,
+        Spatial = 1,
     };
 
     private const int ReductionNone = 0;
@@ -94,9 +96,26 @@ internal static unsafe class NativeArguments
         return (T)(object)(BFloat16)1f;
     }
 
-    /// <summary>The call's options: the defaults for NULL, else the fields of the caller's struct, checked.</summary>
+    /// <summary>
+    /// The options of an element-wise (sigmoid) call: the defaults for NULL, else the fields of the caller's struct,
+    /// checked; spatial is the softmax entries' and must keep its default.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "The error names the C field.")]
     public static FocalLossOptions<T> Options<T>(FocalOptions* options, int length)
         where T : unmanaged
+    {
+        var source = Read(options);
+        if (source.Spatial != 1)
+        {
+            throw new ArgumentOutOfRangeException("spatial", source.Spatial,
+                "spatial applies to the softmax entries only; the sigmoid entries take it as 1.");
+        }
+
+        return Options<T>(source, length);
+    }
+
+    /// <summary>The caller's struct (the defaults for NULL), read up to its struct_size.</summary>
+    public static FocalOptions Read(FocalOptions* options)
     {
         // struct_size first: a struct shorter than the first layout is refused before the rest of it is read; a struct
         // from an older header is read up to its last whole field, and the fields after it keep their defaults.
@@ -114,12 +133,20 @@ internal static unsafe class NativeArguments
             Buffer.MemoryCopy(options, &source, sizeof(FocalOptions), (long)known);
         }
 
+        return source;
+    }
+
+    /// <summary>The .NET options of a read struct, checked (its spatial is the caller's to apply).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the C argument options.")]
+    public static FocalLossOptions<T> Options<T>(in FocalOptions source, int length)
+        where T : unmanaged
+    {
         if (source.ClassAlpha != null && source.NumClasses == 0)
-            throw new ArgumentException("options->num_classes must be >= 1 when options->class_alpha is given.", nameof(options));
+            throw new ArgumentException("options->num_classes must be >= 1 when options->class_alpha is given.", "options");
         if (source.ClassAlpha == null && source.NumClasses != 0)
             throw new NullArgumentPointerException("options->class_alpha");
         if (source.NumClasses > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(options), source.NumClasses, "options->num_classes must be at most INT32_MAX.");
+            throw new ArgumentOutOfRangeException("options", source.NumClasses, "options->num_classes must be at most INT32_MAX.");
 
         // FLSD-53 chooses gamma itself: the struct's gamma must keep its default, and is not passed on.
         var sampleDependent = source.SampleDependentGamma != 0;

@@ -96,9 +96,9 @@ internal static unsafe class SoftmaxExports
         where TTarget : unmanaged
     {
         if (!call.Options.Reduction.IsReduced)
-            SoftmaxFocalLoss.Forward(call.Logits, targets, call.Classes, Output(output, call.Rows, "out"), call.Options);
+            SoftmaxFocalLoss.Forward(call.Logits, targets, call.Shape, Output(output, call.Samples, "out"), call.Options);
         else
-            Scalar(output, "out") = SoftmaxFocalLoss.Forward(call.Logits, targets, call.Classes, call.Options);
+            Scalar(output, "out") = SoftmaxFocalLoss.Forward(call.Logits, targets, call.Shape, call.Options);
         return (int)Status.Ok;
     }
 
@@ -129,11 +129,11 @@ internal static unsafe class SoftmaxExports
     {
         var options = call.Options;
         if (options.Reduction.IsReduced)
-            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Classes, gradOut == null ? One<T>() : *gradOut, gradient, options);
+            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Shape, gradOut == null ? One<T>() : *gradOut, gradient, options);
         else if (gradOut != null)
-            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Classes, Input(gradOut, call.Rows, "grad_out"), gradient, options);
+            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Shape, Input(gradOut, call.Samples, "grad_out"), gradient, options);
         else // d(sum)/dx = the per-row gradients with an upstream of ones
-            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Classes, One<T>(), gradient, options with { Reduction = FocalReduction.Sum });
+            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Shape, One<T>(), gradient, options with { Reduction = FocalReduction.Sum });
         return (int)Status.Ok;
     }
 
@@ -164,13 +164,13 @@ internal static unsafe class SoftmaxExports
     {
         if (!call.Options.Reduction.IsReduced)
         {
-            SoftmaxFocalLoss.ForwardBackward(call.Logits, targets, call.Classes, Output(loss, call.Rows, "loss"), gradient, call.Options);
+            SoftmaxFocalLoss.ForwardBackward(call.Logits, targets, call.Shape, Output(loss, call.Samples, "loss"), gradient, call.Options);
         }
         else
         {
             // The reduced loss is written after the gradient: inside it, it would overwrite one element.
             RequireOutside(loss, "loss", gradLogits, gradient.Length, "grad_logits");
-            Scalar(loss, "loss") = SoftmaxFocalLoss.ForwardBackward(call.Logits, targets, call.Classes, gradient, call.Options);
+            Scalar(loss, "loss") = SoftmaxFocalLoss.ForwardBackward(call.Logits, targets, call.Shape, gradient, call.Options);
         }
 
         return (int)Status.Ok;
@@ -187,32 +187,43 @@ internal static unsafe class SoftmaxExports
         {
             if (classes == 0 || classes > int.MaxValue)
                 throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be >= 1 and at most INT32_MAX.");
-            if (rows > (nuint)(int.MaxValue / (int)classes))
-                throw new ArgumentOutOfRangeException(nameof(rows), rows, "rows * classes must be at most INT32_MAX.");
+            var source = Read(options);
+            var spatial = source.Spatial;
+            if (spatial == 0 || spatial > int.MaxValue)
+                throw new ArgumentOutOfRangeException("spatial", spatial, "spatial must be >= 1 (1 for [N, C] rows) and at most INT32_MAX.");
+            if (rows > (nuint)(int.MaxValue / (long)classes / (long)spatial))
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), rows, spatial == 1
+                    ? "rows * classes must be at most INT32_MAX."
+                    : "rows * classes * options->spatial must be at most INT32_MAX.");
+            }
+
             if (targetKind is not (IndexInt32 or IndexInt64 or Probabilities))
             {
                 throw new ArgumentOutOfRangeException("target_kind", targetKind,
                     "target_kind must be FOCAL_TARGET_INDEX_I32 (0), FOCAL_TARGET_INDEX_I64 (1) or FOCAL_TARGET_PROBABILITIES (2).");
             }
 
-            Rows = (int)rows;
-            Classes = (int)classes;
-            Logits = Input(logits, Rows * Classes, "logits");
+            Shape = new SoftmaxShape((int)classes, (int)spatial);
+            Samples = (int)rows * (int)spatial;
+            Logits = Input(logits, Samples * (int)classes, "logits");
             this.targets = targets;
-            Options = Options<T>(options, Rows);
+            Options = Options<T>(source, Samples);
         }
 
-        public int Rows { get; }
+        /// <summary>C, and S of [N, C, S] logits (options->spatial).</summary>
+        public SoftmaxShape Shape { get; }
 
-        public int Classes { get; }
+        /// <summary>N·S: the class-index targets, per-sample losses and upstream gradients.</summary>
+        public int Samples { get; }
 
         public ReadOnlySpan<T> Logits { get; }
 
         public FocalLossOptions<T> Options { get; }
 
-        /// <summary>The targets as <typeparamref name="TTarget"/>: one per row for class indices, else one per logit.</summary>
+        /// <summary>The targets as <typeparamref name="TTarget"/>: one per sample for class indices, else one per logit.</summary>
         public ReadOnlySpan<TTarget> Targets<TTarget>()
             where TTarget : unmanaged
-            => Input((TTarget*)targets, typeof(TTarget) == typeof(int) || typeof(TTarget) == typeof(long) ? Rows : Logits.Length, "targets");
+            => Input((TTarget*)targets, typeof(TTarget) == typeof(int) || typeof(TTarget) == typeof(long) ? Samples : Logits.Length, "targets");
     }
 }

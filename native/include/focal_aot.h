@@ -112,6 +112,9 @@ typedef struct focal_options {
     int32_t sample_dependent_gamma; /* nonzero for FLSD-53: gamma = 5 where p < 0.2 (1 - p > 0.8), else 3, in place of
                                   gamma (which must keep its default, 2), per class of a softmax row (p_t for a
                                   class-index target) and per sigmoid element (p_t); default 0 */
+    size_t spatial;            /* softmax: S of [rows, classes, S] logits (class j of sample (n, s) at
+                                  logits[(n * classes + j) * S + s], torch's (N, C, d1, ...) with S = d1 * ...);
+                                  default 1 ([rows, classes]); sigmoid: 1 */
 } focal_options;
 
 /* FOCAL_ABI_VERSION of the loaded library. */
@@ -138,7 +141,7 @@ focal_status focal_last_error_message(char *buffer, size_t capacity, size_t *nee
 /*
  * Sets the first struct_size bytes of *options (down to a whole field) to the defaults (gamma 2, alpha 0.25, no class
  * alphas, no weights, NONE, normalizer 1, label_smoothing 0, ignore_index -100, poly_epsilon 0,
- * sample_dependent_gamma 0) and options->struct_size to the size written. struct_size is sizeof(focal_options) of the
+ * sample_dependent_gamma 0, spatial 1) and options->struct_size to the size written. struct_size is sizeof(focal_options) of the
  * caller's header, at least 64 (the 0.2 struct). Call it through the focal_options_init macro, which passes the size.
  */
 focal_status focal_options_init_sized(focal_options *options, size_t struct_size);
@@ -224,6 +227,10 @@ focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const u
  * A row with a NaN or +infinity logit, or only -infinity logits, gives NaN loss and gradient. rows * classes is at
  * most INT32_MAX; classes >= 1. float, double, and f16 / bf16 (uint16_t bits; probabilities and weights too),
  * which compute in float and round each result once.
+ * Segmentation layouts: with options->spatial = S > 1 the logits are [rows, classes, S] (each sample's classes S
+ *   apart) and every "row" above is one of the rows * S samples (n, s), in [rows, S] row-major order: class-index
+ *   targets, weights, per-sample losses and grad_out have rows * S values; probabilities and grad_logits have the
+ *   logits' layout. Each sample gives the bits its gathered row of classes gives. rows * classes * S <= INT32_MAX.
  */
 #define FOCAL_TARGET_INDEX_I32 0
 #define FOCAL_TARGET_INDEX_I64 1

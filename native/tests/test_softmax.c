@@ -268,7 +268,7 @@ static void check_errors(void) {
 
 /* A program built against the 0.2 header has a 64-byte struct: it is read up to its end and never written past. */
 static void check_options_growth(void) {
-    CHECK(sizeof(focal_options) == 96, "focal_options is %zu bytes", sizeof(focal_options));
+    CHECK(sizeof(focal_options) == 104, "focal_options is %zu bytes", sizeof(focal_options));
     unsigned char bytes[sizeof(focal_options) + 16];
     memset(bytes, 0xA5, sizeof bytes);
     focal_options *old = (focal_options *)bytes;
@@ -293,6 +293,12 @@ static void check_options_growth(void) {
     int32_t targets[2] = {1, -100};
     CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, old, out) == FOCAL_OK && out[0] > 0 && out[1] == 0,
           "a 0.2 struct reads defaults for the later fields: %s", last_error());
+    /* A 96-byte struct (before spatial) with garbage after it: spatial keeps its default, 1. */
+    memset(bytes, 0xA5, sizeof bytes);
+    CHECK(focal_options_init_sized(old, 96) == FOCAL_OK && old->struct_size == 96, "a 96-byte struct: %s", last_error());
+    targets[1] = 2;
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, old, out) == FOCAL_OK && out[1] > 0,
+          "a 96-byte struct reads spatial 1: %s", last_error());
     focal_options full;
     focal_options_init(&full);
     CHECK(full.struct_size == sizeof full && full.ignore_index == -100 && full.label_smoothing == 0 && full.poly_epsilon == 0,
@@ -342,6 +348,73 @@ static void check_sixteen_bit(void) {
     }
 }
 
+/* [N, C, S] logits (options->spatial = S): each sample (n, s) gives the bits of its gathered row of classes, per
+ * sample and reduced, for class-index and probability targets, with weights and label smoothing. */
+static void check_spatial(void) {
+    enum { N = 3, C = 5, S = 7, SAMPLES = N * S, SIZE = N * C * S };
+    float x[SIZE], rows[SIZE], probabilities[SIZE], row_probabilities[SIZE], w[SAMPLES];
+    int64_t labels[SAMPLES];
+    for (int i = 0; i < SIZE; i++) {
+        x[i] = (float)((uniform() - 0.5) * 16);
+        probabilities[i] = (float)uniform();
+    }
+    for (int r = 0; r < SAMPLES; r++) {
+        labels[r] = r % 6 == 5 ? -100 : (int64_t)(uniform() * C);
+        w[r] = (float)(uniform() * 2);
+    }
+    for (int n = 0; n < N; n++)
+        for (int j = 0; j < C; j++)
+            for (int s = 0; s < S; s++) {
+                rows[(n * S + s) * C + j] = x[(n * C + j) * S + s];
+                row_probabilities[(n * S + s) * C + j] = probabilities[(n * C + j) * S + s];
+            }
+    for (int kind = 0; kind < 2; kind++) {
+        const void *strided_targets = kind == 0 ? (const void *)labels : (const void *)probabilities;
+        const void *row_targets = kind == 0 ? (const void *)labels : (const void *)row_probabilities;
+        int target_kind = kind == 0 ? FOCAL_TARGET_INDEX_I64 : FOCAL_TARGET_PROBABILITIES;
+        focal_options o;
+        focal_options_init(&o);
+        o.label_smoothing = 0.05;
+        o.weights = w;
+        float loss[SAMPLES], row_loss[SAMPLES], grad[SIZE], row_grad[SIZE];
+        o.spatial = S;
+        CHECK(focal_softmax_forward_backward_f32(x, N, C, strided_targets, target_kind, &o, loss, grad) == FOCAL_OK,
+              "spatial kind %d: %s", kind, last_error());
+        o.spatial = 1;
+        CHECK(focal_softmax_forward_backward_f32(rows, SAMPLES, C, row_targets, target_kind, &o, row_loss, row_grad) == FOCAL_OK,
+              "rows kind %d: %s", kind, last_error());
+        int differ = memcmp(loss, row_loss, sizeof loss) != 0;
+        for (int n = 0; n < N; n++)
+            for (int j = 0; j < C; j++)
+                for (int s = 0; s < S; s++)
+                    differ |= memcmp(&grad[(n * C + j) * S + s], &row_grad[(n * S + s) * C + j], sizeof(float)) != 0;
+        CHECK(!differ, "kind %d: [N, C, S] results differ from the gathered rows", kind);
+
+        float mean, row_mean;
+        o.reduction = FOCAL_REDUCTION_MEAN;
+        o.spatial = S;
+        CHECK(focal_softmax_forward_f32(x, N, C, strided_targets, target_kind, &o, &mean) == FOCAL_OK, "%s", last_error());
+        o.spatial = 1;
+        CHECK(focal_softmax_forward_f32(rows, SAMPLES, C, row_targets, target_kind, &o, &row_mean) == FOCAL_OK, "%s", last_error());
+        CHECK(memcmp(&mean, &row_mean, sizeof mean) == 0, "kind %d: mean %.9g vs rows %.9g", kind, mean, row_mean);
+    }
+
+    focal_options o;
+    focal_options_init(&o);
+    float out[SAMPLES];
+    o.spatial = 0;
+    CHECK(focal_softmax_forward_f32(x, N, C, labels, FOCAL_TARGET_INDEX_I64, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "options->spatial") != NULL,
+          "spatial 0: %s", last_error());
+    o.spatial = S;
+    CHECK(focal_sigmoid_forward_f32(x, x, 4, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT && strstr(last_error(), "options->spatial") != NULL,
+          "the sigmoid entries refuse spatial: %s", last_error());
+    labels[4] = C;
+    CHECK(focal_softmax_forward_f32(x, N, C, labels, FOCAL_TARGET_INDEX_I64, &o, out) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "targets[4]") != NULL,
+          "a bad target names its sample: %s", last_error());
+}
+
 int main(void) {
     focal_options o;
     focal_options_init(&o);
@@ -387,6 +460,7 @@ int main(void) {
     check_sixteen_bit();
     check_errors();
     check_options_growth();
+    check_spatial();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

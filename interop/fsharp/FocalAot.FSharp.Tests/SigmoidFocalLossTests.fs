@@ -760,3 +760,17 @@ let ``results do not depend on the SIMD path or the thread count`` () =
     finally
         FocalRuntime.ActivePath <- savedPath
         FocalRuntime.MaxDegreeOfParallelism <- savedThreads
+
+[<Fact>]
+let ``Poly-1 adds epsilon (1 - p_t)^(gamma + 1), and FLSD-53 takes gamma 5 below p_t = 0.2, else 3`` () =
+    let poly = Array.zeroCreate<float> logits64.Length
+    SigmoidFocalLoss.Forward<float>(logits64, targets64, poly, FocalLossOptions(Gamma = 1.5, PolyEpsilon = 2.0))
+    let expectedPoly =
+        Array.map2 (fun x y -> Reference.loss 1.5 0.25 x y + 2.0 * Reference.oneMinusPt x y ** 2.5) logits64 targets64
+    assertAllClose tol64 expectedPoly poly
+
+    let flsd = Array.zeroCreate<float> logits64.Length
+    SigmoidFocalLoss.Forward<float>(logits64, targets64, flsd, FocalLossOptions(SampleDependentGamma = true))
+    let expectedFlsd =
+        Array.map2 (fun x y -> Reference.loss (if Reference.oneMinusPt x y > 0.8 then 5.0 else 3.0) 0.25 x y) logits64 targets64
+    assertAllClose tol64 expectedFlsd flsd

@@ -76,6 +76,7 @@ class focal_options(ctypes.Structure):
         ("ignore_index", ctypes.c_int64),
         ("poly_epsilon", ctypes.c_double),
         ("sample_dependent_gamma", ctypes.c_int32),
+        ("spatial", ctypes.c_size_t),
     ]
 
 

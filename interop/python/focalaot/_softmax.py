@@ -1,8 +1,9 @@
 """Softmax (multi-class) focal loss over numpy arrays: torch's cross_entropy layout and arguments, over the C ABI.
 
-inputs are logits [N, C] or [N, C, d1, ...] (the class dimension second, as torch's cross_entropy takes them; such
-inputs are laid out [N * d1 * ..., C] for the library, one copy); targets are class indices of the loss's shape
-[N, d1, ...] (any integer dtype) or probabilities of the inputs' shape.
+inputs are logits [N, C] or [N, C, d1, ...] (the class dimension second, as torch's cross_entropy takes them; the
+library reads them in place as [N, C, S] with S = d1 * ..., copying only what is not contiguous or not of the
+element type); targets are class indices of the loss's shape [N, d1, ...] (any integer dtype) or probabilities of
+the inputs' shape.
 """
 
 import ctypes
@@ -41,11 +42,9 @@ def _bfloat16_bits(values):
     return numpy.where(numpy.isnan(values), numpy.uint16(0x7FC0), rounded)
 
 
-def _rows_last(array):
-    """An [N, C, d1, ...] array as contiguous rows [N * d1 * ..., C] (an [N, C] array as it is)."""
-    if array.ndim > 2:
-        array = numpy.moveaxis(array, 1, -1)
-    return numpy.ascontiguousarray(array.reshape(-1, array.shape[-1]))
+def _contiguous(array):
+    """An [N, C, d1, ...] array in C order (the library's [N, C, S] layout; no copy when it already is)."""
+    return numpy.ascontiguousarray(array)
 
 
 class SoftmaxCall:
@@ -64,8 +63,11 @@ class SoftmaxCall:
         self.input_shape = x.shape
         self.classes = x.shape[1]
         self.loss_shape = (x.shape[0],) + x.shape[2:] if numpy.asarray(inputs).ndim > 1 else ()
-        self.logits = _rows_last(x.astype(self.storage, copy=False))
-        self.rows = self.logits.shape[0]
+        self.logits = _contiguous(x.astype(self.storage, copy=False))
+        positions = int(numpy.prod(x.shape[2:], dtype=numpy.int64))  # S = d1 * ...; 1 for [N, C]
+        self.rows = x.shape[0] if positions else 0                    # a zero-sized d_k: no samples
+        self.spatial = max(positions, 1)
+        self.samples = self.rows * self.spatial
         self.targets, self.kind = self._targets(targets)
         self.struct = _capi.focal_options()
         check(_capi.lib.focal_options_init_sized(ctypes.byref(self.struct), ctypes.sizeof(self.struct)))
@@ -79,6 +81,7 @@ class SoftmaxCall:
         self.struct.label_smoothing = _real("label_smoothing", label_smoothing)
         self.struct.poly_epsilon = _real("poly_epsilon", poly_epsilon)
         self.struct.sample_dependent_gamma = 1 if sample_dependent_gamma else 0
+        self.struct.spatial = self.spatial
         if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
             raise TypeError(f"ignore_index must be an integer, not {type(ignore_index).__name__}")
         self.struct.ignore_index = int(ignore_index)
@@ -100,7 +103,7 @@ class SoftmaxCall:
             self.struct.num_classes = len(classes)
         if weight is not None:
             w = numpy.asarray(weight)
-            if w.size != self.rows or (w.shape != self.loss_shape and w.ndim != 1):
+            if w.size != self.samples or (w.shape != self.loss_shape and w.ndim != 1):
                 raise invalid(f"weight has shape {w.shape} but the loss has shape {self.loss_shape}: one weight per "
                               "sample")
             self._weight = numpy.ascontiguousarray(self.stored(w.reshape(-1)))
@@ -119,7 +122,7 @@ class SoftmaxCall:
             if shape != self.input_shape:
                 raise invalid(f"targets has shape {y.shape} but target probabilities must have the shape of inputs, "
                               f"{self.input_shape}")
-            return _rows_last(self.stored(y.reshape(shape))), _capi.FOCAL_TARGET_PROBABILITIES
+            return _contiguous(self.stored(y.reshape(shape))), _capi.FOCAL_TARGET_PROBABILITIES
         raise TypeError(f"targets must be class indices (an integer array) or probabilities (a float array), not "
                         f"{y.dtype}")
 
@@ -148,7 +151,7 @@ class SoftmaxCall:
         return _ENTRIES[operation][self.element.suffix]
 
     def new_losses(self):
-        return numpy.empty(self.rows, self.storage)
+        return numpy.empty(self.samples, self.storage)
 
     def new_scalar(self):
         return numpy.empty(1, self.storage)
@@ -159,16 +162,13 @@ class SoftmaxCall:
     def pointer(self, array):
         return array.ctypes.data_as(self.element.pointer_type)
 
-    def losses(self, rows):
+    def losses(self, samples):
         """Per-sample losses in the loss's shape."""
-        return rows.reshape(self.loss_shape)
+        return samples.reshape(self.loss_shape)
 
-    def gradient(self, rows):
-        """A [rows, C] gradient in the inputs' layout."""
-        if len(self.input_shape) <= 2:
-            return rows.reshape(self.input_shape)
-        moved = rows.reshape((self.input_shape[0],) + self.input_shape[2:] + (self.classes,))
-        return numpy.ascontiguousarray(numpy.moveaxis(moved, -1, 1))
+    def gradient(self, values):
+        """The gradient (in the logits' [N, C, S] layout) in the inputs' shape."""
+        return values.reshape(self.input_shape)
 
 
 def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none", weight=None,
@@ -219,7 +219,7 @@ def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
         if call.reduced and values.size != 1:
             raise invalid(f"grad_output has shape {values.shape} but reduction={reduction!r} gives one loss: pass one "
                           "number")
-        if not call.reduced and values.size != call.rows:
+        if not call.reduced and values.size != call.samples:
             raise invalid(f"grad_output has shape {values.shape} but the loss has shape {call.loss_shape}")
         upstream = numpy.ascontiguousarray(values.reshape(-1))
     gradient = call.new_gradient()

@@ -130,6 +130,32 @@ def test_the_class_dimension_second_layout_is_cross_entropys():
     torch.testing.assert_close(gradient, x.grad, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("soft", [False, True])
+def test_class_dimension_second_inputs_give_the_bits_of_their_rows(soft):
+    # [N, C, H, W] is read in place as [N, C, S]; each position gives the bits of its gathered row of classes.
+    x = RNG.normal(0, 3, (2, 5, 3, 4)).astype(np.float32)
+    rows = np.ascontiguousarray(np.moveaxis(x, 1, -1).reshape(-1, 5))
+    if soft:
+        t = RNG.dirichlet(np.ones(5), (2, 3, 4)).astype(np.float32)      # [N, H, W, C]
+        t_nchw, t_rows = np.ascontiguousarray(np.moveaxis(t, -1, 1)), t.reshape(-1, 5)
+    else:
+        t_nchw = RNG.integers(0, 5, (2, 3, 4))
+        t_nchw[1, 2, :2] = -100
+        t_rows = t_nchw.reshape(-1)
+    w = RNG.uniform(0, 2, (2, 3, 4)).astype(np.float32)
+    arguments = dict(gamma=1.5, label_smoothing=0.05, weight=w)
+    loss, gradient = focalaot.softmax_focal_loss_forward_backward(x, t_nchw, **arguments)
+    row_loss, row_gradient = focalaot.softmax_focal_loss_forward_backward(rows, t_rows, gamma=1.5, label_smoothing=0.05,
+                                                                         weight=w.reshape(-1))
+    assert loss.shape == (2, 3, 4) and gradient.shape == x.shape
+    np.testing.assert_array_equal(loss.reshape(-1), row_loss)
+    np.testing.assert_array_equal(np.moveaxis(gradient, 1, -1).reshape(-1, 5), row_gradient)
+    # A non-contiguous view (every other row of the image) is copied, then computed the same way.
+    view, t_view = x[:, :, ::2], (t_nchw[:, :, ::2] if soft else t_nchw[:, ::2])
+    np.testing.assert_array_equal(focalaot.softmax_focal_loss(view, t_view, gamma=1.5),
+                                  focalaot.softmax_focal_loss(np.ascontiguousarray(view), np.ascontiguousarray(t_view), gamma=1.5))
+
+
 @pytest.mark.parametrize("gamma", [0.5, 2.0])
 def test_gradcheck(gamma):
     x, t = sample(6, 5, spread=1.5)
