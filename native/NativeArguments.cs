@@ -138,7 +138,7 @@ internal static unsafe class NativeArguments
 
     /// <summary>The .NET options of a read struct, checked (its spatial is the caller's to apply).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Errors name the C argument options.")]
-    public static FocalLossOptions<T> Options<T>(in FocalOptions source, int length)
+    public static FocalLossOptions<T> Options<T>(scoped in FocalOptions source, int length)
         where T : unmanaged
     {
         if (source.ClassAlpha != null && source.NumClasses == 0)
