@@ -33,11 +33,13 @@ public sealed class SigmoidFocalFamilyTests
 
     [Property(MaxTest = 80)]
     public Property Float_flsd53_matches_the_reference()
-        => Prop.ForAll(FocalCases.WithNaN, SampleDependentEpsilons, (value, epsilon) => MatchesReference<float>(value, epsilon, sampleDependent: true));
+        => Prop.ForAll(FocalCases.WithNaN, SampleDependentEpsilons,
+            (value, epsilon) => MatchesReference<float>(value, epsilon, sampleDependent: true));
 
     [Property(MaxTest = 80)]
     public Property Double_flsd53_matches_the_reference()
-        => Prop.ForAll(FocalCases.WithNaN, SampleDependentEpsilons, (value, epsilon) => MatchesReference<double>(value, epsilon, sampleDependent: true));
+        => Prop.ForAll(FocalCases.WithNaN, SampleDependentEpsilons,
+            (value, epsilon) => MatchesReference<double>(value, epsilon, sampleDependent: true));
 
     [Property(MaxTest = 40)]
     public Property Float_every_path_and_thread_count_gives_identical_bits()
@@ -67,8 +69,9 @@ public sealed class SigmoidFocalFamilyTests
                 var difference = ((4 * Central(step / 2)) - Central(step)) / 3;
                 var scale = SigmoidFocalFamilyReference.Gradient(x, y, value.Gamma, value.Alpha, epsilon).Size
                     + SigmoidFocalFamilyReference.Loss(x, y, value.Gamma, value.Alpha, epsilon).Size;
-                Assert.True(Math.Abs(gradient[i] - difference) <= Tolerances.FiniteDifferenceRelative * scale, Invariant(
-                    $"gradient[{i}] = {gradient[i]:R}, finite difference {difference:R} (x = {x:R}, y = {y:R}, gamma = {value.Gamma:R}, epsilon = {epsilon:R})"));
+                var where = Invariant($"x = {x:R}, y = {y:R}, gamma = {value.Gamma:R}, epsilon = {epsilon:R}");
+                Assert.True(Math.Abs(gradient[i] - difference) <= Tolerances.FiniteDifferenceRelative * scale,
+                    Invariant($"gradient[{i}] = {gradient[i]:R}, finite difference {difference:R} ({where})"));
             }
         });
 
@@ -109,7 +112,7 @@ public sealed class SigmoidFocalFamilyTests
     public void A_poly_epsilon_outside_its_range_is_refused_naming_it(double epsilon)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(
-            () => SigmoidFocalLoss.Forward<double>([1.0], [1.0], new FocalLossOptions<double> { PolyEpsilon = epsilon, Reduction = FocalReduction.Sum }));
+            () => SigmoidFocalLoss.Forward<double>([1.0], [1.0], new() { PolyEpsilon = epsilon, Reduction = FocalReduction.Sum }));
         Assert.Equal("polyEpsilon", error.ParamName);
         Assert.Contains(">= -1", error.Message, StringComparison.Ordinal);
     }
@@ -127,7 +130,10 @@ public sealed class SigmoidFocalFamilyTests
     private static FocalLossOptions<T> Options<T>(FocalCase value, double epsilon, bool sampleDependent, FocalReduction reduction = default)
         where T : unmanaged
     {
-        var options = new FocalLossOptions<T> { Alpha = value.Alpha, Reduction = reduction, PolyEpsilon = epsilon, SampleDependentGamma = sampleDependent };
+        var options = new FocalLossOptions<T>
+        {
+            Alpha = value.Alpha, Reduction = reduction, PolyEpsilon = epsilon, SampleDependentGamma = sampleDependent,
+        };
         return sampleDependent ? options : options with { Gamma = value.Gamma };
     }
 
@@ -158,7 +164,8 @@ public sealed class SigmoidFocalFamilyTests
             Assert.True(gammas.Any(g => Near(losses[i], SigmoidFocalFamilyReference.Loss(xi, yi, g, value.Alpha, epsilon), 1, Bound(g))),
                 $"loss{where}: got {losses[i]}, reference {SigmoidFocalFamilyReference.Loss(xi, yi, gammas[0], value.Alpha, epsilon).Value:R}");
             Assert.True(gammas.Any(g => Near(gradient[i], SigmoidFocalFamilyReference.Gradient(xi, yi, g, value.Alpha, epsilon), upstream, Bound(g))),
-                $"gradient{where}: got {gradient[i]}, reference {upstream * SigmoidFocalFamilyReference.Gradient(xi, yi, gammas[0], value.Alpha, epsilon).Value:R}");
+                $"gradient{where}: got {gradient[i]}, reference " +
+                $"{upstream * SigmoidFocalFamilyReference.Gradient(xi, yi, gammas[0], value.Alpha, epsilon).Value:R}");
             Assert.True(gammas.Any(g => Near(fusedGradient[i], SigmoidFocalFamilyReference.Gradient(xi, yi, g, value.Alpha, epsilon), 1, Bound(g))),
                 $"fused gradient{where}: got {fusedGradient[i]}");
         }
@@ -221,7 +228,8 @@ public sealed class SigmoidFocalFamilyTests
         for (var i = 0; i < x.Length; i++)
         {
             var (xi, yi) = (double.CreateTruncating(x[i]), double.CreateTruncating(y[i]));
-            var loss = SigmoidFocalFamilyReference.Loss(xi, yi, SigmoidFocalFamilyReference.GammaOf(xi, yi, value.Gamma, sampleDependent), value.Alpha, epsilon);
+            var gamma = SigmoidFocalFamilyReference.GammaOf(xi, yi, value.Gamma, sampleDependent);
+            var loss = SigmoidFocalFamilyReference.Loss(xi, yi, gamma, value.Alpha, epsilon);
             sum += loss.Value;
             size += loss.Size;
         }
@@ -232,7 +240,8 @@ public sealed class SigmoidFocalFamilyTests
         var largest = typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue;
         if (Math.Abs(sum) > largest * (1 - relative) && double.IsInfinity(actual) && Math.Sign(actual) == Math.Sign(sum))
             return;  // a sum beyond the element type's range comes back as ∞
-        Assert.True(Math.Abs(actual - sum) <= (relative * size) + Tolerances.AbsoluteFloor, Invariant($"sum {total} vs reference {sum:R} (size {size:R})"));
+        Assert.True(Math.Abs(actual - sum) <= (relative * size) + Tolerances.AbsoluteFloor,
+            Invariant($"sum {total} vs reference {sum:R} (size {size:R})"));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -40,9 +40,8 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
     {
         var gamma = new ClValue("gamma", false);
         writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) in double */");
-        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, q => OpenClOps<T>.PowerInDouble(q, gamma), () => typeof(T) == typeof(double)
-            ? gamma
-            : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
+        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, q => OpenClOps<T>.PowerInDouble(q, gamma),
+            () => typeof(T) == typeof(double) ? gamma : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
     }
 
     /// <summary>focal_element and focal_element_poly for FLSD-53: γ = 5 where q &gt; 0.8, else 3, per element.</summary>
@@ -50,7 +49,8 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
     {
         writer.Line($"/* FLSD-53, {TypeName}: gamma = 5 where q > 0.8, else 3 */");
         WriteForms<SampleDependentFactor<T>>(writer, poly: true, gammaArgument: false,
-            q => default(SampleDependentFactor<T>).Invoke<ClValue, OpenClOps<T>>(q), () => OpenClOps<T>.Create(default(SampleDependentFactor<T>).Gamma));
+            q => default(SampleDependentFactor<T>).Invoke<ClValue, OpenClOps<T>>(q),
+            () => OpenClOps<T>.Create(default(SampleDependentFactor<T>).Gamma));
     }
 
     private static void WriteForms<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
