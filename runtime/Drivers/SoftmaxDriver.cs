@@ -152,8 +152,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         var e = scratch.Exponentials;
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
         var constants = new SoftmaxRowConstants<T>(max, classesAtMax, CanonicalRowSum(e));
-        var scale = weight * arguments.Alpha;
-        var polyScale = weight * arguments.PolyEpsilon;
+        var (scale, polyScale) = Algebra.Scales(weight, arguments.Alpha, arguments.PolyEpsilon);
         var smoothing = arguments.LabelSmoothing;
         var dense = smoothing != 0 || !arguments.HasIndexTargets;
 
@@ -165,12 +164,13 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         var slopeSum = 0.0;
         if (dense)
         {
+            var (uniform, targetShare) = Algebra.Shares(smoothing, classes);
             var coefficients = new DenseCoefficients<T>
             {
                 Scale = T.CreateTruncating(scale),
                 PolyScale = T.CreateTruncating(polyScale),
-                Uniform = T.CreateTruncating(smoothing / classes),
-                TargetShare = T.CreateTruncating(1 - smoothing),
+                Uniform = T.CreateTruncating(uniform),
+                TargetShare = T.CreateTruncating(targetShare),
                 Targets = arguments.HasIndexTargets ? default : Load(arguments.Probabilities, layout, scratch.StagedTargets),
                 ClassAlpha = scratch.ClassAlpha,
             };
@@ -187,10 +187,9 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         {
             var t = (int)target;
             var classAlpha = arguments.ClassAlpha == null ? 1 : arguments.ClassAlpha[t];
-            var coefficient = T.CreateTruncating(scale * classAlpha * (1 - smoothing));
-            var polyCoefficient = T.CreateTruncating(polyScale * (1 - smoothing));
-            (var sparseLoss, sparseSlope, targetP, targetQ) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
-                x[t], e[t], coefficient, polyCoefficient, constants, factor, TMode.ComputesGradient);
+            var (coefficient, polyCoefficient) = Algebra.SparseCoefficients(scale, classAlpha, polyScale, smoothing);
+            (var sparseLoss, sparseSlope, targetP, targetQ) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(x[t], e[t],
+                T.CreateTruncating(coefficient), T.CreateTruncating(polyCoefficient), constants, factor, TMode.ComputesGradient);
             lossSum += double.CreateTruncating(sparseLoss);
         }
 
@@ -200,13 +199,14 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
             var sparse = double.CreateTruncating(sparseSlope);
             var denseSlope = dense ? double.CreateTruncating(scratch.Slopes[arguments.HasIndexTargets ? (int)target : 0]) : 0;
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.Gradient(x, e, max, constants.InverseZ,
-                T.CreateTruncating(upstream * (slopeSum + sparse)), dense ? T.CreateTruncating(upstream) : T.Zero, scratch.Slopes, gradient);
+                T.CreateTruncating(Algebra.WithAll(upstream, slopeSum, sparse)), dense ? T.CreateTruncating(upstream) : T.Zero, scratch.Slopes,
+                gradient);
             if (arguments.HasIndexTargets)
             {
                 // The target's own term: p_t Σ_{j≠t} g_j - q_t g_t, so p_t → 1 does not cancel.
                 var p = double.CreateTruncating(targetP);
                 var q = double.CreateTruncating(targetQ);
-                gradient[(int)target] = T.CreateTruncating(upstream * ((p * slopeSum) - denseSlope - (q * sparse)));
+                gradient[(int)target] = T.CreateTruncating(Algebra.TargetGradient(upstream, p, q, slopeSum, denseSlope, sparse));
             }
 
             if (top >= 0)
@@ -228,15 +228,18 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
     {
         var ownSlope = slopes[top];
         slopes[top] = T.Zero;
-        var others = CanonicalRowSum(slopes) + (target >= 0 && target != top ? sparse : 0);
+        var others = CanonicalRowSum(slopes);
         slopes[top] = ownSlope;
-        var own = double.CreateTruncating(ownSlope) + (target == top ? sparse : 0);
         var p = double.CreateTruncating(constants.InverseZ);
         var q = double.CreateTruncating(constants.MaxComplement);
-        gradient[top] = T.CreateTruncating(upstream * ((p * others) - (q * own)));
+        gradient[top] = T.CreateTruncating(Algebra.TopGradient(upstream, p, q,
+            others, target >= 0 && target != top ? sparse : 0, double.CreateTruncating(ownSlope), target == top ? sparse : 0));
     }
 
     private static bool Staged => typeof(TStorage) != typeof(T);
+
+    /// <summary>The per-row arithmetic in double, on scalars.</summary>
+    private abstract class Algebra : SoftmaxFocalRowAlgebra<double, ScalarOps<double>>;
 
     /// <summary>
     /// A row of stored values in the compute type: the caller's memory, or gathered (a strided row) and widened (16-bit

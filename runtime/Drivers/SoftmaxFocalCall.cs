@@ -122,7 +122,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
     /// What the reduced sum is divided by: 1, the normalizer, the number of counted rows (rows whose target is not the
     /// ignore index), or Σ weight·α over counted rows, α being the target class's (soft targets: Σ_j y_j α_j).
     /// </summary>
-    private static double Denominator<TTarget>(ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options)
+    public static double Denominator<TTarget>(ReadOnlySpan<TTarget> targets, SoftmaxShape shape, in FocalLossOptions<TStorage> options)
         where TTarget : unmanaged
     {
         var kind = options.Reduction.Kind;

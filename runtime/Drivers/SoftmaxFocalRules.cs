@@ -18,6 +18,20 @@ internal static class SoftmaxFocalRules<TStorage>
         bool reduced)
         where TTarget : unmanaged
     {
+        var rows = ValidateCall<TTarget>(logits.Length, targets.Length, shape, options, reduced);
+        if (InvalidTarget(targets, shape, options.IgnoreIndex) is { } error)
+            throw error;
+        return rows;
+    }
+
+    /// <summary>
+    /// Every rule but the targets' values (a device checks those as it reads them): the shape, the lengths, the options
+    /// and the weights in <paramref name="options"/>; returns the number of samples.
+    /// </summary>
+    public static int ValidateCall<TTarget>(int logitsLength, int targetsLength, SoftmaxShape shape, in FocalLossOptions<TStorage> options,
+        bool reduced)
+        where TTarget : unmanaged
+    {
         if (!ElementStorage.IsSupported<TStorage>())
         {
             throw new NotSupportedException(
@@ -29,24 +43,24 @@ internal static class SoftmaxFocalRules<TStorage>
             throw new ArgumentOutOfRangeException("classes", classes, "classes must be >= 1.");
         if (shape.Spatial < 1)
             throw new ArgumentOutOfRangeException("spatial", shape.Spatial, "spatial (S of [N, C, S] logits) must be >= 1.");
-        if (logits.Length % shape.SampleLength != 0)
+        if (logitsLength % shape.SampleLength != 0)
         {
             throw new ArgumentException(shape.Spatial == 1
-                ? $"logits has {logits.Length} elements, which is not a multiple of classes = {classes}; logits must be [N, C] row-major."
-                : $"logits has {logits.Length} elements, which is not a multiple of classes * spatial = {shape.SampleLength}; logits must "
+                ? $"logits has {logitsLength} elements, which is not a multiple of classes = {classes}; logits must be [N, C] row-major."
+                : $"logits has {logitsLength} elements, which is not a multiple of classes * spatial = {shape.SampleLength}; logits must "
                     + "be [N, C, S].",
-                nameof(logits));
+                "logits");
         }
 
-        var rows = logits.Length / classes;
+        var rows = logitsLength / classes;
         if (IsIndexType<TTarget>())
         {
             var rule = shape.Spatial == 1 ? "one class index per row" : "one class index per position, [N, S]";
-            RequireLength(targets.Length, rows, nameof(targets), rule);
+            RequireLength(targetsLength, rows, "targets", rule);
         }
         else if (typeof(TTarget) == typeof(TStorage))
         {
-            RequireLength(targets.Length, logits.Length, nameof(targets),
+            RequireLength(targetsLength, logitsLength, "targets",
                 shape.Spatial == 1 ? "one probability per logit, [N, C]" : "one probability per logit, [N, C, S]");
         }
         else
@@ -80,15 +94,8 @@ internal static class SoftmaxFocalRules<TStorage>
         if (!options.Weights.IsEmpty)
         {
             RequireLength(options.Weights.Length, rows, "weights", shape.Spatial == 1 ? "one weight per row" : "one weight per position, [N, S]");
-            for (var i = 0; i < options.Weights.Length; i++)
-            {
-                var w = ElementStorage.ToDouble(options.Weights[i]);
-                if (!(w >= 0 && double.IsFinite(w)))
-                {
-                    throw new ArgumentOutOfRangeException("weights", options.Weights[i], string.Create(CultureInfo.InvariantCulture,
-                        $"weights[{i}] = {options.Weights[i]} is invalid: every weight must be finite and >= 0."));
-                }
-            }
+            if (InvalidWeight(options.Weights) is { } error)
+                throw error;
         }
 
         if (reduced != options.Reduction.IsReduced)
@@ -101,7 +108,6 @@ internal static class SoftmaxFocalRules<TStorage>
                 "reduction");
         }
 
-        ValidateTargets(targets, shape, options.IgnoreIndex);
         return rows;
     }
 
@@ -113,32 +119,45 @@ internal static class SoftmaxFocalRules<TStorage>
             throw new ArgumentException($"{parameterName} has {length} elements but must have {expected} ({rule}).", parameterName);
     }
 
-    private static void ValidateTargets<TTarget>(ReadOnlySpan<TTarget> targets, SoftmaxShape shape, long ignoreIndex)
+    /// <summary>The error naming the first weight that is negative, infinite or NaN, or null.</summary>
+    public static ArgumentOutOfRangeException? InvalidWeight(ReadOnlySpan<TStorage> weights)
+    {
+        for (var i = 0; i < weights.Length; i++)
+        {
+            var w = ElementStorage.ToDouble(weights[i]);
+            if (!(w >= 0 && double.IsFinite(w)))
+            {
+                return new ArgumentOutOfRangeException(nameof(weights), weights[i], string.Create(CultureInfo.InvariantCulture,
+                    $"weights[{i}] = {weights[i]} is invalid: every weight must be finite and >= 0."));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The error naming the first invalid target (its row, and class for a probability), or null.</summary>
+    public static ArgumentOutOfRangeException? InvalidTarget<TTarget>(ReadOnlySpan<TTarget> targets, SoftmaxShape shape, long ignoreIndex)
         where TTarget : unmanaged
     {
         if (typeof(TTarget) == typeof(int))
+            return InvalidIndex(MemoryMarshal.Cast<TTarget, int>(targets), shape.Classes, ignoreIndex);
+        if (typeof(TTarget) == typeof(long))
+            return InvalidIndex(MemoryMarshal.Cast<TTarget, long>(targets), shape.Classes, ignoreIndex);
+
+        var probabilities = MemoryMarshal.Cast<TTarget, TStorage>(targets);
+        for (var i = FirstOutsideUnitInterval(probabilities); i < probabilities.Length; i++)
         {
-            ValidateIndices(MemoryMarshal.Cast<TTarget, int>(targets), shape.Classes, ignoreIndex);
-        }
-        else if (typeof(TTarget) == typeof(long))
-        {
-            ValidateIndices(MemoryMarshal.Cast<TTarget, long>(targets), shape.Classes, ignoreIndex);
-        }
-        else
-        {
-            var probabilities = MemoryMarshal.Cast<TTarget, TStorage>(targets);
-            for (var i = FirstOutsideUnitInterval(probabilities); i < probabilities.Length; i++)
+            var y = ElementStorage.ToDouble(probabilities[i]);
+            if (!(y >= 0 && y <= 1))
             {
-                var y = ElementStorage.ToDouble(probabilities[i]);
-                if (!(y >= 0 && y <= 1))
-                {
-                    var at = shape.Spatial == 1 ? $" (row {i / shape.Classes}, class {i % shape.Classes})" : string.Empty;
-                    throw new ArgumentOutOfRangeException(nameof(targets), y,
-                        string.Create(CultureInfo.InvariantCulture, $"targets[{i}]{at} = {y} is invalid: ")
-                        + "every target probability must be in [0, 1] and not NaN.");
-                }
+                var at = shape.Spatial == 1 ? $" (row {i / shape.Classes}, class {i % shape.Classes})" : string.Empty;
+                return new ArgumentOutOfRangeException(nameof(targets), y,
+                    string.Create(CultureInfo.InvariantCulture, $"targets[{i}]{at} = {y} is invalid: ")
+                    + "every target probability must be in [0, 1] and not NaN.");
             }
         }
+
+        return null;
     }
 
     /// <summary>Where a scalar scan must start: past the whole vectors whose every value is in [0, 1] (NaN is not).</summary>
@@ -166,8 +185,8 @@ internal static class SoftmaxFocalRules<TStorage>
         return i;
     }
 
-    /// <summary>Every class index in [0, classes) or equal to the ignore index (a vectorized search for the others).</summary>
-    private static void ValidateIndices<TIndex>(ReadOnlySpan<TIndex> targets, int classes, long ignoreIndex)
+    /// <summary>The first class index outside [0, classes) and not the ignore index (a vectorized search), or null.</summary>
+    private static ArgumentOutOfRangeException? InvalidIndex<TIndex>(ReadOnlySpan<TIndex> targets, int classes, long ignoreIndex)
         where TIndex : unmanaged, IBinaryInteger<TIndex>
     {
         var last = TIndex.CreateTruncating(classes - 1);
@@ -175,12 +194,12 @@ internal static class SoftmaxFocalRules<TStorage>
         {
             var found = targets[start..].IndexOfAnyExceptInRange(TIndex.Zero, last);
             if (found < 0)
-                return;
+                return null;
             var row = start + found;
             var index = long.CreateTruncating(targets[row]);
             if (index != ignoreIndex)
             {
-                throw new ArgumentOutOfRangeException(nameof(targets), index, string.Create(CultureInfo.InvariantCulture,
+                return new ArgumentOutOfRangeException(nameof(targets), index, string.Create(CultureInfo.InvariantCulture,
                     $"targets[{row}] = {index} is invalid: a class index must be in [0, {classes}) or equal ignoreIndex ({ignoreIndex})."));
             }
 

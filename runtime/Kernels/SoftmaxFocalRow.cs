@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using FocalAot.Numerics;
 using FocalAot.Simd;
 
 namespace FocalAot.Kernels;
@@ -15,8 +14,8 @@ namespace FocalAot.Kernels;
 /// <remarks>
 /// A row has a sparse part (one class-index target: one scalar term) and a dense part (a coefficient for every class:
 /// soft targets, or label smoothing's ε/C). Each pass runs whole registers of the chosen width and the remainder one
-/// element at a time; the element operations are the same at every width, and the row sums use the canonical order,
-/// so every width gives the same bits.
+/// element at a time; the element operations are the stages of <see cref="SoftmaxFocalElement{TVec, T, TOps}"/>, the
+/// same at every width, and the row sums use the canonical order, so every width gives the same bits.
 /// </remarks>
 internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     where TVec : struct
@@ -24,10 +23,6 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     where TOps : ISimdOps<TVec, T>
     where TFactor : struct, IModulatingFactor<T>
 {
-    /// <summary>A distance below the maximum beyond which exp is 0 in either precision (the kernels clamp to it).</summary>
-    private static T ClampDistance
-        => T.CreateTruncating(typeof(T) == typeof(float) ? 2 * -Polynomials.ExpFloorSingle : 2 * -Polynomials.ExpFloorDouble);
-
     /// <summary>The largest logit, or NaN when the row holds a NaN (Max alone would pick a NaN by instruction).</summary>
     public static T Maximum(ReadOnlySpan<T> x)
     {
@@ -85,7 +80,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     public static (T Loss, T Slope, T P, T Q) Terms(
         T x, T e, T coefficient, T polyCoefficient, in SoftmaxRowConstants<T> row, in TFactor factor, bool gradient)
     {
-        var constants = new RegisterConstants<T, ScalarOps<T>>(row, factor.Gamma);
+        var constants = Registers<T, ScalarOps<T>>(row, factor.Gamma);
         return Terms<T, ScalarOps<T>>(x, e, coefficient, polyCoefficient, polyCoefficient != T.Zero, constants, factor, gradient);
     }
 
@@ -125,22 +120,10 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         ref var destination = ref e[0];
         var m = TO.Create(max);
         var minusM = TO.Create(-max);
-        var farthest = TO.Create(-ClampDistance);
-        var zero = TO.Create(T.Zero);
         for (; j <= x.Length - TO.Count; j += TO.Count)
         {
-            var v = TO.Load(in source, (nuint)j);
-
-            // 2Sum: d + tail = v - m exactly. Where d is beyond exp's range (or -∞, with a NaN tail) e is 0 whatever the
-            // tail, so both are replaced there.
-            var d = TO.Add(v, minusM);
-            var back = TO.Subtract(d, v);
-            var tail = TO.Add(TO.Subtract(v, TO.Subtract(d, back)), TO.Subtract(minusM, back));
-            var inRange = TO.GreaterThanOrEqual(d, farthest);
-            var exponential = Elementary.Exp<TV, T, TO>(TO.Max(d, farthest), TO.ConditionalSelect(inRange, tail, zero));
-
-            var atMax = TO.Equal(v, m);
-            TO.Store(TO.ConditionalSelect(atMax, zero, exponential), ref destination, (nuint)j);
+            var (exponential, atMax) = Element<TV, TO>.Exponential(TO.Load(in source, (nuint)j), m, minusM);
+            TO.Store(exponential, ref destination, (nuint)j);
             count += TO.CountSet(atMax);
         }
 
@@ -156,7 +139,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     {
         if (j >= x.Length)
             return j;
-        var constants = new RegisterConstants<TV, TO>(row, factor.Gamma);
+        var constants = Registers<TV, TO>(row, factor.Gamma);
         var scale = TO.Create(coefficients.Scale);
         var polyScale = TO.Create(coefficients.PolyScale);
         var poly = coefficients.PolyScale != T.Zero;
@@ -166,13 +149,15 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         for (; j <= x.Length - TO.Count; j += TO.Count)
         {
             var offset = (nuint)j;
-            var mass = coefficients.Targets.IsEmpty ? uniform : TO.MultiplyAdd(TO.Load(in coefficients.Targets[0], offset), targetShare, uniform);
-            var coefficient = TO.Multiply(scale, mass);
-            if (!coefficients.ClassAlpha.IsEmpty)
-                coefficient = TO.Multiply(coefficient, TO.Load(in coefficients.ClassAlpha[0], offset));
+            var mass = coefficients.Targets.IsEmpty
+                ? uniform
+                : Element<TV, TO>.Mass(TO.Load(in coefficients.Targets[0], offset), targetShare, uniform);
+            var hasClassAlpha = !coefficients.ClassAlpha.IsEmpty;
+            var (coefficient, polyCoefficient) = Element<TV, TO>.DenseCoefficients(
+                mass, scale, polyScale, hasClassAlpha ? TO.Load(in coefficients.ClassAlpha[0], offset) : default, hasClassAlpha);
 
             var (loss, slope, _, _) = Terms<TV, TO>(
-                TO.Load(in x[0], offset), TO.Load(in e[0], offset), coefficient, TO.Multiply(polyScale, mass), poly, constants, factor, gradient);
+                TO.Load(in x[0], offset), TO.Load(in e[0], offset), coefficient, polyCoefficient, poly, constants, factor, gradient);
             if (!losses.IsEmpty)
                 TO.Store(loss, ref losses[0], offset);
             if (gradient)
@@ -184,48 +169,15 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TV Loss, TV Slope, TV P, TV Q) Terms<TV, TO>(
-        TV x, TV e, TV coefficient, TV polyCoefficient, bool poly, in RegisterConstants<TV, TO> row, in TFactor factor, bool gradient)
+        TV x, TV e, TV coefficient, TV polyCoefficient, bool poly, in SoftmaxRowRegisters<TV> row, in TFactor factor, bool gradient)
         where TV : struct
         where TO : ISimdOps<TV, T>
     {
-        var zero = TO.Create(T.Zero);
-        var one = TO.Create(T.One);
-        var atMax = TO.Equal(x, row.Max);
-        var p = TO.Multiply(TO.ConditionalSelect(atMax, one, e), row.InverseZ);
-        var q = TO.ConditionalSelect(atMax, row.MaxComplement, TO.Subtract(one, p));
-
-        // -log p = (m - x) + log Z: two non-negative parts. A -∞ logit gives +∞ (its loss), so a zero coefficient is
-        // selected rather than multiplied; the gradient's p·(-log p) uses the clamped logit, where p = 0 gives 0.
-        var modulation = TFactor.IsIdentity ? one : factor.Invoke<TV, TO>(q);
-        var gamma = typeof(TFactor) == typeof(SampleDependentFactor<T>) ? SampleDependentFactor<T>.GammaOf<TV, TO>(q) : row.Gamma;
-        var minusLogP = TO.Add(TO.Subtract(row.Max, x), row.LogZ);
-        var loss = TO.Multiply(coefficient, TFactor.IsIdentity ? minusLogP : TO.Multiply(modulation, minusLogP));
-        loss = TO.ConditionalSelect(TO.Equal(coefficient, zero), zero, loss);
-
-        // Poly-1: + b (1 - p)^(γ+1), whose p ∂/∂p is -(γ+1) b q^γ p.
-        if (poly)
-            loss = TO.MultiplyAdd(polyCoefficient, TO.Multiply(modulation, q), loss);
-
-        var slope = zero;
-        if (gradient)
-        {
-            if (TFactor.IsIdentity)
-            {
-                slope = coefficient;
-            }
-            else
-            {
-                // Beyond the clamp distance p is 0, so the clamp leaves p·(-log p) = 0 and keeps ∞ out of it.
-                var clampedMinusLogP = TO.Add(TO.Min(TO.Subtract(row.Max, x), row.ClampDistance), row.LogZ);
-                var ratio = TO.Divide(clampedMinusLogP, TO.Max(q, TO.Create(T.Epsilon)));
-                var focusing = TO.MultiplyAdd(TO.Multiply(gamma, p), ratio, one);
-                slope = TO.Multiply(TO.Multiply(coefficient, modulation), focusing);
-            }
-
-            if (poly)
-                slope = TO.MultiplyAdd(TO.Multiply(polyCoefficient, modulation), TO.Multiply(TO.Add(gamma, one), p), slope);
-        }
-
+        var p = Element<TV, TO>.Probability(x, e, row.Max, row.InverseZ);
+        var q = Element<TV, TO>.Complement(x, p, row);
+        var modulation = TFactor.IsIdentity ? TO.Create(T.One) : factor.Invoke<TV, TO>(q);
+        var gamma = Element<TV, TO>.FocusingGamma<TFactor>(q, row);
+        var (loss, slope) = Element<TV, TO>.LossAndSlope<TFactor>(x, coefficient, polyCoefficient, poly, p, q, modulation, gamma, row, gradient);
         return (loss, slope, p, q);
     }
 
@@ -241,15 +193,12 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         var invZ = TO.Create(inverseZ);
         var all = TO.Create(withAll);
         var minusDense = TO.Create(-dense);
-        var one = TO.Create(T.One);
+        var hasDense = dense != T.Zero;
         for (; j <= x.Length - TO.Count; j += TO.Count)
         {
             var offset = (nuint)j;
-            var v = TO.Load(in x[0], offset);
-            var p = TO.Multiply(TO.ConditionalSelect(TO.Equal(v, m), one, TO.Load(in e[0], offset)), invZ);
-            var g = TO.Multiply(p, all);
-            if (dense != T.Zero)
-                g = TO.MultiplyAdd(TO.Load(in slopes[0], offset), minusDense, g);
+            var slope = hasDense ? TO.Load(in slopes[0], offset) : default;
+            var g = Element<TV, TO>.Gradient(TO.Load(in x[0], offset), TO.Load(in e[0], offset), m, invZ, all, minusDense, slope, hasDense);
             TO.Store(g, ref gradient[0], offset);
         }
 
@@ -257,20 +206,14 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     }
 
     /// <summary>The row constants as registers of one width.</summary>
-    private readonly struct RegisterConstants<TV, TO>(in SoftmaxRowConstants<T> row, T gamma)
+    private static SoftmaxRowRegisters<TV> Registers<TV, TO>(in SoftmaxRowConstants<T> row, T gamma)
         where TV : struct
         where TO : ISimdOps<TV, T>
-    {
-        public TV Max { get; } = TO.Create(row.Max);
+        => new(TO.Create(row.Max), TO.Create(Element<TV, TO>.ClampDistance), TO.Create(row.InverseZ), TO.Create(row.LogZ),
+            TO.Create(row.MaxComplement), TO.Create(gamma));
 
-        public TV ClampDistance { get; } = TO.Create(SoftmaxFocalRow<TVec, T, TOps, TFactor>.ClampDistance);
-
-        public TV InverseZ { get; } = TO.Create(row.InverseZ);
-
-        public TV LogZ { get; } = TO.Create(row.LogZ);
-
-        public TV MaxComplement { get; } = TO.Create(row.MaxComplement);
-
-        public TV Gamma { get; } = TO.Create(gamma);
-    }
+    /// <summary>The recipe at one width (its stages are static).</summary>
+    private abstract class Element<TV, TO> : SoftmaxFocalElement<TV, T, TO>
+        where TV : struct
+        where TO : ISimdOps<TV, T>;
 }

@@ -22,7 +22,7 @@ internal static unsafe class OpenClCall<TStorage, T>
     {
         lock (context.Gate)
         {
-            var storage = StorageOf();
+            var storage = OpenClStorageCode.Of<TStorage>();
             if (storage == DeviceStorage.Double && !context.UsesFp64)
                 throw new NotSupportedException($"double elements need fp64, {WithoutFp64(context)}; use float, Half or BFloat16.");
 
@@ -33,7 +33,7 @@ internal static unsafe class OpenClCall<TStorage, T>
                 context.PendingChecks.ResolveBeforeWriting(call.Losses);
             if (call.Gradient is not null)
                 context.PendingChecks.ResolveBeforeWriting(call.Gradient);
-            var power = ProgramPower(options);
+            var power = OpenClPowerChoice.For<TStorage, T>(options);
             if (power.IsGeneric && !context.UsesFp64)
             {
                 throw new NotSupportedException(
@@ -149,25 +149,13 @@ internal static unsafe class OpenClCall<TStorage, T>
         return buffer;
     }
 
-    /// <summary>The program's factor, as the CPU chooses it: FLSD-53, a built-in specialization of γ, or the generic power.</summary>
-    private static OpenClPower ProgramPower(in FocalLossOptions<TStorage> options)
-    {
-        if (options.SampleDependentGamma)
-            return OpenClPower.SampleDependentGamma;
-        var gamma = options.Gamma;
-        if (options.ForceGenericKernel && gamma != 0)
-            return new(null);
-        var visitor = default(BuiltInGamma);
-        return new(BuiltInKernels.TryDispatch(gamma, PrecisionOf<T>.Value, ref visitor) ? visitor.Gamma : null);
-    }
-
     /// <summary>What the sum is divided by; for a weighted mean, the weights' sum in the canonical order (on the device).</summary>
     private static double Denominator(OpenClContext context, in Call<TStorage> call, in FocalLossOptions<TStorage> options, int length)
     {
         if (options.Reduction.Kind != FocalReductionKind.WeightedMean || call.Weights is null || length == 0)
             return options.Reduction.Denominator(length, length);
 
-        var program = context.Program(ProgramPower(options), StorageOf());
+        var program = context.Program(OpenClPowerChoice.For<TStorage, T>(options), OpenClStorageCode.Of<TStorage>());
         var chunks = (length + ChunkSize - 1) / ChunkSize;
         using var laneSums = context.Allocate<byte>(chunks * Lanes * SumSize(context));
         var weights = call.Weights;
@@ -214,12 +202,6 @@ internal static unsafe class OpenClCall<TStorage, T>
         ? $"and this context was created with useFp64: false"
         : $"and device '{context.Device.Name}' does not report cl_khr_fp64";
 
-    private static DeviceStorage StorageOf()
-        => typeof(TStorage) == typeof(float) ? DeviceStorage.Single
-            : typeof(TStorage) == typeof(double) ? DeviceStorage.Double
-            : typeof(TStorage) == typeof(Half) ? DeviceStorage.Half
-            : DeviceStorage.BFloat16;
-
     /// <summary>The kernels' ulong8 of first elements (s0..s5; s6 and s7 unused).</summary>
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
     private struct ElementOffsets
@@ -232,14 +214,5 @@ internal static unsafe class OpenClCall<TStorage, T>
         public long Gradient;
         public long Unused6;
         public long Unused7;
-    }
-
-    private struct BuiltInGamma : IFocalPowerVisitor
-    {
-        public double? Gamma { get; private set; }
-
-        public void Visit<TPower>()
-            where TPower : struct, IFocalPower
-            => Gamma = TPower.Gamma;
     }
 }

@@ -3,8 +3,8 @@ using Silk.NET.OpenCL;
 namespace FocalAot.OpenCl;
 
 /// <summary>
-/// A context and an in-order command queue on one device, with the programs built for it (one per γ form and storage
-/// type, built on first use and cached) and the buffers allocated in it. Calls on device buffers are enqueued and
+/// A context and an in-order command queue on one device, with the programs built for it (one per loss form, γ form and
+/// storage type, built on first use and cached) and the buffers allocated in it. Calls on device buffers are enqueued and
 /// return; <see cref="Synchronize"/> (or a download, or a reduced result) waits and reports any invalid input found.
 /// Calls from several threads are serialized. Dispose releases the programs and the queue; buffers are released by
 /// their own Dispose.
@@ -14,6 +14,7 @@ public sealed unsafe class OpenClContext : IDisposable
     private readonly ClHandle context;
     private readonly ClHandle queue;
     private readonly Dictionary<(OpenClPower Power, DeviceStorage Storage), OpenClProgram> programs = [];
+    private readonly Dictionary<(OpenClPower Power, DeviceStorage Storage), OpenClProgram> softmaxPrograms = [];
     private readonly OpenClBuffer<int> invalidFlag;
     private bool disposed;
 
@@ -31,6 +32,7 @@ public sealed unsafe class OpenClContext : IDisposable
         invalidFlag = new OpenClBuffer<int>(this, 1);
         invalidFlag.Upload([0]);
         SigmoidFocalLoss = new OpenClSigmoidFocalLoss(this);
+        SoftmaxFocalLoss = new OpenClSoftmaxFocalLoss(this);
     }
 
     private OpenClContext(OpenClDevice device, bool useFp64)
@@ -48,6 +50,7 @@ public sealed unsafe class OpenClContext : IDisposable
         invalidFlag = new OpenClBuffer<int>(this, 1);
         invalidFlag.Upload([0]);
         SigmoidFocalLoss = new OpenClSigmoidFocalLoss(this);
+        SoftmaxFocalLoss = new OpenClSoftmaxFocalLoss(this);
     }
 
     /// <summary>The device this context runs on.</summary>
@@ -59,12 +62,15 @@ public sealed unsafe class OpenClContext : IDisposable
     /// without fp64, within (⌈n/16⌉ + ⌈n/16384⌉ + 3)·2⁻²⁴ of the exact sum, relative to it (losses and weights are ≥ 0),
     /// unless the float sum overflows: it is then +∞ where the CPU's double sum may be finite (e.g. the mean of losses near
     /// float's largest value). A weighted mean divides two such sums (within twice that bound); each reduced result is then
-    /// rounded once to the element type, as on the CPU.
+    /// rounded once to the element type, as on the CPU. The softmax programs need fp64 (<see cref="OpenClSoftmaxFocalLoss"/>).
     /// </summary>
     public bool UsesFp64 { get; }
 
     /// <summary>The sigmoid focal-loss operations on this device: on device buffers, or on host spans (upload, run, download).</summary>
     public OpenClSigmoidFocalLoss SigmoidFocalLoss { get; }
+
+    /// <summary>The softmax (multi-class) focal-loss operations on this device: on device buffers, or on host spans.</summary>
+    public OpenClSoftmaxFocalLoss SoftmaxFocalLoss { get; }
 
     internal Lock Gate { get; } = new();
 
@@ -219,9 +225,10 @@ public sealed unsafe class OpenClContext : IDisposable
             disposed = true;
             if (ClApi.Instance is { } api)
                 api.Finish(queue.Value);
-            foreach (var program in programs.Values)
+            foreach (var program in programs.Values.Concat(softmaxPrograms.Values))
                 program.Dispose();
             programs.Clear();
+            softmaxPrograms.Clear();
             PendingChecks.Clear();
             invalidFlag.Dispose();
             queue.Dispose();
@@ -237,6 +244,19 @@ public sealed unsafe class OpenClContext : IDisposable
         {
             program = new OpenClProgram(context.Value, Device.Id, OpenClProgramSource.Build(power, storage, UsesFp64));
             programs.Add((power, storage), program);
+        }
+
+        return program;
+    }
+
+    /// <summary>The softmax program for a modulating factor and storage, built on first use. Call under <see cref="Gate"/>.</summary>
+    internal OpenClProgram SoftmaxProgram(OpenClPower power, DeviceStorage storage)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (!softmaxPrograms.TryGetValue((power, storage), out var program))
+        {
+            program = new OpenClProgram(context.Value, Device.Id, OpenClSoftmaxProgramSource.Build(power, storage));
+            softmaxPrograms.Add((power, storage), program);
         }
 
         return program;

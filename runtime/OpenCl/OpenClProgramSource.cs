@@ -31,7 +31,7 @@ internal static class OpenClProgramSource
         var single = storage != DeviceStorage.Double;
         var element = single ? Element<float>(power) : Element<double>(power);
         var t = single ? "float" : "double";
-        var (s, load, store) = StorageCode(storage);
+        var (s, load, store) = OpenClStorageCode.For(storage);
         var sum = fp64 ? "double" : "float";
         var gammaParameter = power.IsGeneric ? "const double gamma, " : string.Empty;
         var gammaArgument = power.IsGeneric ? "gamma, " : string.Empty;
@@ -89,20 +89,6 @@ internal static class OpenClProgramSource
             Form = TPower.Form;
         }
     }
-
-    private static (string Type, string Load, string Store) StorageCode(DeviceStorage storage) => storage switch
-    {
-        DeviceStorage.Single => ("float", "return p[i];", "p[i] = v;"),
-        DeviceStorage.Double => ("double", "return p[i];", "p[i] = v;"),
-        // Nearest-even as the CPU's conversion; a NaN keeps its sign and top payload bits, quiet.
-        DeviceStorage.Half => ("half", "return vload_half(i, p);",
-            "if (isnan(v)) { const uint b = as_uint(v); ((__global ushort *)p)[i] = (ushort)(((b >> 16) & 0x8000) | 0x7E00 | ((b >> 13) & 0x3FF)); } "
-            + "else vstore_half_rte(v, i, p);"),
-        // bfloat16 bits in a ushort: widening is exact; narrowing is nearest-even, a NaN made quiet (as BFloat16.Narrow).
-        _ => ("ushort", "return as_float((uint)p[i] << 16);",
-            "const uint b = as_uint(v); "
-            + "p[i] = (b & 0x7FFFFFFF) > 0x7F800000 ? (ushort)((b >> 16) | 0x0040) : (ushort)((b + 0x7FFF + ((b >> 16) & 1)) >> 16);"),
-    };
 
     /// <summary>One element with the call's α (class table or scalar), weight and scale, in the CPU kernels' order.</summary>
     private static string Apply(string gammaParameter, string gammaArgument) => $$"""

@@ -60,7 +60,7 @@ public sealed class OpenClSigmoidFocalLoss
     public void Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses, in FocalLossOptions<T> options)
         where T : unmanaged
     {
-        using var staged = new HostCall<T>(context, logits, targets, options, losses.Length);
+        using var staged = new HostCall<T, T>(context, logits, targets, options, losses.Length);
         Forward(staged.Logits, staged.Targets, staged.Output(0), staged.Options, staged.Weights);
         staged.Output(0).Download(losses);
     }
@@ -69,7 +69,7 @@ public sealed class OpenClSigmoidFocalLoss
     public T Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, in FocalLossOptions<T> options)
         where T : unmanaged
     {
-        using var staged = new HostCall<T>(context, logits, targets, options);
+        using var staged = new HostCall<T, T>(context, logits, targets, options);
         return Forward(staged.Logits, staged.Targets, staged.Options, staged.Weights);
     }
 
@@ -78,7 +78,7 @@ public sealed class OpenClSigmoidFocalLoss
         in FocalLossOptions<T> options)
         where T : unmanaged
     {
-        using var staged = new HostCall<T>(context, logits, targets, options, gradient.Length);
+        using var staged = new HostCall<T, T>(context, logits, targets, options, gradient.Length);
         using var upstreamBuffer = Stage(upstream, logits.Length, nameof(upstream));
         Backward(staged.Logits, staged.Targets, upstreamBuffer, staged.Output(0), staged.Options, staged.Weights);
         staged.Output(0).Download(gradient);
@@ -88,7 +88,7 @@ public sealed class OpenClSigmoidFocalLoss
     public void Backward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, T upstream, Span<T> gradient, in FocalLossOptions<T> options)
         where T : unmanaged
     {
-        using var staged = new HostCall<T>(context, logits, targets, options, gradient.Length);
+        using var staged = new HostCall<T, T>(context, logits, targets, options, gradient.Length);
         Backward(staged.Logits, staged.Targets, upstream, staged.Output(0), staged.Options, staged.Weights);
         staged.Output(0).Download(gradient);
     }
@@ -98,7 +98,7 @@ public sealed class OpenClSigmoidFocalLoss
         in FocalLossOptions<T> options)
         where T : unmanaged
     {
-        using var staged = new HostCall<T>(context, logits, targets, options, losses.Length, gradient.Length);
+        using var staged = new HostCall<T, T>(context, logits, targets, options, losses.Length, gradient.Length);
         ForwardBackward(staged.Logits, staged.Targets, staged.Output(0), staged.Output(1), staged.Options, staged.Weights);
         staged.Output(0).Download(losses);
         staged.Output(1).Download(gradient);
@@ -108,7 +108,7 @@ public sealed class OpenClSigmoidFocalLoss
     public T ForwardBackward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, in FocalLossOptions<T> options)
         where T : unmanaged
     {
-        using var staged = new HostCall<T>(context, logits, targets, options, gradient.Length);
+        using var staged = new HostCall<T, T>(context, logits, targets, options, gradient.Length);
         var loss = ForwardBackward(staged.Logits, staged.Targets, staged.Output(0), staged.Options, staged.Weights);
         staged.Output(0).Download(gradient);
         return loss;

@@ -17,7 +17,7 @@ internal static class OpenClKernelSource
     /// <summary>Every program's start: the pragma that keeps the operation order, and fp64 when the program uses it.</summary>
     public static void WritePrologue(SourceWriter writer, bool fp64)
     {
-        writer.Line("/* FocalAot sigmoid focal loss, rendered from the .NET kernels' recipe.");
+        writer.Line("/* FocalAot focal loss, rendered from the .NET kernels' recipe.");
         writer.Line($"   Build with {BuildOptions} for results identical to the CPU kernels. */");
         writer.Line("#pragma OPENCL FP_CONTRACT OFF");
         if (fp64)
