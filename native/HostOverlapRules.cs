@@ -26,6 +26,31 @@ internal static class HostOverlapRules
             throw new ArgumentException($"{name} must not overlap options->class_alpha.", name);
     }
 
+    /// <summary>
+    /// A softmax output: the gradient may be written over the logits (exactly, in place), but no output may touch any
+    /// other input (targets, grad_out, options->weights, options->class_alpha).
+    /// </summary>
+    public static void RequireSoftmaxOutput<T>(
+        Span<T> output, string name, ReadOnlySpan<T> logits, ReadOnlySpan<byte> targets, in FocalLossOptions<T> options,
+        bool inPlaceOverLogits, ReadOnlySpan<T> upstream = default)
+        where T : unmanaged
+    {
+        if (output.Overlaps(logits, out var offset) && (!inPlaceOverLogits || offset != 0 || output.Length != logits.Length))
+        {
+            throw new ArgumentException(inPlaceOverLogits
+                ? $"{name} must not partially overlap logits (in place is allowed)." : $"{name} must not overlap logits.", name);
+        }
+
+        if (MemoryMarshal.AsBytes(output).Overlaps(targets))
+            throw new ArgumentException($"{name} must not overlap targets.", name);
+        if (output.Overlaps(upstream))
+            throw new ArgumentException($"{name} must not overlap grad_out.", name);
+        if (output.Overlaps(options.Weights))
+            throw new ArgumentException($"{name} must not overlap options->weights.", name);
+        if (MemoryMarshal.AsBytes(output).Overlaps(MemoryMarshal.AsBytes(options.ClassAlpha)))
+            throw new ArgumentException($"{name} must not overlap options->class_alpha.", name);
+    }
+
     /// <summary>The per-element losses (loss) and the gradient (grad_logits) of a fused call are two outputs.</summary>
     public static void RequireApart<T>(Span<T> losses, Span<T> gradient)
         where T : unmanaged

@@ -4,86 +4,86 @@ using static FocalAot.Native.NativeArguments;
 namespace FocalAot.Native;
 
 /// <summary>
-/// focal_softmax_* exports: one per operation and element type, each a thin shim over the generic
-/// <see cref="SoftmaxFocalLoss"/> API; the target kind picks the target type.
+/// focal_softmax_* and focal_device_softmax_* exports: one per operation and element type, each a thin shim over the
+/// generic <see cref="SoftmaxFocalLoss"/> API, or over <see cref="OpenCl.OpenClSoftmaxFocalLoss"/>'s host-span operations on
+/// the library's context for a device (with the CPU entries' rules, overlap included); the target kind picks the
+/// target type.
 /// </summary>
-internal static unsafe class SoftmaxExports
+internal static unsafe partial class SoftmaxExports
 {
     private const int IndexInt32 = 0;
     private const int IndexInt64 = 1;
     private const int Probabilities = 2;
 
+    /// <summary>The device argument of the CPU entries.</summary>
+    private const int Cpu = -1;
+
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_f32")]
     public static int ForwardF32(float* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, float* output)
-        => Forward(logits, rows, classes, targets, targetKind, options, output);
+        => Forward(Cpu, logits, rows, classes, targets, targetKind, options, output);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_f64")]
     public static int ForwardF64(double* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, double* output)
-        => Forward(logits, rows, classes, targets, targetKind, options, output);
+        => Forward(Cpu, logits, rows, classes, targets, targetKind, options, output);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_backward_f32")]
     public static int BackwardF32(
         float* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, float* gradOut, float* gradLogits)
-        => Backward(logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
+        => Backward(Cpu, logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_backward_f64")]
     public static int BackwardF64(
         double* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, double* gradOut, double* gradLogits)
-        => Backward(logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
+        => Backward(Cpu, logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_backward_f32")]
     public static int ForwardBackwardF32(
         float* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, float* loss, float* gradLogits)
-        => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
+        => ForwardBackward(Cpu, logits, rows, classes, targets, targetKind, options, loss, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_backward_f64")]
     public static int ForwardBackwardF64(
         double* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, double* loss, double* gradLogits)
-        => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
+        => ForwardBackward(Cpu, logits, rows, classes, targets, targetKind, options, loss, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_f16")]
     public static int ForwardF16(Half* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, Half* output)
-        => Forward(logits, rows, classes, targets, targetKind, options, output);
+        => Forward(Cpu, logits, rows, classes, targets, targetKind, options, output);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_bf16")]
     public static int ForwardBF16(
         BFloat16* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, BFloat16* output)
-        => Forward(logits, rows, classes, targets, targetKind, options, output);
+        => Forward(Cpu, logits, rows, classes, targets, targetKind, options, output);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_backward_f16")]
     public static int BackwardF16(
         Half* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, Half* gradOut, Half* gradLogits)
-        => Backward(logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
+        => Backward(Cpu, logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_backward_bf16")]
     public static int BackwardBF16(
         BFloat16* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, BFloat16* gradOut,
         BFloat16* gradLogits)
-        => Backward(logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
+        => Backward(Cpu, logits, rows, classes, targets, targetKind, options, gradOut, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_backward_f16")]
     public static int ForwardBackwardF16(
         Half* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, Half* loss, Half* gradLogits)
-        => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
+        => ForwardBackward(Cpu, logits, rows, classes, targets, targetKind, options, loss, gradLogits);
 
     [UnmanagedCallersOnly(EntryPoint = "focal_softmax_forward_backward_bf16")]
     public static int ForwardBackwardBF16(
         BFloat16* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, BFloat16* loss,
         BFloat16* gradLogits)
-        => ForwardBackward(logits, rows, classes, targets, targetKind, options, loss, gradLogits);
+        => ForwardBackward(Cpu, logits, rows, classes, targets, targetKind, options, loss, gradLogits);
 
-    private static int Forward<T>(T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* output)
+    private static int Forward<T>(int device, T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* output)
         where T : unmanaged
     {
         try
         {
             var call = new Call<T>(logits, rows, classes, targets, targetKind, options);
-            return targetKind switch
-            {
-                IndexInt32 => Forward(call, call.Targets<int>(), output),
-                IndexInt64 => Forward(call, call.Targets<long>(), output),
-                _ => Forward(call, call.Targets<T>(), output),
-            };
+            return device == Cpu ? Forward(default(CpuRunner), call, output) : Forward(DeviceRunner.For(device), call, output);
         }
         catch (Exception exception)
         {
@@ -91,31 +91,46 @@ internal static unsafe class SoftmaxExports
         }
     }
 
-    private static int Forward<T, TTarget>(in Call<T> call, ReadOnlySpan<TTarget> targets, T* output)
+    private static int Forward<T, TRunner>(TRunner runner, in Call<T> call, T* output)
+        where T : unmanaged
+        where TRunner : struct, IRunner
+        => call.TargetKind switch
+        {
+            IndexInt32 => Forward(runner, call, call.Targets<int>(), output),
+            IndexInt64 => Forward(runner, call, call.Targets<long>(), output),
+            _ => Forward(runner, call, call.Targets<T>(), output),
+        };
+
+    private static int Forward<T, TTarget, TRunner>(TRunner runner, in Call<T> call, ReadOnlySpan<TTarget> targets, T* output)
         where T : unmanaged
         where TTarget : unmanaged
+        where TRunner : struct, IRunner
     {
         if (!call.Options.Reduction.IsReduced)
-            SoftmaxFocalLoss.Forward(call.Logits, targets, call.Shape, Output(output, call.Samples, "out"), call.Options);
+        {
+            var losses = Output(output, call.Samples, "out");
+            runner.RequireOutput(losses, "out", call, targets, inPlaceOverLogits: false);
+            runner.Forward(call.Logits, targets, call.Shape, losses, call.Options);
+        }
         else
-            Scalar(output, "out") = SoftmaxFocalLoss.Forward(call.Logits, targets, call.Shape, call.Options);
+        {
+            Scalar(output, "out") = runner.Forward(call.Logits, targets, call.Shape, call.Options);
+        }
+
         return (int)Status.Ok;
     }
 
     private static int Backward<T>(
-        T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* gradOut, T* gradLogits)
+        int device, T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* gradOut, T* gradLogits)
         where T : unmanaged
     {
         try
         {
             var call = new Call<T>(logits, rows, classes, targets, targetKind, options);
             var gradient = Output(gradLogits, call.Logits.Length, "grad_logits");
-            return targetKind switch
-            {
-                IndexInt32 => Backward(call, call.Targets<int>(), gradOut, gradient),
-                IndexInt64 => Backward(call, call.Targets<long>(), gradOut, gradient),
-                _ => Backward(call, call.Targets<T>(), gradOut, gradient),
-            };
+            return device == Cpu
+                ? Backward(default(CpuRunner), call, gradOut, gradient)
+                : Backward(DeviceRunner.For(device), call, gradOut, gradient);
         }
         catch (Exception exception)
         {
@@ -123,34 +138,54 @@ internal static unsafe class SoftmaxExports
         }
     }
 
-    private static int Backward<T, TTarget>(in Call<T> call, ReadOnlySpan<TTarget> targets, T* gradOut, Span<T> gradient)
+    private static int Backward<T, TRunner>(TRunner runner, in Call<T> call, T* gradOut, Span<T> gradient)
+        where T : unmanaged
+        where TRunner : struct, IRunner
+        => call.TargetKind switch
+        {
+            IndexInt32 => Backward(runner, call, call.Targets<int>(), gradOut, gradient),
+            IndexInt64 => Backward(runner, call, call.Targets<long>(), gradOut, gradient),
+            _ => Backward(runner, call, call.Targets<T>(), gradOut, gradient),
+        };
+
+    private static int Backward<T, TTarget, TRunner>(TRunner runner, in Call<T> call, ReadOnlySpan<TTarget> targets, T* gradOut, Span<T> gradient)
         where T : unmanaged
         where TTarget : unmanaged
+        where TRunner : struct, IRunner
     {
         var options = call.Options;
         if (options.Reduction.IsReduced)
-            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Shape, gradOut == null ? One<T>() : *gradOut, gradient, options);
+        {
+            runner.RequireOutput(gradient, "grad_logits", call, targets, inPlaceOverLogits: true);
+            runner.Backward(call.Logits, targets, call.Shape, gradOut == null ? One<T>() : *gradOut, gradient, options);
+        }
         else if (gradOut != null)
-            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Shape, Input(gradOut, call.Samples, "grad_out"), gradient, options);
-        else // d(sum)/dx = the per-row gradients with an upstream of ones
-            SoftmaxFocalLoss.Backward(call.Logits, targets, call.Shape, One<T>(), gradient, options with { Reduction = FocalReduction.Sum });
+        {
+            var upstream = Input(gradOut, call.Samples, "grad_out");
+            runner.RequireOutput(gradient, "grad_logits", call, targets, inPlaceOverLogits: true, upstream);
+            runner.Backward(call.Logits, targets, call.Shape, upstream, gradient, options);
+        }
+        else
+        {
+            // d(sum)/dx = the per-row gradients with an upstream of ones.
+            runner.RequireOutput(gradient, "grad_logits", call, targets, inPlaceOverLogits: true);
+            runner.Backward(call.Logits, targets, call.Shape, One<T>(), gradient, options with { Reduction = FocalReduction.Sum });
+        }
+
         return (int)Status.Ok;
     }
 
     private static int ForwardBackward<T>(
-        T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* loss, T* gradLogits)
+        int device, T* logits, nuint rows, nuint classes, void* targets, int targetKind, FocalOptions* options, T* loss, T* gradLogits)
         where T : unmanaged
     {
         try
         {
             var call = new Call<T>(logits, rows, classes, targets, targetKind, options);
             var gradient = Output(gradLogits, call.Logits.Length, "grad_logits");
-            return targetKind switch
-            {
-                IndexInt32 => ForwardBackward(call, call.Targets<int>(), loss, gradLogits, gradient),
-                IndexInt64 => ForwardBackward(call, call.Targets<long>(), loss, gradLogits, gradient),
-                _ => ForwardBackward(call, call.Targets<T>(), loss, gradLogits, gradient),
-            };
+            return device == Cpu
+                ? ForwardBackward(default(CpuRunner), call, loss, gradLogits, gradient)
+                : ForwardBackward(DeviceRunner.For(device), call, loss, gradLogits, gradient);
         }
         catch (Exception exception)
         {
@@ -158,19 +193,35 @@ internal static unsafe class SoftmaxExports
         }
     }
 
-    private static int ForwardBackward<T, TTarget>(in Call<T> call, ReadOnlySpan<TTarget> targets, T* loss, T* gradLogits, Span<T> gradient)
+    private static int ForwardBackward<T, TRunner>(TRunner runner, in Call<T> call, T* loss, T* gradLogits, Span<T> gradient)
+        where T : unmanaged
+        where TRunner : struct, IRunner
+        => call.TargetKind switch
+        {
+            IndexInt32 => ForwardBackward(runner, call, call.Targets<int>(), loss, gradLogits, gradient),
+            IndexInt64 => ForwardBackward(runner, call, call.Targets<long>(), loss, gradLogits, gradient),
+            _ => ForwardBackward(runner, call, call.Targets<T>(), loss, gradLogits, gradient),
+        };
+
+    private static int ForwardBackward<T, TTarget, TRunner>(
+        TRunner runner, in Call<T> call, ReadOnlySpan<TTarget> targets, T* loss, T* gradLogits, Span<T> gradient)
         where T : unmanaged
         where TTarget : unmanaged
+        where TRunner : struct, IRunner
     {
+        runner.RequireOutput(gradient, "grad_logits", call, targets, inPlaceOverLogits: true);
         if (!call.Options.Reduction.IsReduced)
         {
-            SoftmaxFocalLoss.ForwardBackward(call.Logits, targets, call.Shape, Output(loss, call.Samples, "loss"), gradient, call.Options);
+            var losses = Output(loss, call.Samples, "loss");
+            runner.RequireOutput(losses, "loss", call, targets, inPlaceOverLogits: false);
+            runner.RequireApart(losses, gradient);
+            runner.ForwardBackward(call.Logits, targets, call.Shape, losses, gradient, call.Options);
         }
         else
         {
             // The reduced loss is written after the gradient: inside it, it would overwrite one element.
             RequireOutside(loss, "loss", gradLogits, gradient.Length, "grad_logits");
-            Scalar(loss, "loss") = SoftmaxFocalLoss.ForwardBackward(call.Logits, targets, call.Shape, gradient, call.Options);
+            Scalar(loss, "loss") = runner.ForwardBackward(call.Logits, targets, call.Shape, gradient, call.Options);
         }
 
         return (int)Status.Ok;
@@ -208,8 +259,12 @@ internal static unsafe class SoftmaxExports
             Samples = (int)rows * (int)spatial;
             Logits = Input(logits, Samples * (int)classes, "logits");
             this.targets = targets;
+            TargetKind = targetKind;
             Options = Options<T>(source, Samples);
         }
+
+        /// <summary>FOCAL_TARGET_*: which type <see cref="Targets{TTarget}"/> reads.</summary>
+        public int TargetKind { get; }
 
         /// <summary>C, and S of [N, C, S] logits (options->spatial).</summary>
         public SoftmaxShape Shape { get; }

@@ -326,6 +326,33 @@ focal_status focal_device_sigmoid_backward_bf16(int32_t device, const uint16_t *
 focal_status focal_device_sigmoid_forward_backward_bf16(int32_t device, const uint16_t *logits, const uint16_t *targets,
     size_t n, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
 
+/* The softmax entries on a device: focal_softmax_*'s arguments, rules and results, with the device's index first. They
+ * need a device with fp64 (focal_device_info.fp64), else FOCAL_ERROR_UNSUPPORTED. */
+focal_status focal_device_softmax_forward_f32(int32_t device, const float *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, float *out);
+focal_status focal_device_softmax_backward_f32(int32_t device, const float *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, const float *grad_out, float *grad_logits);
+focal_status focal_device_softmax_forward_backward_f32(int32_t device, const float *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, float *loss, float *grad_logits);
+focal_status focal_device_softmax_forward_f64(int32_t device, const double *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, double *out);
+focal_status focal_device_softmax_backward_f64(int32_t device, const double *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, const double *grad_out, double *grad_logits);
+focal_status focal_device_softmax_forward_backward_f64(int32_t device, const double *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, double *loss, double *grad_logits);
+focal_status focal_device_softmax_forward_f16(int32_t device, const uint16_t *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, uint16_t *out);
+focal_status focal_device_softmax_backward_f16(int32_t device, const uint16_t *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_device_softmax_forward_backward_f16(int32_t device, const uint16_t *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+focal_status focal_device_softmax_forward_bf16(int32_t device, const uint16_t *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, uint16_t *out);
+focal_status focal_device_softmax_backward_bf16(int32_t device, const uint16_t *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, const uint16_t *grad_out, uint16_t *grad_logits);
+focal_status focal_device_softmax_forward_backward_bf16(int32_t device, const uint16_t *logits, size_t rows, size_t classes,
+    const void *targets, int32_t target_kind, const focal_options *options, uint16_t *loss, uint16_t *grad_logits);
+
 /* A range of the caller's cl_mem: elements [offset, offset + n) of the call's dtype. mem = NULL: absent. */
 typedef struct focal_cl_buffer {
     void *mem;     /* cl_mem, or NULL */

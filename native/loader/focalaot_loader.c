@@ -59,7 +59,19 @@
     X(focal_status, focal_device_sigmoid_forward_backward_##SUFFIX,                                                    \
       (int32_t device, const T *logits, const T *targets, size_t n, const focal_options *options, T *loss,             \
        T *grad_logits),                                                                                                \
-      (device, logits, targets, n, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
+            (device, logits, targets, n, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)                               \
+    X(focal_status, focal_device_softmax_forward_##SUFFIX,                                                             \
+      (int32_t device, const T *logits, size_t rows, size_t classes, const void *targets, int32_t target_kind,         \
+       const focal_options *options, T *out),                                                                          \
+      (device, logits, rows, classes, targets, target_kind, options, out), FOCAL_ERROR_UNSUPPORTED)                    \
+    X(focal_status, focal_device_softmax_backward_##SUFFIX,                                                            \
+      (int32_t device, const T *logits, size_t rows, size_t classes, const void *targets, int32_t target_kind,         \
+       const focal_options *options, const T *grad_out, T *grad_logits),                                               \
+      (device, logits, rows, classes, targets, target_kind, options, grad_out, grad_logits), FOCAL_ERROR_UNSUPPORTED)  \
+    X(focal_status, focal_device_softmax_forward_backward_##SUFFIX,                                                    \
+      (int32_t device, const T *logits, size_t rows, size_t classes, const void *targets, int32_t target_kind,         \
+       const focal_options *options, T *loss, T *grad_logits),                                                         \
+      (device, logits, rows, classes, targets, target_kind, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
 
 /* The calls on a caller's OpenCL queue and buffers. */
 #define FOCAL_FORWARDED_QUEUE_OPERATIONS(X)                                                                            \

@@ -674,12 +674,67 @@ static void cl_entries(void) {
     clReleaseContext(cl_ctx);
 }
 
+/* The softmax entries on a device give the CPU entries' bits: class-index and probability targets, [N, C] and
+ * [N, C, S] layouts, label smoothing, Poly-1, FLSD-53 and weights, per sample and reduced; errors as on the CPU. */
+static void softmax_host_entries(int count) {
+    enum { ROWS = 9, C = 37, S = 3, SIZE = ROWS * C * S, SAMPLES = ROWS * S };
+    static float x[SIZE], probabilities[SIZE], w[SAMPLES], cpu_grad[SIZE], dev_grad[SIZE];
+    static int64_t labels[SAMPLES];
+    for (int i = 0; i < SIZE; i++) {
+        x[i] = (float)((uniform() - 0.5) * 30);
+        probabilities[i] = (float)uniform();
+    }
+    for (int r = 0; r < SAMPLES; r++) {
+        labels[r] = r % 7 == 3 ? -100 : (int64_t)(uniform() * C);
+        w[r] = (float)(uniform() * 2);
+    }
+    for (int variant = 0; variant < 4; variant++) {
+        focal_options o;
+        focal_options_init(&o);
+        o.spatial = variant % 2 == 0 ? 1 : S;
+        o.label_smoothing = variant == 1 ? 0.1 : 0;
+        o.poly_epsilon = variant == 2 ? -0.5 : 0;
+        o.sample_dependent_gamma = variant == 3;
+        o.weights = variant == 1 ? w : NULL;
+        size_t rows = o.spatial == 1 ? ROWS * S : ROWS;
+        for (int kind = 0; kind < 2; kind++) {
+            const void *targets = kind == 0 ? (const void *)labels : (const void *)probabilities;
+            int32_t target_kind = kind == 0 ? FOCAL_TARGET_INDEX_I64 : FOCAL_TARGET_PROBABILITIES;
+            for (int32_t reduction = FOCAL_REDUCTION_NONE; reduction <= FOCAL_REDUCTION_MEAN; reduction++) {
+                o.reduction = reduction;
+                float cpu_loss[SAMPLES], dev_loss[SAMPLES];
+                focal_status cpu = focal_softmax_forward_backward_f32(x, rows, C, targets, target_kind, &o, cpu_loss, cpu_grad);
+                focal_status dev = focal_device_softmax_forward_backward_f32(0, x, rows, C, targets, target_kind, &o, dev_loss,
+                                                                              dev_grad);
+                size_t losses = reduction == FOCAL_REDUCTION_NONE ? SAMPLES : 1;
+                CHECK(cpu == FOCAL_OK && dev == FOCAL_OK && memcmp(cpu_loss, dev_loss, losses * sizeof(float)) == 0 &&
+                          memcmp(cpu_grad, dev_grad, sizeof cpu_grad) == 0,
+                      "softmax variant %d kind %d reduction %d: device differs from the CPU (%d, %d: %s)", variant, kind,
+                      (int)reduction, (int)cpu, (int)dev, last_error());
+            }
+        }
+    }
+
+    char fragment[64];
+    snprintf(fragment, sizeof fragment, "focal_device_count() is %d", count);
+    float out[SAMPLES];
+    expect_error(focal_device_softmax_forward_f32(count, x, ROWS, C, labels, FOCAL_TARGET_INDEX_I64, NULL, out),
+                 FOCAL_ERROR_INVALID_ARGUMENT, fragment, "softmax device = count");
+    labels[2] = C;
+    expect_error(focal_device_softmax_forward_f32(0, x, SAMPLES, C, labels, FOCAL_TARGET_INDEX_I64, NULL, out),
+                 FOCAL_ERROR_INVALID_ARGUMENT, "targets[2]", "softmax target out of range");
+    expect_error(focal_device_softmax_forward_backward_f32(0, x, SAMPLES, C, probabilities, FOCAL_TARGET_PROBABILITIES, NULL,
+                                                          x + 1, x),
+                 FOCAL_ERROR_INVALID_ARGUMENT, "loss", "softmax losses over the logits");
+}
+
 int main(void) {
     int count = device_listing();
     if (count > 0) {
         host_entries_match_cpu();
         host_in_place();
         host_errors(count);
+        softmax_host_entries(count);
         concurrent_calls();
         cl_entries();
     }

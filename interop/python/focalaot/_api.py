@@ -232,7 +232,7 @@ def sigmoid_focal_loss(inputs: ArrayLike, targets: ArrayLike, alpha: Alpha = 0.2
     """
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype, poly_epsilon,
                              sample_dependent_gamma)
-    forward = entry(FORWARD, "forward", x.element.suffix, device)
+    forward = entry(FORWARD, "sigmoid", "forward", x.element.suffix, device)
     if not options.reduced:
         out = x.new_like()
         check(forward(x.pointer, y.pointer, x.length, options.pointer, out.pointer))
@@ -269,7 +269,7 @@ def sigmoid_focal_loss_backward(inputs: ArrayLike, targets: ArrayLike, grad_outp
         _require_same_shape(x, operand)
         upstream = operand
         upstream_pointer = operand.pointer
-    backward = entry(BACKWARD, "backward", x.element.suffix, device)
+    backward = entry(BACKWARD, "sigmoid", "backward", x.element.suffix, device)
     check(backward(x.pointer, y.pointer, x.length, options.pointer, upstream_pointer, gradient.pointer))
     return gradient.value
 
@@ -296,7 +296,7 @@ def sigmoid_focal_loss_forward_backward(inputs: ArrayLike, targets: ArrayLike, a
     x, y, options = _prepare(inputs, targets, alpha, gamma, reduction, weight, normalizer, dtype, poly_epsilon,
                              sample_dependent_gamma)
     gradient = x.new_like()
-    fused = entry(FORWARD_BACKWARD, "forward_backward", x.element.suffix, device)
+    fused = entry(FORWARD_BACKWARD, "sigmoid", "forward_backward", x.element.suffix, device)
     if not options.reduced:
         loss = x.new_like()
         check(fused(x.pointer, y.pointer, x.length, options.pointer, loss.pointer, gradient.pointer))

@@ -33,10 +33,11 @@ def device_index(device: DeviceArgument) -> int | None:
     raise TypeError(f'device must be None, "cpu", a device index or a focalaot.Device, not {device!r}')
 
 
-def entry(cpu_table: dict[str, Any], operation: str, suffix: str, device: DeviceArgument) -> Callable[..., int]:
-    """The C entry for a call: the CPU one, or the device one with the device index bound first."""
+def entry(cpu_table: dict[str, Any], form: str, operation: str, suffix: str, device: DeviceArgument) -> Callable[..., int]:
+    """The C entry for a call of form "sigmoid" or "softmax": the CPU one, or the device one with the device index
+    bound first."""
     index = device_index(device)
     if index is None:
         return cpu_table[suffix]
-    function = getattr(_capi.lib, f"focal_device_sigmoid_{operation}_{suffix}")
+    function = getattr(_capi.lib, f"focal_device_{form}_{operation}_{suffix}")
     return lambda *arguments: function(index, *arguments)

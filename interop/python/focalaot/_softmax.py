@@ -12,6 +12,7 @@ import numbers
 from . import _capi
 from ._api import _REDUCTIONS, Reduction, _class_alphas, _real, check, invalid
 from ._buffers import BFLOAT16, ELEMENT_TYPES, FLOAT16, numpy
+from ._devices import DeviceArgument, entry
 
 _ENTRIES = {operation: {suffix: getattr(_capi.lib, f"focal_softmax_{operation}_{suffix}")
                         for suffix in ("f32", "f64", "f16", "bf16")}
@@ -51,7 +52,8 @@ class SoftmaxCall:
     """The rows, targets and focal_options of one call, checked on the Python side (the library checks the rest)."""
 
     def __init__(self, inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                 dtype, poly_epsilon=0.0, sample_dependent_gamma=False):
+                 dtype, poly_epsilon=0.0, sample_dependent_gamma=False, device=None):
+        self.device = device
         if numpy is None:
             raise ImportError("softmax_focal_loss needs numpy (or use focalaot.torch.softmax_focal_loss)")
         x = numpy.asarray(inputs)
@@ -148,7 +150,7 @@ class SoftmaxCall:
                 self.targets.ctypes.data, self.kind, self.options)
 
     def entry(self, operation):
-        return _ENTRIES[operation][self.element.suffix]
+        return entry(_ENTRIES[operation], "softmax", operation, self.element.suffix, self.device)
 
     def new_losses(self):
         return numpy.empty(self.samples, self.storage)
@@ -174,7 +176,7 @@ class SoftmaxCall:
 def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none", weight=None,
                        ignore_index: int = -100, label_smoothing: float = 0.0, normalizer: float | None = None,
                        dtype=None, poly_epsilon: float = 0.0,
-                       sample_dependent_gamma: bool = False):
+                       sample_dependent_gamma: bool = False, device: DeviceArgument = None):
     """Softmax focal loss: -w Σ_j alpha_j y'_j (1 - p_j)^gamma log p_j per sample, p = softmax(inputs) over classes.
 
     inputs: logits [N, C] or [N, C, d1, ...] (float32, float64 or float16; bfloat16 as uint16 bit patterns with
@@ -195,11 +197,13 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
         poly_epsilon * weight * y'_j * (1 - p_j)^(gamma + 1) (no alpha). 0, the default, is the focal loss.
     sample_dependent_gamma: FLSD-53 (Mukhoti et al., 2020): gamma = 5 for a class with p < 0.2, else 3, in place of
         gamma (leave gamma at its default).
+    device: None or "cpu" for the CPU, or an OpenCL device with fp64 (an index or a focalaot.Device from
+        focalaot.devices()): the data is uploaded, computed there (the CPU's bits) and downloaded.
 
     Returns per-sample losses in the shape [N, d1, ...] for reduction "none", else a Python float.
     """
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                       dtype, poly_epsilon, sample_dependent_gamma)
+                       dtype, poly_epsilon, sample_dependent_gamma, device)
     out = call.new_scalar() if call.reduced else call.new_losses()
     check(call.entry("forward")(*call.arguments(), call.pointer(out)))
     return call.value(out) if call.reduced else call.losses(out)
@@ -208,11 +212,12 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
 def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, gamma: float = 2.0,
                                 reduction: Reduction = "none", weight=None, ignore_index: int = -100,
                                 label_smoothing: float = 0.0, normalizer: float | None = None, dtype=None,
-                                poly_epsilon: float = 0.0, sample_dependent_gamma: bool = False):
+                                poly_epsilon: float = 0.0, sample_dependent_gamma: bool = False,
+                                device: DeviceArgument = None):
     """The gradient of softmax_focal_loss with respect to inputs, times grad_output (per sample for reduction
     "none", else a number; None means 1). Returns an array of the shape of inputs."""
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                       dtype, poly_epsilon, sample_dependent_gamma)
+                       dtype, poly_epsilon, sample_dependent_gamma, device)
     upstream = None
     if grad_output is not None:
         values = call.stored(numpy.asarray(grad_output))
@@ -231,10 +236,10 @@ def softmax_focal_loss_backward(inputs, targets, grad_output=None, alpha=0.25, g
 def softmax_focal_loss_forward_backward(inputs, targets, alpha=0.25, gamma: float = 2.0, reduction: Reduction = "none",
                                         weight=None, ignore_index: int = -100, label_smoothing: float = 0.0,
                                         normalizer: float | None = None, dtype=None, poly_epsilon: float = 0.0,
-                                        sample_dependent_gamma: bool = False):
+                                        sample_dependent_gamma: bool = False, device: DeviceArgument = None):
     """Loss and gradient in one pass: (softmax_focal_loss(...), softmax_focal_loss_backward(...)), bit for bit."""
     call = SoftmaxCall(inputs, targets, alpha, gamma, reduction, weight, ignore_index, label_smoothing, normalizer,
-                       dtype, poly_epsilon, sample_dependent_gamma)
+                       dtype, poly_epsilon, sample_dependent_gamma, device)
     out = call.new_scalar() if call.reduced else call.new_losses()
     gradient = call.new_gradient()
     check(call.entry("forward_backward")(*call.arguments(), call.pointer(out), call.pointer(gradient)))

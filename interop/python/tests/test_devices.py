@@ -81,6 +81,31 @@ def test_every_operation_on_a_device_gives_the_cpu_bits(dtype, reduction):
 
 
 @needs_device
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "weighted_mean"])
+def test_the_softmax_form_on_a_device_gives_the_cpu_bits(dtype, reduction):
+    device = DEVICES[0]
+    if not device.fp64:
+        pytest.skip("the softmax form on a device needs fp64")
+    rng = np.random.default_rng(23)
+    x = rng.normal(0, 4, (6, 81, 2, 3)).astype(dtype)               # [N, C, H, W]: read in place as [N, C, S]
+    labels = rng.integers(0, 81, (6, 2, 3))
+    labels[0, 0] = -100
+    probabilities = rng.dirichlet(np.ones(81), (6, 2, 3)).transpose(0, 3, 1, 2).astype(dtype)
+    w = rng.uniform(0, 2, (6, 2, 3)).astype(dtype)
+    for targets, options in ((labels, dict(label_smoothing=0.1, poly_epsilon=1.0)),
+                             (probabilities, dict(sample_dependent_gamma=True, alpha=list(rng.uniform(0, 1, 81))))):
+        common = dict(reduction=reduction, weight=w, **options)
+        cpu = focalaot.softmax_focal_loss_forward_backward(x, targets, **common)
+        assert _same(cpu, focalaot.softmax_focal_loss_forward_backward(x, targets, device=device, **common))
+        grad_output = rng.normal(size=(6, 2, 3)).astype(dtype) if reduction == "none" else 0.5
+        cpu = focalaot.softmax_focal_loss_backward(x, targets, grad_output, **common)
+        assert _same(cpu, focalaot.softmax_focal_loss_backward(x, targets, grad_output, device=device.index, **common))
+    with pytest.raises(focalaot.FocalError, match=r"targets\[4\]"):
+        focalaot.softmax_focal_loss(x.reshape(6, 81, 6)[:, :, 0], np.array([0, 1, 2, 3, 81, 5]), device=device)
+
+
+@needs_device
 def test_device_errors_are_clear():
     x = np.zeros(4, np.float32)
     y = np.array([0, 1, 2, 0], np.float32)
