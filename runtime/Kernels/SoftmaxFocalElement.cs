@@ -25,7 +25,11 @@ internal abstract class SoftmaxFocalElement<TVec, T, TOps>
 
     /// <summary>A distance below the maximum beyond which exp is 0 in either precision (the stages clamp to it).</summary>
     public static T ClampDistance
-        => T.CreateTruncating(typeof(T) == typeof(float) ? 2 * -Polynomials.ExpFloorSingle : 2 * -Polynomials.ExpFloorDouble);
+    {
+        // Inlined, it is a constant of the pass loops; a call would run once per register.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => T.CreateTruncating(typeof(T) == typeof(float) ? 2 * -Polynomials.ExpFloorSingle : 2 * -Polynomials.ExpFloorDouble);
+    }
 
     /// <summary>
     /// e = exp(x - m) for a class below the maximum and 0 for a class at it (whose e is exactly 1), and the mask of the
