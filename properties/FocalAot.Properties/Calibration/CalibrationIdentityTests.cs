@@ -1,0 +1,74 @@
+using FocalAot.Properties.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Xunit;
+
+namespace FocalAot.Properties.Calibration;
+
+/// <summary>Every SIMD path and every thread count gives the same bits, for every tail length and a large call.</summary>
+public sealed class CalibrationIdentityTests
+{
+    private static readonly int[] ThreadCounts = [1, 2, 3, 8];
+
+    [Property(MaxTest = 200)]
+    public Property Every_SIMD_path_gives_the_bits_of_the_scalar_path() => Prop.ForAll(CalibrationCases.Binary.ToArbitrary(), value =>
+    {
+        using var scope = new RuntimeSettingsScope();
+        var expected = Results(value);
+        foreach (var path in RuntimeSettingsScope.AvailablePaths)
+        {
+            FocalRuntime.ActivePath = path;
+            Assert.Equal(expected, Results(value));
+        }
+    });
+
+    [Property(MaxTest = 3)]
+    public Property Every_thread_count_and_path_gives_the_same_bits_on_a_large_call() => Prop.ForAll(
+        Gen.Choose(0, int.MaxValue).Select(seed => Large(seed, 140_001)).ToArbitrary(), value =>
+        {
+            using var scope = new RuntimeSettingsScope();
+            var expected = Results(value);
+            foreach (var threads in ThreadCounts)
+            {
+                FocalRuntime.MaxDegreeOfParallelism = threads;
+                foreach (var path in RuntimeSettingsScope.AvailablePaths)
+                {
+                    FocalRuntime.ActivePath = path;
+                    Assert.Equal(expected, Results(value));
+                }
+            }
+        });
+
+    /// <summary>Every binned metric of a case, float and double data, as bits.</summary>
+    private static long[] Results(BinaryCase value)
+    {
+        var counts = new long[value.Bins];
+        var means = new double[value.Bins];
+        var accuracies = new double[value.Bins];
+        CalibrationMetrics.ReliabilityDiagram<float>(value.Singles, value.Labels, counts, means, accuracies, value.Binning);
+        double[] metrics =
+        [
+            CalibrationMetrics.ExpectedCalibrationError<float>(value.Singles, value.Labels, value.Bins, value.Binning),
+            CalibrationMetrics.ExpectedCalibrationError<double>(value.Confidences, value.Labels, value.Bins, value.Binning),
+            CalibrationMetrics.MaximumCalibrationError<double>(value.Confidences, value.Labels, value.Bins, value.Binning),
+            CalibrationMetrics.BrierScore<double>(value.Confidences, value.Labels),
+            CalibrationMetrics.NegativeLogLikelihood<float>(value.Singles, value.Labels),
+        ];
+        return [.. metrics.Concat(means).Concat(accuracies).Select(BitConverter.DoubleToInt64Bits).Concat(counts)];
+    }
+
+    private static BinaryCase Large(int seed, int length)
+    {
+        var random = new Random(seed);
+        var confidences = new double[length];
+        var labels = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            confidences[i] = (float)random.NextDouble();
+            labels[i] = random.NextDouble() < confidences[i] * confidences[i] ? (byte)1 : (byte)0;
+        }
+
+        return new BinaryCase(confidences, labels, 15, seed % 2 == 0 ? CalibrationBinning.EqualWidth : CalibrationBinning.EqualMass);
+    }
+}

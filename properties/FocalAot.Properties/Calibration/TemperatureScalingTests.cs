@@ -1,0 +1,68 @@
+using FocalAot.Properties.Generators;
+using FocalAot.Properties.Reference;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Xunit;
+
+namespace FocalAot.Properties.Calibration;
+
+/// <summary>Temperature scaling against a golden-section search of the float64 reference NLL: the same minimizer, and the
+/// NLL's derivative in T vanishing at the fitted temperature.</summary>
+public sealed class TemperatureScalingTests
+{
+    /// <summary>Validation sets whose best temperature lies in [0.05, 20]: logits of a scale, shifted towards the label.</summary>
+    private static Gen<(double[] Logits, int[] Labels, int Classes)> Sets { get; } =
+        from rows in Gen.Choose(20, 400)
+        from classes in Gen.Choose(2, 12)
+        from scale in Gen.Elements(0.3, 1.0, 4.0)
+        from margin in ScalarGenerators.Uniform(0.5, 3)
+        from noise in ScalarGenerators.Normal(0, 1).ArrayOf(rows * classes)
+        from labels in Gen.Choose(0, classes - 1).ArrayOf(rows)
+        select (Enumerable.Range(0, rows * classes)
+            .Select(i => (double)(float)(scale * (noise[i] + (i % classes == labels[i / classes] ? margin : 0)))).ToArray(), labels, classes);
+
+    [Property(MaxTest = 40)]
+    public Property Multi_class_temperature_is_the_minimizer_of_the_NLL() => Prop.ForAll(Sets.ToArbitrary(), set =>
+    {
+        var (logits, labels, classes) = set;
+        var fitted = CalibrationMetrics.FitTemperature<double>(logits, labels, classes);
+        var reference = CalibrationReference.GoldenSectionTemperature(
+            t => CalibrationReference.SoftmaxLogLoss(logits, labels, classes, t), 1e-3, 1e3);
+        // The NLL is flat at its minimum: golden section finds T to about √ε relative; the derivative is the sharp test.
+        Assert.InRange(fitted / reference, 1 - 1e-6, 1 + 1e-6);
+        var slope = CalibrationReference.SoftmaxLogLossSlope(logits, labels, classes, fitted);
+        var scale = CalibrationReference.SoftmaxLogLossSlope(logits, labels, classes, fitted * 1.01);
+        Assert.True(Math.Abs(slope) <= 1e-9 * Math.Abs(scale), $"dNLL/dT at T = {fitted:R} is {slope:R} (at 1.01 T: {scale:R})");
+        Assert.Equal(fitted, CalibrationMetrics.FitTemperature<float>([.. logits.Select(z => (float)z)], labels, classes));
+    });
+
+    [Property(MaxTest = 40)]
+    public Property Binary_temperature_is_the_two_class_temperature_of_logits_0_and_z() => Prop.ForAll(Sets.ToArbitrary(), set =>
+    {
+        var (logits, labels, classes) = set;
+        // Binary logit z = z_1 − z_0 of the first two classes; label: whether class 1 beats class 0 in the label.
+        var rows = labels.Length;
+        var z = Enumerable.Range(0, rows).Select(r => logits[(r * classes) + 1] - logits[r * classes]).ToArray();
+        var y = Enumerable.Range(0, rows).Select(r => labels[r] == 1 ? (byte)1 : (byte)0).ToArray();
+        var pairs = z.SelectMany(v => new[] { 0.0, v }).ToArray();
+        var fitted = CalibrationMetrics.FitTemperature<double>(z, y);
+        if (double.IsFinite(fitted) && fitted > 0)
+        {
+            var slope = CalibrationReference.SoftmaxLogLossSlope(pairs, [.. y.Select(v => (int)v)], 2, fitted);
+            var scale = CalibrationReference.SoftmaxLogLossSlope(pairs, [.. y.Select(v => (int)v)], 2, fitted * 1.01);
+            Assert.True(Math.Abs(slope) <= 1e-9 * Math.Abs(scale), $"dNLL/dT at T = {fitted:R} is {slope:R}");
+        }
+        else
+        {
+            // No interior minimum: the NLL must keep falling towards the returned limit.
+            var low = CalibrationReference.SoftmaxLogLoss(pairs, [.. y.Select(v => (int)v)], 2, 1e-3);
+            var high = CalibrationReference.SoftmaxLogLoss(pairs, [.. y.Select(v => (int)v)], 2, 1e3);
+            Assert.True(fitted == 0 ? low < high : high < low, $"T = {fitted}, NLL {low} at 1e-3 and {high} at 1e3");
+        }
+    });
+
+    [Fact]
+    public void Logits_that_point_the_wrong_way_give_an_infinite_temperature()
+        => Assert.Equal(double.PositiveInfinity, CalibrationMetrics.FitTemperature<double>([2.0, -1, 3], [0, 1, 0]));
+}
