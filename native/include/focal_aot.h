@@ -394,6 +394,83 @@ focal_status focal_cl_finish(void *queue);
 /* Finishes the queue, drops the library's reference to it (and its programs), and reports as focal_cl_finish does. */
 focal_status focal_cl_release_queue(void *queue);
 
+/*
+ * Calibration metrics of predicted probabilities, and temperature scaling. Binary entries take confidences (the
+ * predicted probability of the positive class, n values) and labels (uint8_t, 0 or 1); _multiclass entries take
+ * probabilities [rows, classes] row-major and labels (int32_t class indices, one per row): confidence = the row's
+ * largest probability, correct = whether its first arg max is the label. Every probability must be finite and in
+ * [0, 1] (rows need not sum to 1). Results are doubles, summed in a fixed order (identical on every ISA and thread
+ * count); a binned metric of no samples is NaN.
+ *
+ * Bins (bins in [1, FOCAL_CALIBRATION_MAX_BINS]; binning FOCAL_BINNING_*): a confidence c goes to the bin of the
+ * number of interior edges strictly below it (bins closed on the right, the first [0, e_1]), as scikit-learn's
+ * calibration_curve. EQUAL_WIDTH: e_k = k * (1.0 / bins) in double (numpy's linspace); EQUAL_MASS: e_k is the
+ * k / bins quantile of the confidences with linear interpolation (numpy's percentile).
+ *
+ * ece: sum over bins of (n_b / n) |accuracy_b - mean confidence_b|; mce: the largest |accuracy_b - mean
+ * confidence_b| over non-empty bins; classwise_ece: the mean over classes k of the binary ece of probabilities[., k]
+ * against labels == k. brier: binary mean (p - y)^2 (scikit-learn's brier_score_loss); multiclass mean over rows of
+ * sum_k (p_k - [k == label])^2. nll: mean -log of the probability given to the label, clamped to [eps, 1 - eps]
+ * with eps the machine epsilon of the element type (scikit-learn's log_loss, eps="auto"; rows not renormalized).
+ * reliability: per bin the number of samples (counts), their mean confidence and their accuracy (fraction of
+ * positives), each output bins elements long; an empty bin has NaN means.
+ * fit_temperature: the T > 0 minimizing the mean NLL of sigmoid(logit / T) (binary) or softmax(logits / T)
+ * (multiclass) over finite validation logits, by safeguarded Newton in 1 / T to about 1e-15 relative; 1 for no
+ * samples, +infinity when no T beats the uniform prediction, 0 when the loss falls for every T.
+ */
+#define FOCAL_BINNING_EQUAL_WIDTH 0
+#define FOCAL_BINNING_EQUAL_MASS 1
+#define FOCAL_CALIBRATION_MAX_BINS 4096
+
+focal_status focal_calibration_ece_f32(const float *confidences, const uint8_t *labels, size_t n, int32_t bins,
+    int32_t binning, double *out);
+focal_status focal_calibration_ece_f64(const double *confidences, const uint8_t *labels, size_t n, int32_t bins,
+    int32_t binning, double *out);
+focal_status focal_calibration_mce_f32(const float *confidences, const uint8_t *labels, size_t n, int32_t bins,
+    int32_t binning, double *out);
+focal_status focal_calibration_mce_f64(const double *confidences, const uint8_t *labels, size_t n, int32_t bins,
+    int32_t binning, double *out);
+focal_status focal_calibration_ece_multiclass_f32(const float *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, double *out);
+focal_status focal_calibration_ece_multiclass_f64(const double *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, double *out);
+focal_status focal_calibration_mce_multiclass_f32(const float *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, double *out);
+focal_status focal_calibration_mce_multiclass_f64(const double *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, double *out);
+focal_status focal_calibration_classwise_ece_f32(const float *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, double *out);
+focal_status focal_calibration_classwise_ece_f64(const double *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, double *out);
+focal_status focal_calibration_brier_f32(const float *confidences, const uint8_t *labels, size_t n, double *out);
+focal_status focal_calibration_brier_f64(const double *confidences, const uint8_t *labels, size_t n, double *out);
+focal_status focal_calibration_brier_multiclass_f32(const float *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, double *out);
+focal_status focal_calibration_brier_multiclass_f64(const double *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, double *out);
+focal_status focal_calibration_nll_f32(const float *confidences, const uint8_t *labels, size_t n, double *out);
+focal_status focal_calibration_nll_f64(const double *confidences, const uint8_t *labels, size_t n, double *out);
+focal_status focal_calibration_nll_multiclass_f32(const float *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, double *out);
+focal_status focal_calibration_nll_multiclass_f64(const double *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, double *out);
+focal_status focal_calibration_reliability_f32(const float *confidences, const uint8_t *labels, size_t n, int32_t bins,
+    int32_t binning, int64_t *counts, double *mean_confidences, double *accuracies);
+focal_status focal_calibration_reliability_f64(const double *confidences, const uint8_t *labels, size_t n, int32_t bins,
+    int32_t binning, int64_t *counts, double *mean_confidences, double *accuracies);
+focal_status focal_calibration_reliability_multiclass_f32(const float *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, int64_t *counts, double *mean_confidences, double *accuracies);
+focal_status focal_calibration_reliability_multiclass_f64(const double *probabilities, const int32_t *labels, size_t rows,
+    size_t classes, int32_t bins, int32_t binning, int64_t *counts, double *mean_confidences, double *accuracies);
+focal_status focal_calibration_fit_temperature_f32(const float *logits, const uint8_t *labels, size_t n,
+    double *temperature);
+focal_status focal_calibration_fit_temperature_f64(const double *logits, const uint8_t *labels, size_t n,
+    double *temperature);
+focal_status focal_calibration_fit_temperature_multiclass_f32(const float *logits, const int32_t *labels, size_t rows,
+    size_t classes, double *temperature);
+focal_status focal_calibration_fit_temperature_multiclass_f64(const double *logits, const int32_t *labels, size_t rows,
+    size_t classes, double *temperature);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

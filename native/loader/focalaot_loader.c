@@ -47,6 +47,52 @@
        const focal_options *options, T *loss, T *grad_logits),                                                         \
       (logits, rows, classes, targets, target_kind, options, loss, grad_logits), FOCAL_ERROR_UNSUPPORTED)
 
+/* The calibration metrics of one element type (binary: uint8_t labels; _multiclass: [rows, classes] with int32_t labels). */
+#define FOCAL_FORWARDED_CALIBRATION_OPERATIONS(X, SUFFIX, T)                                                           \
+    X(focal_status, focal_calibration_ece_##SUFFIX,                                                                    \
+      (const T *confidences, const uint8_t *labels, size_t n, int32_t bins, int32_t binning, double *out),             \
+      (confidences, labels, n, bins, binning, out), FOCAL_ERROR_UNSUPPORTED)                                           \
+    X(focal_status, focal_calibration_mce_##SUFFIX,                                                                    \
+      (const T *confidences, const uint8_t *labels, size_t n, int32_t bins, int32_t binning, double *out),             \
+      (confidences, labels, n, bins, binning, out), FOCAL_ERROR_UNSUPPORTED)                                           \
+    X(focal_status, focal_calibration_ece_multiclass_##SUFFIX,                                                         \
+      (const T *probabilities, const int32_t *labels, size_t rows, size_t classes, int32_t bins, int32_t binning,      \
+       double *out),                                                                                                   \
+      (probabilities, labels, rows, classes, bins, binning, out), FOCAL_ERROR_UNSUPPORTED)                             \
+    X(focal_status, focal_calibration_mce_multiclass_##SUFFIX,                                                         \
+      (const T *probabilities, const int32_t *labels, size_t rows, size_t classes, int32_t bins, int32_t binning,      \
+       double *out),                                                                                                   \
+      (probabilities, labels, rows, classes, bins, binning, out), FOCAL_ERROR_UNSUPPORTED)                             \
+    X(focal_status, focal_calibration_classwise_ece_##SUFFIX,                                                          \
+      (const T *probabilities, const int32_t *labels, size_t rows, size_t classes, int32_t bins, int32_t binning,      \
+       double *out),                                                                                                   \
+      (probabilities, labels, rows, classes, bins, binning, out), FOCAL_ERROR_UNSUPPORTED)                             \
+    X(focal_status, focal_calibration_brier_##SUFFIX, (const T *confidences, const uint8_t *labels, size_t n, double *out), \
+      (confidences, labels, n, out), FOCAL_ERROR_UNSUPPORTED)                                                          \
+    X(focal_status, focal_calibration_nll_##SUFFIX, (const T *confidences, const uint8_t *labels, size_t n, double *out), \
+      (confidences, labels, n, out), FOCAL_ERROR_UNSUPPORTED)                                                          \
+    X(focal_status, focal_calibration_brier_multiclass_##SUFFIX,                                                       \
+      (const T *probabilities, const int32_t *labels, size_t rows, size_t classes, double *out),                       \
+      (probabilities, labels, rows, classes, out), FOCAL_ERROR_UNSUPPORTED)                                            \
+    X(focal_status, focal_calibration_nll_multiclass_##SUFFIX,                                                         \
+      (const T *probabilities, const int32_t *labels, size_t rows, size_t classes, double *out),                       \
+      (probabilities, labels, rows, classes, out), FOCAL_ERROR_UNSUPPORTED)                                            \
+    X(focal_status, focal_calibration_reliability_##SUFFIX,                                                            \
+      (const T *confidences, const uint8_t *labels, size_t n, int32_t bins, int32_t binning, int64_t *counts,          \
+       double *mean_confidences, double *accuracies),                                                                  \
+      (confidences, labels, n, bins, binning, counts, mean_confidences, accuracies), FOCAL_ERROR_UNSUPPORTED)          \
+    X(focal_status, focal_calibration_reliability_multiclass_##SUFFIX,                                                 \
+      (const T *probabilities, const int32_t *labels, size_t rows, size_t classes, int32_t bins, int32_t binning,      \
+       int64_t *counts, double *mean_confidences, double *accuracies),                                                 \
+      (probabilities, labels, rows, classes, bins, binning, counts, mean_confidences, accuracies),                     \
+      FOCAL_ERROR_UNSUPPORTED)                                                                                         \
+    X(focal_status, focal_calibration_fit_temperature_##SUFFIX,                                                        \
+      (const T *logits, const uint8_t *labels, size_t n, double *temperature), (logits, labels, n, temperature),      \
+      FOCAL_ERROR_UNSUPPORTED)                                                                                         \
+    X(focal_status, focal_calibration_fit_temperature_multiclass_##SUFFIX,                                             \
+      (const T *logits, const int32_t *labels, size_t rows, size_t classes, double *temperature),                      \
+      (logits, labels, rows, classes, temperature), FOCAL_ERROR_UNSUPPORTED)
+
 /* The host-memory device operations of one element type. */
 #define FOCAL_FORWARDED_DEVICE_OPERATIONS(X, SUFFIX, T)                                                                \
     X(focal_status, focal_device_sigmoid_forward_##SUFFIX,                                                             \
@@ -114,7 +160,9 @@
     FOCAL_FORWARDED_DEVICE_OPERATIONS(X, f64, double)                                                  \
     FOCAL_FORWARDED_DEVICE_OPERATIONS(X, f16, uint16_t)                                                \
     FOCAL_FORWARDED_DEVICE_OPERATIONS(X, bf16, uint16_t)                                               \
-    FOCAL_FORWARDED_QUEUE_OPERATIONS(X)
+    FOCAL_FORWARDED_QUEUE_OPERATIONS(X)                                                                \
+    FOCAL_FORWARDED_CALIBRATION_OPERATIONS(X, f32, float)                                              \
+    FOCAL_FORWARDED_CALIBRATION_OPERATIONS(X, f64, double)
 
 #define DECLARE_POINTER(ret, name, params, args, failure) static ret(*name##_impl) params;
 FOCAL_FORWARDED_FUNCTIONS(DECLARE_POINTER)
