@@ -31,6 +31,7 @@ from ._api import (
     unavailable_reason,
     version,
 )
+from . import _calibration as calibration
 from ._devices import Device
 from ._softmax import softmax_focal_loss, softmax_focal_loss_backward, softmax_focal_loss_forward_backward
 from ._capi import (

@@ -59,6 +59,11 @@ FOCAL_DTYPE_F64 = 1
 FOCAL_DTYPE_F16 = 2
 FOCAL_DTYPE_BF16 = 3
 
+# --- bins of the focal_calibration_* calls ---------------------------------------------------------------------------
+FOCAL_BINNING_EQUAL_WIDTH = 0
+FOCAL_BINNING_EQUAL_MASS = 1
+FOCAL_CALIBRATION_MAX_BINS = 4096
+
 
 class focal_options(ctypes.Structure):
     """Every per-call input besides the data; initialize with focal_options_init, then change fields."""
@@ -107,6 +112,9 @@ _opts = ctypes.POINTER(focal_options)    # const focal_options *
 _index = ctypes.c_int32                  # a device index
 _void = ctypes.c_void_p                  # cl_command_queue, cl_event, a host value of the call's dtype
 _clbuf = focal_cl_buffer                 # passed by value
+_u8p = ctypes.POINTER(ctypes.c_uint8)    # const uint8_t * (binary labels)
+_i32p = ctypes.POINTER(ctypes.c_int32)   # const int32_t * (class labels)
+_i64p = ctypes.POINTER(ctypes.c_int64)   # int64_t * (bin counts)
 
 # One prototype per C function, in the header's order: name -> (restype, argtypes).
 _PROTOTYPES = {
@@ -195,6 +203,38 @@ _PROTOTYPES = {
                                                          _void, _clbuf, ctypes.POINTER(_void)]),
     "focal_cl_finish": (focal_status, [_void]),
     "focal_cl_release_queue": (focal_status, [_void]),
+    # calibration, binary: (confidences, labels, n, bins, binning, out) / (confidences, labels, n, out) /
+    # (confidences, labels, n, bins, binning, counts, mean_confidences, accuracies) / (logits, labels, n, temperature)
+    "focal_calibration_ece_f32": (focal_status, [_f32p, _u8p, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_ece_f64": (focal_status, [_f64p, _u8p, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_mce_f32": (focal_status, [_f32p, _u8p, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_mce_f64": (focal_status, [_f64p, _u8p, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_brier_f32": (focal_status, [_f32p, _u8p, _size, _f64p]),
+    "focal_calibration_brier_f64": (focal_status, [_f64p, _u8p, _size, _f64p]),
+    "focal_calibration_nll_f32": (focal_status, [_f32p, _u8p, _size, _f64p]),
+    "focal_calibration_nll_f64": (focal_status, [_f64p, _u8p, _size, _f64p]),
+    "focal_calibration_reliability_f32": (focal_status, [_f32p, _u8p, _size, ctypes.c_int32, ctypes.c_int32, _i64p, _f64p, _f64p]),
+    "focal_calibration_reliability_f64": (focal_status, [_f64p, _u8p, _size, ctypes.c_int32, ctypes.c_int32, _i64p, _f64p, _f64p]),
+    "focal_calibration_fit_temperature_f32": (focal_status, [_f32p, _u8p, _size, _f64p]),
+    "focal_calibration_fit_temperature_f64": (focal_status, [_f64p, _u8p, _size, _f64p]),
+    # calibration, multi-class: (probabilities, labels, rows, classes, bins, binning, out) / (..., rows, classes, out) /
+    # (..., rows, classes, bins, binning, counts, mean_confidences, accuracies) / (logits, labels, rows, classes, temperature)
+    "focal_calibration_ece_multiclass_f32": (focal_status, [_f32p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_ece_multiclass_f64": (focal_status, [_f64p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_mce_multiclass_f32": (focal_status, [_f32p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_mce_multiclass_f64": (focal_status, [_f64p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_classwise_ece_f32": (focal_status, [_f32p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_classwise_ece_f64": (focal_status, [_f64p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32, _f64p]),
+    "focal_calibration_brier_multiclass_f32": (focal_status, [_f32p, _i32p, _size, _size, _f64p]),
+    "focal_calibration_brier_multiclass_f64": (focal_status, [_f64p, _i32p, _size, _size, _f64p]),
+    "focal_calibration_nll_multiclass_f32": (focal_status, [_f32p, _i32p, _size, _size, _f64p]),
+    "focal_calibration_nll_multiclass_f64": (focal_status, [_f64p, _i32p, _size, _size, _f64p]),
+    "focal_calibration_reliability_multiclass_f32": (focal_status, [_f32p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32,
+                                                                    _i64p, _f64p, _f64p]),
+    "focal_calibration_reliability_multiclass_f64": (focal_status, [_f64p, _i32p, _size, _size, ctypes.c_int32, ctypes.c_int32,
+                                                                    _i64p, _f64p, _f64p]),
+    "focal_calibration_fit_temperature_multiclass_f32": (focal_status, [_f32p, _i32p, _size, _size, _f64p]),
+    "focal_calibration_fit_temperature_multiclass_f64": (focal_status, [_f64p, _i32p, _size, _size, _f64p]),
 }
 
 # Declared (and the ABI checked) first: these two exist in every ABI version.
