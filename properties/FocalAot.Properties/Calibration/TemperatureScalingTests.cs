@@ -27,8 +27,25 @@ public sealed class TemperatureScalingTests
     {
         var (logits, labels, classes) = set;
         var fitted = CalibrationMetrics.FitTemperature<double>(logits, labels, classes);
-        var reference = CalibrationReference.GoldenSectionTemperature(
-            t => CalibrationReference.SoftmaxLogLoss(logits, labels, classes, t), 1e-3, 1e3);
+        double Loss(double t) => CalibrationReference.SoftmaxLogLoss(logits, labels, classes, t);
+        if (fitted == 0)
+        {
+            // Every row ranked right (a small set with a wide margin): the NLL falls all the way to T → 0.
+            Assert.True(Loss(1e-6) <= Loss(1e-3), $"T = 0, but the NLL is {Loss(1e-6)} at 1e-6 and {Loss(1e-3)} at 1e-3");
+            return;
+        }
+
+        // A nearly separable set has its minimum at a tiny T: the bracket spans far beyond any generated set's optimum.
+        var reference = CalibrationReference.GoldenSectionTemperature(Loss, 1e-9, 1e9);
+        Assert.True(Loss(fitted) <= Loss(reference) * (1 + 1e-12),
+            $"NLL {Loss(fitted):R} at T = {fitted:R}, {Loss(reference):R} at {reference:R}");
+        if (Loss(fitted) == 0)
+        {
+            // Every row ranked right: the NLL reaches 0 in double at some T and stays 0 below it, so every T there is a
+            // minimizer (golden section stops anywhere near it).
+            return;
+        }
+
         // The NLL is flat at its minimum: golden section finds T to about √ε relative; the derivative is the sharp test.
         Assert.InRange(fitted / reference, 1 - 1e-6, 1 + 1e-6);
         var slope = CalibrationReference.SoftmaxLogLossSlope(logits, labels, classes, fitted);
