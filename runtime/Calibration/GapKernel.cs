@@ -72,11 +72,10 @@ internal static class GapKernel
     private static bool AccumulateVector256<T>(ReadOnlySpan<T> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        // Slots are int32 (float) or the low halves of int64 (double, little-endian): sample k's slot is at k · stride.
-        // Two groups' slots and gaps: a group's scalar additions run after the next group's vector stage, so their loads
-        // find the vector stores retired instead of waiting on store forwarding.
-        var stride = typeof(T) == typeof(float) ? 1 : 2;
-        Span<int> slots = stackalloc int[2 * 2 * Lanes];
+        // Slots are byte offsets into the sums, so the scalar additions need no index arithmetic. Two groups' slots and gaps:
+        // a group's scalar additions run after the next group's vector stage, so their loads find the vector stores retired
+        // instead of waiting on store forwarding.
+        Span<long> slots = stackalloc long[2 * Lanes];
         Span<double> gaps = stackalloc double[2 * Lanes];
         ref var slotBase = ref MemoryMarshal.GetReference(slots);
         ref var gapBase = ref MemoryMarshal.GetReference(gaps);
@@ -101,7 +100,7 @@ internal static class GapKernel
             var positives = (int)Vector128.Equals(label, Vector128<byte>.One).ExtractMostSignificantBits();
             var nearEdge = Vector256<T>.Zero;
             var half = (offset / Lanes) & 1;
-            ref var slot = ref Unsafe.Add(ref slotBase, half * 2 * Lanes);
+            ref var slot = ref Unsafe.Add(ref slotBase, half * Lanes);
             ref var gap = ref Unsafe.Add(ref gapBase, half * Lanes);
             for (var lane = 0; lane < Lanes; lane += Vector256<T>.Count)
             {
@@ -118,43 +117,45 @@ internal static class GapKernel
             }
 
             if (nearEdge != Vector256<T>.Zero)
-                ExactSlots(confidences.Slice(offset, Lanes), rule, stride, ref slot);
+                ExactSlots(confidences.Slice(offset, Lanes), rule, ref slot);
 
             if (offset > 0)
-                AddGaps(ref sums, ref Unsafe.Add(ref slotBase, (1 - half) * 2 * Lanes), ref Unsafe.Add(ref gapBase, (1 - half) * Lanes), stride);
+                AddGaps(ref sums, ref Unsafe.Add(ref slotBase, (1 - half) * Lanes), ref Unsafe.Add(ref gapBase, (1 - half) * Lanes));
         }
 
         if (!confidences.IsEmpty)
         {
             var last = ((confidences.Length / Lanes) - 1) & 1;
-            AddGaps(ref sums, ref Unsafe.Add(ref slotBase, last * 2 * Lanes), ref Unsafe.Add(ref gapBase, last * Lanes), stride);
+            AddGaps(ref sums, ref Unsafe.Add(ref slotBase, last * Lanes), ref Unsafe.Add(ref gapBase, last * Lanes));
         }
 
         return outside == Vector256<T>.Zero && Vector128.LessThanOrEqualAll(largestLabel, Vector128<byte>.One);
     }
 
-    /// <summary>Adds a group's 16 gaps to their slots (sample k's slot at k · <paramref name="stride"/>).</summary>
+    /// <summary>Adds a group's 16 gaps to their slots (byte offsets into <paramref name="sums"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddGaps(ref double sums, ref int slot, ref double gap, int stride)
+    private static void AddGaps(ref double sums, ref long slot, ref double gap)
     {
-        for (var lane = 0; lane < Lanes; lane += 4)
+        for (var quarter = 0; quarter < 4; quarter++)
         {
-            Unsafe.Add(ref sums, Unsafe.Add(ref slot, lane * stride)) += Unsafe.Add(ref gap, lane);
-            Unsafe.Add(ref sums, Unsafe.Add(ref slot, (lane + 1) * stride)) += Unsafe.Add(ref gap, lane + 1);
-            Unsafe.Add(ref sums, Unsafe.Add(ref slot, (lane + 2) * stride)) += Unsafe.Add(ref gap, lane + 2);
-            Unsafe.Add(ref sums, Unsafe.Add(ref slot, (lane + 3) * stride)) += Unsafe.Add(ref gap, lane + 3);
+            Unsafe.AddByteOffset(ref sums, (nint)slot) += gap;
+            Unsafe.AddByteOffset(ref sums, (nint)Unsafe.Add(ref slot, 1)) += Unsafe.Add(ref gap, 1);
+            Unsafe.AddByteOffset(ref sums, (nint)Unsafe.Add(ref slot, 2)) += Unsafe.Add(ref gap, 2);
+            Unsafe.AddByteOffset(ref sums, (nint)Unsafe.Add(ref slot, 3)) += Unsafe.Add(ref gap, 3);
+            slot = ref Unsafe.Add(ref slot, 4);
+            gap = ref Unsafe.Add(ref gap, 4);
         }
     }
 
     /// <summary>The slots of 16 samples by the exact rule (an invalid confidence gets bin 0; the call fails anyway).</summary>
-    private static void ExactSlots<T>(ReadOnlySpan<T> confidences, EqualWidthRule rule, int stride, ref int slot)
+    private static void ExactSlots<T>(ReadOnlySpan<T> confidences, EqualWidthRule rule, ref long slot)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (var lane = 0; lane < Lanes; lane++)
         {
             var confidence = double.CreateTruncating(confidences[lane]);
             var bin = confidence >= 0 && confidence <= 1 ? rule.BinOf(confidence) : 0;
-            Unsafe.Add(ref slot, lane * stride) = (bin * Lanes) + lane;
+            Unsafe.Add(ref slot, lane) = ((bin * Lanes) + lane) * sizeof(double);
         }
     }
 
@@ -162,20 +163,23 @@ internal static class GapKernel
     private static Vector256<T> Floor<T>(Vector256<T> value)
         => typeof(T) == typeof(float) ? Vector256.Floor(value.AsSingle()).As<float, T>() : Vector256.Floor(value.AsDouble()).As<double, T>();
 
-    /// <summary>Slots bin · 16 + lane of the samples from <paramref name="lane"/> on: int32 from float bins; from double
-    /// bins, 2⁵² + slot, whose int64 representation holds the slot in its low half.</summary>
+    /// <summary>Slots of the samples from <paramref name="lane"/> on, as byte offsets (bin · 16 + lane) · 8: from float bins
+    /// in int32, widened; from double bins, 2⁵² + offset, whose int64 representation less 2⁵²'s is the offset.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreSlots<T>(Vector256<T> bin, int lane, ref int slot)
+    private static void StoreSlots<T>(Vector256<T> bin, int lane, ref long slot)
     {
         if (typeof(T) == typeof(float))
         {
-            var slots = Vector256.ShiftLeft(Vector256.ConvertToInt32(bin.AsSingle()), 4) + (Vector256<int>.Indices + Vector256.Create(lane));
-            slots.StoreUnsafe(ref slot, (nuint)lane);
+            var slots = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(bin.AsSingle()), 7)
+                + Vector256.ShiftLeft(Vector256<int>.Indices + Vector256.Create(lane), 3);
+            Vector256.WidenLower(slots).StoreUnsafe(ref slot, (nuint)lane);
+            Vector256.WidenUpper(slots).StoreUnsafe(ref slot, (nuint)lane + 4);
         }
         else
         {
-            var slots = (bin.AsDouble() * Lanes) + (Vector256<double>.Indices + Vector256.Create(lane + IntegerBias));
-            slots.AsInt64().StoreUnsafe(ref Unsafe.As<int, long>(ref slot), (nuint)lane);
+            var slots = (bin.AsDouble() * (Lanes * sizeof(double)))
+                + ((Vector256<double>.Indices * sizeof(double)) + Vector256.Create(IntegerBias + (lane * sizeof(double))));
+            (slots.AsInt64() - Vector256.Create(BitConverter.DoubleToInt64Bits(IntegerBias))).StoreUnsafe(ref slot, (nuint)lane);
         }
     }
 
