@@ -416,7 +416,8 @@ focal_status focal_cl_release_queue(void *queue);
  * positives), each output bins elements long; an empty bin has NaN means.
  * fit_temperature: the T > 0 minimizing the mean NLL of sigmoid(logit / T) (binary) or softmax(logits / T)
  * (multiclass) over finite validation logits, by safeguarded Newton in 1 / T to about 1e-15 relative; 1 for no
- * samples, +infinity when no T beats the uniform prediction, 0 when the loss falls for every T.
+ * samples, +infinity when no T beats the uniform prediction, 0 when every label has the largest logit (ties allowed),
+ * where the loss falls for every T.
  */
 #define FOCAL_BINNING_EQUAL_WIDTH 0
 #define FOCAL_BINNING_EQUAL_MASS 1

@@ -222,6 +222,12 @@ static void temperature(void) {
     long double d = 0;
     for (size_t i = 0; i < ROWS; i++) d += (1 / (1 + expl(-z[i] / (long double)fitted)) - labels[i]) * z[i];
     CHECK(fabsl(d / ROWS) < 1e-12L && fitted > 1 && fitted < 4, "fit_temperature: T = %.17g, derivative %Lg", fitted, d / ROWS);
+
+    /* Every label ranked first: the NLL falls for every T, so the answer is 0, not the T where it underflows. */
+    double ranked[4] = {2, -1, 3, -0.5};
+    uint8_t ranked_labels[4] = {1, 0, 1, 0};
+    CHECK(focal_calibration_fit_temperature_f64(ranked, ranked_labels, 4, &fitted) == FOCAL_OK && fitted == 0,
+          "fit_temperature of logits that rank every label first: %.17g, not 0", fitted);
 }
 
 static void errors(void) {

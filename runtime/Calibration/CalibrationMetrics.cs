@@ -263,7 +263,8 @@ public static class CalibrationMetrics
     /// <param name="logits">The validation logits, each finite.</param>
     /// <param name="labels">The label of each sample, 0 or 1.</param>
     /// <returns>The temperature; 1 for no samples; +∞ when no T &gt; 0 beats the uniform prediction (the logits point the
-    /// wrong way on average); 0 when the loss falls for every T (the logits separate the labels).</returns>
+    /// wrong way on average); 0 when every label's logit is the largest (z ≥ 0 for label 1, z ≤ 0 for label 0), where the loss
+    /// falls for every T.</returns>
     /// <exception cref="ArgumentException">A length differs, a logit is not finite, or a label is not 0 or 1.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
     public static double FitTemperature<T>(ReadOnlySpan<T> logits, ReadOnlySpan<byte> labels)

@@ -12,6 +12,10 @@ internal interface ITemperatureObjective
 {
     /// <summary>(L′(β), L″(β)).</summary>
     (double Slope, double Curvature) Derivatives(double beta);
+
+    /// <summary>Whether every sample's label has the largest logit (ties allowed): then no sample's loss rises with β, and the
+    /// NLL falls all the way to T → 0.</summary>
+    bool RanksEveryLabelFirst();
 }
 
 /// <summary>Binary logits z with 0/1 labels: L′ = Σ (σ(βz) − y)·z, L″ = Σ σ(βz)·σ(−βz)·z².</summary>
@@ -40,6 +44,17 @@ internal readonly ref struct BinaryTemperatureObjective<T>(ReadOnlySpan<T> logit
         }
 
         return (slope.Total(), curvature.Total());
+    }
+
+    public bool RanksEveryLabelFirst()
+    {
+        for (var i = 0; i < logits.Length; i++)
+        {
+            if (labels[i] == 1 ? logits[i] < T.Zero : logits[i] > T.Zero)
+                return false;
+        }
+
+        return true;
     }
 }
 
@@ -86,5 +101,21 @@ internal readonly ref struct SoftmaxTemperatureObjective<T>(ReadOnlySpan<T> logi
         }
 
         return (slope.Total(), curvature.Total());
+    }
+
+    public bool RanksEveryLabelFirst()
+    {
+        for (var row = 0; row < labels.Length; row++)
+        {
+            var z = logits.Slice(row * classes, classes);
+            var label = z[labels[row]];
+            foreach (var value in z)
+            {
+                if (value > label)
+                    return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -23,6 +23,11 @@ internal static class TemperatureSolver
         if (objective.Derivatives(0).Slope >= 0)
             return double.PositiveInfinity;
 
+        // Labels ranked first everywhere: the NLL falls for every T, and in double reaches 0 at some T > 0, where the slope
+        // underflows to 0 and would pass for a minimum.
+        if (objective.RanksEveryLabelFirst())
+            return 0;
+
         double low = 0, high = 1;
         var (slope, curvature) = objective.Derivatives(high);
         while (slope < 0)

@@ -161,7 +161,8 @@ def reliability_bins(probabilities: ArrayLike, labels: ArrayLike, bins: int = 15
 def fit_temperature(logits: ArrayLike, labels: ArrayLike) -> float:
     """Temperature scaling: the T > 0 minimizing the mean NLL of sigmoid(logits / T) ([N] logits, 0 / 1 labels) or
     softmax(logits / T) ([N, C] logits, class labels), by safeguarded Newton on the exact derivatives; 1 for no
-    samples, inf when no T beats the uniform prediction, 0 when the loss falls for every T."""
+    samples, inf when no T beats the uniform prediction, 0 when every label has the largest logit (ties allowed), where
+    the loss falls for every T."""
     z = _data(logits, "logits", None)
     y = _labels(labels, z.shape[0], z.ndim == 1)
     temperature = ctypes.c_double()

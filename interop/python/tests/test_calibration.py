@@ -133,6 +133,12 @@ def test_fit_temperature_minimizes_the_nll(scale):
     assert abs(softmax_nll_slope(pairs, label, fitted)) <= 1e-9 * abs(softmax_nll_slope(pairs, label, fitted * 1.01))
 
 
+def test_logits_that_rank_every_label_first_give_temperature_zero():
+    assert calibration.fit_temperature([2.0, -1.0, 3.0, -0.5], [1, 0, 1, 0]) == 0.0
+    assert calibration.fit_temperature([[0.0, 2.0], [1.0, -1.0], [0.5, 3.5]], [1, 0, 1]) == 0.0
+    assert 0 < calibration.fit_temperature([2.0, -1.0, 3.0, -0.5, 0.25], [1, 0, 1, 0, 0]) < np.inf
+
+
 def test_every_isa_gives_the_same_bits():
     p, y = binary(40000)
     expected = [calibration.ece(p.astype(np.float32), y), calibration.reliability_bins(p, y, 10, "quantile")[1].tobytes()]

@@ -28,6 +28,9 @@ public sealed class TemperatureScalingTests
         var (logits, labels, classes) = set;
         var fitted = CalibrationMetrics.FitTemperature<double>(logits, labels, classes);
         double Loss(double t) => CalibrationReference.SoftmaxLogLoss(logits, labels, classes, t);
+        var ranked = Enumerable.Range(0, labels.Length)
+            .All(row => logits.Skip(row * classes).Take(classes).Max() == logits[(row * classes) + labels[row]]);
+        Assert.Equal(ranked, fitted == 0);
         if (fitted == 0)
         {
             // Every row ranked right (a small set with a wide margin): the NLL falls all the way to T → 0.
@@ -39,13 +42,6 @@ public sealed class TemperatureScalingTests
         var reference = CalibrationReference.GoldenSectionTemperature(Loss, 1e-9, 1e9);
         Assert.True(Loss(fitted) <= Loss(reference) * (1 + 1e-12),
             $"NLL {Loss(fitted):R} at T = {fitted:R}, {Loss(reference):R} at {reference:R}");
-        if (Loss(fitted) == 0)
-        {
-            // Every row ranked right: the NLL reaches 0 in double at some T and stays 0 below it, so every T there is a
-            // minimizer (golden section stops anywhere near it).
-            return;
-        }
-
         // The NLL is flat at its minimum: golden section finds T to about √ε relative; the derivative is the sharp test.
         Assert.InRange(fitted / reference, 1 - 1e-6, 1 + 1e-6);
         var slope = CalibrationReference.SoftmaxLogLossSlope(logits, labels, classes, fitted);
@@ -78,6 +74,26 @@ public sealed class TemperatureScalingTests
             Assert.True(fitted == 0 ? low < high : high < low, $"T = {fitted}, NLL {low} at 1e-3 and {high} at 1e3");
         }
     });
+
+    [Theory]
+    [InlineData(new[] { 2.0, -1, 3, -0.5 }, new byte[] { 1, 0, 1, 0 })]
+    [InlineData(new[] { 40.0, -40, 0 }, new byte[] { 1, 0, 1 })]
+    [InlineData(new[] { 1e-3, 0 }, new byte[] { 1, 0 })]
+    public void Logits_that_rank_every_label_first_give_temperature_zero(double[] logits, byte[] labels)
+    {
+        // The NLL reaches 0 in double at some T > 0 and its slope underflows there: that must not pass for a minimum.
+        Assert.Equal(0, CalibrationMetrics.FitTemperature<double>(logits, labels));
+        Assert.Equal(0, CalibrationMetrics.FitTemperature<float>([.. logits.Select(z => (float)z)], labels));
+        double[] rows = [.. logits.SelectMany(z => new[] { 0.0, z })];
+        Assert.Equal(0, CalibrationMetrics.FitTemperature<double>(rows, [.. labels.Select(y => (int)y)], 2));
+    }
+
+    [Fact]
+    public void One_misranked_sample_gives_a_positive_finite_temperature()
+    {
+        var fitted = CalibrationMetrics.FitTemperature<double>([2.0, -1, 3, -0.5, 0.25], [1, 0, 1, 0, 0]);
+        Assert.True(fitted > 0 && double.IsFinite(fitted), $"T = {fitted}");
+    }
 
     [Fact]
     public void Logits_that_point_the_wrong_way_give_an_infinite_temperature()
