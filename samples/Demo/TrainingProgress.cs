@@ -10,43 +10,46 @@ namespace FocalAot.Demo;
 internal static class TrainingProgress
 {
     /// <summary>About this many log lines per run when the output is not interactive.</summary>
-    private const int LogLinesPerRun = 5;
+    private const int LogLinesPerRun = 4;
 
-    /// <summary>Runs <paramref name="train"/> once per loss function, in order, showing each run's epochs.</summary>
-    /// <param name="losses">The loss functions to train with.</param>
+    /// <summary>Runs <paramref name="train"/> once per method, in order, showing each run's epochs.</summary>
+    /// <param name="console">Where the progress goes.</param>
+    /// <param name="methods">The methods to train with.</param>
     /// <param name="epochs">The number of epochs each run reports.</param>
-    /// <param name="train">Trains with a loss function, calling back with each epoch's number and loss.</param>
+    /// <param name="train">Trains with a method, calling back with each epoch's number and loss.</param>
     public static List<TrainingResult> Show(
-        LossFunction[] losses, int epochs, Func<LossFunction, Action<int, double>, TrainingResult> train)
+        IAnsiConsole console, IReadOnlyList<TrainingMethod> methods, int epochs,
+        Func<TrainingMethod, Action<int, double>, TrainingResult> train)
     {
-        var capabilities = AnsiConsole.Profile.Capabilities;
+        var capabilities = console.Profile.Capabilities;
         return capabilities.Interactive && capabilities.Ansi
-            ? ShowProgressBars(losses, epochs, train)
-            : ShowLogLines(losses, epochs, train);
+            ? ShowProgressBars(console, methods, epochs, train)
+            : ShowLogLines(console, methods, epochs, train);
     }
 
     private static List<TrainingResult> ShowProgressBars(
-        LossFunction[] losses, int epochs, Func<LossFunction, Action<int, double>, TrainingResult> train)
+        IAnsiConsole console, IReadOnlyList<TrainingMethod> methods, int epochs,
+        Func<TrainingMethod, Action<int, double>, TrainingResult> train)
     {
         var results = new List<TrainingResult>();
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                 new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                var tasks = losses
-                    .Select(loss => context.AddTask(Label(loss, "waiting"), autoStart: false, maxValue: epochs))
+                var tasks = methods
+                    .Select(method => context.AddTask(Label(method, "waiting"), autoStart: false, maxValue: epochs))
                     .ToList();
-                for (var run = 0; run < losses.Length; run++)
+                for (var run = 0; run < methods.Count; run++)
                 {
-                    var loss = losses[run];
+                    var method = methods[run];
                     var task = tasks[run];
                     task.StartTask();
-                    results.Add(train(loss, (epoch, meanLoss) =>
+                    results.Add(train(method, (epoch, meanLoss) =>
                     {
-                        task.Description = Label(loss, EpochStatus(epoch, epochs, meanLoss));
+                        task.Description = Label(method, EpochStatus(epoch, epochs, meanLoss));
                         task.Value = epoch;
                     }));
                     task.StopTask();
@@ -56,16 +59,17 @@ internal static class TrainingProgress
     }
 
     private static List<TrainingResult> ShowLogLines(
-        LossFunction[] losses, int epochs, Func<LossFunction, Action<int, double>, TrainingResult> train)
+        IAnsiConsole console, IReadOnlyList<TrainingMethod> methods, int epochs,
+        Func<TrainingMethod, Action<int, double>, TrainingResult> train)
     {
         var interval = Math.Max(1, (epochs + LogLinesPerRun - 1) / LogLinesPerRun);
         var results = new List<TrainingResult>();
-        foreach (var loss in losses)
+        foreach (var method in methods)
         {
-            results.Add(train(loss, (epoch, meanLoss) =>
+            results.Add(train(method, (epoch, meanLoss) =>
             {
                 if (epoch == 1 || epoch % interval == 0 || epoch == epochs)
-                    AnsiConsole.WriteLine(Label(loss, EpochStatus(epoch, epochs, meanLoss)));
+                    console.MarkupLine(Label(method, EpochStatus(epoch, epochs, meanLoss)));
             }));
         }
 
@@ -75,5 +79,5 @@ internal static class TrainingProgress
     private static string EpochStatus(int epoch, int epochs, double meanLoss)
         => string.Create(CultureInfo.InvariantCulture, $"epoch {epoch,3}/{epochs}  loss {meanLoss:0.00000}");
 
-    private static string Label(LossFunction loss, string status) => Markup.Escape($"{loss.Name,-20} {status}");
+    private static string Label(TrainingMethod method, string status) => Markup.Escape($"{method.Name,-30} {status}");
 }
