@@ -90,6 +90,10 @@
                   x86-64-v3 and of the fuzz replay on x86-64-v2; builds the C tests first if there are none.
                   Skipped (3) without valgrind or off x64.
       fuzz        the fuzz target for 60 s (replay, then libFuzzer); skipped (2) without clang-15.
+      samples     the demo's tests (samples/Demo.Tests: its MLP's gradient, data, resampling, metrics, a quick demo run
+                  and a quick .NET study), then the Python imbalance study's tests (interop/python/study/tests: a
+                  --quick run checked against scikit-learn on the same predictions); publishes libfocalaot for this
+                  machine first, as python does.
       peers       builds the peer benchmark (target peers) and runs its tests (bench/peers/tests, pytest): its float64
                   reference against finite differences, and a --quick run of every harness whose rows, accuracy
                   figures and chart are checked. x64 only (TorchSharp's CPU package); skipped (1) elsewhere.
@@ -118,7 +122,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'wheel',
+    [ValidateSet('all', 'style', 'properties', 'arm64', 'fsharp', 'generator', 'packages', 'c', 'cinstall', 'python', 'wheel', 'samples',
         'memcheck', 'fuzz', 'peers')]
     [string] $Suite = 'all',
 
@@ -1237,6 +1241,7 @@ function Invoke-Tests {
         'properties' { Invoke-Build 'properties/FocalAot.Properties/FocalAot.Properties.csproj' }
         'fsharp' { Invoke-Build 'interop/fsharp/FocalAot.FSharp.Tests/FocalAot.FSharp.Tests.fsproj' }
         'generator' { Invoke-Build 'properties/FocalAot.Generator.Tests/FocalAot.Generator.Tests.csproj' }
+        'samples' { Invoke-Build 'samples/Demo.Tests/FocalAot.Demo.Tests.csproj' }
     }
     if ($all -or $Suite -eq 'style') { $results += Invoke-StyleCheck }
     if ($all -or $Suite -eq 'properties') {
@@ -1261,6 +1266,11 @@ function Invoke-Tests {
         $results += Invoke-PythonSmoke
     }
     if ($all -or $Suite -eq 'wheel') { $results += Invoke-WheelTests }
+    if ($all -or $Suite -eq 'samples') {
+        $results += Invoke-TestProgram -Project 'FocalAot.Demo.Tests' -Leg 'demo and .NET study'
+        Confirm-NativeLibrary (Get-HostRid)
+        $results += Invoke-Pytest 'interop/python/study/tests' 'Imbalance study'
+    }
     if ($all -or $Suite -eq 'memcheck') { $results += Invoke-Memcheck }
     if ($all -or $Suite -eq 'fuzz') { $results += Invoke-Fuzz -Seconds 60 }
     if ($all -or $Suite -eq 'peers') { $results += Invoke-PeersTests }
