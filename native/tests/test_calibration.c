@@ -12,20 +12,7 @@
 #include <string.h>
 
 #include "focal_aot.h"
-
-static int passed, failed;
-
-#define CHECK(condition, ...)                                                                                 \
-    do {                                                                                                      \
-        if (condition) {                                                                                      \
-            passed++;                                                                                         \
-        } else {                                                                                              \
-            failed++;                                                                                         \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
-            printf(__VA_ARGS__);                                                                              \
-            printf("\n");                                                                                     \
-        }                                                                                                     \
-    } while (0)
+#include "check.h"
 
 enum { MAX_N = 70000, CLASSES = 7, MAX_BINS = 64 };
 

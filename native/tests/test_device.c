@@ -19,20 +19,7 @@
 
 #include "focal_aot.h"
 #include "device_entries.h"
-
-static int passed, failed;
-
-#define CHECK(condition, ...)                                                                                 \
-    do {                                                                                                      \
-        if (condition) {                                                                                      \
-            passed++;                                                                                         \
-        } else {                                                                                              \
-            failed++;                                                                                         \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
-            printf(__VA_ARGS__);                                                                              \
-            printf("\n");                                                                                     \
-        }                                                                                                     \
-    } while (0)
+#include "check.h"
 
 static const char *last_error(void) {
     static char buffer[4096];

@@ -13,20 +13,7 @@
 
 #include "focal_aot.h"
 #include "reference.h"
-
-static int passed, failed;
-
-#define CHECK(condition, ...)                                                                                 \
-    do {                                                                                                      \
-        if (condition) {                                                                                      \
-            passed++;                                                                                         \
-        } else {                                                                                              \
-            failed++;                                                                                         \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
-            printf(__VA_ARGS__);                                                                              \
-            printf("\n");                                                                                     \
-        }                                                                                                     \
-    } while (0)
+#include "check.h"
 
 /* Options with gamma, alpha and a reduction, in a compound literal that lives as long as the enclosing block. */
 static const focal_options *with_options(focal_options *options, double gamma, double alpha, int32_t reduction) {

@@ -17,20 +17,7 @@
 #include <unistd.h>
 
 #include "focal_aot.h"
-
-static int passed, failed;
-
-#define CHECK(condition, ...)                                                                                 \
-    do {                                                                                                      \
-        if (condition) {                                                                                      \
-            passed++;                                                                                         \
-        } else {                                                                                              \
-            failed++;                                                                                         \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
-            printf(__VA_ARGS__);                                                                              \
-            printf("\n");                                                                                     \
-        }                                                                                                     \
-    } while (0)
+#include "check.h"
 
 /* Above the threshold (131072) at which a call runs on the worker threads. */
 enum { POOLED_N = 300000, CHILD_SECONDS = 20 };

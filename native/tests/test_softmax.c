@@ -13,20 +13,7 @@
 
 #include "focal_aot.h"
 #include "half_bits.h"
-
-static int passed, failed;
-
-#define CHECK(condition, ...)                                                                                 \
-    do {                                                                                                      \
-        if (condition) {                                                                                      \
-            passed++;                                                                                         \
-        } else {                                                                                              \
-            failed++;                                                                                         \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
-            printf(__VA_ARGS__);                                                                              \
-            printf("\n");                                                                                     \
-        }                                                                                                     \
-    } while (0)
+#include "check.h"
 
 enum { ROWS = 7, CLASSES = 19 };
 
