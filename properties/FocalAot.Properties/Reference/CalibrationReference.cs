@@ -166,9 +166,7 @@ internal static class CalibrationReference
         for (var row = 0; row < labels.Length; row++)
         {
             var z = logits.Slice(row * classes, classes);
-            var top = double.NegativeInfinity;
-            foreach (var value in z)
-                top = Math.Max(top, value);
+            var top = Max(z);
             var exponentials = new double[classes];
             for (var k = 0; k < classes; k++)
                 exponentials[k] = Math.Exp((z[k] - top) / temperature);
@@ -185,9 +183,7 @@ internal static class CalibrationReference
         for (var row = 0; row < labels.Length; row++)
         {
             var z = logits.Slice(row * classes, classes);
-            var top = double.NegativeInfinity;
-            foreach (var value in z)
-                top = Math.Max(top, value);
+            var top = Max(z);
             double mass = 0, moment = 0;
             for (var k = 0; k < classes; k++)
             {
@@ -219,5 +215,13 @@ internal static class CalibrationReference
         }
 
         return Math.Exp((a + b) / 2);
+    }
+
+    private static double Max(ReadOnlySpan<double> values)
+    {
+        var top = double.NegativeInfinity;
+        foreach (var value in values)
+            top = Math.Max(top, value);
+        return top;
     }
 }
