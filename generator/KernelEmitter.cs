@@ -189,7 +189,7 @@ internal static class KernelEmitter
     private static IEnumerable<string> InvokeBody(PowerSpec power) => power.Form switch
     {
         PowerForm.Identity => ["return TOps.Create(T.One);"],
-        PowerForm.Transcendental => ["return TOps.PowerInDouble(q, Gamma);"],
+        PowerForm.Transcendental => ["return global::FocalAot.Kernels.TranscendentalPower.Invoke<TVec, T, TOps>(q, Gamma);"],
         _ => PowerPlan.For(power).Render(operand => $"TOps.Sqrt({operand})", (left, right) => $"TOps.Multiply({left}, {right})", "var"),
     };
 
@@ -199,7 +199,7 @@ internal static class KernelEmitter
         PowerForm.Identity => "no modulating factor (cross-entropy)",
         PowerForm.Chain => "multiplications",
         PowerForm.HalfChain => "a square root and multiplications",
-        _ => "exp(γ·log q) in double precision",
+        _ => "exp(γ·log q)",
     };
 
     private static Scopes OpenClass(SourceWriter writer, KernelClass kernelClass)

@@ -16,7 +16,7 @@ public enum FocalPowerForm
     /// <summary>γ = k + 1/2: a square root and multiplications.</summary>
     HalfChain = 2,
 
-    /// <summary>Any other γ: exp(γ·log q) in double precision.</summary>
+    /// <summary>Any other γ: exp(γ·log q) (<see cref="TranscendentalPower"/>).</summary>
     Transcendental = 3,
 }
 

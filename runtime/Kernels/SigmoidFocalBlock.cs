@@ -89,7 +89,17 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PowerPass(in TFactor factor, ref T q, int count)
     {
-        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        var width = (nuint)TOps.Count;
+        nuint i = 0;
+        for (; i + (2 * width) <= (nuint)count; i += 2 * width)
+        {
+            var pair = factor.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(
+                new(TOps.Load(in q, i), TOps.Load(in q, i + width)));
+            TOps.Store(pair.First, ref q, i);
+            TOps.Store(pair.Second, ref q, i + width);
+        }
+
+        for (; i < (nuint)count; i += width)
             TOps.Store(factor.Invoke<TVec, TOps>(TOps.Load(in q, i)), ref q, i);
     }
 

@@ -50,15 +50,7 @@ internal static class Elementary
             r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
             if (hasTail)
                 r = TOps.Add(r, tail);
-            var p = S<TVec, T, TOps>(Polynomials.ExpSingle6);
-            p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle5));
-            p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle4));
-            p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle3));
-            p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle2));
-            p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
-            p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
-            var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 23), TOps.CreateFromBits(Polynomials.ExpScaleBitsSingle));
-            return TOps.Multiply(p, scale);
+            return ExpReducedSingle<TVec, T, TOps>(t, r);
         }
         else
         {
@@ -87,6 +79,83 @@ internal static class Elementary
             var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 52), TOps.CreateFromBits(Polynomials.ExpScaleBitsDouble));
             return TOps.Multiply(p, scale);
         }
+    }
+
+    /// <summary>
+    /// 2^n·exp(r) in float for |r| ≤ ln2/2 (a little more is tolerated) and n ≥ -190, with n held as t = n + 1.5·2^23.
+    /// The polynomial is pre-scaled by 2^-64 and multiplied by 2^(n+64), which stays normal, so a subnormal
+    /// result is rounded once, correctly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ExpReducedSingle<TVec, T, TOps>(TVec t, TVec r)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
+    {
+        var p = S<TVec, T, TOps>(Polynomials.ExpSingle6);
+        p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle5));
+        p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle4));
+        p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle3));
+        p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(Polynomials.ExpSingle2));
+        p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
+        p = TOps.MultiplyAdd(p, r, S<TVec, T, TOps>(1.0));
+        var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 23), TOps.CreateFromBits(Polynomials.ExpScaleBitsSingle));
+        return TOps.Multiply(p, scale);
+    }
+
+    /// <summary>
+    /// q^γ = exp(γ log q) in float for q in [0, 1] (slightly above 1 is tolerated) and 0 &lt; γ ≤
+    /// <see cref="Polynomials.SinglePowerMaxGamma"/>, with γ = high + low split by <see cref="SplitSingleGamma"/>.
+    /// </summary>
+    /// <remarks>
+    /// With q = 2^k (1 + f), f in [0, 1): γ log q = high·k·ln2 + high·log1p(f) + low·(k ln2 + log1p(f)). high has 16
+    /// significant bits and |k| ≤ 151, so high·k is exact; its integer part n goes straight to the result's exponent and
+    /// only its fraction joins the float sum x, so x stays below 0.35 + γ ln 2 in magnitude and rounds to within
+    /// 2^-22 absolute for γ ≤ 8. With log1p's 1.43 ulp that is a relative error of q^γ under 1e-6 (docs/NUMERICS.md §3).
+    /// Subnormal q is scaled by 2^24 first (exact); q = 0 gives 0.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec PowerSingle<TVec, T, TOps>(TVec q, TVec gammaHigh, TVec gammaLow)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
+    {
+        const double shifter = Polynomials.ShifterSingle;
+        var tiny = TOps.LessThan(q, C<TVec, T, TOps>(Polynomials.SmallestNormalSingle));
+        var scaled = TOps.ConditionalSelect(tiny, TOps.Multiply(q, C<TVec, T, TOps>(Polynomials.SubnormalScaleSingle)), q);
+
+        // k from the exponent bits (placed under 2^23 and subtracted as a float), 1 + f from the mantissa bits.
+        var biased = TOps.BitwiseOr(TOps.ShiftRightLogicalBits(scaled, 23), TOps.CreateFromBits(Polynomials.TwoTo23BitsSingle));
+        var k = TOps.Subtract(biased, C<TVec, T, TOps>(Polynomials.TwoTo23Single + Polynomials.ExponentBiasSingle));
+        k = TOps.Subtract(k, TOps.BitwiseAnd(tiny, C<TVec, T, TOps>(Polynomials.SubnormalScaleExponentSingle)));
+        var mantissa = TOps.BitwiseOr(TOps.BitwiseAnd(scaled, TOps.CreateFromBits(Polynomials.MantissaMaskSingle)),
+            TOps.CreateFromBits(Polynomials.OneBitsSingle));
+        var logMantissa = Log1pUnit<TVec, T, TOps>(TOps.Subtract(mantissa, C<TVec, T, TOps>(1.0)));
+
+        // high·k in units of ln 2: exact; its integer part n and its fraction, both exact.
+        var exponent = TOps.Multiply(gammaHigh, k);
+        var n = TOps.Subtract(TOps.Add(exponent, C<TVec, T, TOps>(shifter)), C<TVec, T, TOps>(shifter));
+        var fraction = TOps.Subtract(exponent, n);
+        var low = TOps.Multiply(gammaLow, TOps.MultiplyAdd(k, C<TVec, T, TOps>(Polynomials.Ln2), logMantissa));
+        var x = TOps.MultiplyAdd(gammaHigh, logMantissa, TOps.MultiplyAdd(fraction, C<TVec, T, TOps>(Polynomials.Ln2), low));
+
+        // exp(x)·2^n: x's own reduction, with n added to its integer before the scale is built.
+        var t = TOps.MultiplyAdd(x, C<TVec, T, TOps>(Polynomials.Log2E), C<TVec, T, TOps>(shifter));
+        var m = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
+        var r = TOps.MultiplyAdd(m, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), x);
+        r = TOps.MultiplyAdd(m, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
+        var floor = C<TVec, T, TOps>(shifter + Polynomials.ExpReducedFloorSingle);
+        var power = ExpReducedSingle<TVec, T, TOps>(TOps.Max(TOps.Add(t, n), floor), r);
+        var zero = C<TVec, T, TOps>(0.0);
+        return TOps.ConditionalSelect(TOps.Equal(q, zero), zero, power);
+    }
+
+    /// <summary>γ as high + low for <see cref="PowerSingle"/>: high is γ in float with its last 8 mantissa bits cleared
+    /// (16 significant bits), low the rest rounded to float.</summary>
+    public static (float High, float Low) SplitSingleGamma(double gamma)
+    {
+        var high = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)gamma) & Polynomials.SingleGammaHighMask);
+        return (high, (float)(gamma - high));
     }
 
     /// <summary>log(1 + e) for e in [0, 1].</summary>

@@ -53,6 +53,7 @@ internal static class Polynomials
     public const double Ln2HighDouble = 6.93147180369123816490e-01;
     public const double Ln2LowDouble = 1.90821492927058770002e-10;
     public const double Log2E = 1.4426950408889634;
+    public const double Ln2 = 0.6931471805599453;
 
     /// <summary>1.5·2^23 and 1.5·2^52: adding one rounds to an integer held in the low mantissa bits.</summary>
     public const double ShifterSingle = 12582912.0;
@@ -61,6 +62,9 @@ internal static class Polynomials
     /// <summary>Below these exp underflows to 0 (half the smallest subnormal).</summary>
     public const double ExpFloorSingle = -104.0;
     public const double ExpFloorDouble = -746.0;
+
+    /// <summary>The float power's 2^n·exp(r) gives 0 below n = -190 (its scale 2^(n+64) is then the smallest normal).</summary>
+    public const double ExpReducedFloorSingle = -190.0;
 
     /// <summary>exp's polynomial is pre-scaled by 2^-64 and the result multiplied by 2^(n+64), which stays normal, so a
     /// subnormal result is rounded once; these are the IEEE bits of 2^64 (float and double) the scale adds to n.</summary>
@@ -81,4 +85,22 @@ internal static class Polynomials
     public const long TwoTo52BitsDouble = 0x4330000000000000;
     public const double TwoTo52Double = 4503599627370496.0;
     public const double ExponentBiasDouble = 1023.0;
+
+    /// <summary>The float power's split q = 2^k (1 + f), f in [0, 1): subnormal q is scaled by 2^24 first; the bits of 1.0,
+    /// the mantissa mask, and 2^23 (whose low mantissa bits receive the biased exponent).</summary>
+    public const double SmallestNormalSingle = 1.1754943508222875e-38;
+    public const double SubnormalScaleSingle = 16777216.0;
+    public const double SubnormalScaleExponentSingle = 24.0;
+    public const long OneBitsSingle = 0x3F800000;
+    public const long MantissaMaskSingle = 0x007FFFFF;
+    public const long TwoTo23BitsSingle = 0x4B000000;
+    public const double TwoTo23Single = 8388608.0;
+    public const double ExponentBiasSingle = 127.0;
+
+    /// <summary>
+    /// The largest γ the float power serves: beyond it the rounding of γ·log1p(f) would pass 1e-6 relative, and a
+    /// run-time γ is evaluated in double. γ's high part keeps 16 significant bits (this mask), so high·k is exact.
+    /// </summary>
+    public const double SinglePowerMaxGamma = 8.0;
+    public const int SingleGammaHighMask = unchecked((int)0xFFFFFF00);
 }

@@ -35,12 +35,12 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             .Invoke<ClValue, OpenClOps<T>>(q), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)));
     }
 
-    /// <summary>focal_element and focal_element_poly for a γ given at run time (the argument gamma): q^γ as exp(γ log q) in double.</summary>
+    /// <summary>focal_element and focal_element_poly for a γ given at run time (the argument gamma): q^γ as exp(γ log q).</summary>
     public static void WriteGeneric(SourceWriter writer)
     {
         var gamma = new ClValue("gamma", false);
-        writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) in double */");
-        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, q => OpenClOps<T>.PowerInDouble(q, gamma),
+        writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) */");
+        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, q => OpenClOps<T>.TranscendentalPower(q, gamma),
             () => typeof(T) == typeof(double) ? gamma : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
     }
 
@@ -105,7 +105,9 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
 
     private static ClValue Name(ClRecording recording, string type, string name, ClValue value)
     {
-        recording.Line($"const {type} {name} = {value.Code};");
+        // A bit-pattern value (the result of a mask operation) keeps its bits under its name.
+        var declared = !value.IsBits ? type : type == "float" ? "uint" : "ulong";
+        recording.Line($"const {declared} {name} = {value.Code};");
         return value with { Code = name };
     }
 }

@@ -74,8 +74,24 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
 
     public static ClValue PowerInDouble(ClValue value, double exponent) => PowerInDouble(value, OpenClOps<double>.Create(exponent));
 
+    /// <summary>
+    /// <see cref="Kernels.TranscendentalPower"/> for an exponent that is itself a symbol (a double): in float, both the
+    /// float power (γ ≤ 8, γ split as the CPU splits it) and the double one, selected by the exponent.
+    /// </summary>
+    public static ClValue TranscendentalPower(ClValue value, ClValue exponent)
+    {
+        if (!IsSingle)
+            return PowerInDouble(value, exponent);
+
+        var high = Value($"as_float(as_uint((float){exponent.Code}) & {ClLiterals.Bits32(Polynomials.SingleGammaHighMask)})");
+        var low = Value($"(float)({exponent.Code} - (double){high.Code})");
+        var single = Elementary.PowerSingle<ClValue, T, OpenClOps<T>>(value, high, low);
+        var wide = PowerInDouble(value, exponent);
+        return ConditionalSelect(Mask($"{exponent.Code} <= {ClLiterals.Double(Polynomials.SinglePowerMaxGamma)}"), single, wide);
+    }
+
     /// <summary>value^exponent as exp(exponent · log value) in double, for an exponent that is itself a symbol.</summary>
-    public static ClValue PowerInDouble(ClValue value, ClValue exponent)
+    private static ClValue PowerInDouble(ClValue value, ClValue exponent)
     {
         var wide = IsSingle ? new ClValue(ClRecording.Current.Declare("double", $"(double){V(value)}"), false) : value;
         var power = Elementary.Power<ClValue, OpenClOps<double>>(wide, exponent);

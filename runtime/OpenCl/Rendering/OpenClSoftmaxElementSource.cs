@@ -87,7 +87,7 @@ internal sealed class OpenClSoftmaxElementSource<T> : SoftmaxFocalElement<ClValu
             {
                 { SampleDependent: true } => Terms<SampleDependentFactor<T>>(x, p, q, row, poly,
                     default(SampleDependentFactor<T>).Invoke<ClValue, OpenClOps<T>>(q)),
-                { IsGeneric: true } => Terms<PowerFactor<T>>(x, p, q, row, poly, OpenClOps<T>.PowerInDouble(q, Symbol("gamma"))),
+                { IsGeneric: true } => Terms<PowerFactor<T>>(x, p, q, row, poly, OpenClOps<T>.TranscendentalPower(q, Symbol("gamma"))),
                 _ => SpecializedTerms(power.Gamma!.Value, x, p, q, row, poly),
             };
             recording.Line($"*loss = {loss.Code};");

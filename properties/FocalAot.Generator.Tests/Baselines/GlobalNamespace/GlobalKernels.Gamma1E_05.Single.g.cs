@@ -3,7 +3,7 @@
 
 static partial class GlobalKernels
 {
-    /// <summary>Sigmoid focal loss specialized for γ = 1E-05 (exp(γ·log q) in double precision).</summary>
+    /// <summary>Sigmoid focal loss specialized for γ = 1E-05 (exp(γ·log q)).</summary>
     public static partial class Gamma1E_05
     {
         /// <summary>Per-element float losses for γ = 1E-05 (reduction none).</summary>

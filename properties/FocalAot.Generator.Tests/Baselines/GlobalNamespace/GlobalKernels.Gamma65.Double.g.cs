@@ -3,7 +3,7 @@
 
 static partial class GlobalKernels
 {
-    /// <summary>Sigmoid focal loss specialized for γ = 65 (exp(γ·log q) in double precision).</summary>
+    /// <summary>Sigmoid focal loss specialized for γ = 65 (exp(γ·log q)).</summary>
     public static partial class Gamma65
     {
         /// <summary>Per-element double losses for γ = 65 (reduction none).</summary>

@@ -6,7 +6,7 @@ static partial class GlobalKernels
     [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
     public static partial class Gamma65
     {
-        /// <summary>q^γ for γ = 65: exp(γ·log q) in double precision.</summary>
+        /// <summary>q^γ for γ = 65: exp(γ·log q).</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
         public readonly struct Power : global::FocalAot.Kernels.IFocalPower
@@ -18,7 +18,7 @@ static partial class GlobalKernels
             public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Transcendental;
 
             /// <inheritdoc/>
-            public static string Description => "exp(γ·log q) in double precision";
+            public static string Description => "exp(γ·log q)";
 
             /// <inheritdoc/>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -27,7 +27,7 @@ static partial class GlobalKernels
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                 where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
             {
-                return TOps.PowerInDouble(q, Gamma);
+                return global::FocalAot.Kernels.TranscendentalPower.Invoke<TVec, T, TOps>(q, Gamma);
             }
         }
     }

@@ -5,7 +5,7 @@ namespace Consumer.Losses
 {
     static partial class FocalKernels
     {
-        /// <summary>Sigmoid focal loss specialized for γ = 0.7 (exp(γ·log q) in double precision).</summary>
+        /// <summary>Sigmoid focal loss specialized for γ = 0.7 (exp(γ·log q)).</summary>
         public static partial class Gamma0_7
         {
             /// <summary>Per-element double losses for γ = 0.7 (reduction none).</summary>

@@ -8,7 +8,7 @@ namespace Consumer.Losses
         [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
         public static partial class Gamma0_7
         {
-            /// <summary>q^γ for γ = 0.7: exp(γ·log q) in double precision.</summary>
+            /// <summary>q^γ for γ = 0.7: exp(γ·log q).</summary>
             [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
             [global::System.CodeDom.Compiler.GeneratedCode("FocalAot.Generator", "0.2.0.0")]
             public readonly struct Power : global::FocalAot.Kernels.IFocalPower
@@ -20,7 +20,7 @@ namespace Consumer.Losses
                 public static global::FocalAot.Kernels.FocalPowerForm Form => global::FocalAot.Kernels.FocalPowerForm.Transcendental;
 
                 /// <inheritdoc/>
-                public static string Description => "exp(γ·log q) in double precision";
+                public static string Description => "exp(γ·log q)";
 
                 /// <inheritdoc/>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -29,7 +29,7 @@ namespace Consumer.Losses
                     where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
                     where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
                 {
-                    return TOps.PowerInDouble(q, Gamma);
+                    return global::FocalAot.Kernels.TranscendentalPower.Invoke<TVec, T, TOps>(q, Gamma);
                 }
             }
         }
