@@ -85,22 +85,21 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         }
     }
 
-    /// <summary>q → q^γ in place.</summary>
+    /// <summary>
+    /// q → q^γ in place, two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>): the power's long
+    /// dependency chains, interleaved, overlap. An odd last register is paired with itself, so the power is inlined once.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PowerPass(in TFactor factor, ref T q, int count)
     {
         var width = (nuint)TOps.Count;
-        nuint i = 0;
-        for (; i + (2 * width) <= (nuint)count; i += 2 * width)
+        for (nuint i = 0; i < (nuint)count; i += 2 * width)
         {
-            var pair = factor.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(
-                new(TOps.Load(in q, i), TOps.Load(in q, i + width)));
+            var next = i + width < (nuint)count ? i + width : i;
+            var pair = factor.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(new(TOps.Load(in q, i), TOps.Load(in q, next)));
+            TOps.Store(pair.Second, ref q, next);
             TOps.Store(pair.First, ref q, i);
-            TOps.Store(pair.Second, ref q, i + width);
         }
-
-        for (; i < (nuint)count; i += width)
-            TOps.Store(factor.Invoke<TVec, TOps>(TOps.Load(in q, i)), ref q, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -152,6 +152,7 @@ internal static class Elementary
 
     /// <summary>γ as high + low for <see cref="PowerSingle"/>: high is γ in float with its last 8 mantissa bits cleared
     /// (16 significant bits), low the rest rounded to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (float High, float Low) SplitSingleGamma(double gamma)
     {
         var high = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)gamma) & Polynomials.SingleGammaHighMask);
