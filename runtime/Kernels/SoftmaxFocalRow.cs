@@ -68,12 +68,26 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     /// The dense part: each class's loss term and gradient term for coefficients c_j = scale·α_j·((1 - ε) y_j + ε/C)
     /// (α_j and y_j when given), written to <paramref name="losses"/> and <paramref name="slopes"/> (when not empty).
     /// </summary>
+    /// <remarks>
+    /// An exp·log power (not <see cref="IModulatingFactor{T}.IsShort"/>) is computed first, for the whole row, into the
+    /// slopes (or, forward only, the losses), which the terms then read back before they overwrite them: over register
+    /// pairs there, its long dependency chains overlap, where inside the terms one chain would wait on latency.
+    /// </remarks>
     public static void DenseTerms(
         ReadOnlySpan<T> x, ReadOnlySpan<T> e, in SoftmaxRowConstants<T> row, in TFactor factor, in DenseCoefficients<T> coefficients,
         Span<T> losses, Span<T> slopes)
     {
-        var j = DenseTerms<TVec, TOps>(x, e, row, factor, coefficients, losses, slopes, 0);
-        DenseTerms<T, ScalarOps<T>>(x, e, row, factor, coefficients, losses, slopes, j);
+        var modulations = TFactor.IsShort ? default : slopes.IsEmpty ? losses : slopes;
+        if (!TFactor.IsShort)
+        {
+            var end = Complements<TVec, TOps>(x, e, row, factor.Gamma, modulations, 0);
+            Complements<T, ScalarOps<T>>(x, e, row, factor.Gamma, modulations, end);
+            end = PowersInPairs<TVec, TOps>(factor, modulations, 0);
+            PowersInPairs<T, ScalarOps<T>>(factor, modulations, end);
+        }
+
+        var j = DenseTerms<TVec, TOps>(x, e, row, factor, coefficients, losses, slopes, modulations, 0);
+        DenseTerms<T, ScalarOps<T>>(x, e, row, factor, coefficients, losses, slopes, modulations, j);
     }
 
     /// <summary>The loss term, gradient term, p and q of one class (the sparse part).</summary>
@@ -81,7 +95,8 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         T x, T e, T coefficient, T polyCoefficient, in SoftmaxRowConstants<T> row, in TFactor factor, bool gradient)
     {
         var constants = Registers<T, ScalarOps<T>>(row, factor.Gamma);
-        return Terms<T, ScalarOps<T>>(x, e, coefficient, polyCoefficient, polyCoefficient != T.Zero, constants, factor, gradient);
+        return Terms<T, ScalarOps<T>>(x, e, coefficient, polyCoefficient, polyCoefficient != T.Zero, constants, factor, default, staged: false,
+            gradient);
     }
 
     /// <summary>
@@ -133,7 +148,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int DenseTerms<TV, TO>(
         ReadOnlySpan<T> x, ReadOnlySpan<T> e, in SoftmaxRowConstants<T> row, in TFactor factor, in DenseCoefficients<T> coefficients,
-        Span<T> losses, Span<T> slopes, int j)
+        Span<T> losses, Span<T> slopes, ReadOnlySpan<T> modulations, int j)
         where TV : struct
         where TO : ISimdOps<TV, T>
     {
@@ -156,8 +171,9 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
             var (coefficient, polyCoefficient) = Element<TV, TO>.DenseCoefficients(
                 mass, scale, polyScale, hasClassAlpha ? TO.Load(in coefficients.ClassAlpha[0], offset) : default, hasClassAlpha);
 
-            var (loss, slope, _, _) = Terms<TV, TO>(
-                TO.Load(in x[0], offset), TO.Load(in e[0], offset), coefficient, polyCoefficient, poly, constants, factor, gradient);
+            var staged = TFactor.IsShort ? default : TO.Load(in modulations[0], offset);
+            var (loss, slope, _, _) = Terms<TV, TO>(TO.Load(in x[0], offset), TO.Load(in e[0], offset), coefficient, polyCoefficient, poly,
+                constants, factor, staged, !TFactor.IsShort, gradient);
             if (!losses.IsEmpty)
                 TO.Store(loss, ref losses[0], offset);
             if (gradient)
@@ -167,18 +183,64 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         return j;
     }
 
+    /// <summary>One register's loss term, gradient term, p and q; q^γ is <paramref name="stagedModulation"/> where
+    /// <paramref name="staged"/> (computed beforehand for the row), else the factor's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TV Loss, TV Slope, TV P, TV Q) Terms<TV, TO>(
-        TV x, TV e, TV coefficient, TV polyCoefficient, bool poly, in SoftmaxRowRegisters<TV> row, in TFactor factor, bool gradient)
+        TV x, TV e, TV coefficient, TV polyCoefficient, bool poly, in SoftmaxRowRegisters<TV> row, in TFactor factor,
+        TV stagedModulation, bool staged, bool gradient)
         where TV : struct
         where TO : ISimdOps<TV, T>
     {
         var p = Element<TV, TO>.Probability(x, e, row.Max, row.InverseZ);
         var q = Element<TV, TO>.Complement(x, p, row);
-        var modulation = TFactor.IsIdentity ? TO.Create(T.One) : factor.Invoke<TV, TO>(q);
+        var modulation = TFactor.IsIdentity ? TO.Create(T.One) : staged ? stagedModulation : factor.Invoke<TV, TO>(q);
         var gamma = Element<TV, TO>.FocusingGamma<TFactor>(q, row);
         var (loss, slope) = Element<TV, TO>.LossAndSlope<TFactor>(x, coefficient, polyCoefficient, poly, p, q, modulation, gamma, row, gradient);
         return (loss, slope, p, q);
+    }
+
+    /// <summary>q_j of whole registers of the row (from <paramref name="j"/>) into <paramref name="q"/>; returns where it stopped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static int Complements<TV, TO>(ReadOnlySpan<T> x, ReadOnlySpan<T> e, in SoftmaxRowConstants<T> row, T gamma, Span<T> q, int j)
+        where TV : struct
+        where TO : ISimdOps<TV, T>
+    {
+        if (j >= x.Length)
+            return j;
+        var constants = Registers<TV, TO>(row, gamma);
+        for (; j <= x.Length - TO.Count; j += TO.Count)
+        {
+            var offset = (nuint)j;
+            var xv = TO.Load(in x[0], offset);
+            var p = Element<TV, TO>.Probability(xv, TO.Load(in e[0], offset), constants.Max, constants.InverseZ);
+            TO.Store(Element<TV, TO>.Complement(xv, p, constants), ref q[0], offset);
+        }
+
+        return j;
+    }
+
+    /// <summary>
+    /// q → q^γ in place over whole registers (from <paramref name="j"/>), two at a time (an odd last register paired with
+    /// itself, so the power is inlined once); returns where it stopped. Never inlined: with the power inlined, its caller
+    /// would exceed the JIT's inlining budget.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static int PowersInPairs<TV, TO>(in TFactor factor, Span<T> q, int j)
+        where TV : struct
+        where TO : ISimdOps<TV, T>
+    {
+        var end = j + ((q.Length - j) / TO.Count * TO.Count);
+        ref var first = ref q[0];
+        for (; j < end; j += 2 * TO.Count)
+        {
+            var next = j + TO.Count < end ? j + TO.Count : j;
+            var pair = factor.Invoke<RegisterPair<TV>, RegisterPairOps<TV, T, TO>>(new(TO.Load(in first, (nuint)j), TO.Load(in first, (nuint)next)));
+            TO.Store(pair.Second, ref first, (nuint)next);
+            TO.Store(pair.First, ref first, (nuint)j);
+        }
+
+        return end;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
