@@ -33,6 +33,7 @@ public sealed class OpenClSoftmaxParityTests(OpenClContextFixture fixture)
         new Scenario("int, generic gamma 0.7, alpha, C 1203", 1203) { Gamma = 0.7, Alpha = 0.75 },
         new Scenario("int, declined specialization gamma 2, smoothing, C 129", 129) { Gamma = 2, ForceGeneric = true, Smoothing = 0.1 },
         new Scenario("soft, generic gamma 6, C 1", 1) { Targets = "soft", Gamma = 6 },
+        new Scenario("int, generic gamma 9.5 (power in double), smoothing, C 35", 35) { Gamma = 9.5, Smoothing = 0.1 },
         new Scenario("int, gamma 2, weights, C 1", 1) { Gamma = 2, Weights = true },
         new Scenario("int, gamma 5, smoothing 1, C 20", 20) { Gamma = 5, Smoothing = 1 },
         new Scenario("int, [N, C, S] C 5 S 7, gamma 2, smoothing, weights, ignored rows", 5, 7)
