@@ -28,7 +28,8 @@ public sealed class OpenClParityTests(OpenClContextFixture fixture)
         var data = new TheoryData<string, double, bool, bool, bool>();
         foreach (var storage in new[] { "float", "double", "Half", "BFloat16" })
         {
-            var gammas = new[] { (0.0, false), (0.5, false), (2.0, false), (2.5, false), (5.0, false), (0.7, false), (6.0, false), (9.5, false), (2.0, true) };
+            var gammas = new[]
+            { (0.0, false), (0.5, false), (2.0, false), (2.5, false), (5.0, false), (0.7, false), (6.0, false), (9.5, false), (2.0, true) };
             foreach (var (gamma, generic) in gammas)
             {
                 foreach (var (weights, classAlpha) in new[] { (false, false), (true, false), (false, true), (true, true) })
