@@ -49,7 +49,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         if (!TFactor.IsShort)
         {
             SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count);
-            PowerPass(factor, ref m[0], count);
+            PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
         }
 
         return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor,
@@ -82,23 +82,6 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 TOps.Store(sAbs, ref s, i);
             var (sigmaX, sigmaMinusX) = Sigmoids(TOps.Load(in logits, i), ev, sAbs);
             TOps.Store(Complement(TOps.Load(in targets, i), sigmaX, sigmaMinusX), ref q, i);
-        }
-    }
-
-    /// <summary>
-    /// q → q^γ in place, two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>): the power's long
-    /// dependency chains, interleaved, overlap. An odd last register is paired with itself, so the power is inlined once.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PowerPass(in TFactor factor, ref T q, int count)
-    {
-        var width = (nuint)TOps.Count;
-        for (nuint i = 0; i < (nuint)count; i += 2 * width)
-        {
-            var next = i + width < (nuint)count ? i + width : i;
-            var pair = factor.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(new(TOps.Load(in q, i), TOps.Load(in q, next)));
-            TOps.Store(pair.Second, ref q, next);
-            TOps.Store(pair.First, ref q, i);
         }
     }
 

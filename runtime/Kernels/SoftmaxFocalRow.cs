@@ -71,7 +71,8 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     /// <remarks>
     /// An exp·log power (not <see cref="IModulatingFactor{T}.IsShort"/>) is computed first, for the whole row, into the
     /// slopes (or, forward only, the losses), which the terms then read back before they overwrite them: over register
-    /// pairs there, its long dependency chains overlap, where inside the terms one chain would wait on latency.
+    /// pairs there (<see cref="PairedPower{TVec, T, TOps, TFactor}"/>), its long dependency chains overlap, where inside
+    /// the terms one chain would wait on latency.
     /// </remarks>
     public static void DenseTerms(
         ReadOnlySpan<T> x, ReadOnlySpan<T> e, in SoftmaxRowConstants<T> row, in TFactor factor, in DenseCoefficients<T> coefficients,
@@ -82,8 +83,8 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         {
             var end = Complements<TVec, TOps>(x, e, row, factor.Gamma, modulations, 0);
             Complements<T, ScalarOps<T>>(x, e, row, factor.Gamma, modulations, end);
-            end = PowersInPairs<TVec, TOps>(factor, modulations, 0);
-            PowersInPairs<T, ScalarOps<T>>(factor, modulations, end);
+            PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, modulations[..end]);
+            PairedPower<T, T, ScalarOps<T>, TFactor>.InPlace(factor, modulations[end..]);
         }
 
         var j = DenseTerms<TVec, TOps>(x, e, row, factor, coefficients, losses, slopes, modulations, 0);
@@ -218,29 +219,6 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
         }
 
         return j;
-    }
-
-    /// <summary>
-    /// q → q^γ in place over whole registers (from <paramref name="j"/>), two at a time (an odd last register paired with
-    /// itself, so the power is inlined once); returns where it stopped. Never inlined: with the power inlined, its caller
-    /// would exceed the JIT's inlining budget.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static int PowersInPairs<TV, TO>(in TFactor factor, Span<T> q, int j)
-        where TV : struct
-        where TO : ISimdOps<TV, T>
-    {
-        var end = j + ((q.Length - j) / TO.Count * TO.Count);
-        ref var first = ref q[0];
-        for (; j < end; j += 2 * TO.Count)
-        {
-            var next = j + TO.Count < end ? j + TO.Count : j;
-            var pair = factor.Invoke<RegisterPair<TV>, RegisterPairOps<TV, T, TO>>(new(TO.Load(in first, (nuint)j), TO.Load(in first, (nuint)next)));
-            TO.Store(pair.Second, ref first, (nuint)next);
-            TO.Store(pair.First, ref first, (nuint)j);
-        }
-
-        return end;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

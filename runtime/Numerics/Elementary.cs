@@ -42,12 +42,7 @@ internal static class Elementary
     {
         if (typeof(T) == typeof(float))
         {
-            const double shifter = Polynomials.ShifterSingle;
-            x = TOps.Max(x, C<TVec, T, TOps>(Polynomials.ExpFloorSingle));
-            var t = TOps.MultiplyAdd(x, C<TVec, T, TOps>(Polynomials.Log2E), C<TVec, T, TOps>(shifter));
-            var n = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
-            var r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), x);
-            r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
+            var (t, r) = ReduceSingle<TVec, T, TOps>(TOps.Max(x, C<TVec, T, TOps>(Polynomials.ExpFloorSingle)));
             if (hasTail)
                 r = TOps.Add(r, tail);
             return ExpReducedSingle<TVec, T, TOps>(t, r);
@@ -79,6 +74,23 @@ internal static class Elementary
             var scale = TOps.AddBits(TOps.ShiftLeftBits(t, 52), TOps.CreateFromBits(Polynomials.ExpScaleBitsDouble));
             return TOps.Multiply(p, scale);
         }
+    }
+
+    /// <summary>
+    /// Cody–Waite reduction of a float x: x = n ln2 + r with n the nearest integer to x/ln2, held as t = n + 1.5·2^23
+    /// (the form <see cref="ExpReducedSingle"/> takes), and |r| ≤ ln2/2 (n·ln2_high is exact).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVec T, TVec R) ReduceSingle<TVec, T, TOps>(TVec x)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
+    {
+        const double shifter = Polynomials.ShifterSingle;
+        var t = TOps.MultiplyAdd(x, C<TVec, T, TOps>(Polynomials.Log2E), C<TVec, T, TOps>(shifter));
+        var n = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
+        var r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), x);
+        return (t, TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r));
     }
 
     /// <summary>
@@ -140,10 +152,7 @@ internal static class Elementary
         var x = TOps.MultiplyAdd(gammaHigh, logMantissa, TOps.MultiplyAdd(fraction, C<TVec, T, TOps>(Polynomials.Ln2), low));
 
         // exp(x)·2^n: x's own reduction, with n added to its integer before the scale is built.
-        var t = TOps.MultiplyAdd(x, C<TVec, T, TOps>(Polynomials.Log2E), C<TVec, T, TOps>(shifter));
-        var m = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
-        var r = TOps.MultiplyAdd(m, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), x);
-        r = TOps.MultiplyAdd(m, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
+        var (t, r) = ReduceSingle<TVec, T, TOps>(x);
         var floor = C<TVec, T, TOps>(shifter + Polynomials.ExpReducedFloorSingle);
         var power = ExpReducedSingle<TVec, T, TOps>(TOps.Max(TOps.Add(t, n), floor), r);
         var zero = C<TVec, T, TOps>(0.0);
