@@ -40,6 +40,56 @@ public sealed class CalibrationIdentityTests
             }
         });
 
+    /// <summary>
+    /// The integer pass of float data in up to 15 equal-width bins at its limits: every sample at the largest gap (c = 1,
+    /// label 0) or the most negative (just above the first edge, label 1), so its int32 lanes come closest to overflow
+    /// before each widening, and every confidence one float ulp either side of an edge, over two chunks and a tail.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(10)]
+    [InlineData(14)]
+    [InlineData(15)]
+    [InlineData(16)]
+    public void Every_path_gives_the_same_expected_calibration_error_at_the_integer_pass_limits(int bins)
+    {
+        const int length = (2 * 16384) + 37;
+        var firstEdge = (float)(1.0 / bins);
+        var aboveFirstEdge = bins == 1 ? 1f : MathF.BitIncrement(firstEdge);
+        var random = new Random(bins);
+        float[][] cases =
+        [
+            [.. Enumerable.Repeat(1f, length)],
+            [.. Enumerable.Repeat(aboveFirstEdge, length)],
+            [.. Enumerable.Range(0, length).Select(i => Step((float)(random.Next(bins + 1) * (1.0 / bins)), random.Next(-1, 2)))],
+        ];
+        byte[][] labels =
+        [
+            new byte[length],
+            [.. Enumerable.Repeat((byte)1, length)],
+            [.. Enumerable.Range(0, length).Select(_ => (byte)random.Next(2))],
+        ];
+
+        using var scope = new RuntimeSettingsScope();
+        for (var k = 0; k < cases.Length; k++)
+        {
+            FocalRuntime.ActivePath = SimdPath.Scalar;
+            var expected = CalibrationMetrics.ExpectedCalibrationError<float>(cases[k], labels[k], bins);
+            foreach (var path in RuntimeSettingsScope.AvailablePaths)
+            {
+                FocalRuntime.ActivePath = path;
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected),
+                    BitConverter.DoubleToInt64Bits(CalibrationMetrics.ExpectedCalibrationError<float>(cases[k], labels[k], bins)));
+            }
+        }
+    }
+
+    private static float Step(float value, int direction)
+        => Math.Clamp(direction switch { < 0 => MathF.BitDecrement(value), > 0 => MathF.BitIncrement(value), _ => value }, 0f, 1f);
+
     /// <summary>Every binned metric of a case, float and double data, as bits.</summary>
     private static long[] Results(BinaryCase value)
     {
