@@ -140,7 +140,25 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     public static void StoreUInt16Bits(Vector256<T> bits, ref ushort destination, nuint elementOffset)
     {
         SixteenBitLanes.RequireSingle<T>();
-        Vector256.Narrow(bits.As<T, uint>(), Vector256<uint>.Zero).GetLower().StoreUnsafe(ref destination, elementOffset);
+
+        // The lanes hold 16-bit values: truncating each to its low half (vpmovdw) narrows them, as does an unsigned
+        // saturating pack (each 128-bit half packed with itself, then the two low quarters joined).
+        Vector128<ushort> halves;
+        if (Avx512F.VL.IsSupported)
+        {
+            halves = Avx512F.VL.ConvertToVector128UInt16(bits.As<T, uint>());
+        }
+        else if (Avx2.IsSupported)
+        {
+            var packed = Avx2.PackUnsignedSaturate(bits.As<T, int>(), bits.As<T, int>());
+            halves = Avx2.Permute4x64(packed.AsUInt64(), 0b_00_00_10_00).AsUInt16().GetLower();
+        }
+        else
+        {
+            halves = Vector256.Narrow(bits.As<T, uint>(), Vector256<uint>.Zero).GetLower();
+        }
+
+        halves.StoreUnsafe(ref destination, elementOffset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

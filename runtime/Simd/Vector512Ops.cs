@@ -127,7 +127,12 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
     public static void StoreUInt16Bits(Vector512<T> bits, ref ushort destination, nuint elementOffset)
     {
         SixteenBitLanes.RequireSingle<T>();
-        Vector512.Narrow(bits.As<T, uint>(), Vector512<uint>.Zero).GetLower().StoreUnsafe(ref destination, elementOffset);
+
+        // The lanes hold 16-bit values, so truncating each to its low half (one vpmovdw) is the narrowing.
+        var halves = Avx512F.IsSupported
+            ? Avx512F.ConvertToVector256UInt16(bits.As<T, uint>())
+            : Vector512.Narrow(bits.As<T, uint>(), Vector512<uint>.Zero).GetLower();
+        halves.StoreUnsafe(ref destination, elementOffset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
