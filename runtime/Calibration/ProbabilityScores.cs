@@ -6,10 +6,14 @@ namespace FocalAot.Calibration;
 /// <summary>The Brier score and the negative log-likelihood: a mean of per-sample scores, summed in the canonical order.</summary>
 internal static class ProbabilityScores
 {
-    /// <summary>Mean (p − y)²; NaN for no samples.</summary>
+    /// <summary>Mean (p − y)²; NaN for no samples. The vector pass's bits where it applies; on invalid input this pass
+    /// names the first invalid sample.</summary>
     public static double BinaryBrier<T>(ReadOnlySpan<T> confidences, ReadOnlySpan<byte> labels)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (BrierKernel.Applies && BrierKernel.TrySum(confidences, labels, out var total))
+            return total / confidences.Length;
+
         var sum = new FixedOrderSum(stackalloc double[BlockGeometry.CanonicalLanes]);
         for (var i = 0; i < confidences.Length; i++)
         {

@@ -103,6 +103,7 @@ public sealed class CalibrationIdentityTests
             CalibrationMetrics.ExpectedCalibrationError<double>(value.Confidences, value.Labels, value.Bins, value.Binning),
             CalibrationMetrics.MaximumCalibrationError<double>(value.Confidences, value.Labels, value.Bins, value.Binning),
             CalibrationMetrics.BrierScore<double>(value.Confidences, value.Labels),
+            CalibrationMetrics.BrierScore<float>(value.Singles, value.Labels),
             CalibrationMetrics.NegativeLogLikelihood<float>(value.Singles, value.Labels),
         ];
         return [.. metrics.Concat(means).Concat(accuracies).Select(BitConverter.DoubleToInt64Bits).Concat(counts)];
