@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using FocalAot.Numerics;
@@ -54,27 +55,38 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sqrt(T value) => T.Sqrt(value);
 
-    // x86 maxss/minss semantics (the second operand when the first does not compare greater/less).
+    // x86 maxss/minss semantics (the second operand when the first does not compare greater/less); on x64 the
+    // instruction itself, so a data-dependent choice is no branch to mispredict.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Max(T left, T right) => left > right ? left : right;
+    public static T Max(T left, T right)
+        => Sse.IsSupported ? Vector128.MaxNative(Lane(left), Lane(right)).ToScalar() : left > right ? left : right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Min(T left, T right) => left < right ? left : right;
+    public static T Min(T left, T right)
+        => Sse.IsSupported ? Vector128.MinNative(Lane(left), Lane(right)).ToScalar() : left < right ? left : right;
+
+    // Masks and selects as the vector widths form them (a compare's all-ones or zero, a bitwise select), in one lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T GreaterThanOrEqual(T left, T right)
+        => Vector128.IsHardwareAccelerated ? Vector128.GreaterThanOrEqual(Lane(left), Lane(right)).ToScalar() : Mask(left >= right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T GreaterThanOrEqual(T left, T right) => Mask(left >= right);
+    public static T LessThan(T left, T right)
+        => Vector128.IsHardwareAccelerated ? Vector128.LessThan(Lane(left), Lane(right)).ToScalar() : Mask(left < right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T LessThan(T left, T right) => Mask(left < right);
+    public static T LessThanOrEqual(T left, T right)
+        => Vector128.IsHardwareAccelerated ? Vector128.LessThanOrEqual(Lane(left), Lane(right)).ToScalar() : Mask(left <= right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T LessThanOrEqual(T left, T right) => Mask(left <= right);
+    public static T Equal(T left, T right)
+        => Vector128.IsHardwareAccelerated ? Vector128.Equals(Lane(left), Lane(right)).ToScalar() : Mask(left == right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Equal(T left, T right) => Mask(left == right);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T ConditionalSelect(T mask, T whenTrue, T whenFalse) => ToBits(mask) != 0 ? whenTrue : whenFalse;
+    public static T ConditionalSelect(T mask, T whenTrue, T whenFalse)
+        => Vector128.IsHardwareAccelerated
+            ? Vector128.ConditionalSelect(Lane(mask), Lane(whenTrue), Lane(whenFalse)).ToScalar()
+            : FromBits((ToBits(mask) & ToBits(whenTrue)) | (~ToBits(mask) & ToBits(whenFalse)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BitwiseOr(T left, T right) => FromBits(ToBits(left) | ToBits(right));
@@ -126,6 +138,9 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Mask(bool condition) => condition ? FromBits(-1) : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Lane(T value) => Vector128.CreateScalarUnsafe(value);
 
     // float uses the low 32 bits; arithmetic wraps at the element width as in the vector widths.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
