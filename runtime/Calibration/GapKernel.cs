@@ -11,7 +11,7 @@ namespace FocalAot.Calibration;
 /// bin in canonical lane i mod 16 (<c>lanes[bin · 16 + lane]</c>). On the 256- and 512-bit paths a pass computes 16 bins
 /// and gaps with vector operations, then adds them with scalar ones (a histogram has no vector form); its bins are the
 /// exact rule's and its gaps the scalar pass's (which the 128-bit and scalar paths run), so every path adds the same
-/// values in the same order. Float data in at most 15 bins on the 512-bit path takes <see cref="ExactGapKernel"/>,
+/// values in the same order. Float data in at most 15 bins on the 512-bit path takes <see cref="ExactBinPass"/>,
 /// whose sums are exact where the order could matter, so they are these bits too.
 /// </summary>
 internal static class GapKernel
@@ -36,12 +36,20 @@ internal static class GapKernel
         {
             vectorized = confidences.Length / Lanes * Lanes;
             var equalWidth = (EqualWidthRule)(object)rule;
-            valid = ExactGapKernel.Applies<T>(equalWidth)
-                ? ExactGapKernel.Accumulate(MemoryMarshal.Cast<T, float>(confidences[..vectorized]), correct, equalWidth, lanes)
+            valid = ExactBinPass.Applies<T>(equalWidth)
+                ? AccumulateExact(MemoryMarshal.Cast<T, float>(confidences[..vectorized]), correct, equalWidth, lanes)
                 : AccumulateVector256(confidences[..vectorized], correct, equalWidth, lanes);
         }
 
         return AccumulateScalar(confidences, correct, vectorized, rule, lanes) && valid;
+    }
+
+    private static bool AccumulateExact(ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> lanes)
+    {
+        Span<long> above = stackalloc long[ExactBinPass.Edges];
+        var valid = ExactBinPass.Accumulate<GapValue>(confidences, correct, rule, lanes[..Lanes], above, out _);
+        ExactBinPass.AddBinSums(above, rule, lanes);
+        return valid;
     }
 
     private static bool AccumulateScalar<T, TRule>(

@@ -1,11 +1,13 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using FocalAot.Kernels;
 
 namespace FocalAot.Calibration;
 
 /// <summary>
 /// A reliability diagram's pass over one chunk: per bin the number of samples and of correct ones (integers, exact in any
-/// order) and the confidences' sum in canonical lane i mod 16 (<c>lanes[bin · 16 + lane]</c>, combined per chunk).
+/// order) and the confidences' sum in canonical lane i mod 16 (<c>lanes[bin · 16 + lane]</c>, combined per chunk). Float
+/// data in at most 15 equal-width bins on the 512-bit path takes <see cref="ExactBinPass"/> for its whole groups.
 /// </summary>
 internal static class StatisticsKernel
 {
@@ -18,7 +20,15 @@ internal static class StatisticsKernel
         where TRule : struct, IBinRule
     {
         var valid = true;
-        for (var i = 0; i < confidences.Length; i++)
+        var start = 0;
+        if (typeof(TRule) == typeof(EqualWidthRule) && ExactBinPass.Applies<T>((EqualWidthRule)(object)rule))
+        {
+            start = confidences.Length / Lanes * Lanes;
+            valid = AccumulateExact(MemoryMarshal.Cast<T, float>(confidences[..start]), correct, (EqualWidthRule)(object)rule, counts,
+                positives, lanes);
+        }
+
+        for (var i = start; i < confidences.Length; i++)
         {
             var confidence = double.CreateTruncating(confidences[i]);
             var label = correct[i];
@@ -34,6 +44,32 @@ internal static class StatisticsKernel
             lanes[(bin * Lanes) + (i % Lanes)] += confidence;
         }
 
+        return valid;
+    }
+
+    /// <summary>Whole groups by <see cref="ExactBinPass"/>: the confidences' sums, then the counts and positives (each a
+    /// sample's 1 + y·2¹⁶, a chunk's totals below 2¹⁶), the first bin's as the whole's less the other bins'.</summary>
+    private static bool AccumulateExact(
+        ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<long> counts, Span<double> positives,
+        Span<double> lanes)
+    {
+        Span<long> above = stackalloc long[ExactBinPass.Edges];
+        var valid = ExactBinPass.Accumulate<ConfidenceValue>(confidences, correct, rule, lanes[..Lanes], above, out _);
+        ExactBinPass.AddBinSums(above, rule, lanes);
+
+        valid &= ExactBinPass.Accumulate<CountValue>(confidences, correct, rule, default, above, out var all);
+        const long countMask = (1L << CountValue.PositivesShift) - 1;
+        var firstBin = all;
+        for (var bin = 1; bin < (int)rule.Bins; bin++)
+        {
+            var packed = above[bin - 1] - (bin < ExactBinPass.Edges ? above[bin] : 0);
+            counts[bin] += packed & countMask;
+            positives[bin] += packed >> CountValue.PositivesShift;
+            firstBin -= packed;
+        }
+
+        counts[0] += firstBin & countMask;
+        positives[0] += firstBin >> CountValue.PositivesShift;
         return valid;
     }
 }

@@ -43,7 +43,8 @@ public sealed class CalibrationIdentityTests
     /// <summary>
     /// The integer pass of float data in up to 15 equal-width bins at its limits: every sample at the largest gap (c = 1,
     /// label 0) or the most negative (just above the first edge, label 1), so its int32 lanes come closest to overflow
-    /// before each widening, and every confidence one float ulp either side of an edge, over two chunks and a tail.
+    /// before each widening, and every confidence one float ulp either side of an edge, over two chunks and a tail; the
+    /// ECE, the MCE and the reliability bins.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -54,7 +55,7 @@ public sealed class CalibrationIdentityTests
     [InlineData(14)]
     [InlineData(15)]
     [InlineData(16)]
-    public void Every_path_gives_the_same_expected_calibration_error_at_the_integer_pass_limits(int bins)
+    public void Every_path_gives_the_same_binned_metrics_at_the_integer_pass_limits(int bins)
     {
         const int length = (2 * 16384) + 37;
         var firstEdge = (float)(1.0 / bins);
@@ -77,14 +78,28 @@ public sealed class CalibrationIdentityTests
         for (var k = 0; k < cases.Length; k++)
         {
             FocalRuntime.ActivePath = SimdPath.Scalar;
-            var expected = CalibrationMetrics.ExpectedCalibrationError<float>(cases[k], labels[k], bins);
+            var expected = EqualWidthResults(cases[k], labels[k], bins);
             foreach (var path in RuntimeSettingsScope.AvailablePaths)
             {
                 FocalRuntime.ActivePath = path;
-                Assert.Equal(BitConverter.DoubleToInt64Bits(expected),
-                    BitConverter.DoubleToInt64Bits(CalibrationMetrics.ExpectedCalibrationError<float>(cases[k], labels[k], bins)));
+                Assert.Equal(expected, EqualWidthResults(cases[k], labels[k], bins));
             }
         }
+    }
+
+    /// <summary>The ECE, the MCE and the reliability bins of float data in equal-width bins, as bits.</summary>
+    private static long[] EqualWidthResults(float[] confidences, byte[] labels, int bins)
+    {
+        var counts = new long[bins];
+        var means = new double[bins];
+        var accuracies = new double[bins];
+        CalibrationMetrics.ReliabilityDiagram<float>(confidences, labels, counts, means, accuracies);
+        double[] metrics =
+        [
+            CalibrationMetrics.ExpectedCalibrationError<float>(confidences, labels, bins),
+            CalibrationMetrics.MaximumCalibrationError<float>(confidences, labels, bins),
+        ];
+        return [.. metrics.Concat(means).Concat(accuracies).Select(BitConverter.DoubleToInt64Bits).Concat(counts)];
     }
 
     private static float Step(float value, int direction)
@@ -102,6 +117,7 @@ public sealed class CalibrationIdentityTests
             CalibrationMetrics.ExpectedCalibrationError<float>(value.Singles, value.Labels, value.Bins, value.Binning),
             CalibrationMetrics.ExpectedCalibrationError<double>(value.Confidences, value.Labels, value.Bins, value.Binning),
             CalibrationMetrics.MaximumCalibrationError<double>(value.Confidences, value.Labels, value.Bins, value.Binning),
+            CalibrationMetrics.MaximumCalibrationError<float>(value.Singles, value.Labels, value.Bins, value.Binning),
             CalibrationMetrics.BrierScore<double>(value.Confidences, value.Labels),
             CalibrationMetrics.BrierScore<float>(value.Singles, value.Labels),
             CalibrationMetrics.NegativeLogLikelihood<float>(value.Singles, value.Labels),

@@ -6,27 +6,30 @@ using FocalAot.Kernels;
 namespace FocalAot.Calibration;
 
 /// <summary>
-/// The expected calibration error's pass over whole groups of 16 float confidences in at most <see cref="MaxBins"/>
-/// equal-width bins on the 512-bit path, with the bits of <see cref="GapKernel"/>'s canonical lane sums but no scatter.
-/// Above the first interior edge (at least 1/15) a float is a multiple of 2⁻²⁷, so each gap c − y there is v·2⁻²⁷ with
-/// an integer |v| ≤ 2²⁷, and every sum a chunk forms of such gaps, the canonical one included, is exact. The pass adds
-/// v in int32 lanes to S_k for every edge e_k below c (one masked addition per edge and 16 samples), widens the lanes
-/// into int64 before they can overflow, and gives each bin b ≥ 1 its exact total S_b − S_{b+1} in lane 0. The first
-/// bin's gaps are no multiples of one step: they are added in double to its 16 canonical lanes, as the scalar pass does.
+/// The binned metrics' pass over whole groups of 16 float confidences in at most <see cref="MaxBins"/> equal-width bins
+/// on the 512-bit path, without a per-sample scatter and with the bits of the canonical order. Above the first interior
+/// edge (at least 1/15) a float is a multiple of 2⁻²⁷, so a confidence or a gap c − y there is an integer multiple of
+/// 2⁻²⁷ of magnitude at most 2²⁷, and every sum a chunk forms of them, the canonical one included, is exact. The pass
+/// adds an integer per sample (an <see cref="IEdgeValue"/>) to S_k for every edge e_k below c (one masked addition
+/// per edge and 16 samples) in int32 lanes, widened into int64 before they can overflow; bin b ≥ 1 then holds
+/// S_b − S_{b+1}. The first bin's values are no multiples of one step: where the metric sums them in double, they are
+/// added to the first bin's 16 canonical lanes, as the scalar pass does.
 /// </summary>
-internal static class ExactGapKernel
+internal static class ExactBinPass
 {
     /// <summary>The most bins the pass takes: 14 interior edges, one int32 register each.</summary>
     public const int MaxBins = 15;
 
+    /// <summary>The number of edge sums <see cref="Accumulate"/> writes.</summary>
+    public const int Edges = MaxBins - 1;
+
     private const int Lanes = BlockGeometry.CanonicalLanes;
 
-    private const int Edges = MaxBins - 1;
-
     /// <summary>2²⁷: a float above 1/16 has an exponent of at least -4, so an ulp of at least 2⁻²⁷.</summary>
-    private const float Scale = 134217728f;
+    public const float Scale = 134217728f;
 
-    private const int ScaleBits = 27;
+    /// <summary>log2 of <see cref="Scale"/>.</summary>
+    public const int ScaleBits = 27;
 
     /// <summary>With |v| ≤ 2²⁷, an int32 lane holds the sum of 15 groups.</summary>
     private const int GroupsPerWidening = 15;
@@ -35,10 +38,18 @@ internal static class ExactGapKernel
     public static bool Applies<T>(EqualWidthRule rule)
         => typeof(T) == typeof(float) && rule.Bins <= MaxBins && FocalRuntime.ActivePath == SimdPath.Vector512;
 
-    /// <summary>Adds the gaps of a chunk's whole groups (the first at a multiple of 16) to <paramref name="lanes"/>.</summary>
+    /// <summary>
+    /// Sums a chunk's whole groups (the first at a multiple of 16): S_k = Σ of <typeparamref name="TValue"/>'s integer over
+    /// the samples above edge k into <paramref name="above"/>[k - 1] (k = 1 … 14; 0 past the last edge), the same over
+    /// every sample into <paramref name="all"/> (0 unless <typeparamref name="TValue"/> sums it), and, when it keeps
+    /// them, each first-bin sample's double value into <paramref name="firstBinLanes"/> (16 canonical lanes).
+    /// </summary>
     /// <returns>Whether every confidence was in [0, 1] and every label 0 or 1 (else the sums are meaningless).</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool Accumulate(ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> lanes)
+    public static bool Accumulate<TValue>(
+        ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> firstBinLanes, Span<long> above,
+        out long all)
+        where TValue : struct, IEdgeValue
     {
         Span<float> edges = stackalloc float[Edges];
         FloatEdges(rule, edges);
@@ -48,10 +59,10 @@ internal static class ExactGapKernel
         ref var first = ref MemoryMarshal.GetReference(confidences);
         ref var labels = ref MemoryMarshal.GetReference(correct);
         ref var edge = ref MemoryMarshal.GetReference(edges);
-        var scale = Vector512.Create(Scale);
         var firstEdgeWide = Vector512.Create((double)edges[0]);
-        var lowLanes = Vector512.LoadUnsafe(ref lanes[0]);
-        var highLanes = Vector512.LoadUnsafe(ref lanes[0], 8);
+        var lowLanes = TValue.KeepsFirstBin ? Vector512.LoadUnsafe(ref firstBinLanes[0]) : default;
+        var highLanes = TValue.KeepsFirstBin ? Vector512.LoadUnsafe(ref firstBinLanes[0], 8) : default;
+        var everything = Vector512<long>.Zero;
         var largestBits = Vector512<uint>.Zero;
         var largestLabel = Vector128<byte>.Zero;
         for (var start = 0; start < confidences.Length; start += GroupsPerWidening * Lanes)
@@ -59,7 +70,7 @@ internal static class ExactGapKernel
             var end = Math.Min(confidences.Length, start + (GroupsPerWidening * Lanes));
 
             // One register per edge: the JIT keeps named locals in registers, an array of them in memory.
-            Vector512<int> s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default,
+            Vector512<int> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default,
                 s8 = default, s9 = default, s10 = default, s11 = default, s12 = default, s13 = default, s14 = default;
             for (var offset = start; offset < end; offset += Lanes)
             {
@@ -71,8 +82,10 @@ internal static class ExactGapKernel
                 largestBits = Vector512.Max(largestBits, (c + Vector512<float>.Zero).AsUInt32());
                 var label = Vector512.WidenLower(Vector512.WidenLower(labelBytes.ToVector256Unsafe().ToVector512Unsafe())).AsInt32();
 
-                // Exact above the first edge, where alone it is added.
-                var v = Vector512.ConvertToInt32Native(c * scale) - Vector512.ShiftLeft(label, ScaleBits);
+                // Exact above the first edge.
+                var v = TValue.Of(c, label);
+                if (TValue.SumsEverySample)
+                    s0 += v;
                 s1 = AddAbove(s1, c, edge, v);
                 s2 = AddAbove(s2, c, Unsafe.Add(ref edge, 1), v);
                 s3 = AddAbove(s3, c, Unsafe.Add(ref edge, 2), v);
@@ -88,15 +101,21 @@ internal static class ExactGapKernel
                 s13 = AddAbove(s13, c, Unsafe.Add(ref edge, 12), v);
                 s14 = AddAbove(s14, c, Unsafe.Add(ref edge, 13), v);
 
-                // The first bin, in its canonical lanes: c widened minus the label, where c is at or below the first edge.
-                var low = Vector512.WidenLower(c);
-                var high = Vector512.WidenUpper(c);
-                var labelSingle = Vector512.ConvertToSingle(label);
-                var lowGaps = low - Vector512.WidenLower(labelSingle);
-                var highGaps = high - Vector512.WidenUpper(labelSingle);
-                lowLanes = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(low, firstEdgeWide), lowLanes + lowGaps, lowLanes);
-                highLanes = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(high, firstEdgeWide), highLanes + highGaps, highLanes);
+                if (TValue.KeepsFirstBin)
+                {
+                    // The first bin, in its canonical lanes: the value in double where c is at or below the first edge.
+                    var low = Vector512.WidenLower(c);
+                    var high = Vector512.WidenUpper(c);
+                    var labelSingle = Vector512.ConvertToSingle(label);
+                    var lowValues = TValue.FirstBin(low, Vector512.WidenLower(labelSingle));
+                    var highValues = TValue.FirstBin(high, Vector512.WidenUpper(labelSingle));
+                    lowLanes = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(low, firstEdgeWide), lowLanes + lowValues, lowLanes);
+                    highLanes = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(high, firstEdgeWide), highLanes + highValues, highLanes);
+                }
             }
+
+            if (TValue.SumsEverySample)
+                everything += Vector512.WidenLower(s0) + Vector512.WidenUpper(s0);
 
             ref var total = ref MemoryMarshal.GetReference(totals);
             Widen(s1, ref total);
@@ -115,18 +134,24 @@ internal static class ExactGapKernel
             Widen(s14, ref Unsafe.Add(ref total, 13));
         }
 
-        lowLanes.StoreUnsafe(ref lanes[0]);
-        highLanes.StoreUnsafe(ref lanes[0], 8);
-        var above = 0L;
-        for (var bin = (int)rule.Bins - 1; bin >= 1; bin--)
+        if (TValue.KeepsFirstBin)
         {
-            var atOrAbove = Vector512.Sum(totals[bin - 1]);
-            lanes[bin * Lanes] += (double)(atOrAbove - above) / Scale;
-            above = atOrAbove;
+            lowLanes.StoreUnsafe(ref firstBinLanes[0]);
+            highLanes.StoreUnsafe(ref firstBinLanes[0], 8);
         }
 
+        for (var k = 0; k < Edges; k++)
+            above[k] = Vector512.Sum(totals[k]);
+        all = Vector512.Sum(everything);
         return Vector512.LessThanOrEqualAll(largestBits, Vector512.Create(BitConverter.SingleToUInt32Bits(1f)))
             && Vector128.LessThanOrEqualAll(largestLabel, Vector128<byte>.One);
+    }
+
+    /// <summary>Adds bin b's exact sum (S_b − S_{b+1}) / 2²⁷ to lane 0 of bin b ≥ 1 in <paramref name="lanes"/>.</summary>
+    public static void AddBinSums(ReadOnlySpan<long> above, EqualWidthRule rule, Span<double> lanes)
+    {
+        for (var bin = 1; bin < (int)rule.Bins; bin++)
+            lanes[bin * Lanes] += (double)(above[bin - 1] - (bin < Edges ? above[bin] : 0)) / Scale;
     }
 
     /// <summary>Each interior edge as the largest float at or below it (for a float c, c &gt; e ⇔ c &gt; that float), then +∞.</summary>
