@@ -168,7 +168,7 @@ internal static class BinnedPass
             }
 
             var values = sorted.AsSpan(0, source.Count);
-            values.Sort();
+            RadixSort.SortNonNegative(values);
             return QuantileEdges.Of(values, bins);
         }
         finally

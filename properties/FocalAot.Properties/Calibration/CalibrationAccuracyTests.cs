@@ -1,3 +1,4 @@
+using FocalAot.Properties.Generators;
 using FocalAot.Properties.Reference;
 using FsCheck;
 using FsCheck.Fluent;
@@ -45,6 +46,35 @@ public sealed class CalibrationAccuracyTests
             AssertClose(accuracies[b], actualAccuracies[b], $"accuracy of bin {b} of {value}");
         }
     });
+
+    /// <summary>
+    /// Equal-mass bins of double confidences at full precision, many of them a few ulps apart (so the quantile edges
+    /// depend on every bit of the order the values are sorted in): the reference's bins, counts exactly.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property Equal_mass_bins_of_full_precision_doubles_match_the_reference() => Prop.ForAll(
+        (from length in Gen.Choose(1, 3000)
+         from bins in Gen.Choose(1, 40)
+         from centre in ScalarGenerators.Unit
+         from values in Gen.Frequency(
+                 (1, ScalarGenerators.Unit),
+                 (2, Gen.Choose(-64, 64).Select(k => Math.Clamp(centre + (k * (Math.BitIncrement(centre) - centre)), 0, 1))))
+             .ArrayOf(length)
+         from draws in ScalarGenerators.Unit.ArrayOf(length)
+         select new BinaryCase(values, [.. values.Zip(draws, (c, u) => u < c ? (byte)1 : (byte)0)], bins, CalibrationBinning.EqualMass))
+        .ToArbitrary(), value =>
+        {
+            var (counts, means, accuracies) = CalibrationReference.Bins(value.Confidences, value.Labels, value.Bins, equalMass: true);
+            var actualCounts = new long[value.Bins];
+            var actualMeans = new double[value.Bins];
+            var actualAccuracies = new double[value.Bins];
+            CalibrationMetrics.ReliabilityDiagram<double>(
+                value.Confidences, value.Labels, actualCounts, actualMeans, actualAccuracies, CalibrationBinning.EqualMass);
+            Assert.Equal(counts, actualCounts);
+            AssertClose(CalibrationReference.ExpectedCalibrationError(value.Confidences, value.Labels, value.Bins, equalMass: true),
+                CalibrationMetrics.ExpectedCalibrationError<double>(value.Confidences, value.Labels, value.Bins, CalibrationBinning.EqualMass),
+                $"ECE of {value}");
+        });
 
     [Property(MaxTest = 200)]
     public Property Binary_Brier_score_and_NLL_match_the_reference() => Prop.ForAll(CalibrationCases.Binary.ToArbitrary(), value =>
