@@ -20,8 +20,7 @@ internal static class ExactBinPass
     /// <summary>The most bins the pass takes: 14 interior edges, one int32 register each.</summary>
     public const int MaxBins = 15;
 
-    /// <summary>The number of edge sums <see cref="Accumulate"/> writes.</summary>
-    public const int Edges = MaxBins - 1;
+    private const int Edges = MaxBins - 1;
 
     private const int Lanes = BlockGeometry.CanonicalLanes;
 
@@ -39,16 +38,15 @@ internal static class ExactBinPass
         => typeof(T) == typeof(float) && rule.Bins <= MaxBins && FocalRuntime.ActivePath == SimdPath.Vector512;
 
     /// <summary>
-    /// Sums a chunk's whole groups (the first at a multiple of 16): S_k = Σ of <typeparamref name="TValue"/>'s integer over
-    /// the samples above edge k into <paramref name="above"/>[k - 1] (k = 1 … 14; 0 past the last edge), the same over
-    /// every sample into <paramref name="all"/> (0 unless <typeparamref name="TValue"/> sums it), and, when it keeps
-    /// them, each first-bin sample's double value into <paramref name="firstBinLanes"/> (16 canonical lanes).
+    /// Sums a chunk's whole groups (the first at a multiple of 16): each bin's sum of <typeparamref name="TValue"/>'s
+    /// integer into <paramref name="bins"/> (<see cref="MaxBins"/> long; the first bin's is the whole's less the others',
+    /// 0 unless <typeparamref name="TValue"/> sums every sample), and, when it keeps them, each first-bin sample's double
+    /// value into <paramref name="firstBinLanes"/> (16 canonical lanes).
     /// </summary>
     /// <returns>Whether every confidence was in [0, 1] and every label 0 or 1 (else the sums are meaningless).</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Accumulate<TValue>(
-        ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> firstBinLanes, Span<long> above,
-        out long all)
+        ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> firstBinLanes, Span<long> bins)
         where TValue : struct, IEdgeValue
     {
         Span<float> edges = stackalloc float[Edges];
@@ -140,18 +138,27 @@ internal static class ExactBinPass
             highLanes.StoreUnsafe(ref firstBinLanes[0], 8);
         }
 
-        for (var k = 0; k < Edges; k++)
-            above[k] = Vector512.Sum(totals[k]);
-        all = Vector512.Sum(everything);
+        // Bin b ≥ 1 holds S_b − S_{b+1} (S past the last edge is 0), the first bin the rest of the whole.
+        var rest = Vector512.Sum(everything);
+        var above = 0L;
+        for (var bin = Edges; bin >= 1; bin--)
+        {
+            var atOrAbove = Vector512.Sum(totals[bin - 1]);
+            bins[bin] = atOrAbove - above;
+            rest -= bins[bin];
+            above = atOrAbove;
+        }
+
+        bins[0] = TValue.SumsEverySample ? rest : 0;
         return Vector512.LessThanOrEqualAll(largestBits, Vector512.Create(BitConverter.SingleToUInt32Bits(1f)))
             && Vector128.LessThanOrEqualAll(largestLabel, Vector128<byte>.One);
     }
 
-    /// <summary>Adds bin b's exact sum (S_b − S_{b+1}) / 2²⁷ to lane 0 of bin b ≥ 1 in <paramref name="lanes"/>.</summary>
-    public static void AddBinSums(ReadOnlySpan<long> above, EqualWidthRule rule, Span<double> lanes)
+    /// <summary>Adds each bin b ≥ 1's exact sum, <paramref name="bins"/>[b] / 2²⁷, to its lane 0 in <paramref name="lanes"/>.</summary>
+    public static void AddBinSums(ReadOnlySpan<long> bins, EqualWidthRule rule, Span<double> lanes)
     {
         for (var bin = 1; bin < (int)rule.Bins; bin++)
-            lanes[bin * Lanes] += (double)(above[bin - 1] - (bin < Edges ? above[bin] : 0)) / Scale;
+            lanes[bin * Lanes] += bins[bin] / (double)Scale;
     }
 
     /// <summary>Each interior edge as the largest float at or below it (for a float c, c &gt; e ⇔ c &gt; that float), then +∞.</summary>

@@ -46,9 +46,9 @@ internal static class GapKernel
 
     private static bool AccumulateExact(ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> lanes)
     {
-        Span<long> above = stackalloc long[ExactBinPass.Edges];
-        var valid = ExactBinPass.Accumulate<GapValue>(confidences, correct, rule, lanes[..Lanes], above, out _);
-        ExactBinPass.AddBinSums(above, rule, lanes);
+        Span<long> bins = stackalloc long[ExactBinPass.MaxBins];
+        var valid = ExactBinPass.Accumulate<GapValue>(confidences, correct, rule, lanes[..Lanes], bins);
+        ExactBinPass.AddBinSums(bins, rule, lanes);
         return valid;
     }
 

@@ -53,23 +53,18 @@ internal static class StatisticsKernel
         ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<long> counts, Span<double> positives,
         Span<double> lanes)
     {
-        Span<long> above = stackalloc long[ExactBinPass.Edges];
-        var valid = ExactBinPass.Accumulate<ConfidenceValue>(confidences, correct, rule, lanes[..Lanes], above, out _);
-        ExactBinPass.AddBinSums(above, rule, lanes);
+        Span<long> bins = stackalloc long[ExactBinPass.MaxBins];
+        var valid = ExactBinPass.Accumulate<ConfidenceValue>(confidences, correct, rule, lanes[..Lanes], bins);
+        ExactBinPass.AddBinSums(bins, rule, lanes);
 
-        valid &= ExactBinPass.Accumulate<CountValue>(confidences, correct, rule, default, above, out var all);
+        valid &= ExactBinPass.Accumulate<CountValue>(confidences, correct, rule, default, bins);
         const long countMask = (1L << CountValue.PositivesShift) - 1;
-        var firstBin = all;
-        for (var bin = 1; bin < (int)rule.Bins; bin++)
+        for (var bin = 0; bin < (int)rule.Bins; bin++)
         {
-            var packed = above[bin - 1] - (bin < ExactBinPass.Edges ? above[bin] : 0);
-            counts[bin] += packed & countMask;
-            positives[bin] += packed >> CountValue.PositivesShift;
-            firstBin -= packed;
+            counts[bin] += bins[bin] & countMask;
+            positives[bin] += bins[bin] >> CountValue.PositivesShift;
         }
 
-        counts[0] += firstBin & countMask;
-        positives[0] += firstBin >> CountValue.PositivesShift;
         return valid;
     }
 }
