@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using FocalAot.Properties.Generators;
 using FocalAot.Properties.Support;
@@ -61,6 +62,55 @@ public sealed class NonFiniteTests
             $"{typeof(T).Name} gradient = {slope:R}, expected {expectedGradient:R}");
         Assert.Equal(infiniteLoss, T.IsPositiveInfinity(SigmoidFocalLoss.Forward(logits, targets,
             new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha, Reduction = FocalReduction.Sum })));
+    }
+
+    /// <summary>
+    /// A NaN logit's loss and gradient are that NaN, sign and payload kept, in every storage type (16-bit storage makes it
+    /// quiet, as widening to float does): signalling and quiet patterns of both signs among finite logits in one register,
+    /// in the vector part and the remainder. The finite elements beside them are the results without the NaNs.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(1.0, 0.5)]
+    [InlineData(0.3, 2.0)]
+    [InlineData(1.0, 2.2)]
+    public void A_NaN_logit_gives_its_own_NaN_in_every_storage_type(double target, double gamma)
+    {
+        OwnNaN<float>([0x7F80_0001, 0xFF81_2345, 0x7FC5_4321, 0xFFFF_FFFF], 0, target, gamma);
+        OwnNaN<double>([0x7FF0_0000_0000_0001, 0xFFF0_1234_5678_9ABC, 0x7FF8_0000_0000_0005, 0xFFFF_FFFF_FFFF_FFFF], 0, target, gamma);
+        OwnNaN<Half>([0x7C01, 0xFD55, 0x7E01, 0xFFFF], 1UL << 9, target, gamma);
+        OwnNaN<BFloat16>([0x7F81, 0xFFA5, 0x7FC1, 0xFFFF], 1UL << 6, target, gamma);
+    }
+
+    private static void OwnNaN<T>(ulong[] patterns, ulong widenedQuietBit, double target, double gamma)
+        where T : unmanaged
+    {
+        const int n = 53;
+        var finite = Stored.From<T>(Enumerable.Range(0, n).Select(i => (i % 7) - 3.25).ToArray());
+        var logits = (T[])finite.Clone();
+        for (var i = 0; i < n; i += 3)
+            logits[i] = Stored.FromBits<T>(patterns[i / 3 % patterns.Length]);
+        var targets = Stored.From<T>(Enumerable.Repeat(target, n).ToArray());
+        var upstream = Stored.From<T>(Enumerable.Range(0, n).Select(i => 0.5 + (i % 4)).ToArray());
+        var options = new FocalLossOptions<T> { Gamma = gamma };
+
+        var (losses, gradient, scaled) = (new T[n], new T[n], new T[n]);
+        var (finiteLosses, finiteGradient, finiteScaled) = (new T[n], new T[n], new T[n]);
+        SigmoidFocalLoss.ForwardBackward(logits, targets, losses, gradient, options);
+        SigmoidFocalLoss.Backward(logits, targets, upstream, scaled, options);
+        SigmoidFocalLoss.ForwardBackward(finite, targets, finiteLosses, finiteGradient, options);
+        SigmoidFocalLoss.Backward(finite, targets, upstream, finiteScaled, options);
+        for (var i = 0; i < n; i++)
+        {
+            var expected = Stored.IsNaN(logits[i]) ? Stored.FromBits<T>(Stored.BitsOf(logits[i]) | widenedQuietBit) : default;
+            foreach (var (actual, withoutNaN, what) in (ReadOnlySpan<(T, T, string)>)[
+                (losses[i], finiteLosses[i], "loss"), (gradient[i], finiteGradient[i], "gradient"), (scaled[i], finiteScaled[i], "scaled gradient")])
+            {
+                var want = Stored.IsNaN(logits[i]) ? expected : withoutNaN;
+                Assert.True(Stored.BitsOf(actual) == Stored.BitsOf(want), string.Create(CultureInfo.InvariantCulture,
+                    $"{typeof(T).Name} {what}[{i}]: bits {Stored.BitsOf(actual):X}, expected {Stored.BitsOf(want):X} (γ = {gamma}, y = {target})"));
+            }
+        }
     }
 
     internal static void NaNPropagates<T>(FocalCase value)

@@ -24,6 +24,9 @@ public interface ISimdOps<TVec, T> : ISimdMath<TVec, T>
     /// <summary>How many lanes of <paramref name="mask"/> are set.</summary>
     static abstract int CountSet(TVec mask);
 
+    /// <summary>Whether any lane of <paramref name="value"/> is NaN (one unordered compare and a mask test).</summary>
+    static abstract bool AnyNaN(TVec value);
+
     /// <summary>Loads Count elements from <paramref name="source"/> + <paramref name="elementOffset"/> (no alignment needed).</summary>
     static abstract TVec Load(ref readonly T source, nuint elementOffset);
 
@@ -31,10 +34,11 @@ public interface ISimdOps<TVec, T> : ISimdMath<TVec, T>
     static abstract void Store(TVec value, ref T destination, nuint elementOffset);
 
     /// <summary>
-    /// Loads Count 16-bit values from <paramref name="source"/> + <paramref name="elementOffset"/>, each zero-extended
-    /// into the IEEE bits of one lane. Float lanes only: 16-bit storage computes in float.
+    /// Loads Count 16-bit values from <paramref name="source"/> + <paramref name="elementOffset"/>, each sign-extended
+    /// into the IEEE bits of one lane (a 16-bit float's sign fills the lane's top bits). Float lanes only: 16-bit
+    /// storage computes in float.
     /// </summary>
-    static abstract TVec LoadUInt16Bits(ref readonly ushort source, nuint elementOffset);
+    static abstract TVec LoadInt16Bits(ref readonly ushort source, nuint elementOffset);
 
     /// <summary>
     /// Stores the low 16 IEEE bits of each lane at <paramref name="destination"/> + <paramref name="elementOffset"/>.

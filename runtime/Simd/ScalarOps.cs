@@ -101,6 +101,9 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     public static bool AnyLaneSet(T mask) => ToBits(mask) != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyNaN(T value) => T.IsNaN(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(T value) => value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -116,10 +119,10 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
             : FromBits((long)((ulong)ToBits(value) >> count));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    public static T LoadInt16Bits(ref readonly ushort source, nuint elementOffset)
     {
         SixteenBitLanes.RequireSingle<T>();
-        return FromBits(Unsafe.Add(ref Unsafe.AsRef(in source), elementOffset));
+        return FromBits((short)Unsafe.Add(ref Unsafe.AsRef(in source), elementOffset));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace FocalAot.Simd;
 
-/// <summary>The rule of <see cref="ISimdOps{TVec, T}.LoadUInt16Bits"/> and its store: 16-bit storage widens into float lanes.</summary>
+/// <summary>The rule of <see cref="ISimdOps{TVec, T}.LoadInt16Bits"/> and its store: 16-bit storage widens into float lanes.</summary>
 internal static class SixteenBitLanes
 {
     /// <summary>Throws unless <typeparamref name="T"/> is float (a constant test the JIT removes for float).</summary>

@@ -100,6 +100,9 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
     public static bool AnyLaneSet(Vector128<T> mask) => mask.ExtractMostSignificantBits() != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyNaN(Vector128<T> value) => !Vector128.EqualsAll(value, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector128<T> value)
     {
         var result = value.GetElement(0);
@@ -124,10 +127,10 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
             : Vector128.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    public static Vector128<T> LoadInt16Bits(ref readonly ushort source, nuint elementOffset)
     {
         SixteenBitLanes.RequireSingle<T>();
-        return Vector128.WidenLower(Vector64.LoadUnsafe(in source, elementOffset).ToVector128Unsafe()).As<uint, T>();
+        return Vector128.WidenLower(Vector64.LoadUnsafe(in source, elementOffset).AsInt16().ToVector128Unsafe()).As<int, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

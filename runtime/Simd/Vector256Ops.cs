@@ -112,6 +112,9 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     public static bool AnyLaneSet(Vector256<T> mask) => mask.ExtractMostSignificantBits() != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyNaN(Vector256<T> value) => !Vector256.EqualsAll(value, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector256<T> value) => Vector128Ops<T>.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,10 +133,10 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
             : Vector256.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    public static Vector256<T> LoadInt16Bits(ref readonly ushort source, nuint elementOffset)
     {
         SixteenBitLanes.RequireSingle<T>();
-        return Vector256.WidenLower(Vector128.LoadUnsafe(in source, elementOffset).ToVector256Unsafe()).As<uint, T>();
+        return Vector256.WidenLower(Vector128.LoadUnsafe(in source, elementOffset).AsInt16().ToVector256Unsafe()).As<int, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

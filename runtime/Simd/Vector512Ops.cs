@@ -99,6 +99,9 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
     public static bool AnyLaneSet(Vector512<T> mask) => mask.ExtractMostSignificantBits() != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyNaN(Vector512<T> value) => !Vector512.EqualsAll(value, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector512<T> value) => Vector256Ops<T>.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,10 +120,10 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
             : Vector512.ShiftRightLogical(value.As<T, long>(), count).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> LoadUInt16Bits(ref readonly ushort source, nuint elementOffset)
+    public static Vector512<T> LoadInt16Bits(ref readonly ushort source, nuint elementOffset)
     {
         SixteenBitLanes.RequireSingle<T>();
-        return Vector512.WidenLower(Vector256.LoadUnsafe(in source, elementOffset).ToVector512Unsafe()).As<uint, T>();
+        return Vector512.WidenLower(Vector256.LoadUnsafe(in source, elementOffset).AsInt16().ToVector512Unsafe()).As<int, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

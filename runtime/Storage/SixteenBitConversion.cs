@@ -26,9 +26,9 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         ref var values = ref MemoryMarshal.GetReference(destination[..length]);
         var i = 0;
         for (; i <= length - TOps.Count; i += TOps.Count)
-            TOps.Store(Widen<TStorage, TVec, TOps>(TOps.LoadUInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
+            TOps.Store(Widen<TStorage, TVec, TOps>(TOps.LoadInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
         for (; i < length; i++)
-            ScalarOps<T>.Store(Widen<TStorage, T, ScalarOps<T>>(ScalarOps<T>.LoadUInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
+            ScalarOps<T>.Store(Widen<TStorage, T, ScalarOps<T>>(ScalarOps<T>.LoadInt16Bits(in bits, (nuint)i)), ref values, (nuint)i);
     }
 
     /// <summary>Rounds <paramref name="length"/> values of <paramref name="source"/> once to <see cref="Half"/> or <see cref="BFloat16"/>.</summary>
@@ -58,23 +58,25 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         => typeof(TStorage) == typeof(Half) ? RoundToHalf<TLanes, TLaneOps>(value) : RoundToBFloat16<TLanes, TLaneOps>(value);
 
     /// <summary>
-    /// Half bits to float: the exponent and mantissa moved under float's, then multiplied by 2^112 (127 - 15), exact for
-    /// normals and subnormals alike; ∞ and NaN first get float's all-ones exponent, so the product keeps them (a NaN
-    /// made quiet, as <c>(float)Half</c> does).
+    /// Half bits (sign-extended, so shifted left by 13 they carry the sign in the top bit and the exponent and mantissa
+    /// under float's) to float: the exponent and mantissa multiplied by 2^112 (127 - 15), exact for normals and
+    /// subnormals alike, then the sign put back; ∞ and NaN first get float's all-ones exponent, so the product keeps
+    /// them (a NaN made quiet, as <c>(float)Half</c> does).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TLanes WidenHalf<TLanes, TLaneOps>(TLanes bits)
         where TLanes : struct
         where TLaneOps : ISimdOps<TLanes, T>
     {
-        var shifted = TLaneOps.ShiftLeftBits(TLaneOps.BitwiseAnd(bits, TLaneOps.CreateFromBits(0x7FFF)), 13);
+        var shifted = TLaneOps.ShiftLeftBits(bits, 13);
+        var exponentAndMantissa = TLaneOps.BitwiseAnd(shifted, TLaneOps.CreateFromBits(0x0FFF_FFFF));
 
-        // The exponent field 31 of ∞ and NaN, shifted: compared as floats, which order these positive non-NaN patterns
-        // as integers would.
-        var special = TLaneOps.GreaterThanOrEqual(shifted, TLaneOps.CreateFromBits(0x0F80_0000));
-        var allOnesExponent = TLaneOps.BitwiseOr(shifted, TLaneOps.BitwiseAnd(special, TLaneOps.CreateFromBits(0x7000_0000)));
-        var magnitude = TLaneOps.Multiply(allOnesExponent, TLaneOps.CreateFromBits((127L + 112) << 23));
-        return TLaneOps.BitwiseOr(magnitude, TLaneOps.ShiftLeftBits(TLaneOps.BitwiseAnd(bits, TLaneOps.CreateFromBits(0x8000)), 16));
+        // ∞ and NaN are rare: a register holding one takes an extra select, tested for with a compare and a branch.
+        if (TLaneOps.AnyLaneSet(TLaneOps.GreaterThanOrEqual(exponentAndMantissa, InfinityShifted<TLanes, TLaneOps>())))
+            exponentAndMantissa = WithAllOnesExponent<TLanes, TLaneOps>(exponentAndMantissa);
+
+        var magnitude = TLaneOps.Multiply(exponentAndMantissa, TLaneOps.CreateFromBits((127L + 112) << 23));
+        return TLaneOps.BitwiseOr(magnitude, TLaneOps.BitwiseAnd(shifted, TLaneOps.CreateFromBits(0x8000_0000)));
     }
 
     /// <summary>
@@ -87,7 +89,6 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         where TLaneOps : ISimdOps<TLanes, T>
     {
         var magnitude = TLaneOps.Abs(value);
-        var sign = TLaneOps.ShiftRightLogicalBits(TLaneOps.AndNot(value, magnitude), 16);
         var clamped = TLaneOps.Min(magnitude, TLaneOps.CreateFromBits(0x477F_F000));
 
         // Normal: rebias the exponent (15 - 127), add 0xFFF plus the kept mantissa's last bit, and truncate.
@@ -100,9 +101,42 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
         var subnormal = TLaneOps.AddBits(TLaneOps.Add(clamped, oneHalf), TLaneOps.CreateFromBits(-0x3F00_0000));
         var finite = TLaneOps.ConditionalSelect(TLaneOps.LessThan(clamped, TLaneOps.CreateFromBits(0x3880_0000)), subnormal, normal);
 
-        var nan = TLaneOps.BitwiseOr(TLaneOps.BitwiseAnd(TLaneOps.ShiftRightLogicalBits(magnitude, 13), TLaneOps.CreateFromBits(0x3FF)),
-            TLaneOps.CreateFromBits(0x7E00));
-        return TLaneOps.BitwiseOr(TLaneOps.ConditionalSelect(TLaneOps.Equal(value, value), finite, nan), sign);
+        // NaN is rare: a register holding one takes an extra select, tested for with a compare and a branch.
+        if (TLaneOps.AnyNaN(value))
+            finite = WithHalfNaNs<TLanes, TLaneOps>(value, finite);
+
+        var sign = TLaneOps.BitwiseAnd(TLaneOps.ShiftRightLogicalBits(value, 16), TLaneOps.CreateFromBits(0x8000));
+        return TLaneOps.BitwiseOr(finite, sign);
+    }
+
+    /// <summary>
+    /// The exponent field 31 of ∞ and NaN under float's: the lanes at or above it (compared as floats, which order these
+    /// positive non-NaN patterns as integers would) are ∞ or NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes InfinityShifted<TLanes, TLaneOps>()
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+        => TLaneOps.CreateFromBits(0x0F80_0000);
+
+    /// <summary>The ∞ and NaN lanes with float's all-ones exponent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes WithAllOnesExponent<TLanes, TLaneOps>(TLanes exponentAndMantissa)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+        => TLaneOps.ConditionalSelect(
+            TLaneOps.GreaterThanOrEqual(exponentAndMantissa, InfinityShifted<TLanes, TLaneOps>()),
+            TLaneOps.BitwiseOr(exponentAndMantissa, TLaneOps.CreateFromBits(0x7000_0000)),
+            exponentAndMantissa);
+
+    /// <summary>A NaN lane's Half: its leading payload bits under the all-ones exponent, made quiet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes WithHalfNaNs<TLanes, TLaneOps>(TLanes value, TLanes finite)
+        where TLanes : struct
+        where TLaneOps : ISimdOps<TLanes, T>
+    {
+        var payload = TLaneOps.BitwiseAnd(TLaneOps.ShiftRightLogicalBits(TLaneOps.Abs(value), 13), TLaneOps.CreateFromBits(0x3FF));
+        return TLaneOps.ConditionalSelect(TLaneOps.Equal(value, value), finite, TLaneOps.BitwiseOr(payload, TLaneOps.CreateFromBits(0x7E00)));
     }
 
     /// <summary><see cref="BFloat16.Narrow(uint)"/> per lane: nearest, ties to even; a NaN made quiet.</summary>

@@ -111,6 +111,21 @@ internal static class Stored
         throw new NotSupportedException(typeof(T).Name);
     }
 
+    /// <summary>The stored element with the given bits.</summary>
+    public static T FromBits<T>(ulong bits)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            return (T)(object)BitConverter.UInt32BitsToSingle((uint)bits);
+        if (typeof(T) == typeof(double))
+            return (T)(object)BitConverter.UInt64BitsToDouble(bits);
+        if (typeof(T) == typeof(Half))
+            return (T)(object)BitConverter.UInt16BitsToHalf((ushort)bits);
+        if (typeof(T) == typeof(BFloat16))
+            return (T)(object)BFloat16.FromRawValue((ushort)bits);
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
     public static bool IsNaN<T>(T value)
         where T : unmanaged
         => double.IsNaN(ToDouble(value));
@@ -178,25 +193,14 @@ internal static class Stored
         var mask = (1UL << ((Unsafe.SizeOf<T>() * 8) - 1)) - 1;
         var magnitude = bits & mask;
         if (magnitude == 0)
-            return FromBits<T>(1);  // the smallest subnormal, either way
+            return ToDouble(FromBits<T>(1));  // the smallest subnormal, either way
         var magnitudeUp = (toward > v) == (v > 0);
-        var neighbour = FromBits<T>((bits & ~mask) | (magnitudeUp ? magnitude + 1 : magnitude - 1));
+        var neighbour = ToDouble(FromBits<T>((bits & ~mask) | (magnitudeUp ? magnitude + 1 : magnitude - 1)));
         if (double.IsInfinity(neighbour))
-            neighbour = FromBits<T>((bits & ~mask) | (magnitude - 1));
+            neighbour = ToDouble(FromBits<T>((bits & ~mask) | (magnitude - 1)));
         return Math.Abs(neighbour - v);
     }
 
-    private static double FromBits<T>(ulong bits)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            return BitConverter.UInt32BitsToSingle((uint)bits);
-        if (typeof(T) == typeof(double))
-            return BitConverter.UInt64BitsToDouble(bits);
-        if (typeof(T) == typeof(Half))
-            return (double)BitConverter.UInt16BitsToHalf((ushort)bits);
-        return (float)BFloat16.FromRawValue((ushort)bits);
-    }
 
     private static void Fail<T>(T expected, T actual, string what)
         where T : unmanaged
