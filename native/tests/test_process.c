@@ -1,6 +1,7 @@
 /*
  * Process-level behaviour of libfocalaot: a call in a fork()ed child of a parent whose worker threads exist
- * finishes (Python's multiprocessing and torch's DataLoader fork), and no thread-count setting makes the
+ * finishes (Python's multiprocessing and torch's DataLoader fork), also when the fork comes right after the
+ * process's first pooled call, and no thread-count setting makes the
  * library start more worker threads than there are processors.
  * Prints one line per failed check and a summary; exits non-zero if any check failed.
  */
@@ -71,11 +72,15 @@ static void expect_child_finishes(pid_t child, const char *what) {
     CHECK(0, "%s: the child's call did not return within %d s", what, CHILD_SECONDS);
 }
 
-static void fork_after_pool(void) {
+static void fill_inputs(void) {
     for (int i = 0; i < POOLED_N; i++) {
         x[i] = (float)((int)(i * 7919L % 2001) - 1000) / 97.0f;
         y[i] = (float)(i % 11 == 0);
     }
+}
+
+static void fork_after_pool(void) {
+    fill_inputs();
     float expected_sum;
     CHECK(focal_set_num_threads(0) == FOCAL_OK, "threads: %s", last_error());
     CHECK(focal_sigmoid_forward_f32(x, y, POOLED_N, &none, expected) == FOCAL_OK,
@@ -105,6 +110,51 @@ static void fork_after_pool(void) {
     CHECK(child_calls(expected_sum) == 0, "parent after fork");
 }
 
+/* A child forked right after its parent's first pooled call: pooled calls return, with the bits of one thread. */
+static int racing_child(void) {
+    float sum, one_thread_sum;
+    if (focal_sigmoid_forward_f32(x, y, POOLED_N, &none, out) != FOCAL_OK) return 2;
+    if (focal_sigmoid_forward_f32(x, y, POOLED_N, &sum_options, &sum) != FOCAL_OK) return 4;
+    if (focal_set_num_threads(1) != FOCAL_OK) return 6;
+    if (focal_sigmoid_forward_f32(x, y, POOLED_N, &none, expected) != FOCAL_OK) return 2;
+    if (focal_sigmoid_forward_f32(x, y, POOLED_N, &sum_options, &one_thread_sum) != FOCAL_OK) return 4;
+    if (memcmp(out, expected, sizeof out) != 0) return 3;
+    return memcmp(&sum, &one_thread_sum, sizeof sum) != 0 ? 5 : 0;
+}
+
+/*
+ * In a process without worker threads yet: its first pooled call, a busy pause of delay_us, then a fork whose child
+ * must finish. Right after a process's first pooled call its worker blocks for the first time, and a fork then must
+ * not leave the child a lock that no thread of its own holds. Returns the exit code.
+ */
+static int fork_race(long delay_us) {
+    fill_inputs();
+    if (focal_sigmoid_forward_f32(x, y, POOLED_N, &none, expected) != FOCAL_OK) return 1;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do clock_gettime(CLOCK_MONOTONIC, &now);
+    while ((now.tv_sec - start.tv_sec) * 1000000L + (now.tv_nsec - start.tv_nsec) / 1000 < delay_us);
+    pid_t child = fork();
+    if (child == 0) _exit(racing_child());
+    CHECK(child > 0, "fork failed");
+    if (child > 0) expect_child_finishes(child, "fork right after the first pooled call");
+    return failed == 0 ? 0 : 1;
+}
+
+/* Run before this process's first pooled call: each race runs in a child forked from it, which makes the pool. The
+ * delays sweep the window after the first call. */
+static void fork_races_the_first_pooled_call(void) {
+    enum { MAX_DELAY_US = 400, STEP_US = 20 };
+    for (long delay = 0; delay <= MAX_DELAY_US; delay += STEP_US) {
+        pid_t process = fork();
+        if (process == 0) _exit(fork_race(delay));
+        int status = -1;
+        if (process > 0) waitpid(process, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fork %ld us after a process's first pooled call: status %d",
+              delay, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+}
+
 static void bounded_threads(void) {
     enum { LARGE_N = 1 << 22 }; /* 256 chunks of 16384: one worker each, were threads unbounded */
     float *large_x = calloc(LARGE_N, sizeof(float)), *large_y = calloc(LARGE_N, sizeof(float)), sum;
@@ -131,6 +181,7 @@ int main(void) {
         printf("SKIPPED: %s\n", last_error());
         return EXIT_SKIPPED;
     }
+    fork_races_the_first_pooled_call();
     fork_after_pool();
     bounded_threads();
     printf("process tests: %d passed, %d failed\n", passed, failed);

@@ -17,7 +17,8 @@ internal interface IPartitionedWork
 /// <remarks>
 /// A pool belongs to the process that made it. After <c>fork()</c> the child has none of the parent's worker
 /// threads (only the forking thread survives), so <see cref="Current"/> gives the child a pool of its own
-/// instead of waking threads that do not exist. A pool never holds more than <see cref="MaxThreads"/> - 1
+/// instead of waking threads that do not exist; the threads park on <see cref="WorkerSignal"/>s, which hold nothing a
+/// fork could leave locked. A pool never holds more than <see cref="MaxThreads"/> - 1
 /// workers: more threads than processors only slow a compute-bound kernel down.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like its threads.")]
@@ -30,9 +31,9 @@ internal sealed class WorkerPool
     private readonly Lock growLock = new();
     // Completion: the last worker to finish releases the caller. (A CountdownEvent would allocate its lock object
     // the first time the caller really blocks, so a warm call could allocate.)
-    private readonly SemaphoreSlim finished = new(0);
+    private readonly WorkerSignal finished = new();
     private int pending;
-    private SemaphoreSlim[] wakeSignals = [];
+    private WorkerSignal[] wakeSignals = [];
     private IPartitionedWork? work;
     private ExceptionDispatchInfo? failure;
 
@@ -101,11 +102,11 @@ internal sealed class WorkerPool
             if (wakeSignals.Length >= count)
                 return;
 
-            var grown = new SemaphoreSlim[count];
+            var grown = new WorkerSignal[count];
             wakeSignals.CopyTo(grown, 0);
             for (var index = wakeSignals.Length; index < count; index++)
             {
-                grown[index] = new SemaphoreSlim(0);
+                grown[index] = new WorkerSignal();
                 var thread = new Thread(WorkerLoop) { IsBackground = true, Name = $"FocalAot worker {index + 1}" };
                 thread.Start(new WorkerStart(index, grown[index]));
             }
@@ -136,5 +137,5 @@ internal sealed class WorkerPool
         }
     }
 
-    private sealed record WorkerStart(int Index, SemaphoreSlim Wake);
+    private sealed record WorkerStart(int Index, WorkerSignal Wake);
 }
