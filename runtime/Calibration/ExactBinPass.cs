@@ -154,11 +154,19 @@ internal static class ExactBinPass
             && Vector128.LessThanOrEqualAll(largestLabel, Vector128<byte>.One);
     }
 
-    /// <summary>Adds each bin b ≥ 1's exact sum, <paramref name="bins"/>[b] / 2²⁷, to its lane 0 in <paramref name="lanes"/>.</summary>
-    public static void AddBinSums(ReadOnlySpan<long> bins, EqualWidthRule rule, Span<double> lanes)
+    /// <summary>
+    /// A metric's double sums of whole groups in its canonical lanes (<c>lanes[bin · 16 + lane]</c>): the first bin's
+    /// values in its 16 lanes, and each bin b ≥ 1's exact sum, its integer / 2²⁷, in its lane 0.
+    /// </summary>
+    /// <returns>Whether every confidence was in [0, 1] and every label 0 or 1.</returns>
+    public static bool AccumulateSums<TValue>(ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> lanes)
+        where TValue : struct, IEdgeValue
     {
+        Span<long> bins = stackalloc long[MaxBins];
+        var valid = Accumulate<TValue>(confidences, correct, rule, lanes[..Lanes], bins);
         for (var bin = 1; bin < (int)rule.Bins; bin++)
             lanes[bin * Lanes] += bins[bin] / (double)Scale;
+        return valid;
     }
 
     /// <summary>Each interior edge as the largest float at or below it (for a float c, c &gt; e ⇔ c &gt; that float), then +∞.</summary>

@@ -37,19 +37,11 @@ internal static class GapKernel
             vectorized = confidences.Length / Lanes * Lanes;
             var equalWidth = (EqualWidthRule)(object)rule;
             valid = ExactBinPass.Applies<T>(equalWidth)
-                ? AccumulateExact(MemoryMarshal.Cast<T, float>(confidences[..vectorized]), correct, equalWidth, lanes)
+                ? ExactBinPass.AccumulateSums<GapValue>(MemoryMarshal.Cast<T, float>(confidences[..vectorized]), correct, equalWidth, lanes)
                 : AccumulateVector256(confidences[..vectorized], correct, equalWidth, lanes);
         }
 
         return AccumulateScalar(confidences, correct, vectorized, rule, lanes) && valid;
-    }
-
-    private static bool AccumulateExact(ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<double> lanes)
-    {
-        Span<long> bins = stackalloc long[ExactBinPass.MaxBins];
-        var valid = ExactBinPass.Accumulate<GapValue>(confidences, correct, rule, lanes[..Lanes], bins);
-        ExactBinPass.AddBinSums(bins, rule, lanes);
-        return valid;
     }
 
     private static bool AccumulateScalar<T, TRule>(

@@ -53,10 +53,8 @@ internal static class StatisticsKernel
         ReadOnlySpan<float> confidences, ReadOnlySpan<byte> correct, EqualWidthRule rule, Span<long> counts, Span<double> positives,
         Span<double> lanes)
     {
+        var valid = ExactBinPass.AccumulateSums<ConfidenceValue>(confidences, correct, rule, lanes);
         Span<long> bins = stackalloc long[ExactBinPass.MaxBins];
-        var valid = ExactBinPass.Accumulate<ConfidenceValue>(confidences, correct, rule, lanes[..Lanes], bins);
-        ExactBinPass.AddBinSums(bins, rule, lanes);
-
         valid &= ExactBinPass.Accumulate<CountValue>(confidences, correct, rule, default, bins);
         const long countMask = (1L << CountValue.PositivesShift) - 1;
         for (var bin = 0; bin < (int)rule.Bins; bin++)
