@@ -14,8 +14,8 @@ namespace FocalAot.Properties;
 public sealed class OutputDigestTests
 {
     private static readonly string FloatDigest = FocalRuntime.FusedMultiplyAdd
-        ? "c3c34aef17239e924b749a6d93a2c8611546f91c2ff9fd3d22da4394e87ff52c"
-        : "8350d0cd7b22f1b98eb5008f133343cc7227959af144adbd7c0ef442f0c7f0ec";
+        ? "b08aa45654c41efb555e5b8f56d0a448a2fafb6526f152a68066872c3c9467ed"
+        : "eed23ed6b4d2f1d3624c60df81d5b6e4fb3c185e16e7a0f956bfe29f7d2bf6ac";
 
     private static readonly string DoubleDigest = FocalRuntime.FusedMultiplyAdd
         ? "058b4e57bcc230a0dcbce49c954a3c7bfc945072469c40b83d48030a3d93b44d"

@@ -22,6 +22,9 @@ internal interface IModulatingFactor<T>
     /// <summary>γ in the element type (for the gradient's γ(1 - 2y) coefficient).</summary>
     T Gamma { get; }
 
+    /// <summary>The power from a hard label's margin, where it serves this factor (an exp·log power in float, γ ≤ 8); else null.</summary>
+    MarginPower<T>? MarginPower { get; }
+
     /// <summary>q^γ for one register of q values in [0, 1].</summary>
     TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct

@@ -16,6 +16,8 @@ internal readonly struct PowerFactor<T>(double gamma) : IModulatingFactor<T>
 
     public T Gamma { get; } = T.CreateTruncating(gamma);
 
+    public MarginPower<T>? MarginPower { get; } = MarginPower<T>.For(gamma);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct

@@ -21,6 +21,8 @@ internal readonly struct SampleDependentFactor<T> : IModulatingFactor<T>
     /// <summary>The smaller γ; the kernels take each lane's γ from <see cref="GammaOf"/>.</summary>
     public T Gamma => T.CreateTruncating(3);
 
+    public MarginPower<T>? MarginPower => null;
+
     /// <summary>Each lane's γ: 5 where q &gt; 0.8, else 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec GammaOf<TVec, TOps>(TVec q)

@@ -46,7 +46,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], count);
-        if (!TFactor.IsShort)
+        if (!TFactor.IsShort && factor.MarginPower is { } power)
+        {
+            MarginPowerPass(in factor, in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count);
+        }
+        else if (!TFactor.IsShort)
         {
             SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count);
             PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
@@ -83,6 +87,64 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var (sigmaX, sigmaMinusX) = Sigmoids(TOps.Load(in logits, i), ev, sAbs);
             TOps.Store(Complement(TOps.Load(in targets, i), sigmaX, sigmaMinusX), ref q, i);
         }
+    }
+
+    /// <summary>
+    /// m = q^γ into <paramref name="m"/> from each element's margin and l, and σ(|x|) into <paramref name="s"/> when the
+    /// gradient needs it. A register that holds a label strictly between 0 and 1 gives those elements the power of q
+    /// instead. Two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>), so the power's dependency chains
+    /// overlap; an odd last register is paired with itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MarginPowerPass(
+        in TFactor factor, in MarginPower<T> power, ref readonly T logits, ref readonly T targets, ref readonly T e, ref readonly T l,
+        ref T s, ref T m, int count)
+    {
+        var width = (nuint)TOps.Count;
+        var end = (nuint)count;
+        for (nuint i = 0; i < end; i += 2 * width)
+        {
+            var next = i + width < end ? i + width : i;
+            var x = Pair(in logits, i, next);
+            var y = Pair(in targets, i, next);
+            var ev = Pair(in e, i, next);
+            Store(power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(PairElement.Margin(x, y), Pair(in l, i, next)), ref m, i, next);
+            if (TMode.ComputesGradient)
+                Store(PairElement.SigmoidOfAbs(ev), ref s, i, next);
+            if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(y)))
+            {
+                SoftLabelPower(in factor, in logits, in targets, in e, ref m, i);
+                SoftLabelPower(in factor, in logits, in targets, in e, ref m, next);
+            }
+        }
+    }
+
+    /// <summary>The stages over two registers at once.</summary>
+    private abstract class PairElement : SigmoidFocalElement<RegisterPair<TVec>, T, RegisterPairOps<TVec, T, TOps>>;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RegisterPair<TVec> Pair(ref readonly T source, nuint first, nuint second)
+        => new(TOps.Load(in source, first), TOps.Load(in source, second));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(RegisterPair<TVec> value, ref T destination, nuint first, nuint second)
+    {
+        TOps.Store(value.Second, ref destination, second);
+        TOps.Store(value.First, ref destination, first);
+    }
+
+    /// <summary>The register of <paramref name="m"/> at <paramref name="i"/>, its soft labels' lanes replaced by the power of q.</summary>
+    /// <remarks>
+    /// Never inlined, and reading and writing memory only: soft labels are rare in a block, the power of q would exceed
+    /// the pass's inlining budget, and no register stays live across the call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SoftLabelPower(in TFactor factor, ref readonly T logits, ref readonly T targets, ref readonly T e, ref T m, nuint i)
+    {
+        var (x, y, ev) = (TOps.Load(in logits, i), TOps.Load(in targets, i), TOps.Load(in e, i));
+        var (sigmaX, sigmaMinusX) = Sigmoids(x, ev, SigmoidOfAbs(ev));
+        var power = factor.Invoke<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX));
+        TOps.Store(TOps.ConditionalSelect(SoftLabel(y), power, TOps.Load(in m, i)), ref m, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

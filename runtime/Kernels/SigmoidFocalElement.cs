@@ -10,7 +10,8 @@ namespace FocalAot.Kernels;
 /// the stages as passes over a block (<see cref="SigmoidFocalBlock{TVec, T, TOps, TFactor, TMode}"/>); the OpenCL
 /// renderer runs them once over symbolic values and records OpenCL C. For logit x and target y:
 /// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
-/// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ, loss = α_t m BCE,
+/// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ (an exp·log power of a label of 0 or 1 as exp(-γ (a + l)) from its
+/// margin a, -log q = a + l), loss = α_t m BCE,
 /// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q. Poly-1 adds ε m q to the loss and
 /// ε (γ + 1) m (1 - 2y) σ(x) σ(-x) to the gradient; FLSD-53 takes each lane's γ from its q.
 /// Every term is a sum of non-negative parts or an exact select, so nothing cancels.
@@ -50,6 +51,18 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Complement(TVec y, TVec sigmaX, TVec sigmaMinusX)
         => TOps.MultiplyAdd(y, sigmaMinusX, TOps.Multiply(TOps.Subtract(One, y), sigmaX));
+
+    /// <summary>
+    /// a = max(x, 0) for a label of 1 and max(-x, 0) for a label of 0, the margin by which x is on its label's side:
+    /// q = σ(∓x), so -log q = softplus(±x) = a + l. Meaningless for other labels (see <see cref="SoftLabel"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Margin(TVec x, TVec y) => TOps.Max(TOps.Multiply(x, TOps.MultiplyAdd(y, TOps.Create(T.CreateTruncating(2)), MinusOne)), Zero);
+
+    /// <summary>The mask of labels strictly between 0 and 1, whose q^γ comes from q, not the margin (y (1 - y) &gt; 0: one
+    /// comparison; labels outside [0, 1] fail the call anyway).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec SoftLabel(TVec y) => TOps.LessThan(Zero, TOps.Multiply(y, TOps.Subtract(One, y)));
 
     /// <summary>γ and -2γ, the coefficients of the gradient's focusing term γ (1 - 2y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,6 +177,12 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => TOps.Create(T.One);
+    }
+
+    private static TVec MinusOne
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.Create(-T.One);
     }
 
     private static TVec AllOnes

@@ -29,6 +29,12 @@ internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
         get => T.CreateTruncating(TPower.Gamma);
     }
 
+    public MarginPower<T>? MarginPower
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IsShort ? null : MarginPower<T>.For(TPower.Gamma);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Invoke<TVec, TOps>(TVec q)
         where TVec : struct

@@ -159,6 +159,53 @@ internal static class Elementary
         return TOps.ConditionalSelect(TOps.Equal(q, zero), zero, power);
     }
 
+    /// <summary>
+    /// q^γ = exp(-γ (a + l)) in float, for a q given by -log q = a + l: a ≥ 0 a hard label's margin (clamped to
+    /// <paramref name="limit"/>, past which the power is 0) and l = log1p(e^-|x|) in [0, ln 2]; γ ≤ 8 enters in float
+    /// and as -high and -low (<see cref="SplitMarginGamma"/>). No log of q is taken: the kernel has l already.
+    /// </summary>
+    /// <remarks>
+    /// a splits into a₁ (12 significant bits) and the exact rest a₂, so high·a₁ and high·a₂ are exact (high has 12 bits
+    /// too). With n the integer nearest γ (a + l) / ln 2 (at most 182, as γ·a ≤ 120), r = high·a₁ - n·ln2_high is the
+    /// one rounding that matters: |r| ≤ 0.4 + γ ln 2, so within 2^-22 absolute for γ ≤ 8, the float power's bound
+    /// (docs/NUMERICS.md §3). The other terms (high·l, high·a₂, n·ln2_low, low·(a + l)) are subtracted from it in turn,
+    /// each result below 0.5, and exp(-r)·2^-n rounds once, a subnormal result too.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec MarginPowerSingle<TVec, T, TOps>(
+        TVec margin, TVec l, TVec minusGamma, TVec minusGammaHigh, TVec minusGammaLow, TVec limit)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
+    {
+        const double shifter = Polynomials.ShifterSingle;
+        var a = TOps.Min(margin, limit);
+        var high = TOps.BitwiseAnd(a, TOps.CreateFromBits(Polynomials.MarginSplitMaskSingle));
+        var rest = TOps.Subtract(a, high);
+        var large = TOps.Multiply(minusGammaHigh, high);
+
+        // n from -γ (a + l) in float: within 2^-20 of the exact value, so the reduced argument stays within ln 2 / 2.
+        var sum = TOps.Add(a, l);
+        var t = TOps.MultiplyAdd(TOps.Multiply(minusGamma, sum), C<TVec, T, TOps>(Polynomials.Log2E), C<TVec, T, TOps>(shifter));
+        var n = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
+        var r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), large);
+        r = TOps.MultiplyAdd(minusGammaHigh, l, r);
+        r = TOps.MultiplyAdd(minusGammaHigh, rest, r);
+        r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
+        r = TOps.MultiplyAdd(minusGammaLow, sum, r);
+        return ExpReducedSingle<TVec, T, TOps>(t, r);
+    }
+
+    /// <summary>
+    /// γ's parts for <see cref="MarginPowerSingle"/>: -γ in float, -high (γ in float with 12 significant bits), -low (the
+    /// rest, rounded to float), and the margin's limit, about 120/γ (γ·a past it gives 0), at most float's largest.
+    /// </summary>
+    public static (float MinusGamma, float MinusHigh, float MinusLow, float Limit) SplitMarginGamma(double gamma)
+    {
+        var high = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)gamma) & Polynomials.MarginSplitMaskSingle);
+        return (-(float)gamma, -high, (float)(high - gamma), (float)Math.Min(Polynomials.MarginExponentLimit / gamma, float.MaxValue));
+    }
+
     /// <summary>γ as high + low for <see cref="PowerSingle"/>: high is γ in float with its last 8 mantissa bits cleared
     /// (16 significant bits), low the rest rounded to float.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

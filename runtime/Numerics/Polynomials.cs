@@ -103,4 +103,16 @@ internal static class Polynomials
     /// </summary>
     public const double SinglePowerMaxGamma = 8.0;
     public const int SingleGammaHighMask = unchecked((int)0xFFFFFF00);
+
+    /// <summary>
+    /// The margin power's split of γ and of the margin a: the sign, the exponent and the top 11 mantissa bits (12
+    /// significant bits), so a product of two such parts has at most 24 and is exact.
+    /// </summary>
+    public const int MarginSplitMaskSingle = unchecked((int)0xFFFFF000);
+
+    /// <summary>
+    /// The margin power clamps γ·a at about this: exp(-120) is below half the smallest subnormal float, and with γ·l ≤
+    /// 8 ln 2 the scale's exponent stays above <see cref="ExpReducedFloorSingle"/> without a test.
+    /// </summary>
+    public const double MarginExponentLimit = 120.0;
 }

@@ -31,8 +31,8 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
         where TPower : struct, IFocalPower
     {
         writer.Line($"/* gamma = {TPower.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {TypeName}: {TPower.Description} */");
-        WriteForms<SpecializedFactor<T, TPower>>(writer, poly, gammaArgument: false, q => default(SpecializedFactor<T, TPower>)
-            .Invoke<ClValue, OpenClOps<T>>(q), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)));
+        WriteForms<SpecializedFactor<T, TPower>>(writer, poly, gammaArgument: false,
+            (q, margin) => Modulation(default(SpecializedFactor<T, TPower>), q, margin), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)));
     }
 
     /// <summary>focal_element and focal_element_poly for a γ given at run time (the argument gamma): q^γ as exp(γ log q).</summary>
@@ -40,7 +40,7 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
     {
         var gamma = new ClValue("gamma", false);
         writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) */");
-        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, q => OpenClOps<T>.TranscendentalPower(q, gamma),
+        WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, (q, margin) => OpenClOps<T>.TranscendentalPower(q, gamma, margin),
             () => typeof(T) == typeof(double) ? gamma : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
     }
 
@@ -49,11 +49,11 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
     {
         writer.Line($"/* FLSD-53, {TypeName}: gamma = 5 where q > 0.8, else 3 */");
         WriteForms<SampleDependentFactor<T>>(writer, poly: true, gammaArgument: false,
-            q => default(SampleDependentFactor<T>).Invoke<ClValue, OpenClOps<T>>(q),
+            (q, margin) => Modulation(default(SampleDependentFactor<T>), q, margin),
             () => OpenClOps<T>.Create(default(SampleDependentFactor<T>).Gamma));
     }
 
-    private static void WriteForms<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
+    private static void WriteForms<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, PowerOf power, Func<ClValue> gamma)
         where TFactor : struct, IModulatingFactor<T>
     {
         Write<TFactor>(writer, poly: false, gammaArgument, power, gamma);
@@ -61,7 +61,7 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             Write<TFactor>(writer, poly: true, gammaArgument, power, gamma);
     }
 
-    private static void Write<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, Func<ClValue, ClValue> power, Func<ClValue> gamma)
+    private static void Write<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, PowerOf power, Func<ClValue> gamma)
         where TFactor : struct, IModulatingFactor<T>
     {
         var t = TypeName;
@@ -83,7 +83,7 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             if (!TFactor.IsIdentity)
             {
                 var q = Name(recording, t, "q", Complement(y, sigmaX, sigmaMinusX));
-                modulation = Name(recording, t, "m", power(q));
+                modulation = Name(recording, t, "m", power(q, (Margin(x, y), l, SoftLabel(y))));
             }
 
             var (g, minusTwoG) = Focusing(gamma());
@@ -99,6 +99,19 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
         }
 
         writer.Line();
+    }
+
+    /// <summary>m = q^γ of a factor, from q, or from a hard label's margin and l where the factor has a margin power
+    /// (<see cref="SigmoidFocalBlock{TVec, T, TOps, TFactor, TMode}"/>'s choice, element by element).</summary>
+    private delegate ClValue PowerOf(ClValue q, (ClValue Margin, ClValue L, ClValue Soft) margin);
+
+    private static ClValue Modulation<TFactor>(TFactor factor, ClValue q, (ClValue Margin, ClValue L, ClValue Soft) margin)
+        where TFactor : struct, IModulatingFactor<T>
+    {
+        var ofQ = factor.Invoke<ClValue, OpenClOps<T>>(q);
+        return factor.MarginPower is { } power
+            ? OpenClOps<T>.ConditionalSelect(margin.Soft, ofQ, power.Invoke<ClValue, OpenClOps<T>>(margin.Margin, margin.L))
+            : ofQ;
     }
 
     private static string TypeName => typeof(T) == typeof(float) ? "float" : "double";

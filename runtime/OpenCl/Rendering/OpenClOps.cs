@@ -76,9 +76,11 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
 
     /// <summary>
     /// <see cref="Kernels.TranscendentalPower"/> for an exponent that is itself a symbol (a double): in float, both the
-    /// float power (γ ≤ 8, γ split as the CPU splits it) and the double one, selected by the exponent.
+    /// float power (γ ≤ 8, γ split as the CPU splits it) and the double one, selected by the exponent. With a hard
+    /// label's margin, the float power is the margin power where <paramref name="margin"/>'s Soft mask is clear, as
+    /// <see cref="Kernels.MarginPower{T}"/> computes it.
     /// </summary>
-    public static ClValue TranscendentalPower(ClValue value, ClValue exponent)
+    public static ClValue TranscendentalPower(ClValue value, ClValue exponent, (ClValue Margin, ClValue L, ClValue Soft)? margin = null)
     {
         if (!IsSingle)
             return PowerInDouble(value, exponent);
@@ -86,8 +88,22 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
         var high = Value($"as_float(as_uint((float){exponent.Code}) & {ClLiterals.Bits32(Polynomials.SingleGammaHighMask)})");
         var low = Value($"(float)({exponent.Code} - (double){high.Code})");
         var single = Elementary.PowerSingle<ClValue, T, OpenClOps<T>>(value, high, low);
+        if (margin is var (a, l, soft))
+            single = ConditionalSelect(soft, single, MarginPower(a, l, exponent));
+
         var wide = PowerInDouble(value, exponent);
         return ConditionalSelect(Mask($"{exponent.Code} <= {ClLiterals.Double(Polynomials.SinglePowerMaxGamma)}"), single, wide);
+    }
+
+    /// <summary>The margin power with γ's parts split from the symbol as <see cref="Elementary.SplitMarginGamma"/> splits them.</summary>
+    private static ClValue MarginPower(ClValue margin, ClValue l, ClValue exponent)
+    {
+        var high = Value($"as_float(as_uint((float){exponent.Code}) & {ClLiterals.Bits32(Polynomials.MarginSplitMaskSingle)})");
+        var minusGamma = Value($"-(float){exponent.Code}");
+        var minusLow = Value($"(float)((double){high.Code} - {exponent.Code})");
+        var limit = Value(
+            $"(float)fmin({ClLiterals.Double(Polynomials.MarginExponentLimit)} / {exponent.Code}, {ClLiterals.Double(float.MaxValue)})");
+        return Elementary.MarginPowerSingle<ClValue, T, OpenClOps<T>>(margin, l, minusGamma, Negate(high), minusLow, limit);
     }
 
     /// <summary>value^exponent as exp(exponent · log value) in double, for an exponent that is itself a symbol.</summary>
