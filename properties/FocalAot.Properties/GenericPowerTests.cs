@@ -1,4 +1,5 @@
 using FocalAot.Properties.Generators;
+using FocalAot.Properties.Support;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -30,6 +31,78 @@ public sealed class GenericPowerTests
 
     [Property(MaxTest = 60)]
     public Property Double_losses_match_the_reference() => Prop.ForAll(Cases, ForwardAccuracyTests.Losses<double>);
+
+    /// <summary>
+    /// A label of 0 or 1 takes its float power from the margin: loss and gradient stay within
+    /// <see cref="Tolerances.MarginPowerRelative"/> of the reference at every γ up to 8, over logits from the smallest to
+    /// past the underflow of the loss, with and without FMA. (The power of q, which soft labels keep, reaches about
+    /// 1.7e-6 toward γ = 8: q's own rounding, times γ.)
+    /// </summary>
+    [Theory]
+    [InlineData(1e-6)]
+    [InlineData(0.3)]
+    [InlineData(2.2)]
+    [InlineData(5.5)]
+    [InlineData(7.3)]
+    [InlineData(7.9)]
+    [InlineData(8.0)]
+    public void Hard_labels_stay_within_the_margin_power_bound(double gamma)
+    {
+        var (logits, targets) = HardLabelSweep(1 << 16);
+        var upstream = new float[logits.Length];
+        Array.Fill(upstream, 1f);
+        var losses = new float[logits.Length];
+        var gradient = new float[logits.Length];
+        var options = new FocalLossOptions<float> { Gamma = gamma, Alpha = -1 };
+        SigmoidFocalLoss.ForwardBackward<float>(logits, targets, losses, gradient, options);
+        ReferenceCheck.Losses<float>(losses, logits, targets, gamma, -1, Tolerances.MarginPowerRelative, "loss");
+        ReferenceCheck.Gradients<float>(gradient, logits, targets, upstream, 0, gamma, -1, Tolerances.MarginPowerRelative, "gradient");
+    }
+
+    /// <summary>
+    /// The power is chosen element by element: an element's bits do not depend on whether its register holds a soft
+    /// label (whose power comes from q), at every width alike.
+    /// </summary>
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(2.2)]
+    [InlineData(6.0)]
+    public void A_soft_neighbour_leaves_an_elements_bits_alone(double gamma)
+    {
+        var (logits, targets) = HardLabelSweep(256);
+        var mixed = (float[])targets.Clone();
+        for (var i = 0; i < mixed.Length; i += 7)
+            mixed[i] = 0.25f * (1 + (i % 3));
+        var options = new FocalLossOptions<float> { Gamma = gamma, Alpha = 0.25 };
+        var (alone, together) = (new float[logits.Length], new float[logits.Length]);
+        var (aloneGradient, togetherGradient) = (new float[logits.Length], new float[logits.Length]);
+        SigmoidFocalLoss.ForwardBackward<float>(logits, targets, alone, aloneGradient, options);
+        SigmoidFocalLoss.ForwardBackward<float>(logits, mixed, together, togetherGradient, options);
+        for (var i = 0; i < logits.Length; i++)
+        {
+            if (mixed[i] != targets[i])
+                continue;
+            Assert.True(alone[i].Equals(together[i]), $"loss {i}: {together[i]:R} beside soft labels, {alone[i]:R} without");
+            Assert.True(aloneGradient[i].Equals(togetherGradient[i]),
+                $"gradient {i}: {togetherGradient[i]:R} beside soft labels, {aloneGradient[i]:R} without");
+        }
+    }
+
+    /// <summary>Logits from 1e-6 to 120 in magnitude, log-spaced, and the dense range [-12, 12], with labels 0 and 1.</summary>
+    private static (float[] Logits, float[] Targets) HardLabelSweep(int length)
+    {
+        var logits = new float[length];
+        var targets = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            var u = (i + 0.5) / length;
+            var magnitude = i % 2 == 0 ? Math.Pow(10, -6 + (u * 8.08)) : 12 * u;
+            logits[i] = (float)(i % 4 < 2 ? magnitude : -magnitude);
+            targets[i] = (i / 4) % 2;
+        }
+
+        return (logits, targets);
+    }
 
     /// <summary>q = 0 (a saturated logit on the right side) gives m = 0 for every γ &gt; 0, and q = 1 gives m = 1: the loss is
     /// then exactly 0 and exactly the cross-entropy.</summary>

@@ -6,6 +6,13 @@ internal static class Tolerances
     /// <summary>Promised per-element relative error of float loss and gradient against the float64 reference.</summary>
     public const double FloatRelative = 2e-6;
 
+    /// <summary>
+    /// Float loss and gradient of a label of 0 or 1 at a γ in (0, 8] without a specialization, whose power comes from
+    /// the margin (docs/NUMERICS.md §3): tighter than <see cref="FloatRelative"/>, which the power of q (soft labels)
+    /// needs toward γ = 8.
+    /// </summary>
+    public const double MarginPowerRelative = 1.2e-6;
+
     /// <summary>Promised per-element relative error of double loss and gradient against the float64 reference.</summary>
     public const double DoubleRelative = 1e-13;
 
