@@ -13,15 +13,15 @@ namespace FocalAot.Kernels;
 internal readonly struct MarginPower<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly T minusGamma;
+    private readonly T minusGammaLog2E;
     private readonly T minusHigh;
     private readonly T minusLow;
     private readonly T limit;
 
     private MarginPower(double gamma)
     {
-        var (minusGamma, minusHigh, minusLow, limit) = Elementary.SplitMarginGamma(gamma);
-        this.minusGamma = T.CreateTruncating(minusGamma);
+        var (minusGammaLog2E, minusHigh, minusLow, limit) = Elementary.SplitMarginGamma(gamma);
+        this.minusGammaLog2E = T.CreateTruncating(minusGammaLog2E);
         this.minusHigh = T.CreateTruncating(minusHigh);
         this.minusLow = T.CreateTruncating(minusLow);
         this.limit = T.CreateTruncating(limit);
@@ -37,5 +37,5 @@ internal readonly struct MarginPower<T>
         where TVec : struct
         where TOps : ISimdMath<TVec, T>
         => Elementary.MarginPowerSingle<TVec, T, TOps>(
-            margin, l, TOps.Create(minusGamma), TOps.Create(minusHigh), TOps.Create(minusLow), TOps.Create(limit));
+            margin, l, TOps.Create(minusGammaLog2E), TOps.Create(minusHigh), TOps.Create(minusLow), TOps.Create(limit));
 }

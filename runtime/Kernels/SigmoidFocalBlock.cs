@@ -105,12 +105,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         for (nuint i = 0; i < end; i += 2 * width)
         {
             var next = i + width < end ? i + width : i;
-            var x = Pair(in logits, i, next);
-            var y = Pair(in targets, i, next);
-            var ev = Pair(in e, i, next);
-            Store(power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(PairElement.Margin(x, y), Pair(in l, i, next)), ref m, i, next);
             if (TMode.ComputesGradient)
-                Store(PairElement.SigmoidOfAbs(ev), ref s, i, next);
+                Store(PairElement.SigmoidOfAbs(Pair(in e, i, next)), ref s, i, next);
+            var y = Pair(in targets, i, next);
+            var margin = PairElement.Margin(Pair(in logits, i, next), y);
+            Store(power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next)), ref m, i, next);
             if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(y)))
             {
                 SoftLabelPower(in factor, in logits, in targets, in e, ref m, i);

@@ -162,7 +162,7 @@ internal static class Elementary
     /// <summary>
     /// q^γ = exp(-γ (a + l)) in float, for a q given by -log q = a + l: a ≥ 0 a hard label's margin (clamped to
     /// <paramref name="limit"/>, past which the power is 0) and l = log1p(e^-|x|) in [0, ln 2]; γ ≤ 8 enters in float
-    /// and as -high and -low (<see cref="SplitMarginGamma"/>). No log of q is taken: the kernel has l already.
+    /// as -γ/ln 2 and as -high and -low (<see cref="SplitMarginGamma"/>). No log of q is taken: the kernel has l already.
     /// </summary>
     /// <remarks>
     /// a splits into a₁ (12 significant bits) and the exact rest a₂, so high·a₁ and high·a₂ are exact (high has 12 bits
@@ -173,7 +173,7 @@ internal static class Elementary
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec MarginPowerSingle<TVec, T, TOps>(
-        TVec margin, TVec l, TVec minusGamma, TVec minusGammaHigh, TVec minusGammaLow, TVec limit)
+        TVec margin, TVec l, TVec minusGammaLog2E, TVec minusGammaHigh, TVec minusGammaLow, TVec limit)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOps : ISimdMath<TVec, T>
@@ -184,9 +184,9 @@ internal static class Elementary
         var rest = TOps.Subtract(a, high);
         var large = TOps.Multiply(minusGammaHigh, high);
 
-        // n from -γ (a + l) in float: within 2^-20 of the exact value, so the reduced argument stays within ln 2 / 2.
+        // n from -γ (a + l) / ln 2 in float, within 1e-4 of the exact value, so the reduced argument stays near ln 2 / 2.
         var sum = TOps.Add(a, l);
-        var t = TOps.MultiplyAdd(TOps.Multiply(minusGamma, sum), C<TVec, T, TOps>(Polynomials.Log2E), C<TVec, T, TOps>(shifter));
+        var t = TOps.MultiplyAdd(sum, minusGammaLog2E, C<TVec, T, TOps>(shifter));
         var n = TOps.Subtract(t, C<TVec, T, TOps>(shifter));
         var r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2HighSingle), large);
         r = TOps.MultiplyAdd(minusGammaHigh, l, r);
@@ -197,13 +197,14 @@ internal static class Elementary
     }
 
     /// <summary>
-    /// γ's parts for <see cref="MarginPowerSingle"/>: -γ in float, -high (γ in float with 12 significant bits), -low (the
-    /// rest, rounded to float), and the margin's limit, about 120/γ (γ·a past it gives 0), at most float's largest.
+    /// γ's parts for <see cref="MarginPowerSingle"/>: -γ/ln 2 in float, -high (γ in float with 12 significant bits), -low
+    /// (the rest, rounded to float), and the margin's limit, about 120/γ (γ·a past it gives 0), at most float's largest.
     /// </summary>
-    public static (float MinusGamma, float MinusHigh, float MinusLow, float Limit) SplitMarginGamma(double gamma)
+    public static (float MinusGammaLog2E, float MinusHigh, float MinusLow, float Limit) SplitMarginGamma(double gamma)
     {
         var high = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)gamma) & Polynomials.MarginSplitMaskSingle);
-        return (-(float)gamma, -high, (float)(high - gamma), (float)Math.Min(Polynomials.MarginExponentLimit / gamma, float.MaxValue));
+        var limit = (float)Math.Min(Polynomials.MarginExponentLimit / gamma, float.MaxValue);
+        return ((float)(-gamma * Polynomials.Log2E), -high, (float)(high - gamma), limit);
     }
 
     /// <summary>γ as high + low for <see cref="PowerSingle"/>: high is γ in float with its last 8 mantissa bits cleared

@@ -99,11 +99,11 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
     private static ClValue MarginPower(ClValue margin, ClValue l, ClValue exponent)
     {
         var high = Value($"as_float(as_uint((float){exponent.Code}) & {ClLiterals.Bits32(Polynomials.MarginSplitMaskSingle)})");
-        var minusGamma = Value($"-(float){exponent.Code}");
+        var minusGammaLog2E = Value($"(float)(-{exponent.Code} * {ClLiterals.Double(Polynomials.Log2E)})");
         var minusLow = Value($"(float)((double){high.Code} - {exponent.Code})");
         var limit = Value(
             $"(float)fmin({ClLiterals.Double(Polynomials.MarginExponentLimit)} / {exponent.Code}, {ClLiterals.Double(float.MaxValue)})");
-        return Elementary.MarginPowerSingle<ClValue, T, OpenClOps<T>>(margin, l, minusGamma, Negate(high), minusLow, limit);
+        return Elementary.MarginPowerSingle<ClValue, T, OpenClOps<T>>(margin, l, minusGammaLog2E, Negate(high), minusLow, limit);
     }
 
     /// <summary>value^exponent as exp(exponent · log value) in double, for an exponent that is itself a symbol.</summary>
