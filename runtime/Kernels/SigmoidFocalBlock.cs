@@ -46,7 +46,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], count);
-        if (!TFactor.IsShort && factor.MarginPower is { } power)
+        // The type test first: double kernels then compile no margin pass at all.
+        if (typeof(T) == typeof(float) && !TFactor.IsShort && factor.MarginPower is { } power)
         {
             MarginPowerPass(in factor, in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count);
         }
