@@ -46,15 +46,18 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], count);
-        // The type test first: double kernels then compile no margin pass at all.
-        if (typeof(T) == typeof(float) && !TFactor.IsShort && factor.MarginPower is { } power)
+        // The type test first: double kernels then compile no margin pass at all. A block with a soft label takes the
+        // power of q, then the margin power in the lanes whose label is hard, so each element gets the power its label chooses.
+        var margin = typeof(T) == typeof(float) && !TFactor.IsShort ? factor.MarginPower : null;
+        if (margin is not { } power || !MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count))
         {
-            MarginPowerPass(in factor, in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count);
-        }
-        else if (!TFactor.IsShort)
-        {
-            SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count);
-            PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
+            if (!TFactor.IsShort)
+            {
+                var hard = SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
+                PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
+                if (hard && margin is { } hardPower)
+                    HardLabelPass(in hardPower, in logits, in targets, in l[0], ref m[0], count);
+            }
         }
 
         return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor,
@@ -76,9 +79,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     }
 
     /// <summary>q into <paramref name="q"/>, and σ(|x|) into <paramref name="s"/> when the gradient needs it.</summary>
+    /// <returns>Whether some label is 0 or 1, where <paramref name="findsHardLabels"/> asks (else false).</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SigmoidPass(ref readonly T logits, ref readonly T targets, ref T e, ref T s, ref T q, int count)
+    private static bool SigmoidPass(ref readonly T logits, ref readonly T targets, ref T e, ref T s, ref T q, int count, bool findsHardLabels)
     {
+        var hard = Zero;
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
         {
             var ev = TOps.Load(in e, i);
@@ -86,36 +91,58 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             if (TMode.ComputesGradient)
                 TOps.Store(sAbs, ref s, i);
             var (sigmaX, sigmaMinusX) = Sigmoids(TOps.Load(in logits, i), ev, sAbs);
-            TOps.Store(Complement(TOps.Load(in targets, i), sigmaX, sigmaMinusX), ref q, i);
+            var y = TOps.Load(in targets, i);
+            TOps.Store(Complement(y, sigmaX, sigmaMinusX), ref q, i);
+            if (findsHardLabels)
+                hard = TOps.BitwiseOr(hard, HardLabel(y));
         }
+
+        return TOps.AnyLaneSet(hard);
     }
 
     /// <summary>
     /// m = q^γ into <paramref name="m"/> from each element's margin and l, and σ(|x|) into <paramref name="s"/> when the
-    /// gradient needs it. A register that holds a label strictly between 0 and 1 gives those elements the power of q
-    /// instead. Two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>), so the power's dependency chains
-    /// overlap; an odd last register is paired with itself.
+    /// gradient needs it. Two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>), so the power's
+    /// dependency chains overlap; an odd last register is paired with itself.
     /// </summary>
+    /// <returns>False, and m unfinished, where the block holds a label strictly between 0 and 1.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MarginPowerPass(
-        in TFactor factor, in MarginPower<T> power, ref readonly T logits, ref readonly T targets, ref readonly T e, ref readonly T l,
-        ref T s, ref T m, int count)
+    private static bool MarginPowerPass(
+        in MarginPower<T> power, ref readonly T logits, ref readonly T targets, ref readonly T e, ref readonly T l, ref T s, ref T m, int count)
     {
         var width = (nuint)TOps.Count;
         var end = (nuint)count;
         for (nuint i = 0; i < end; i += 2 * width)
         {
             var next = i + width < end ? i + width : i;
+            var y = Pair(in targets, i, next);
+            if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(y)))
+                return false;
             if (TMode.ComputesGradient)
                 Store(PairElement.SigmoidOfAbs(Pair(in e, i, next)), ref s, i, next);
-            var y = Pair(in targets, i, next);
             var margin = PairElement.Margin(Pair(in logits, i, next), y);
             Store(power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next)), ref m, i, next);
-            if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(y)))
-            {
-                SoftLabelPower(in factor, in logits, in targets, in e, ref m, i);
-                SoftLabelPower(in factor, in logits, in targets, in e, ref m, next);
-            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The margin power into the lanes of <paramref name="m"/> whose label is 0 or 1 (the rest keep the power of q).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HardLabelPass(in MarginPower<T> power, ref readonly T logits, ref readonly T targets, ref readonly T l, ref T m, int count)
+    {
+        var width = (nuint)TOps.Count;
+        var end = (nuint)count;
+        for (nuint i = 0; i < end; i += 2 * width)
+        {
+            var next = i + width < end ? i + width : i;
+            var y = Pair(in targets, i, next);
+            var hard = PairElement.HardLabel(y);
+            if (!RegisterPairOps<TVec, T, TOps>.AnyLaneSet(hard))
+                continue;
+            var margin = PairElement.Margin(Pair(in logits, i, next), y);
+            var fromMargin = power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next));
+            Store(RegisterPairOps<TVec, T, TOps>.ConditionalSelect(hard, fromMargin, Pair(in m, i, next)), ref m, i, next);
         }
     }
 
@@ -131,20 +158,6 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     {
         TOps.Store(value.Second, ref destination, second);
         TOps.Store(value.First, ref destination, first);
-    }
-
-    /// <summary>The register of <paramref name="m"/> at <paramref name="i"/>, its soft labels' lanes replaced by the power of q.</summary>
-    /// <remarks>
-    /// Never inlined, and reading and writing memory only: soft labels are rare in a block, the power of q would exceed
-    /// the pass's inlining budget, and no register stays live across the call.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SoftLabelPower(in TFactor factor, ref readonly T logits, ref readonly T targets, ref readonly T e, ref T m, nuint i)
-    {
-        var (x, y, ev) = (TOps.Load(in logits, i), TOps.Load(in targets, i), TOps.Load(in e, i));
-        var (sigmaX, sigmaMinusX) = Sigmoids(x, ev, SigmoidOfAbs(ev));
-        var power = factor.Invoke<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX));
-        TOps.Store(TOps.ConditionalSelect(SoftLabel(y), power, TOps.Load(in m, i)), ref m, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -64,6 +64,10 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec SoftLabel(TVec y) => TOps.LessThan(Zero, TOps.Multiply(y, TOps.Subtract(One, y)));
 
+    /// <summary>The mask of labels of 0 or 1 (y (1 - y) = 0), whose q^γ comes from the margin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec HardLabel(TVec y) => TOps.Equal(TOps.Multiply(y, TOps.Subtract(One, y)), Zero);
+
     /// <summary>γ and -2γ, the coefficients of the gradient's focusing term γ (1 - 2y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Gamma, TVec MinusTwoGamma) Focusing(TVec gamma) => (gamma, TOps.Negate(TOps.Add(gamma, gamma)));
