@@ -60,31 +60,40 @@ public sealed class GenericPowerTests
     }
 
     /// <summary>
-    /// The power is chosen element by element: an element's bits do not depend on whether its register holds a soft
-    /// label (whose power comes from q), at every width alike.
+    /// The power is chosen element by element: a label of 0 or 1 gets the same bits beside soft labels as without them,
+    /// and a soft label the same bits among labels of 0 or 1 as among soft ones, whether the soft labels open a block or
+    /// come late in it, at every width alike.
     /// </summary>
     [Theory]
-    [InlineData(0.7)]
-    [InlineData(2.2)]
-    [InlineData(6.0)]
-    public void A_soft_neighbour_leaves_an_elements_bits_alone(double gamma)
+    [InlineData(0.7, 0)]
+    [InlineData(2.2, 0)]
+    [InlineData(6.0, 0)]
+    [InlineData(2.2, 200)]
+    [InlineData(6.0, 250)]
+    public void Each_element_gets_the_power_its_own_label_chooses(double gamma, int firstSoft)
     {
         var (logits, targets) = HardLabelSweep(256);
         var mixed = (float[])targets.Clone();
-        for (var i = 0; i < mixed.Length; i += 7)
-            mixed[i] = 0.25f * (1 + (i % 3));
-        var options = new FocalLossOptions<float> { Gamma = gamma, Alpha = 0.25 };
-        var (alone, together) = (new float[logits.Length], new float[logits.Length]);
-        var (aloneGradient, togetherGradient) = (new float[logits.Length], new float[logits.Length]);
-        SigmoidFocalLoss.ForwardBackward<float>(logits, targets, alone, aloneGradient, options);
-        SigmoidFocalLoss.ForwardBackward<float>(logits, mixed, together, togetherGradient, options);
+        var allSoft = new float[targets.Length];
+        Array.Fill(allSoft, 0.5f);
+        for (var i = firstSoft; i < mixed.Length; i += 7)
+            mixed[i] = allSoft[i] = 0.25f * (1 + (i % 3));
+        var (hardLosses, hardGradient) = Run(targets);
+        var (mixedLosses, mixedGradient) = Run(mixed);
+        var (softLosses, softGradient) = Run(allSoft);
         for (var i = 0; i < logits.Length; i++)
         {
-            if (mixed[i] != targets[i])
-                continue;
-            Assert.True(alone[i].Equals(together[i]), $"loss {i}: {together[i]:R} beside soft labels, {alone[i]:R} without");
-            Assert.True(aloneGradient[i].Equals(togetherGradient[i]),
-                $"gradient {i}: {togetherGradient[i]:R} beside soft labels, {aloneGradient[i]:R} without");
+            var (losses, gradient, among) = mixed[i] == targets[i] ? (hardLosses, hardGradient, "hard") : (softLosses, softGradient, "soft");
+            Assert.True(losses[i].Equals(mixedLosses[i]), $"loss {i}: {mixedLosses[i]:R} in the mixed call, {losses[i]:R} among {among} labels");
+            Assert.True(gradient[i].Equals(mixedGradient[i]),
+                $"gradient {i}: {mixedGradient[i]:R} in the mixed call, {gradient[i]:R} among {among} labels");
+        }
+
+        (float[] Losses, float[] Gradient) Run(float[] labels)
+        {
+            var (losses, gradient) = (new float[logits.Length], new float[logits.Length]);
+            SigmoidFocalLoss.ForwardBackward<float>(logits, labels, losses, gradient, new() { Gamma = gamma, Alpha = 0.25 });
+            return (losses, gradient);
         }
     }
 

@@ -112,19 +112,24 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     {
         var width = (nuint)TOps.Count;
         var end = (nuint)count;
+
+        // A block of soft labels (label smoothing) stops at its first pair; elsewhere the largest y (1 - y) of the block,
+        // 0 for labels of 0 and 1, costs one max per register instead of a test.
+        if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(Pair(in targets, 0, width < end ? width : 0))))
+            return false;
+        var softness = new RegisterPair<TVec>(Zero, Zero);
         for (nuint i = 0; i < end; i += 2 * width)
         {
             var next = i + width < end ? i + width : i;
             var y = Pair(in targets, i, next);
-            if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(y)))
-                return false;
+            softness = RegisterPairOps<TVec, T, TOps>.Max(softness, PairElement.Softness(y));
             if (TMode.ComputesGradient)
                 Store(PairElement.SigmoidOfAbs(Pair(in e, i, next)), ref s, i, next);
             var margin = PairElement.Margin(Pair(in logits, i, next), y);
             Store(power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next)), ref m, i, next);
         }
 
-        return true;
+        return !RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.IsSoft(softness));
     }
 
     /// <summary>The margin power into the lanes of <paramref name="m"/> whose label is 0 or 1 (the rest keep the power of q).</summary>

@@ -59,14 +59,21 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Margin(TVec x, TVec y) => TOps.Max(TOps.Multiply(x, TOps.MultiplyAdd(y, TOps.Create(T.CreateTruncating(2)), MinusOne)), Zero);
 
-    /// <summary>The mask of labels strictly between 0 and 1, whose q^γ comes from q, not the margin (y (1 - y) &gt; 0: one
-    /// comparison; labels outside [0, 1] fail the call anyway).</summary>
+    /// <summary>y (1 - y): 0 for a label of 0 or 1, positive strictly between (labels outside [0, 1] fail the call anyway).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec SoftLabel(TVec y) => TOps.LessThan(Zero, TOps.Multiply(y, TOps.Subtract(One, y)));
+    public static TVec Softness(TVec y) => TOps.Multiply(y, TOps.Subtract(One, y));
 
-    /// <summary>The mask of labels of 0 or 1 (y (1 - y) = 0), whose q^γ comes from the margin.</summary>
+    /// <summary>The mask of positive <see cref="Softness"/>: labels strictly between 0 and 1, whose q^γ comes from q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec HardLabel(TVec y) => TOps.Equal(TOps.Multiply(y, TOps.Subtract(One, y)), Zero);
+    public static TVec IsSoft(TVec softness) => TOps.LessThan(Zero, softness);
+
+    /// <summary>The mask of labels strictly between 0 and 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec SoftLabel(TVec y) => IsSoft(Softness(y));
+
+    /// <summary>The mask of labels of 0 or 1, whose q^γ comes from the margin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec HardLabel(TVec y) => TOps.Equal(Softness(y), Zero);
 
     /// <summary>γ and -2γ, the coefficients of the gradient's focusing term γ (1 - 2y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
