@@ -49,15 +49,13 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // The type test first: double kernels then compile no margin pass at all. A block with a soft label takes the
         // power of q, then the margin power in the lanes whose label is hard, so each element gets the power its label chooses.
         var margin = typeof(T) == typeof(float) && !TFactor.IsShort ? factor.MarginPower : null;
-        if (margin is not { } power || !MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count))
+        if (!TFactor.IsShort
+            && (margin is not { } power || !MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count)))
         {
-            if (!TFactor.IsShort)
-            {
-                var hard = SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
-                PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
-                if (hard && margin is { } hardPower)
-                    HardLabelPass(in hardPower, in logits, in targets, in l[0], ref m[0], count);
-            }
+            var hard = SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
+            PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
+            if (hard && margin is { } hardPower)
+                HardLabelPass(in hardPower, in logits, in targets, in l[0], ref m[0], count);
         }
 
         return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor,
@@ -113,16 +111,16 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var width = (nuint)TOps.Count;
         var end = (nuint)count;
 
-        // A block of soft labels (label smoothing) stops at its first pair; elsewhere the largest y (1 - y) of the block,
-        // 0 for labels of 0 and 1, costs one max per register instead of a test.
-        if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.SoftLabel(Pair(in targets, 0, width < end ? width : 0))))
-            return false;
+        // The largest y (1 - y) of the block, 0 for labels of 0 and 1, costs one max per register instead of a test; a
+        // block of soft labels (label smoothing) stops at its first pair.
         var softness = new RegisterPair<TVec>(Zero, Zero);
         for (nuint i = 0; i < end; i += 2 * width)
         {
             var next = i + width < end ? i + width : i;
             var y = Pair(in targets, i, next);
             softness = RegisterPairOps<TVec, T, TOps>.Max(softness, PairElement.Softness(y));
+            if (i == 0 && RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.IsSoft(softness)))
+                return false;
             if (TMode.ComputesGradient)
                 Store(PairElement.SigmoidOfAbs(Pair(in e, i, next)), ref s, i, next);
             var margin = PairElement.Margin(Pair(in logits, i, next), y);

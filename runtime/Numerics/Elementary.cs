@@ -166,10 +166,10 @@ internal static class Elementary
     /// </summary>
     /// <remarks>
     /// a splits into a₁ (12 significant bits) and the exact rest a₂, so high·a₁ and high·a₂ are exact (high has 12 bits
-    /// too). With n the integer nearest γ (a + l) / ln 2 (at most 182, as γ·a ≤ 120), r = high·a₁ - n·ln2_high is the
-    /// one rounding that matters: |r| ≤ 0.4 + γ ln 2, so within 2^-22 absolute for γ ≤ 8, the float power's bound
-    /// (docs/NUMERICS.md §3). The other terms (high·l, high·a₂, n·ln2_low, low·(a + l)) are subtracted from it in turn,
-    /// each result below 0.5, and exp(-r)·2^-n rounds once, a subnormal result too.
+    /// too). With n ≤ 0 the integer nearest -γ (a + l) / ln 2 (at least -182, as γ·a ≤ 120), r = -high·a₁ - n·ln2_high
+    /// is the one rounding that matters: |r| ≤ 0.4 + γ ln 2, so within 2^-22 absolute for γ ≤ 8, the float power's
+    /// bound (docs/NUMERICS.md §3). The other terms (high·l, high·a₂, n·ln2_low, low·(a + l)) join it in turn, each
+    /// result below 0.5 in magnitude, and exp(r)·2^n rounds once, a subnormal result too.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec MarginPowerSingle<TVec, T, TOps>(
