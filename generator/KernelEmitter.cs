@@ -52,6 +52,20 @@ internal static class KernelEmitter
                     foreach (var line in InvokeBody(power))
                         writer.Line(line);
                 }
+
+                writer.Line();
+                writer.Line("/// <inheritdoc/>");
+                writer.Line("[global::System.Runtime.CompilerServices.MethodImpl("
+                    + "global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+                writer.Line("public static TVec InvokeMinusOne<TVec, T, TOps>(TVec q)");
+                writer.Line("    where TVec : struct");
+                writer.Line("    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+                writer.Line("    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>");
+                using (writer.Block())
+                {
+                    foreach (var line in MinusOneBody(power))
+                        writer.Line(line);
+                }
             }
         }
 
@@ -191,6 +205,18 @@ internal static class KernelEmitter
         PowerForm.Identity => ["return TOps.Create(T.One);"],
         PowerForm.Transcendental => ["return global::FocalAot.Kernels.TranscendentalPower.Invoke<TVec, T, TOps>(q, Gamma);"],
         _ => PowerPlan.For(power).Render(operand => $"TOps.Sqrt({operand})", (left, right) => $"TOps.Multiply({left}, {right})", "var"),
+    };
+
+    /// <summary>
+    /// q^(γ - 1) of a chain or half-chain power with γ ≥ 1: the plan of γ - 1, whose squares and root are those of q^γ
+    /// (the JIT computes them once). Other powers have no such product.
+    /// </summary>
+    private static IEnumerable<string> MinusOneBody(PowerSpec power) => power switch
+    {
+        { Form: PowerForm.Chain, Gamma: 1 } => ["return TOps.Create(T.One);"],
+        { Form: PowerForm.Chain or PowerForm.HalfChain, Gamma: >= 1 } => PowerPlan.For(power with { Gamma = power.Gamma - 1 })
+            .Render(operand => $"TOps.Sqrt({operand})", (left, right) => $"TOps.Multiply({left}, {right})", "var"),
+        _ => ["throw new global::System.NotSupportedException(\"q^(γ - 1) is a product only for a chain or half-chain power with γ ≥ 1.\");"],
     };
 
     /// <summary>A short description of how q^γ is evaluated.</summary>

@@ -41,6 +41,16 @@ public interface IFocalPower
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOps : ISimdMath<TVec, T>;
+
+    /// <summary>
+    /// q^(γ - 1) of a <see cref="FocalPowerForm.Chain"/> or <see cref="FocalPowerForm.HalfChain"/> power with γ ≥ 1:
+    /// multiplications that share <see cref="Invoke"/>'s squares and root, so the gradient's q^γ / q takes no division.
+    /// Other powers throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    static abstract TVec InvokeMinusOne<TVec, T, TOps>(TVec q)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>;
 }
 
 /// <summary>Receives the power operator a generated dispatch table found for a run-time γ.</summary>

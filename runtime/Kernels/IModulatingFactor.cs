@@ -19,6 +19,12 @@ internal interface IModulatingFactor<T>
     /// </summary>
     static abstract bool IsShort { get; }
 
+    /// <summary>
+    /// True when q^(γ - 1) is a few multiplications (<see cref="InvokeMinusOne"/>): the gradient then takes m·r as
+    /// q^(γ - 1)·σ(x)σ(-x), with no division by q.
+    /// </summary>
+    static abstract bool HasShortPowerMinusOne { get; }
+
     /// <summary>γ in the element type (for the gradient's γ(1 - 2y) coefficient).</summary>
     T Gamma { get; }
 
@@ -27,6 +33,11 @@ internal interface IModulatingFactor<T>
 
     /// <summary>q^γ for one register of q values in [0, 1].</summary>
     TVec Invoke<TVec, TOps>(TVec q)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, T>;
+
+    /// <summary>q^(γ - 1) where <see cref="HasShortPowerMinusOne"/>; other factors throw <see cref="NotSupportedException"/>.</summary>
+    TVec InvokeMinusOne<TVec, TOps>(TVec q)
         where TVec : struct
         where TOps : ISimdMath<TVec, T>;
 }

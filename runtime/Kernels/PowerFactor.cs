@@ -14,6 +14,8 @@ internal readonly struct PowerFactor<T>(double gamma) : IModulatingFactor<T>
 
     public static bool IsShort => false;
 
+    public static bool HasShortPowerMinusOne => false;
+
     public T Gamma { get; } = T.CreateTruncating(gamma);
 
     public MarginPower<T>? MarginPower { get; } = MarginPower<T>.For(gamma);
@@ -23,4 +25,9 @@ internal readonly struct PowerFactor<T>(double gamma) : IModulatingFactor<T>
         where TVec : struct
         where TOps : ISimdMath<TVec, T>
         => TranscendentalPower.Invoke<TVec, T, TOps>(q, gamma);
+
+    public TVec InvokeMinusOne<TVec, TOps>(TVec q)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, T>
+        => throw new NotSupportedException("An exp·log power's gradient divides by q.");
 }

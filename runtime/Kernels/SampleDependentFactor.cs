@@ -18,6 +18,8 @@ internal readonly struct SampleDependentFactor<T> : IModulatingFactor<T>
 
     public static bool IsShort => true;
 
+    public static bool HasShortPowerMinusOne => false;
+
     /// <summary>The smaller γ; the kernels take each lane's γ from <see cref="GammaOf"/>.</summary>
     public T Gamma => T.CreateTruncating(3);
 
@@ -38,6 +40,11 @@ internal readonly struct SampleDependentFactor<T> : IModulatingFactor<T>
         var cube = TOps.Multiply(TOps.Multiply(q, q), q);
         return TOps.ConditionalSelect(Above<TVec, TOps>(q), TOps.Multiply(TOps.Multiply(cube, q), q), cube);
     }
+
+    public TVec InvokeMinusOne<TVec, TOps>(TVec q)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, T>
+        => throw new NotSupportedException("FLSD-53's gradient divides by q.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Above<TVec, TOps>(TVec q)

@@ -12,8 +12,9 @@ namespace FocalAot.Kernels;
 /// e = exp(-|x|), l = log1p(e), BCE = l + y max(-x, 0) + (1 - y) max(x, 0),
 /// σ(±x) from e, q = y σ(-x) + (1 - y) σ(x), m = q^γ (an exp·log power of a label of 0 or 1 as exp(-γ (a + l)) from its
 /// margin a, -log q = a + l), loss = α_t m BCE,
-/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q. Poly-1 adds ε m q to the loss and
-/// ε (γ + 1) m (1 - 2y) σ(x) σ(-x) to the gradient; FLSD-53 takes each lane's γ from its q.
+/// dloss/dx = α_t m [γ (1 - 2y) r BCE + (p - y)] with r = σ(x) σ(-x) / q, or with m r = q^(γ - 1) σ(x) σ(-x) where
+/// q^(γ - 1) is a product (no division). Poly-1 adds ε m q to the loss and ε (γ + 1) m (1 - 2y) σ(x) σ(-x) to the
+/// gradient; FLSD-53 takes each lane's γ from its q.
 /// Every term is a sum of non-negative parts or an exact select, so nothing cancels.
 /// </summary>
 /// <remarks>Static members only; the classes that run the stages derive from it to call them by name.</remarks>
@@ -101,13 +102,14 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     /// <summary>
     /// The loss α_t m BCE (+ ε m q for Poly-1) and the unscaled gradient of a register whose l, σ(±x) and m the earlier
     /// stages gave (l only when the loss or the focusing term needs it, σ(±x) when the gradient or Poly-1 does, m = 1
-    /// for γ = 0). σ(±x) of x are those of the clamped logit too: clamping keeps the sign, and a NaN compares false
-    /// either way. Loss or gradient is zero when <typeparamref name="TMode"/> does not compute it.
+    /// for γ = 0), and m / q = q^(γ - 1) where <see cref="IModulatingFactor{T}.HasShortPowerMinusOne"/> (else unused).
+    /// σ(±x) of x are those of the clamped logit too: clamping keeps the sign, and a NaN compares false either way.
+    /// Loss or gradient is zero when <typeparamref name="TMode"/> does not compute it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
-        TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation, TVec gamma, TVec minusTwoGamma,
-        TVec polyEpsilon, bool poly)
+        TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation, TVec modulationOverQ,
+        TVec gamma, TVec minusTwoGamma, TVec polyEpsilon, bool poly)
         where TFactor : struct, IModulatingFactor<T>
         where TMode : struct, IKernelMode
     {
@@ -139,16 +141,29 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         {
             var negativeFraction = TOps.Multiply(oneMinusY, sigmaX);
             var pMinusY = TOps.MultiplyAdd(TOps.Negate(y), sigmaMinusX, negativeFraction);
-            var inner = pMinusY;
-            if (!TFactor.IsIdentity)
+            if (TFactor.IsIdentity)
             {
-                var qr = sampleDependent ? q : Complement(y, sigmaX, sigmaMinusX);
-                var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(qr, TOps.Create(T.Epsilon)));
+                slope = TOps.Multiply(classWeight, pMinusY);
+            }
+            else
+            {
                 var focusing = TOps.MultiplyAdd(y, minusTwoGamma, gamma);
-                inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
+                if (TFactor.HasShortPowerMinusOne)
+                {
+                    // m r = q^(γ - 1) σ(x) σ(-x): products only, so m joins (p - y) rather than the whole bracket.
+                    var modulatedRatio = TOps.Multiply(modulationOverQ, TOps.Multiply(sigmaX, sigmaMinusX));
+                    var inner = TOps.MultiplyAdd(TOps.Multiply(focusing, modulatedRatio), bce, TOps.Multiply(modulation, pMinusY));
+                    slope = TOps.Multiply(classWeight, inner);
+                }
+                else
+                {
+                    var qr = sampleDependent ? q : Complement(y, sigmaX, sigmaMinusX);
+                    var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(qr, TOps.Create(T.Epsilon)));
+                    var inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
+                    slope = TOps.Multiply(TOps.Multiply(classWeight, modulation), inner);
+                }
             }
 
-            slope = TOps.Multiply(TFactor.IsIdentity ? classWeight : TOps.Multiply(classWeight, modulation), inner);
             if (poly)
             {
                 // ∂(ε m q)/∂x = ε (γ + 1) m dq/dx, dq/dx = (1 - 2y) σ(x) σ(-x): bounded by |ε| (γ + 1) / 4.

@@ -23,6 +23,12 @@ internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
         get => TPower.Form != FocalPowerForm.Transcendental;
     }
 
+    public static bool HasShortPowerMinusOne
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TPower.Form is FocalPowerForm.Chain or FocalPowerForm.HalfChain && TPower.Gamma >= 1;
+    }
+
     public T Gamma
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -40,4 +46,10 @@ internal readonly struct SpecializedFactor<T, TPower> : IModulatingFactor<T>
         where TVec : struct
         where TOps : ISimdMath<TVec, T>
         => TPower.Invoke<TVec, T, TOps>(q);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec InvokeMinusOne<TVec, TOps>(TVec q)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, T>
+        => TPower.InvokeMinusOne<TVec, T, TOps>(q);
 }

@@ -29,6 +29,16 @@ static partial class GlobalKernels
             {
                 return q;
             }
+
+            /// <inheritdoc/>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static TVec InvokeMinusOne<TVec, T, TOps>(TVec q)
+                where TVec : struct
+                where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
+            {
+                return TOps.Create(T.One);
+            }
         }
     }
 }

@@ -31,6 +31,16 @@ namespace Consumer.Losses
                 {
                     return global::FocalAot.Kernels.TranscendentalPower.Invoke<TVec, T, TOps>(q, Gamma);
                 }
+
+                /// <inheritdoc/>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public static TVec InvokeMinusOne<TVec, T, TOps>(TVec q)
+                    where TVec : struct
+                    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
+                {
+                    throw new global::System.NotSupportedException("q^(γ - 1) is a product only for a chain or half-chain power with γ ≥ 1.");
+                }
             }
         }
     }

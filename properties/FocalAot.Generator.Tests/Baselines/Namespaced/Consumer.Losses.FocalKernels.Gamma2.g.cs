@@ -32,6 +32,16 @@ namespace Consumer.Losses
                     var q2 = TOps.Multiply(q, q);
                     return q2;
                 }
+
+                /// <inheritdoc/>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public static TVec InvokeMinusOne<TVec, T, TOps>(TVec q)
+                    where TVec : struct
+                    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
+                {
+                    return q;
+                }
             }
         }
     }

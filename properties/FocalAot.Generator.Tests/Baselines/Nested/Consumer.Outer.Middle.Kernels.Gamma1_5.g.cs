@@ -36,6 +36,17 @@ namespace Consumer
                             var root = TOps.Sqrt(q);
                             return TOps.Multiply(q, root);
                         }
+
+                        /// <inheritdoc/>
+                        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                        public static TVec InvokeMinusOne<TVec, T, TOps>(TVec q)
+                            where TVec : struct
+                            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+                            where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>
+                        {
+                            var root = TOps.Sqrt(q);
+                            return root;
+                        }
                     }
                 }
             }
