@@ -200,11 +200,10 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sigmaAbs);
             }
 
-            var q = TFactor.IsShort && !TFactor.IsIdentity ? Complement(y, sigmaX, sigmaMinusX) : Zero;
-            var modulation = TFactor.IsIdentity ? One : TFactor.IsShort ? factor.Invoke<TVec, TOps>(q) : TOps.Load(in m, i);
-            var modulationOverQ = TFactor.HasShortPowerMinusOne && TMode.ComputesGradient ? factor.InvokeMinusOne<TVec, TOps>(q) : Zero;
+            var modulation = TFactor.IsIdentity ? One
+                : TFactor.IsShort ? factor.Invoke<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX)) : TOps.Load(in m, i);
             var (loss, grad) = LossAndSlope<TFactor, TMode>(
-                x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation, modulationOverQ, gammaV, minusTwoGamma, polyEpsilon, poly);
+                in factor, x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation, gammaV, minusTwoGamma, polyEpsilon, poly);
 
             if (TMode.ComputesGradient)
             {

@@ -102,13 +102,14 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     /// <summary>
     /// The loss α_t m BCE (+ ε m q for Poly-1) and the unscaled gradient of a register whose l, σ(±x) and m the earlier
     /// stages gave (l only when the loss or the focusing term needs it, σ(±x) when the gradient or Poly-1 does, m = 1
-    /// for γ = 0), and m / q = q^(γ - 1) where <see cref="IModulatingFactor{T}.HasShortPowerMinusOne"/> (else unused).
-    /// σ(±x) of x are those of the clamped logit too: clamping keeps the sign, and a NaN compares false either way.
-    /// Loss or gradient is zero when <typeparamref name="TMode"/> does not compute it.
+    /// for γ = 0); <paramref name="factor"/> gives m / q = q^(γ - 1) where it is a product
+    /// (<see cref="IModulatingFactor{T}.HasShortPowerMinusOne"/>). σ(±x) of x are those of the clamped logit too:
+    /// clamping keeps the sign, and a NaN compares false either way. Loss or gradient is zero when
+    /// <typeparamref name="TMode"/> does not compute it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
-        TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation, TVec modulationOverQ,
+        in TFactor factor, TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation,
         TVec gamma, TVec minusTwoGamma, TVec polyEpsilon, bool poly)
         where TFactor : struct, IModulatingFactor<T>
         where TMode : struct, IKernelMode
@@ -151,6 +152,7 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
                 if (TFactor.HasShortPowerMinusOne)
                 {
                     // m r = q^(γ - 1) σ(x) σ(-x): products only, so m joins (p - y) rather than the whole bracket.
+                    var modulationOverQ = factor.InvokeMinusOne<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX));
                     var modulatedRatio = TOps.Multiply(modulationOverQ, TOps.Multiply(sigmaX, sigmaMinusX));
                     var inner = TOps.MultiplyAdd(TOps.Multiply(focusing, modulatedRatio), bce, TOps.Multiply(modulation, pMinusY));
                     slope = TOps.Multiply(classWeight, inner);

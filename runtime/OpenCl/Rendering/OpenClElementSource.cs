@@ -79,20 +79,19 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             var (sigmaX, sigmaMinusX) = Sigmoids(x, e, sigmaAbs);
             sigmaX = Name(recording, t, "sigma_x", sigmaX);
             sigmaMinusX = Name(recording, t, "sigma_minus_x", sigmaMinusX);
-            var (modulation, modulationOverQ) = (One, Zero);
+            var modulation = One;
             if (!TFactor.IsIdentity)
             {
                 var q = Name(recording, t, "q", Complement(y, sigmaX, sigmaMinusX));
                 modulation = Name(recording, t, "m", power(q, (Margin(x, y), l, SoftLabel(y))));
-                if (TFactor.HasShortPowerMinusOne)
-                    modulationOverQ = Name(recording, t, "m_over_q", default(TFactor).InvokeMinusOne<ClValue, OpenClOps<T>>(q));
             }
 
             var (g, minusTwoG) = Focusing(gamma());
             var classWeight = Name(recording, t, "class_weight", ClassWeight(
                 y, new ClValue("positive_weight", false), new ClValue("negative_weight", false), new ClValue("weight_offset", false)));
+            // default(TFactor): a factor whose q^(γ - 1) is a product (a generated power's) carries no state.
             var (loss, slope) = LossAndSlope<TFactor, FusedMode>(
-                x, y, classWeight, l, sigmaX, sigmaMinusX, modulation, modulationOverQ, g, minusTwoG, new ClValue("poly_epsilon", false), poly);
+                default(TFactor), x, y, classWeight, l, sigmaX, sigmaMinusX, modulation, g, minusTwoG, new ClValue("poly_epsilon", false), poly);
             (loss, slope) = RepairNonFinite(x, y, classWeight, NonFinite(x), loss, slope);
             var invalid = InvalidTarget(y);
             recording.Line($"*loss = {loss.Code};");
