@@ -45,7 +45,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
-            Log1pPass(ref e[0], ref l[0], count);
+            Log1pPass(ref e[0], ref l[0], ref s[0], count);
         // The type test first: double kernels then compile no margin pass at all. A block with a soft label takes the
         // power of q, then the margin power in the lanes whose label is hard, so each element gets the power its label chooses.
         var margin = typeof(T) == typeof(float) && !TFactor.IsShort ? factor.MarginPower : null;
@@ -70,10 +70,32 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Log1pPass(ref T e, ref T l, int count)
+    private static void Log1pPass(ref T e, ref T l, ref T s, int count)
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
-            TOps.Store(Softplus(TOps.Load(in e, i)), ref l, i);
+        {
+            var ev = TOps.Load(in e, i);
+            TOps.Store(Softplus(ev), ref l, i);
+            if (SigmoidInLogPass)
+                TOps.Store(SigmoidOfAbs(ev), ref s, i);
+        }
+    }
+
+    /// <summary>
+    /// Whether the log1p pass also stores σ(|x|): for a short factor whose algebra needs it (for q, or for the gradient),
+    /// so the algebra pass's dependency chain starts after the division, not with it.
+    /// </summary>
+    private static bool SigmoidInLogPass
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TFactor.IsShort && (TMode.ComputesLoss || !TFactor.IsIdentity) && (TMode.ComputesGradient || !TFactor.IsIdentity);
+    }
+
+    /// <summary>Whether σ(|x|) is in scratch for the algebra pass: from the log1p pass, or from the pass of q for a gradient.</summary>
+    private static bool SigmoidStored
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => SigmoidInLogPass || (!TFactor.IsShort && TMode.ComputesGradient);
     }
 
     /// <summary>q into <paramref name="q"/>, and σ(|x|) into <paramref name="s"/> when the gradient needs it.</summary>
@@ -190,13 +212,14 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
             var ev = TOps.Load(in e, i);
 
-            // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) for γ = 0 or a forward
-            // pass's Poly-1); Zero where this mode does not need it, and m = 1 for γ = 0. σ(±x) serve q and the gradient.
+            // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) where no pass stored it: a
+            // backward pass at γ = 0, a forward pass's Poly-1); Zero where this mode does not need it, and m = 1 for γ = 0.
+            // σ(±x) serve q and the gradient.
             var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
             var (sigmaX, sigmaMinusX) = (Zero, Zero);
             if (TMode.ComputesGradient || (TFactor.IsShort && !TFactor.IsIdentity) || poly)
             {
-                var sigmaAbs = TFactor.IsShort || !TMode.ComputesGradient ? SigmoidOfAbs(ev) : TOps.Load(in s, i);
+                var sigmaAbs = SigmoidStored ? TOps.Load(in s, i) : SigmoidOfAbs(ev);
                 (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sigmaAbs);
             }
 
