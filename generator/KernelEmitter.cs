@@ -40,36 +40,30 @@ internal static class KernelEmitter
                 writer.Line("/// <inheritdoc/>");
                 writer.Line($"public static string Description => \"{Description(power)}\";");
                 writer.Line();
-                writer.Line("/// <inheritdoc/>");
-                writer.Line("[global::System.Runtime.CompilerServices.MethodImpl("
-                    + "global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-                writer.Line("public static TVec Invoke<TVec, T, TOps>(TVec q)");
-                writer.Line("    where TVec : struct");
-                writer.Line("    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
-                writer.Line("    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>");
-                using (writer.Block())
-                {
-                    foreach (var line in InvokeBody(power))
-                        writer.Line(line);
-                }
-
+                PowerMethod(writer, "Invoke", InvokeBody(power));
                 writer.Line();
-                writer.Line("/// <inheritdoc/>");
-                writer.Line("[global::System.Runtime.CompilerServices.MethodImpl("
-                    + "global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-                writer.Line("public static TVec InvokeMinusOne<TVec, T, TOps>(TVec q)");
-                writer.Line("    where TVec : struct");
-                writer.Line("    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
-                writer.Line("    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>");
-                using (writer.Block())
-                {
-                    foreach (var line in MinusOneBody(power))
-                        writer.Line(line);
-                }
+                PowerMethod(writer, "InvokeMinusOne", MinusOneBody(power));
             }
         }
 
         return writer.ToString();
+    }
+
+    /// <summary>A power operator's method over one register of q, inlined into the kernels' loops.</summary>
+    private static void PowerMethod(SourceWriter writer, string name, IEnumerable<string> body)
+    {
+        writer.Line("/// <inheritdoc/>");
+        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl("
+            + "global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        writer.Line($"public static TVec {name}<TVec, T, TOps>(TVec q)");
+        writer.Line("    where TVec : struct");
+        writer.Line("    where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>");
+        writer.Line("    where TOps : global::FocalAot.Simd.ISimdMath<TVec, T>");
+        using (writer.Block())
+        {
+            foreach (var line in body)
+                writer.Line(line);
+        }
     }
 
     /// <summary>The entry points of one kernel: the runtime API's operations for one γ and one precision.</summary>
