@@ -14,8 +14,8 @@ namespace FocalAot.Properties;
 public sealed class OutputDigestTests
 {
     private static readonly string FloatDigest = FocalRuntime.FusedMultiplyAdd
-        ? "433c0a16cb2626b11d844de3c7b4458f21bf1cb2f29ce93dd429c88c104ab4e3"
-        : "eb36ae22944408b39454eb9ea47ca268c40e712e6f86c22f9b283a01d8948a74";
+        ? "793fd82fd421c2348e4bb72af9772783a14392e5b146ddb4f335b38bcd46c22c"
+        : "59b13684e0ea1db248ca5b0b646e19eaf8bccd279c9d4d02498fab5320957723";
 
     private static readonly string DoubleDigest = FocalRuntime.FusedMultiplyAdd
         ? "f065ab695fa1752ffc29408944aa2b0f996fd9fb4822fd88ac85587419bdf279"

@@ -49,8 +49,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // The type test first: double kernels then compile no margin pass at all. A block with a soft label takes the
         // power of q, then the margin power in the lanes whose label is hard, so each element gets the power its label chooses.
         var margin = typeof(T) == typeof(float) && !TFactor.IsShort ? factor.MarginPower : null;
-        if (!TFactor.IsShort
-            && (margin is not { } power || !MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count)))
+        var hardLabelsOnly = margin is { } power && MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count);
+        if (!TFactor.IsShort && !hardLabelsOnly)
         {
             var hard = SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
             PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
@@ -58,8 +58,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 HardLabelPass(in hardPower, in logits, in targets, in l[0], ref m[0], count);
         }
 
-        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor,
-            ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
+        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
+            hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -188,8 +188,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AlgebraPass(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
-        int count, in KernelParameters<T> parameters, in TFactor factor, ref T e, ref T l, ref T s, ref T m,
-        ref readonly T positive, ref readonly T negative, ref readonly T weights)
+        int count, in KernelParameters<T> parameters, in TFactor factor, bool hasMargin, bool hardLabelsOnly,
+        ref T e, ref T l, ref T s, ref T m, ref readonly T positive, ref readonly T negative, ref readonly T weights)
     {
         var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
@@ -201,6 +201,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var polyEpsilon = TOps.Create(parameters.PolyEpsilon);
         var poly = parameters.PolyEpsilon != T.Zero;
         var invalid = TOps.Create(T.Zero);
+
+        // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
+        var marginLabels = MarginApplies<TFactor>() && TMode.ComputesGradient ? TOps.CreateFromBits(hasMargin ? -1 : 0) : Zero;
 
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
         {
@@ -225,8 +228,10 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
             var modulation = TFactor.IsIdentity ? One
                 : TFactor.IsShort ? factor.Invoke<TVec, TOps>(Complement(y, sigmaX, sigmaMinusX)) : TOps.Load(in m, i);
-            var (loss, grad) = LossAndSlope<TFactor, TMode>(
-                in factor, x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation, gammaV, minusTwoGamma, polyEpsilon, poly);
+            var marginLanes = MarginApplies<TFactor>() && TMode.ComputesGradient && !hardLabelsOnly
+                ? TOps.BitwiseAnd(HardLabel(y), marginLabels) : Zero;
+            var (loss, grad) = LossAndSlope<TFactor, TMode>(in factor, x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation,
+                marginLanes, hardLabelsOnly, gammaV, minusTwoGamma, polyEpsilon, poly);
 
             if (TMode.ComputesGradient)
             {

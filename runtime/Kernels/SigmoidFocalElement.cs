@@ -110,7 +110,7 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
         in TFactor factor, TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation,
-        TVec gamma, TVec minusTwoGamma, TVec polyEpsilon, bool poly)
+        TVec marginLanes, bool everyLaneMargin, TVec gamma, TVec minusTwoGamma, TVec polyEpsilon, bool poly)
         where TFactor : struct, IModulatingFactor<T>
         where TMode : struct, IKernelMode
     {
@@ -160,7 +160,8 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
                 else
                 {
                     var qr = sampleDependent ? q : Complement(y, sigmaX, sigmaMinusX);
-                    var r = TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(qr, TOps.Create(T.Epsilon)));
+                    var r = MarginApplies<TFactor>() ? RatioWithMargin(y, oneMinusY, sigmaX, sigmaMinusX, qr, marginLanes, everyLaneMargin)
+                        : TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(qr, TOps.Create(T.Epsilon)));
                     var inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
                     slope = TOps.Multiply(TOps.Multiply(classWeight, modulation), inner);
                 }
@@ -177,6 +178,29 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         }
 
         return (loss, slope);
+    }
+
+    /// <summary>
+    /// Whether the power of a factor can come from the margin (<see cref="MarginPower{T}"/>: float, an exp·log power), so
+    /// that the gradient of such a lane takes r = p_t.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static bool MarginApplies<TFactor>()
+        where TFactor : struct, IModulatingFactor<T>
+        => typeof(T) == typeof(float) && !TFactor.IsShort;
+
+    /// <summary>
+    /// r = σ(x) σ(-x) / q, where a lane's power came from its margin (a label of 0 or 1) exactly p_t = y σ(x) + (1 - y)
+    /// σ(-x): one term is zero, so no rounding and no division. <paramref name="marginLanes"/> are those lanes, or
+    /// <paramref name="everyLane"/> all of them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec RatioWithMargin(TVec y, TVec oneMinusY, TVec sigmaX, TVec sigmaMinusX, TVec q, TVec marginLanes, bool everyLane)
+    {
+        var probability = TOps.MultiplyAdd(y, sigmaX, TOps.Multiply(oneMinusY, sigmaMinusX));
+        return everyLane ? probability
+            : TOps.ConditionalSelect(marginLanes, probability,
+                TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon))));
     }
 
     /// <summary>

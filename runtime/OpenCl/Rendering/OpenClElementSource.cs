@@ -31,8 +31,10 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
         where TPower : struct, IFocalPower
     {
         writer.Line($"/* gamma = {TPower.Gamma.ToString("R", CultureInfo.InvariantCulture)}, {TypeName}: {TPower.Description} */");
+        var hasMargin = default(SpecializedFactor<T, TPower>).MarginPower is not null;
         WriteForms<SpecializedFactor<T, TPower>>(writer, poly, gammaArgument: false,
-            (q, margin) => Modulation(default(SpecializedFactor<T, TPower>), q, margin), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)));
+            (q, margin) => Modulation(default(SpecializedFactor<T, TPower>), q, margin), () => OpenClOps<T>.Create(T.CreateTruncating(TPower.Gamma)),
+            hard => hasMargin ? hard : Zero);
     }
 
     /// <summary>focal_element and focal_element_poly for a γ given at run time (the argument gamma): q^γ as exp(γ log q).</summary>
@@ -41,7 +43,8 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
         var gamma = new ClValue("gamma", false);
         writer.Line($"/* gamma an argument, {TypeName}: exp(gamma log q) */");
         WriteForms<PowerFactor<T>>(writer, poly: true, gammaArgument: true, (q, margin) => OpenClOps<T>.TranscendentalPower(q, gamma, margin),
-            () => typeof(T) == typeof(double) ? gamma : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false));
+            () => typeof(T) == typeof(double) ? gamma : new ClValue(ClRecording.Current.Declare("float", "(float)gamma"), false),
+            hard => OpenClOps<T>.BitwiseAnd(hard, OpenClOps<T>.FloatPowerApplies(gamma)));
     }
 
     /// <summary>focal_element and focal_element_poly for FLSD-53: γ = 5 where q &gt; 0.8, else 3, per element.</summary>
@@ -50,18 +53,22 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
         writer.Line($"/* FLSD-53, {TypeName}: gamma = 5 where q > 0.8, else 3 */");
         WriteForms<SampleDependentFactor<T>>(writer, poly: true, gammaArgument: false,
             (q, margin) => Modulation(default(SampleDependentFactor<T>), q, margin),
-            () => OpenClOps<T>.Create(default(SampleDependentFactor<T>).Gamma));
+            () => OpenClOps<T>.Create(default(SampleDependentFactor<T>).Gamma), hard => Zero);
     }
 
-    private static void WriteForms<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, PowerOf power, Func<ClValue> gamma)
+    private static void WriteForms<TFactor>(
+        SourceWriter writer, bool poly, bool gammaArgument, PowerOf power, Func<ClValue> gamma, Func<ClValue, ClValue> marginLanes)
         where TFactor : struct, IModulatingFactor<T>
     {
-        Write<TFactor>(writer, poly: false, gammaArgument, power, gamma);
+        Write<TFactor>(writer, poly: false, gammaArgument, power, gamma, marginLanes);
         if (poly)
-            Write<TFactor>(writer, poly: true, gammaArgument, power, gamma);
+            Write<TFactor>(writer, poly: true, gammaArgument, power, gamma, marginLanes);
     }
 
-    private static void Write<TFactor>(SourceWriter writer, bool poly, bool gammaArgument, PowerOf power, Func<ClValue> gamma)
+    // marginLanes: of the hard-label mask, the lanes whose power came from the margin (none where the factor has no
+    // margin power; for a γ argument, where the float power serves), whose gradient takes r = p_t.
+    private static void Write<TFactor>(
+        SourceWriter writer, bool poly, bool gammaArgument, PowerOf power, Func<ClValue> gamma, Func<ClValue, ClValue> marginLanes)
         where TFactor : struct, IModulatingFactor<T>
     {
         var t = TypeName;
@@ -90,8 +97,9 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             var classWeight = Name(recording, t, "class_weight", ClassWeight(
                 y, new ClValue("positive_weight", false), new ClValue("negative_weight", false), new ClValue("weight_offset", false)));
             // default(TFactor): a factor whose q^(γ - 1) is a product (a generated power's) carries no state.
-            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(
-                default(TFactor), x, y, classWeight, l, sigmaX, sigmaMinusX, modulation, g, minusTwoG, new ClValue("poly_epsilon", false), poly);
+            var lanes = MarginApplies<TFactor>() ? marginLanes(HardLabel(y)) : Zero;
+            var (loss, slope) = LossAndSlope<TFactor, FusedMode>(default(TFactor), x, y, classWeight, l, sigmaX, sigmaMinusX, modulation,
+                lanes, everyLaneMargin: false, g, minusTwoG, new ClValue("poly_epsilon", false), poly);
             (loss, slope) = RepairNonFinite(x, y, classWeight, NonFinite(x), loss, slope);
             var invalid = InvalidTarget(y);
             recording.Line($"*loss = {loss.Code};");

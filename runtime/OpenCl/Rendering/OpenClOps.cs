@@ -92,8 +92,11 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
             single = ConditionalSelect(soft, single, MarginPower(a, l, exponent));
 
         var wide = PowerInDouble(value, exponent);
-        return ConditionalSelect(Mask($"{exponent.Code} <= {ClLiterals.Double(Polynomials.SinglePowerMaxGamma)}"), single, wide);
+        return ConditionalSelect(FloatPowerApplies(exponent), single, wide);
     }
+
+    /// <summary>The mask of an exponent symbol for which a float power (and so the margin power) serves: γ ≤ 8.</summary>
+    public static ClValue FloatPowerApplies(ClValue exponent) => Mask($"{exponent.Code} <= {ClLiterals.Double(Polynomials.SinglePowerMaxGamma)}");
 
     /// <summary>The margin power with γ's parts split from the symbol as <see cref="Elementary.SplitMarginGamma"/> splits them.</summary>
     private static ClValue MarginPower(ClValue margin, ClValue l, ClValue exponent)
