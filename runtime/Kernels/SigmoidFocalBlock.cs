@@ -46,9 +46,10 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], ref s[0], count);
-        // The type test first: double kernels then compile no margin pass at all. A block with a soft label takes the
-        // power of q, then the margin power in the lanes whose label is hard, so each element gets the power its label chooses.
-        var margin = typeof(T) == typeof(float) && !TFactor.IsShort ? factor.MarginPower : null;
+        // A compile-time test first: double kernels and short powers compile no margin pass at all. A block with a soft
+        // label takes the power of q, then the margin power in the lanes whose label is hard, so each element gets the
+        // power its label chooses.
+        var margin = MarginApplies<TFactor>() ? factor.MarginPower : null;
         var hardLabelsOnly = margin is { } power && MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count);
         if (!TFactor.IsShort && !hardLabelsOnly)
         {

@@ -161,7 +161,7 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
                 {
                     var qr = sampleDependent ? q : Complement(y, sigmaX, sigmaMinusX);
                     var r = MarginApplies<TFactor>() ? RatioWithMargin(y, oneMinusY, sigmaX, sigmaMinusX, qr, marginLanes, everyLaneMargin)
-                        : TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(qr, TOps.Create(T.Epsilon)));
+                        : Ratio(sigmaX, sigmaMinusX, qr);
                     var inner = TOps.MultiplyAdd(TOps.Multiply(focusing, r), bce, pMinusY);
                     slope = TOps.Multiply(TOps.Multiply(classWeight, modulation), inner);
                 }
@@ -198,10 +198,13 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     private static TVec RatioWithMargin(TVec y, TVec oneMinusY, TVec sigmaX, TVec sigmaMinusX, TVec q, TVec marginLanes, bool everyLane)
     {
         var probability = TOps.MultiplyAdd(y, sigmaX, TOps.Multiply(oneMinusY, sigmaMinusX));
-        return everyLane ? probability
-            : TOps.ConditionalSelect(marginLanes, probability,
-                TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon))));
+        return everyLane ? probability : TOps.ConditionalSelect(marginLanes, probability, Ratio(sigmaX, sigmaMinusX, q));
     }
+
+    /// <summary>r = σ(x) σ(-x) / q: at most 1, and 0 where q = 0 (the divisor kept at least the smallest subnormal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Ratio(TVec sigmaX, TVec sigmaMinusX, TVec q)
+        => TOps.Divide(TOps.Multiply(sigmaX, sigmaMinusX), TOps.Max(q, TOps.Create(T.Epsilon)));
 
     /// <summary>
     /// NaN logits propagate to loss and gradient. An infinite logit has infinite loss where its side carries weight
