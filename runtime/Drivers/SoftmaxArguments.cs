@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FocalAot.Drivers;
 
 /// <summary>
@@ -56,8 +58,13 @@ internal readonly unsafe struct SoftmaxArguments<TStorage>
 
     public bool Reduce { get; init; }
 
-    public bool HasIndexTargets => Indices32 != null || Indices64 != null;
+    public bool HasIndexTargets
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Indices32 != null || Indices64 != null;
+    }
 
     /// <summary>Row <paramref name="row"/>'s class index (class-index targets only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long TargetOf(long row) => Indices32 != null ? Indices32[row] : Indices64[row];
 }

@@ -38,13 +38,13 @@ internal abstract class SoftmaxFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec E, TVec AtMax) Exponential(TVec x, TVec max, TVec minusMax)
     {
-        // Where d is beyond exp's range (or -∞, with a NaN tail) e is 0 whatever the tail, so both are replaced there.
-        var farthest = TOps.Create(-ClampDistance);
+        // Where d is beyond exp's range (or -∞, with a NaN tail) e is 0 whatever the tail, so the tail is replaced there
+        // (exp clamps d itself).
         var d = TOps.Add(x, minusMax);
         var back = TOps.Subtract(d, x);
         var tail = TOps.Add(TOps.Subtract(x, TOps.Subtract(d, back)), TOps.Subtract(minusMax, back));
-        var inRange = TOps.GreaterThanOrEqual(d, farthest);
-        var exponential = Elementary.Exp<TVec, T, TOps>(TOps.Max(d, farthest), TOps.ConditionalSelect(inRange, tail, Zero));
+        var inRange = TOps.GreaterThanOrEqual(d, TOps.Create(-ClampDistance));
+        var exponential = Elementary.Exp<TVec, T, TOps>(d, TOps.ConditionalSelect(inRange, tail, Zero));
         var atMax = TOps.Equal(x, max);
         return (TOps.ConditionalSelect(atMax, Zero, exponential), atMax);
     }

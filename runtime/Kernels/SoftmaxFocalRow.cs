@@ -24,6 +24,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     where TFactor : struct, IModulatingFactor<T>
 {
     /// <summary>The largest logit, or NaN when the row holds a NaN (Max alone would pick a NaN by instruction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Maximum(ReadOnlySpan<T> x)
     {
         var (best, nan, j) = Maximum<TVec, TOps>(x, TOps.Create(T.NegativeInfinity), TOps.Create(T.Zero), 0);
@@ -58,6 +59,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     /// Writes e_j = exp(x_j - m) for every class below the maximum and 0 for a class at it (whose e is exactly 1), and
     /// returns how many classes are at the maximum. x_j - m is carried as a rounded difference and its exact error.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Exponentials(ReadOnlySpan<T> x, T max, Span<T> e)
     {
         var (count, j) = Exponentials<TVec, TOps>(x, max, e, 0, 0);
@@ -92,6 +94,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     }
 
     /// <summary>The loss term, gradient term, p and q of one class (the sparse part).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (T Loss, T Slope, T P, T Q) Terms(
         T x, T e, T coefficient, T polyCoefficient, in SoftmaxRowConstants<T> row, in TFactor factor, bool gradient)
     {
@@ -104,6 +107,7 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     /// The row's gradient: G_k = p_k·withAll - dense·g_k, where withAll folds the row's upstream scale, the dense
     /// gradient sum and the sparse term (whose own class the caller then corrects), and dense is 0 without a dense part.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Gradient(ReadOnlySpan<T> x, ReadOnlySpan<T> e, T max, T inverseZ, T withAll, T dense, ReadOnlySpan<T> slopes, Span<T> gradient)
     {
         var j = Gradient<TVec, TOps>(x, e, max, inverseZ, withAll, dense, slopes, gradient, 0);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using FocalAot.Simd;
 
 namespace FocalAot.Kernels;
@@ -11,6 +12,7 @@ namespace FocalAot.Kernels;
 internal readonly struct SoftmaxRowConstants<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SoftmaxRowConstants(T max, int classesAtMax, double belowMaxMass)
     {
         var (inverseZ, logZ, maxComplement) = SoftmaxFocalRowAlgebra<double, ScalarOps<double>>.RowConstants(classesAtMax, belowMaxMass);

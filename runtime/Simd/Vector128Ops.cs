@@ -105,10 +105,17 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector128<T> value)
     {
-        var result = value.GetElement(0);
-        for (var lane = 1; lane < Vector128<T>.Count; lane++)
-            result = value.GetElement(lane) > result ? value.GetElement(lane) : result;
-        return result;
+        // A shuffle tree: a compare-and-branch per lane would mispredict on every row of random logits.
+        if (typeof(T) == typeof(float))
+        {
+            var single = value.AsSingle();
+            single = Vector128.MaxNative(single, Vector128.Shuffle(single, Vector128.Create(2, 3, 0, 1)));
+            single = Vector128.MaxNative(single, Vector128.Shuffle(single, Vector128.Create(1, 0, 3, 2)));
+            return single.As<float, T>().ToScalar();
+        }
+
+        var pair = value.AsDouble();
+        return Vector128.MaxNative(pair, Vector128.Shuffle(pair, Vector128.Create(1L, 0L))).As<double, T>().ToScalar();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -51,6 +51,7 @@ internal static unsafe class ElementStorage
     }
 
     /// <summary>A reduced result (a double) in the storage type, rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TStorage FromDouble<TStorage>(double value)
         where TStorage : unmanaged
     {
@@ -64,6 +65,7 @@ internal static unsafe class ElementStorage
     }
 
     /// <summary>One stored value as a double (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ToDouble<TStorage>(TStorage value)
         where TStorage : unmanaged
     {
