@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using FocalAot.Properties.Support;
 using Xunit;
 
 namespace FocalAot.Properties;
@@ -83,8 +84,8 @@ public sealed class OutputDigestTests
         where T : unmanaged
         => hash.AppendData(MemoryMarshal.AsBytes<T>(values));
 
-    /// <summary>A fixed-seed splitmix64 stream of logits (every range, ±∞, NaN), targets (hard and soft) and upstreams.</summary>
-    private sealed class Corpus(ulong state)
+    /// <summary>A fixed-seed stream of logits (every range, ±∞, NaN), targets (hard and soft) and upstreams.</summary>
+    private sealed class Corpus(ulong state) : SplitMix64(state)
     {
         public (T[] Logits, T[] Targets, T[] Upstream) Next<T>(int length)
             where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
@@ -115,15 +116,5 @@ public sealed class OutputDigestTests
             },
             _ => (Uniform() - 0.5) * 16,
         };
-
-        private double Uniform() => (Bits() >> 11) * (1.0 / (1UL << 53));
-
-        private ulong Bits()
-        {
-            var z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using FocalAot.Properties.Support;
 using Xunit;
 
 namespace FocalAot.Properties.Softmax;
@@ -119,8 +120,8 @@ public sealed class SoftmaxOutputDigestTests
         where T : unmanaged
         => hash.AppendData(MemoryMarshal.AsBytes<T>(values));
 
-    /// <summary>A fixed-seed splitmix64 stream of logit rows (each of one kind), class indices, probabilities and upstreams.</summary>
-    private sealed class Corpus(ulong state)
+    /// <summary>A fixed-seed stream of logit rows (each of one kind), class indices, probabilities and upstreams.</summary>
+    private sealed class Corpus(ulong state) : SplitMix64(state)
     {
         public T[] Logits<T>(int rows, int length)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -178,15 +179,5 @@ public sealed class SoftmaxOutputDigestTests
             6 => (Bits() % 2) == 0 ? -0.0 : 0.0,
             _ => (Uniform() - 0.5) * 16,
         };
-
-        private double Uniform() => (Bits() >> 11) * (1.0 / (1UL << 53));
-
-        private ulong Bits()
-        {
-            var z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
     }
 }
