@@ -32,8 +32,7 @@ public sealed class OutputDigestTests
     [Fact]
     public void Double_outputs_match_the_pinned_digest() => AssertDigest(DoubleDigest, Digest<double>());
 
-    private static void AssertDigest(string pinned, string actual)
-        => Assert.True(pinned == actual, $"The outputs changed: their digest is {actual}, pinned {pinned}.");
+    private static void AssertDigest(string pinned, string actual) => PinnedDigest.AssertEqual(pinned, actual, "The outputs");
 
     private static string Digest<T>()
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
@@ -48,9 +47,9 @@ public sealed class OutputDigestTests
                 var (x, y, u) = corpus.Next<T>(length);
                 var first = new T[length];
                 var second = new T[length];
-                Append(hash, Run<T>(x, y, u, first, second, gamma, alpha));
-                Append<T>(hash, first);
-                Append<T>(hash, second);
+                PinnedDigest.Append(hash, Run<T>(x, y, u, first, second, gamma, alpha));
+                PinnedDigest.Append(hash, first);
+                PinnedDigest.Append(hash, second);
             }
         }
 
@@ -79,10 +78,6 @@ public sealed class OutputDigestTests
         Assert.Equal(MemoryMarshal.AsBytes<T>(second).ToArray(), MemoryMarshal.AsBytes<T>(fusedLosses).ToArray());
         return scalars;
     }
-
-    private static void Append<T>(IncrementalHash hash, T[] values)
-        where T : unmanaged
-        => hash.AppendData(MemoryMarshal.AsBytes<T>(values));
 
     /// <summary>A fixed-seed stream of logits (every range, ±∞, NaN), targets (hard and soft) and upstreams.</summary>
     private sealed class Corpus(ulong state) : SplitMix64(state)

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FocalAot.Properties.Support;
 using Xunit;
@@ -29,7 +28,7 @@ public sealed class SoftmaxOutputDigestTests
 
     private const int CaseCount = 8;
 
-    private const int IgnoredSample = (int)FocalLossOptions<float>.DefaultIgnoreIndex;
+    private const int IgnoredTarget = (int)FocalLossOptions<float>.DefaultIgnoreIndex;
 
     [Fact]
     public void Float_outputs_match_the_pinned_digest() => AssertDigest(FloatDigest, Digest<float>());
@@ -37,8 +36,7 @@ public sealed class SoftmaxOutputDigestTests
     [Fact]
     public void Double_outputs_match_the_pinned_digest() => AssertDigest(DoubleDigest, Digest<double>());
 
-    private static void AssertDigest(string pinned, string actual)
-        => Assert.True(pinned == actual, $"The softmax outputs changed: their digest is {actual}, pinned {pinned}.");
+    private static void AssertDigest(string pinned, string actual) => PinnedDigest.AssertEqual(pinned, actual, "The softmax outputs");
 
     private static string Digest<T>()
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -84,12 +82,12 @@ public sealed class SoftmaxOutputDigestTests
         {
             var probabilities = corpus.Probabilities<T>(Rows, classes);
             SoftmaxFocalLoss.Forward<T, T>(logits, probabilities, shape, losses, options);
-            Append(hash, losses);
-            Append(hash, [SoftmaxFocalLoss.Forward<T, T>(logits, probabilities, shape, reduced)]);
+            PinnedDigest.Append(hash, losses);
+            PinnedDigest.Append(hash, [SoftmaxFocalLoss.Forward<T, T>(logits, probabilities, shape, reduced)]);
             SoftmaxFocalLoss.Backward<T, T>(logits, probabilities, shape, upstream, gradient, options);
-            Append(hash, gradient);
-            Append(hash, [SoftmaxFocalLoss.ForwardBackward<T, T>(logits, probabilities, shape, gradient, reduced)]);
-            Append(hash, gradient);
+            PinnedDigest.Append(hash, gradient);
+            PinnedDigest.Append(hash, [SoftmaxFocalLoss.ForwardBackward<T, T>(logits, probabilities, shape, gradient, reduced)]);
+            PinnedDigest.Append(hash, gradient);
             return;
         }
 
@@ -98,27 +96,23 @@ public sealed class SoftmaxOutputDigestTests
             // Its ignore index is class 1; the sample the corpus ignores gets it too.
             var wide = indices.Select(i => i < 0 ? 1L : i).ToArray();
             SoftmaxFocalLoss.ForwardBackward<T, long>(logits, wide, shape, losses, gradient, options);
-            Append(hash, losses);
-            Append(hash, gradient);
-            Append(hash, [SoftmaxFocalLoss.Forward<T, long>(logits, wide, shape, reduced)]);
+            PinnedDigest.Append(hash, losses);
+            PinnedDigest.Append(hash, gradient);
+            PinnedDigest.Append(hash, [SoftmaxFocalLoss.Forward<T, long>(logits, wide, shape, reduced)]);
             return;
         }
 
         SoftmaxFocalLoss.Forward<T, int>(logits, indices, shape, losses, options);
-        Append(hash, losses);
-        Append(hash, [SoftmaxFocalLoss.Forward<T, int>(logits, indices, shape, reduced)]);
+        PinnedDigest.Append(hash, losses);
+        PinnedDigest.Append(hash, [SoftmaxFocalLoss.Forward<T, int>(logits, indices, shape, reduced)]);
         SoftmaxFocalLoss.Backward<T, int>(logits, indices, shape, upstream, gradient, options);
-        Append(hash, gradient);
+        PinnedDigest.Append(hash, gradient);
         SoftmaxFocalLoss.Backward<T, int>(logits, indices, shape, T.CreateTruncating(0.5), gradient, reduced);
-        Append(hash, gradient);
+        PinnedDigest.Append(hash, gradient);
         SoftmaxFocalLoss.ForwardBackward<T, int>(logits, indices, shape, losses, gradient, options);
-        Append(hash, losses);
-        Append(hash, gradient);
+        PinnedDigest.Append(hash, losses);
+        PinnedDigest.Append(hash, gradient);
     }
-
-    private static void Append<T>(IncrementalHash hash, T[] values)
-        where T : unmanaged
-        => hash.AppendData(MemoryMarshal.AsBytes<T>(values));
 
     /// <summary>A fixed-seed stream of logit rows (each of one kind), class indices, probabilities and upstreams.</summary>
     private sealed class Corpus(ulong state) : SplitMix64(state)
@@ -139,7 +133,7 @@ public sealed class SoftmaxOutputDigestTests
 
         /// <summary>Class indices; sample 2 has the default ignore index.</summary>
         public int[] Indices(int samples, int classes)
-            => [.. Enumerable.Range(0, samples).Select(i => i == 2 ? IgnoredSample : (int)(Bits() % (ulong)classes))];
+            => [.. Enumerable.Range(0, samples).Select(i => i == 2 ? IgnoredTarget : (int)(Bits() % (ulong)classes))];
 
         public T[] Probabilities<T>(int rows, int classes)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
