@@ -11,7 +11,8 @@ namespace FocalAot.Drivers;
 /// Runs the softmax row kernel over a whole call: rows in chunks of about <see cref="ChunkElements"/> logits (the unit
 /// of work of a thread), each row's sums in the canonical order, the reduced sum as the row losses added in row order
 /// within a chunk and the chunk totals in chunk order, so neither the width nor the thread count changes a bit. Rows
-/// not stored in the compute type (16-bit storage) are widened into row buffers, and their results narrowed back.
+/// not stored in the compute type (16-bit storage) are widened into row buffers, and their results narrowed back;
+/// positions of [N, C, S] values are transposed to rows a tile at a time (<see cref="SpatialTile"/>).
 /// </summary>
 internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
     where TVec : struct
@@ -81,73 +82,98 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         in SoftmaxArguments<TStorage> arguments, in TFactor factor, long rowsPerChunk, long first, long end, double[]? totals)
     {
         var classes = arguments.Classes;
-        var staged = Staged || arguments.Spatial > 1;
-        var scratchLength = (staged ? 7 : 4) * classes;
+        var scratchLength = (Staged ? 7 : 4) * classes;
         T[]? rented = scratchLength > MaxStackScratch ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
         Span<T> scratch = rented is null ? stackalloc T[scratchLength] : rented.AsSpan(0, scratchLength);
+
+        // [N, C, S] positions go through tiles of rows: logits, target probabilities and gradient.
+        var positions = arguments.Spatial > 1 ? SpatialTile.PositionsFor(classes, arguments.Spatial) : 1;
+        var tiles = arguments.Spatial > 1 ? ArrayPool<TStorage>.Shared.Rent(3 * positions * classes) : null;
         try
         {
             var classAlpha = scratch.Slice(3 * classes, classes);
             for (var c = 0; arguments.ClassAlpha != null && c < classes; c++)
                 classAlpha[c] = T.CreateTruncating(arguments.ClassAlpha[c]);
             var rows = new RowScratch(scratch[..classes], scratch.Slice(classes, classes), scratch.Slice(2 * classes, classes),
-                arguments.ClassAlpha == null ? default : classAlpha, staged ? scratch.Slice(4 * classes, 3 * classes) : default);
+                arguments.ClassAlpha == null ? default : classAlpha, Staged ? scratch.Slice(4 * classes, 3 * classes) : default);
 
-            var runningSum = 0.0;
-            for (var chunk = first; chunk < end; chunk++)
+            fixed (TStorage* tile = tiles)
             {
-                var chunkSum = 0.0;
-                var lastRow = Math.Min((chunk + 1) * rowsPerChunk, arguments.Rows);
-                for (var row = chunk * rowsPerChunk; row < lastRow; row++)
+                var spatial = arguments.Spatial;
+                var tileRows = tile == null ? default : RowPlace.Tile(arguments, tile, positions);
+                var runningSum = 0.0;
+                for (var chunk = first; chunk < end; chunk++)
                 {
-                    var loss = Row(arguments, factor, row, rows);
-                    if (TMode.ComputesLoss && arguments.Losses != null)
-                        arguments.Losses[row] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
-                    chunkSum += double.CreateTruncating(loss);
+                    var chunkSum = 0.0;
+                    var lastRow = Math.Min((chunk + 1) * rowsPerChunk, arguments.Rows);
+                    for (var row = chunk * rowsPerChunk; row < lastRow;)
+                    {
+                        var count = tile == null ? 1 : SpatialTile.Length(row, lastRow, positions, spatial);
+                        if (tile != null)
+                        {
+                            SpatialTile.Gather(arguments.Logits, row, count, classes, spatial, tileRows.Logits);
+                            if (tileRows.Probabilities != null)
+                                SpatialTile.Gather(arguments.Probabilities, row, count, classes, spatial, tileRows.Probabilities);
+                        }
+
+                        for (var p = 0; p < count; p++)
+                        {
+                            var place = tile == null ? RowPlace.Of(arguments, row + p) : tileRows.Advanced((long)p * classes);
+                            var loss = Row(arguments, factor, row + p, rows, place);
+                            if (TMode.ComputesLoss && arguments.Losses != null)
+                                arguments.Losses[row + p] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
+                            chunkSum += double.CreateTruncating(loss);
+                        }
+
+                        if (tile != null && tileRows.Gradient != null)
+                            SpatialTile.Scatter(tileRows.Gradient, row, count, classes, spatial, arguments.Gradient);
+                        row += count;
+                    }
+
+                    if (totals is null)
+                        runningSum += chunkSum;
+                    else
+                        totals[chunk] = chunkSum;
                 }
 
-                if (totals is null)
-                    runningSum += chunkSum;
-                else
-                    totals[chunk] = chunkSum;
+                return runningSum;
             }
-
-            return runningSum;
         }
         finally
         {
             if (rented is not null)
                 ArrayPool<T>.Shared.Return(rented);
+            if (tiles is not null)
+                ArrayPool<TStorage>.Shared.Return(tiles);
         }
     }
 
     /// <summary>One row: its loss (rounded once to <typeparamref name="T"/>), and its gradient when the mode computes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T Row(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, in RowScratch scratch)
+    private static T Row(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, in RowScratch scratch, in RowPlace place)
     {
         var classes = arguments.Classes;
-        var layout = new RowLayout(row, classes, arguments.Spatial);
         var target = arguments.HasIndexTargets ? arguments.TargetOf(row) : -1;
         var weight = arguments.Weights == null ? 1.0 : ElementStorage.ToDouble(arguments.Weights[row]);
         if ((arguments.HasIndexTargets && target == arguments.IgnoreIndex) || weight == 0)
         {
             if (TMode.ComputesGradient)
-                layout.Fill(arguments.Gradient, default);
+                place.FillGradient(classes, default);
             return T.Zero;
         }
 
-        var x = Load(arguments.Logits, layout, scratch.StagedLogits);
+        var x = Load(place.Logits, classes, scratch.StagedLogits);
         var max = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Maximum(x);
         if (!T.IsFinite(max))
         {
             // A NaN or +∞ logit, or every logit -∞: the softmax is undefined.
             if (TMode.ComputesGradient)
-                layout.Fill(arguments.Gradient, ElementStorage.FromDouble<TStorage>(double.NaN));
+                place.FillGradient(classes, ElementStorage.FromDouble<TStorage>(double.NaN));
             return T.NaN;
         }
 
         var gradient = !TMode.ComputesGradient ? default
-            : scratch.StagedGradient.IsEmpty ? new Span<T>((T*)arguments.Gradient + layout.Offset, classes) : scratch.StagedGradient;
+            : scratch.StagedGradient.IsEmpty ? new Span<T>((T*)place.Gradient, classes) : scratch.StagedGradient;
 
         var e = scratch.Exponentials;
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
@@ -171,7 +197,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
                 PolyScale = T.CreateTruncating(polyScale),
                 Uniform = T.CreateTruncating(uniform),
                 TargetShare = T.CreateTruncating(targetShare),
-                Targets = arguments.HasIndexTargets ? default : Load(arguments.Probabilities, layout, scratch.StagedTargets),
+                Targets = arguments.HasIndexTargets ? default : Load(place.Probabilities, classes, scratch.StagedTargets),
                 ClassAlpha = scratch.ClassAlpha,
             };
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.DenseTerms(x, e, constants, factor, coefficients,
@@ -213,7 +239,7 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
                 CorrectTopClass(top, constants, scratch.Slopes, arguments.HasIndexTargets ? (int)target : -1, sparse, upstream, gradient);
 
             if (!scratch.StagedGradient.IsEmpty)
-                Store(gradient, arguments.Gradient, layout);
+                ElementStorage.ToStorage<TStorage, T, TVec, TOps>(gradient, classes, place.Gradient);
         }
 
         return T.CreateTruncating(lossSum);
@@ -241,55 +267,46 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
     /// <summary>The per-row arithmetic in double, on scalars.</summary>
     private abstract class Algebra : SoftmaxFocalRowAlgebra<double, ScalarOps<double>>;
 
-    /// <summary>
-    /// A row of stored values in the compute type: the caller's memory, or gathered (a strided row) and widened (16-bit
-    /// storage) into <paramref name="stage"/>.
-    /// </summary>
-    private static ReadOnlySpan<T> Load(TStorage* source, in RowLayout layout, Span<T> stage)
+    /// <summary>A row of stored values in the compute type: the stored row itself, or widened (16-bit storage) into <paramref name="stage"/>.</summary>
+    private static ReadOnlySpan<T> Load(TStorage* source, int classes, Span<T> stage)
     {
         if (stage.IsEmpty)
-            return new ReadOnlySpan<T>((T*)source + layout.Offset, layout.Classes);
-        if (layout.Stride == 1)
-        {
-            ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source + layout.Offset, layout.Classes, stage);
-            return stage;
-        }
-
-        // Widening is exact, so a value through double is the value the contiguous conversion gives.
-        for (var c = 0; c < stage.Length; c++)
-            stage[c] = T.CreateTruncating(ElementStorage.ToDouble(source[layout.Offset + ((long)c * layout.Stride)]));
+            return new ReadOnlySpan<T>(source, classes);
+        ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source, classes, stage);
         return stage;
     }
 
-    /// <summary>A row computed in a stage, narrowed and scattered back to storage.</summary>
-    private static void Store(ReadOnlySpan<T> values, TStorage* destination, in RowLayout layout)
+    /// <summary>
+    /// Where a row's C values are, each contiguous: the caller's memory for [N, C] rows, or a row of a
+    /// <see cref="SpatialTile"/> for a position of [N, C, S] values. Probabilities and gradient are null where the call
+    /// has none.
+    /// </summary>
+    private readonly struct RowPlace(TStorage* logits, TStorage* probabilities, TStorage* gradient)
     {
-        if (layout.Stride == 1)
+        public TStorage* Logits { get; } = logits;
+
+        public TStorage* Probabilities { get; } = probabilities;
+
+        public TStorage* Gradient { get; } = gradient;
+
+        /// <summary>Row <paramref name="row"/> of [N, C] values.</summary>
+        public static RowPlace Of(in SoftmaxArguments<TStorage> arguments, long row)
+            => new RowPlace(arguments.Logits, arguments.Probabilities, arguments.Gradient).Advanced(row * arguments.Classes);
+
+        /// <summary>The first row of a tile of <paramref name="positions"/> rows in <paramref name="tile"/> (three tiles long).</summary>
+        public static RowPlace Tile(in SoftmaxArguments<TStorage> arguments, TStorage* tile, int positions)
         {
-            ElementStorage.ToStorage<TStorage, T, TVec, TOps>(values, layout.Classes, destination + layout.Offset);
-            return;
+            var length = (long)positions * arguments.Classes;
+            return new RowPlace(
+                tile, arguments.Probabilities == null ? null : tile + length, arguments.Gradient == null ? null : tile + (2 * length));
         }
 
-        // A float or double value through double rounds once to the storage type, as the contiguous conversion does.
-        for (var c = 0; c < values.Length; c++)
-            destination[layout.Offset + ((long)c * layout.Stride)] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(values[c]));
-    }
+        /// <summary>This place <paramref name="values"/> further on.</summary>
+        public RowPlace Advanced(long values)
+            => new(Logits + values, Probabilities == null ? null : Probabilities + values, Gradient == null ? null : Gradient + values);
 
-    /// <summary>Where a row's C values are: [N, C] rows are contiguous; sample n·S + s of [N, C, S] has its classes S apart.</summary>
-    private readonly struct RowLayout(long row, int classes, int spatial)
-    {
-        public long Offset { get; } = spatial == 1 ? row * classes : ((row / spatial) * classes * spatial) + (row % spatial);
-
-        public int Stride { get; } = spatial;
-
-        public int Classes { get; } = classes;
-
-        /// <summary>Sets the row's values in <paramref name="destination"/> to <paramref name="value"/>.</summary>
-        public void Fill(TStorage* destination, TStorage value)
-        {
-            for (var c = 0; c < Classes; c++)
-                destination[Offset + ((long)c * Stride)] = value;
-        }
+        /// <summary>Sets the row's gradient to <paramref name="value"/>.</summary>
+        public void FillGradient(int classes, TStorage value) => new Span<TStorage>(Gradient, classes).Fill(value);
     }
 
     /// <summary>The canonical (width-independent) double sum of one row's values.</summary>

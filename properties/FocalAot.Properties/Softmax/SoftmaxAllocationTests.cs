@@ -6,7 +6,7 @@ namespace FocalAot.Properties.Softmax;
 
 /// <summary>
 /// Once warm, a softmax call allocates nothing on the calling thread: row scratch on the stack for narrow rows, from a
-/// pool for wide ones (4 C > 8192), for every operation and reduction.
+/// pool for wide ones (4 C > 8192) and for the tiles of [N, C, S] positions, for every operation and reduction.
 /// </summary>
 public sealed class SoftmaxAllocationTests
 {
@@ -34,6 +34,7 @@ public sealed class SoftmaxAllocationTests
         var losses = new T[rows];
         var gradient = new T[rows * classes];
         var one = T.One;
+        var spatial = new SoftmaxShape(classes, rows);
 
         void EveryOperation()
         {
@@ -52,6 +53,11 @@ public sealed class SoftmaxAllocationTests
             SoftmaxFocalLoss.ForwardBackward<T, T>(logits, probabilities, classes, losses, gradient, new() { Weights = weights });
             SoftmaxFocalLoss.Forward<T, T>(logits, probabilities, classes,
                 new FocalLossOptions<T> { ClassAlpha = classAlpha, Reduction = FocalReduction.WeightedMean });
+
+            // The same values as one sample of [1, C, S = rows] positions (transposed in tiles).
+            SoftmaxFocalLoss.ForwardBackward<T, int>(logits, targets, spatial, losses, gradient, new() { Weights = weights });
+            SoftmaxFocalLoss.ForwardBackward<T, T>(logits, probabilities, spatial, gradient,
+                new FocalLossOptions<T> { Gamma = 2.5, Reduction = FocalReduction.Mean });
         }
 
         var allocated = WarmAllocation(EveryOperation);

@@ -144,7 +144,8 @@ public sealed class SoftmaxIdentityTests
     }
 
     /// <summary>Normal logits (sd 3, as float) and class indices from <paramref name="seed"/>; one row in ten ignored.</summary>
-    private static SoftmaxCase Large(
+    /// <summary>A large index-target case: normal logits (σ = 3, rounded to float), a tenth of the rows ignored.</summary>
+    internal static SoftmaxCase Large(
         int rows, int classes, int seed, double gamma, double alpha, bool weighted, bool classAlpha, double smoothing)
     {
         var random = new Random(seed);

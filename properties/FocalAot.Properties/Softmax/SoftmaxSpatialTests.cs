@@ -1,3 +1,5 @@
+using FocalAot.Properties.Generators;
+using FocalAot.Properties.Support;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -11,6 +13,8 @@ namespace FocalAot.Properties.Softmax;
 /// </summary>
 public sealed class SoftmaxSpatialTests
 {
+    private static readonly int[] ThreadCounts = [1, 3];
+
     private static Gen<(SoftmaxCase Rows, int Spatial)> Cases { get; } =
         from spatial in Gen.Frequency((3, Gen.Choose(2, 12)), (1, Gen.Choose(13, 70)))
         from value in SoftmaxCases.Any
@@ -24,6 +28,37 @@ public sealed class SoftmaxSpatialTests
 
     [Property(MaxTest = 60)]
     public Property Half_strided_samples_give_the_bits_of_rows() => Prop.ForAll(Cases.ToArbitrary(), c => Same<Half>(c.Rows, c.Spatial));
+
+    /// <summary>
+    /// Calls past the threading threshold, each sample's positions in several tiles: 2 × 4,099 positions of 21 classes
+    /// (S not a multiple of a cache line) and 2 × 600 of 150, on one thread and on three (chunks that start inside a tile).
+    /// </summary>
+    private static Arbitrary<(SoftmaxCase Rows, int Spatial)[]> LargeCases { get; } = Arb.From(
+        from seed in Gen.Choose(0, int.MaxValue)
+        from gamma in ScalarGenerators.Gamma
+        from weighted in Gen.Elements(false, true)
+        from classAlpha in Gen.Elements(false, true)
+        from smoothing in Gen.Elements(0.0, 0.1)
+        select new[]
+        {
+            (SoftmaxIdentityTests.Large(2 * 4099, 21, seed, gamma, 0.25, weighted, classAlpha, smoothing), 4099),
+            (SoftmaxIdentityTests.Large(2 * 600, 150, seed ^ 0x2545F491, gamma, 0.25, weighted, classAlpha, smoothing), 600),
+        });
+
+    [Property(MaxTest = 2)]
+    public Property Large_strided_calls_give_the_bits_of_rows_on_every_thread_count() => Prop.ForAll(LargeCases, cases =>
+    {
+        using var scope = new RuntimeSettingsScope();
+        foreach (var threads in ThreadCounts)
+        {
+            FocalRuntime.MaxDegreeOfParallelism = threads;
+            foreach (var (rows, spatial) in cases)
+            {
+                Same<float>(rows, spatial);
+                Same<Half>(rows, spatial);
+            }
+        }
+    });
 
     [Fact]
     public void Spatial_must_be_positive_and_divide_the_logits()
