@@ -11,10 +11,11 @@ namespace FocalAot.Drivers;
 /// Runs the softmax row kernel over a whole call: rows in chunks of about <see cref="ChunkElements"/> logits (the unit
 /// of work of a thread), each row's sums in the canonical order, the reduced sum as the row losses added in row order
 /// within a chunk and the chunk totals in chunk order, so neither the width nor the thread count changes a bit. Rows
-/// not stored in the compute type (16-bit storage) are widened into row buffers, and their results narrowed back;
-/// positions of [N, C, S] values are transposed to rows a tile at a time (<see cref="SpatialTile"/>).
+/// not stored in the compute type (16-bit storage) are widened into row buffers, and their results narrowed back.
+/// Positions of [N, C, S] values run a register of positions at a time where they can (SoftmaxDriver.Columns.cs), and
+/// are otherwise transposed to rows a tile at a time (<see cref="SpatialTile"/>).
 /// </summary>
-internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
+internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
     where TVec : struct
     where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -86,9 +87,11 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         T[]? rented = scratchLength > MaxStackScratch ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
         Span<T> scratch = rented is null ? stackalloc T[scratchLength] : rented.AsSpan(0, scratchLength);
 
-        // [N, C, S] positions go through tiles of rows: logits, target probabilities and gradient.
+        // [N, C, S] positions go a register of positions at a time where the columns apply, the rest through tiles of
+        // rows: logits, target probabilities and gradient.
         var positions = arguments.Spatial > 1 ? SpatialTile.PositionsFor(classes, arguments.Spatial) : 1;
         var tiles = arguments.Spatial > 1 ? ArrayPool<TStorage>.Shared.Rent(3 * positions * classes) : null;
+        var columns = ColumnsApply(arguments) ? ArrayPool<T>.Shared.Rent(ColumnScratchLength(classes) + TOps.Count) : null;
         try
         {
             var classAlpha = scratch.Slice(3 * classes, classes);
@@ -108,6 +111,21 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
                     var lastRow = Math.Min((chunk + 1) * rowsPerChunk, arguments.Rows);
                     for (var row = chunk * rowsPerChunk; row < lastRow;)
                     {
+                        if (columns is not null && Math.Min(lastRow - row, spatial - (row % spatial)) >= TOps.Count)
+                        {
+                            var columnLosses = columns.AsSpan(0, TOps.Count);
+                            Columns(arguments, factor, row, columns.AsSpan(TOps.Count, ColumnScratchLength(classes)), columnLosses);
+                            foreach (var loss in columnLosses)
+                            {
+                                if (TMode.ComputesLoss && arguments.Losses != null)
+                                    arguments.Losses[row] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
+                                chunkSum += double.CreateTruncating(loss);
+                                row++;
+                            }
+
+                            continue;
+                        }
+
                         var count = tile == null ? 1 : SpatialTile.Length(row, lastRow, positions, spatial);
                         if (tile != null)
                         {
@@ -145,6 +163,8 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
                 ArrayPool<T>.Shared.Return(rented);
             if (tiles is not null)
                 ArrayPool<TStorage>.Shared.Return(tiles);
+            if (columns is not null)
+                ArrayPool<T>.Shared.Return(columns);
         }
     }
 
@@ -212,16 +232,13 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         if (arguments.HasIndexTargets)
         {
             var t = (int)target;
-            var classAlpha = arguments.ClassAlpha == null ? 1 : arguments.ClassAlpha[t];
-            var (coefficient, polyCoefficient) = Algebra.SparseCoefficients(scale, classAlpha, polyScale, smoothing);
-            (var sparseLoss, sparseSlope, targetP, targetQ) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(x[t], e[t],
-                T.CreateTruncating(coefficient), T.CreateTruncating(polyCoefficient), constants, factor, TMode.ComputesGradient);
+            (var sparseLoss, sparseSlope, targetP, targetQ) = TargetTerms(arguments, factor, t, scale, polyScale, x[t], e[t], constants);
             lossSum += double.CreateTruncating(sparseLoss);
         }
 
         if (TMode.ComputesGradient)
         {
-            var upstream = arguments.Upstream == null ? arguments.UpstreamScale : ElementStorage.ToDouble(arguments.Upstream[row]);
+            var upstream = UpstreamOf(arguments, row);
             var sparse = double.CreateTruncating(sparseSlope);
             var denseSlope = dense ? double.CreateTruncating(scratch.Slopes[arguments.HasIndexTargets ? (int)target : 0]) : 0;
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.Gradient(x, e, max, constants.InverseZ,
@@ -245,6 +262,23 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
         return T.CreateTruncating(lossSum);
     }
 
+    /// <summary>A class-index target's own term (loss, slope, p and q), its coefficients from the row's scales, α_t and ε.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T Loss, T Slope, T P, T Q) TargetTerms(
+        in SoftmaxArguments<TStorage> arguments, in TFactor factor, int target, double scale, double polyScale, T x, T e,
+        in SoftmaxRowConstants<T> constants)
+    {
+        var classAlpha = arguments.ClassAlpha == null ? 1 : arguments.ClassAlpha[target];
+        var (coefficient, polyCoefficient) = Algebra.SparseCoefficients(scale, classAlpha, polyScale, arguments.LabelSmoothing);
+        return SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
+            x, e, T.CreateTruncating(coefficient), T.CreateTruncating(polyCoefficient), constants, factor, TMode.ComputesGradient);
+    }
+
+    /// <summary>Row <paramref name="row"/>'s upstream gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double UpstreamOf(in SoftmaxArguments<TStorage> arguments, long row)
+        => arguments.Upstream == null ? arguments.UpstreamScale : ElementStorage.ToDouble(arguments.Upstream[row]);
+
     /// <summary>
     /// The gradient of the one class at the maximum with a dense part: p Σ_{j≠top} g_j - q g_top, with the others' sum
     /// formed without the top class's term, so a confident row (p → 1, where p Σ g - g_top cancels) keeps its digits.
@@ -267,7 +301,10 @@ internal sealed unsafe class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMo
     /// <summary>The per-row arithmetic in double, on scalars.</summary>
     private abstract class Algebra : SoftmaxFocalRowAlgebra<double, ScalarOps<double>>;
 
-    /// <summary>A row of stored values in the compute type: the stored row itself, or widened (16-bit storage) into <paramref name="stage"/>.</summary>
+    /// <summary>
+    /// A row of stored values in the compute type: the stored row itself, or widened (16-bit storage) into
+    /// <paramref name="stage"/>.
+    /// </summary>
     private static ReadOnlySpan<T> Load(TStorage* source, int classes, Span<T> stage)
     {
         if (stage.IsEmpty)

@@ -61,7 +61,10 @@ internal static unsafe class SpatialTile
         }
     }
 
-    /// <summary>Copies rows of <paramref name="tile"/> back to the classes of positions [row, row + count) of <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Copies rows of <paramref name="tile"/> back to the classes of positions [row, row + count) of
+    /// <paramref name="destination"/>.
+    /// </summary>
     public static void Scatter<TStorage>(TStorage* tile, long row, int count, int classes, int spatial, TStorage* destination)
         where TStorage : unmanaged
     {
@@ -93,5 +96,5 @@ internal static unsafe class SpatialTile
     }
 
     /// <summary>Where class 0 of row n·S + s is: (n·C)·S + s.</summary>
-    private static long Start(long row, int classes, int spatial) => ((row / spatial) * classes * spatial) + (row % spatial);
+    public static long Start(long row, int classes, int spatial) => ((row / spatial) * classes * spatial) + (row % spatial);
 }

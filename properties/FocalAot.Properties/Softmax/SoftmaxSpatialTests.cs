@@ -9,7 +9,8 @@ namespace FocalAot.Properties.Softmax;
 
 /// <summary>
 /// [N, C, S] logits (the classes of a position S apart) give, bit for bit, the results of the same samples laid out as
-/// [N·S, C] rows: per-position losses, the gradient in the logits' layout, and every reduction.
+/// [N·S, C] rows: per-position losses, the gradient in the logits' layout, and every reduction, whether a position runs
+/// in a lane of a register of positions or as a row of a tile.
 /// </summary>
 public sealed class SoftmaxSpatialTests
 {
@@ -28,6 +29,18 @@ public sealed class SoftmaxSpatialTests
 
     [Property(MaxTest = 60)]
     public Property Half_strided_samples_give_the_bits_of_rows() => Prop.ForAll(Cases.ToArbitrary(), c => Same<Half>(c.Rows, c.Spatial));
+
+    [Property(MaxTest = 40)]
+    public Property Strided_samples_give_the_bits_of_rows_on_every_path() => Prop.ForAll(Cases.ToArbitrary(), c =>
+    {
+        using var scope = new RuntimeSettingsScope();
+        foreach (var path in RuntimeSettingsScope.AvailablePaths)
+        {
+            FocalRuntime.ActivePath = path;
+            Same<float>(c.Rows, c.Spatial);
+            Same<double>(c.Rows, c.Spatial);
+        }
+    });
 
     /// <summary>
     /// Calls past the threading threshold, each sample's positions in several tiles: 2 × 4,099 positions of 21 classes
