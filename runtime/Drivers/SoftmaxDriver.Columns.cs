@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FocalAot.Kernels;
+using FocalAot.Simd;
 using FocalAot.Storage;
 
 namespace FocalAot.Drivers;
@@ -133,50 +136,207 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             lanes[(3 * width) + i] = T.Zero;
         }
 
-        // The canonical sums of the rows' exponentials: class j in lane j mod 16, in class order.
-        Span<double> sums = stackalloc double[width * Canonical];
+        // The canonical sums of the rows' exponentials (class j in canonical lane j mod 16, in class order), kept as
+        // sums[k · W + i] for lane i, then the row constants: lanes two at a time in double registers.
+        Span<double> sums = stackalloc double[Canonical * width];
         sums.Clear();
         for (var c = 0; c < classes; c++)
-        {
-            var column = exponentials.Slice(c * width, width);
-            var lane = c % Canonical;
-            for (var i = 0; i < width; i++)
-                sums[(i * Canonical) + lane] += double.CreateTruncating(column[i]);
-        }
+            AddWidened(exponentials.Slice(c * width, width), sums.Slice(c % Canonical * width, width));
 
         Span<SoftmaxRowConstants<T>> constants = stackalloc SoftmaxRowConstants<T>[width];
+        var i0 = 0;
+        for (; i0 + 2 <= width; i0 += 2)
+        {
+            var (inverseZ, logZ, maxComplement) = PairConstants.RowConstants(
+                Vector128.Create(double.CreateTruncating(lanes[width + i0]), double.CreateTruncating(lanes[width + i0 + 1])),
+                CombinePair(sums, width, i0));
+            for (var k = 0; k < 2; k++)
+                constants[i0 + k] = new SoftmaxRowConstants<T>(lanes[i0 + k], (inverseZ[k], logZ[k], maxComplement[k]));
+        }
+
+        // An odd last lane (the scalar width's one) alone.
+        Span<double> laneSums = stackalloc double[Canonical];
+        for (; i0 < width; i0++)
+        {
+            for (var k = 0; k < Canonical; k++)
+                laneSums[k] = sums[(k * width) + i0];
+            constants[i0] = new SoftmaxRowConstants<T>(lanes[i0], int.CreateTruncating(lanes[width + i0]), CanonicalSum.Combine(laneSums));
+        }
+
+        // The target terms of every lane as registers, unless a lane's Poly-1 coefficient rounds to 0 alone.
+        var targets = new LaneTargets(stackalloc T[LaneTargets.Values * width], width);
+        var poly = arguments.PolyEpsilon != 0;
+        var uniformPoly = true;
         for (var i = 0; i < width; i++)
         {
-            if (kinds[i] == T.Zero)
-            {
-                var belowMaxMass = CanonicalSum.Combine(sums.Slice(i * Canonical, Canonical));
-                constants[i] = new SoftmaxRowConstants<T>(lanes[i], int.CreateTruncating(lanes[width + i]), belowMaxMass);
-            }
+            if (kinds[i] != T.Zero)
+                continue;
+
+            var t = (int)arguments.TargetOf(row + i);
+            var (scale, polyScale) = Algebra.Scales(weights[i], arguments.Alpha, arguments.PolyEpsilon);
+            var (coefficient, polyCoefficient) = TargetCoefficients(arguments, t, scale, polyScale);
+            targets.Set(i, scratch[(t * width) + i], exponentials[(t * width) + i], coefficient, polyCoefficient, constants[i]);
+            uniformPoly &= (polyCoefficient != T.Zero) == poly;
         }
+
+        if (uniformPoly)
+            targets.Compute(lanes[..width], factor, poly);
+        else
+            targets.ComputeEach(factor, constants, kinds);
 
         for (var i = 0; i < width; i++)
         {
             if (kinds[i] != T.Zero)
                 continue;
 
-            var position = row + i;
-            var (scale, polyScale) = Algebra.Scales(weights[i], arguments.Alpha, arguments.PolyEpsilon);
-            var t = (int)arguments.TargetOf(position);
-            var (loss, slope, p, q) = TargetTerms(
-                arguments, factor, t, scale, polyScale, scratch[(t * width) + i], exponentials[(t * width) + i], constants[i]);
             var lossSum = 0.0;
-            lossSum += double.CreateTruncating(loss);
+            lossSum += double.CreateTruncating(targets.Loss[i]);
             losses[i] = T.CreateTruncating(lossSum);
             if (!TMode.ComputesGradient)
                 continue;
 
-            var upstream = UpstreamOf(arguments, position);
-            var sparse = double.CreateTruncating(slope);
+            var upstream = UpstreamOf(arguments, row + i);
+            var sparse = double.CreateTruncating(targets.Slope[i]);
+            var p = double.CreateTruncating(targets.P[i]);
+            var q = double.CreateTruncating(targets.Q[i]);
             lanes[(2 * width) + i] = constants[i].InverseZ;
             lanes[(3 * width) + i] = T.CreateTruncating(Algebra.WithAll(upstream, 0.0, sparse));
-            lanes[(4 * width) + i] = T.CreateTruncating(
-                Algebra.TargetGradient(upstream, double.CreateTruncating(p), double.CreateTruncating(q), 0.0, 0.0, sparse));
+            lanes[(4 * width) + i] = T.CreateTruncating(Algebra.TargetGradient(upstream, p, q, 0.0, 0.0, sparse));
         }
+    }
+
+    /// <summary><paramref name="sums"/> plus <paramref name="values"/>, each widened to double (exactly: the order of the
+    /// additions is each lane's own, whatever the register width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened(ReadOnlySpan<T> values, Span<double> sums)
+    {
+        ref var sum = ref MemoryMarshal.GetReference(sums);
+        var i = 0;
+        if (typeof(T) == typeof(float))
+        {
+            ref var value = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(values));
+            for (; Vector512.IsHardwareAccelerated && i + 16 <= values.Length; i += 16)
+            {
+                var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref value, (nuint)i));
+                (Vector512.LoadUnsafe(ref sum, (nuint)i) + lower).StoreUnsafe(ref sum, (nuint)i);
+                (Vector512.LoadUnsafe(ref sum, (nuint)i + 8) + upper).StoreUnsafe(ref sum, (nuint)i + 8);
+            }
+
+            for (; Vector256.IsHardwareAccelerated && i + 8 <= values.Length; i += 8)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref value, (nuint)i));
+                (Vector256.LoadUnsafe(ref sum, (nuint)i) + lower).StoreUnsafe(ref sum, (nuint)i);
+                (Vector256.LoadUnsafe(ref sum, (nuint)i + 4) + upper).StoreUnsafe(ref sum, (nuint)i + 4);
+            }
+
+            for (; i + 4 <= values.Length; i += 4)
+            {
+                var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref value, (nuint)i));
+                (Vector128.LoadUnsafe(ref sum, (nuint)i) + lower).StoreUnsafe(ref sum, (nuint)i);
+                (Vector128.LoadUnsafe(ref sum, (nuint)i + 2) + upper).StoreUnsafe(ref sum, (nuint)i + 2);
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            ref var value = ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(values));
+            for (; Vector512.IsHardwareAccelerated && i + 8 <= values.Length; i += 8)
+                (Vector512.LoadUnsafe(ref sum, (nuint)i) + Vector512.LoadUnsafe(ref value, (nuint)i)).StoreUnsafe(ref sum, (nuint)i);
+            for (; Vector256.IsHardwareAccelerated && i + 4 <= values.Length; i += 4)
+                (Vector256.LoadUnsafe(ref sum, (nuint)i) + Vector256.LoadUnsafe(ref value, (nuint)i)).StoreUnsafe(ref sum, (nuint)i);
+            for (; i + 2 <= values.Length; i += 2)
+                (Vector128.LoadUnsafe(ref sum, (nuint)i) + Vector128.LoadUnsafe(ref value, (nuint)i)).StoreUnsafe(ref sum, (nuint)i);
+        }
+
+        for (; i < values.Length; i++)
+            Unsafe.Add(ref sum, i) += double.CreateTruncating(values[i]);
+    }
+
+    /// <summary>
+    /// Lanes <paramref name="lane"/> and <paramref name="lane"/> + 1's canonical sums, combined by
+    /// <see cref="CanonicalSum.Combine"/>'s tree: lane j adds j + 8, then j + 4, j + 2 and j + 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> CombinePair(ReadOnlySpan<double> sums, int width, int lane)
+    {
+        ref readonly var first = ref sums[lane];
+        var four0 = (Load(in first, 0, width) + Load(in first, 8, width)) + (Load(in first, 4, width) + Load(in first, 12, width));
+        var four1 = (Load(in first, 1, width) + Load(in first, 9, width)) + (Load(in first, 5, width) + Load(in first, 13, width));
+        var four2 = (Load(in first, 2, width) + Load(in first, 10, width)) + (Load(in first, 6, width) + Load(in first, 14, width));
+        var four3 = (Load(in first, 3, width) + Load(in first, 11, width)) + (Load(in first, 7, width) + Load(in first, 15, width));
+        return (four0 + four2) + (four1 + four3);
+
+        static Vector128<double> Load(ref readonly double first, int canonicalLane, int width)
+            => Vector128.LoadUnsafe(in first, (nuint)(canonicalLane * width));
+    }
+
+    /// <summary>The per-row arithmetic in double, on two rows at a time.</summary>
+    private abstract class PairConstants : SoftmaxFocalRowAlgebra<Vector128<double>, Vector128Ops<double>>;
+
+    /// <summary>
+    /// The lanes' target classes: their logit, exponential, coefficients and row constants going in, their loss term,
+    /// slope, p and q coming out, each a register's worth of values (lanes not set hold zeros).
+    /// </summary>
+    private readonly ref struct LaneTargets
+    {
+        public const int Values = 12;
+
+        private readonly Span<T> values;
+        private readonly int width;
+
+        public LaneTargets(Span<T> values, int width)
+        {
+            values.Clear();
+            this.values = values;
+            this.width = width;
+        }
+
+        public Span<T> Loss => Lane(8);
+
+        public Span<T> Slope => Lane(9);
+
+        public Span<T> P => Lane(10);
+
+        public Span<T> Q => Lane(11);
+
+        public void Set(int lane, T x, T e, T coefficient, T polyCoefficient, in SoftmaxRowConstants<T> row)
+        {
+            Lane(0)[lane] = x;
+            Lane(1)[lane] = e;
+            Lane(2)[lane] = coefficient;
+            Lane(3)[lane] = polyCoefficient;
+            Lane(4)[lane] = row.InverseZ;
+            Lane(5)[lane] = row.LogZ;
+            Lane(6)[lane] = row.MaxComplement;
+        }
+
+        /// <summary>Every lane's terms as registers, the row maxima in <paramref name="maxima"/>.</summary>
+        public void Compute(ReadOnlySpan<T> maxima, in TFactor factor, bool poly)
+        {
+            var rows = new SoftmaxRowRegisters<TVec>(Load(maxima), TOps.Create(ColumnElement.ClampDistance), Load(Lane(4)), Load(Lane(5)),
+                Load(Lane(6)), TOps.Create(factor.Gamma));
+            var (loss, slope, p, q) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
+                Load(Lane(0)), Load(Lane(1)), Load(Lane(2)), Load(Lane(3)), poly, rows, factor, TMode.ComputesGradient);
+            TOps.Store(loss, ref Loss[0], 0);
+            TOps.Store(slope, ref Slope[0], 0);
+            TOps.Store(p, ref P[0], 0);
+            TOps.Store(q, ref Q[0], 0);
+        }
+
+        /// <summary>The terms of each computed lane (kind 0) alone, with its own Poly-1 test.</summary>
+        public void ComputeEach(in TFactor factor, ReadOnlySpan<SoftmaxRowConstants<T>> rows, ReadOnlySpan<T> kinds)
+        {
+            for (var i = 0; i < width; i++)
+            {
+                if (kinds[i] != T.Zero)
+                    continue;
+                (Loss[i], Slope[i], P[i], Q[i]) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
+                    Lane(0)[i], Lane(1)[i], Lane(2)[i], Lane(3)[i], rows[i], factor, TMode.ComputesGradient);
+            }
+        }
+
+        private static TVec Load(ReadOnlySpan<T> lane) => TOps.Load(in lane[0], 0);
+
+        private Span<T> Lane(int index) => values.Slice(index * width, width);
     }
 
     /// <summary>The recipe at the driver's width, a lane per position.</summary>

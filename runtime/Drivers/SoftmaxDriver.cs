@@ -268,10 +268,18 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         in SoftmaxArguments<TStorage> arguments, in TFactor factor, int target, double scale, double polyScale, T x, T e,
         in SoftmaxRowConstants<T> constants)
     {
+        var (coefficient, polyCoefficient) = TargetCoefficients(arguments, target, scale, polyScale);
+        return SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(x, e, coefficient, polyCoefficient, constants, factor, TMode.ComputesGradient);
+    }
+
+    /// <summary>A class-index target's coefficients: scale·α_t·(1 - ε) and polyScale·(1 - ε).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T Coefficient, T PolyCoefficient) TargetCoefficients(
+        in SoftmaxArguments<TStorage> arguments, int target, double scale, double polyScale)
+    {
         var classAlpha = arguments.ClassAlpha == null ? 1 : arguments.ClassAlpha[target];
         var (coefficient, polyCoefficient) = Algebra.SparseCoefficients(scale, classAlpha, polyScale, arguments.LabelSmoothing);
-        return SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
-            x, e, T.CreateTruncating(coefficient), T.CreateTruncating(polyCoefficient), constants, factor, TMode.ComputesGradient);
+        return (T.CreateTruncating(coefficient), T.CreateTruncating(polyCoefficient));
     }
 
     /// <summary>Row <paramref name="row"/>'s upstream gradient.</summary>

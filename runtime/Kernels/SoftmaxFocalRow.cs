@@ -104,6 +104,16 @@ internal static class SoftmaxFocalRow<TVec, T, TOps, TFactor>
     }
 
     /// <summary>
+    /// The loss term, gradient term, p and q of a register of classes whose lanes are rows of their own, each with its
+    /// constants in <paramref name="rows"/>: per lane, the operations of the scalar <see cref="Terms(T, T, T, T, in
+    /// SoftmaxRowConstants{T}, in TFactor, bool)"/> with <paramref name="poly"/> for a nonzero Poly-1 coefficient.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec Loss, TVec Slope, TVec P, TVec Q) Terms(
+        TVec x, TVec e, TVec coefficient, TVec polyCoefficient, bool poly, in SoftmaxRowRegisters<TVec> rows, in TFactor factor, bool gradient)
+        => Terms<TVec, TOps>(x, e, coefficient, polyCoefficient, poly, rows, factor, default, staged: false, gradient);
+
+    /// <summary>
     /// The row's gradient: G_k = p_k·withAll - dense·g_k, where withAll folds the row's upstream scale, the dense
     /// gradient sum and the sparse term (whose own class the caller then corrects), and dense is 0 without a dense part.
     /// </summary>

@@ -73,6 +73,23 @@ public sealed class SoftmaxSpatialTests
         }
     });
 
+    /// <summary>
+    /// A weight so small that one position's Poly-1 coefficient rounds to 0 in float while its neighbours' do not: the
+    /// positions of a register then take their target terms one at a time, each with its own Poly-1 test, as rows do.
+    /// </summary>
+    [Fact]
+    public void A_position_whose_poly_coefficient_vanishes_gives_the_bits_of_its_row()
+    {
+        const int Classes = 5;
+        const int Spatial = 48;
+        var random = new Random(7);
+        var logits = Enumerable.Range(0, Classes * Spatial).Select(_ => (double)(float)((random.NextDouble() - 0.5) * 8)).ToArray();
+        var indices = Enumerable.Range(0, Spatial).Select(_ => (long)random.Next(Classes)).ToArray();
+        var weights = Enumerable.Range(0, Spatial).Select(r => r % 7 == 3 ? (double)float.Epsilon : 1.0).ToArray();
+        var rows = new SoftmaxCase(Classes, logits, indices, null, 2, 0.25, null, weights, 0, -100) { PolyEpsilon = 0.25 };
+        Same<float>(rows, Spatial);
+    }
+
     [Fact]
     public void Spatial_must_be_positive_and_divide_the_logits()
     {
