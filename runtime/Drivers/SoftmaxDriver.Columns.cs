@@ -151,7 +151,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
                 Vector128.Create(double.CreateTruncating(lanes[width + i0]), double.CreateTruncating(lanes[width + i0 + 1])),
                 CombinePair(sums, width, i0));
             for (var k = 0; k < 2; k++)
-                constants[i0 + k] = new SoftmaxRowConstants<T>(lanes[i0 + k], (inverseZ[k], logZ[k], maxComplement[k]));
+                constants[i0 + k] = new SoftmaxRowConstants<T>(lanes[i0 + k], inverseZ[k], logZ[k], maxComplement[k]);
         }
 
         // An odd last lane (the scalar width's one) alone.

@@ -102,52 +102,15 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
             fixed (TStorage* tile = tiles)
             {
-                var spatial = arguments.Spatial;
                 var tileRows = tile == null ? default : RowPlace.Tile(arguments, tile, positions);
                 var runningSum = 0.0;
                 for (var chunk = first; chunk < end; chunk++)
                 {
-                    var chunkSum = 0.0;
+                    var firstRow = chunk * rowsPerChunk;
                     var lastRow = Math.Min((chunk + 1) * rowsPerChunk, arguments.Rows);
-                    for (var row = chunk * rowsPerChunk; row < lastRow;)
-                    {
-                        if (columns is not null && Math.Min(lastRow - row, spatial - (row % spatial)) >= TOps.Count)
-                        {
-                            var columnLosses = columns.AsSpan(0, TOps.Count);
-                            Columns(arguments, factor, row, columns.AsSpan(TOps.Count, ColumnScratchLength(classes)), columnLosses);
-                            foreach (var loss in columnLosses)
-                            {
-                                if (TMode.ComputesLoss && arguments.Losses != null)
-                                    arguments.Losses[row] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
-                                chunkSum += double.CreateTruncating(loss);
-                                row++;
-                            }
-
-                            continue;
-                        }
-
-                        var count = tile == null ? 1 : SpatialTile.Length(row, lastRow, positions, spatial);
-                        if (tile != null)
-                        {
-                            SpatialTile.Gather(arguments.Logits, row, count, classes, spatial, tileRows.Logits);
-                            if (tileRows.Probabilities != null)
-                                SpatialTile.Gather(arguments.Probabilities, row, count, classes, spatial, tileRows.Probabilities);
-                        }
-
-                        for (var p = 0; p < count; p++)
-                        {
-                            var place = tile == null ? RowPlace.Of(arguments, row + p) : tileRows.Advanced((long)p * classes);
-                            var loss = Row(arguments, factor, row + p, rows, place);
-                            if (TMode.ComputesLoss && arguments.Losses != null)
-                                arguments.Losses[row + p] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
-                            chunkSum += double.CreateTruncating(loss);
-                        }
-
-                        if (tile != null && tileRows.Gradient != null)
-                            SpatialTile.Scatter(tileRows.Gradient, row, count, classes, spatial, arguments.Gradient);
-                        row += count;
-                    }
-
+                    var chunkSum = tile == null
+                        ? RowsSum(arguments, factor, firstRow, lastRow, rows)
+                        : PositionsSum(arguments, factor, firstRow, lastRow, rows, tileRows, positions, columns);
                     if (totals is null)
                         runningSum += chunkSum;
                     else
@@ -166,6 +129,60 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             if (columns is not null)
                 ArrayPool<T>.Shared.Return(columns);
         }
+    }
+
+    /// <summary>Rows [first, end) of [N, C] values: their losses stored (when kept) and summed in row order.</summary>
+    private static double RowsSum(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long first, long end, in RowScratch rows)
+    {
+        var sum = 0.0;
+        for (var row = first; row < end; row++)
+            AddLoss(arguments, row, Row(arguments, factor, row, rows, RowPlace.Of(arguments, row)), ref sum);
+        return sum;
+    }
+
+    /// <summary>
+    /// Positions [first, end) of [N, C, S] values, in order: registers of a sample's positions where the columns apply
+    /// (<paramref name="columns"/> not null), the rest through tiles of rows.
+    /// </summary>
+    private static double PositionsSum(
+        in SoftmaxArguments<TStorage> arguments, in TFactor factor, long first, long end, in RowScratch rows, in RowPlace tileRows,
+        int positions, T[]? columns)
+    {
+        var classes = arguments.Classes;
+        var spatial = arguments.Spatial;
+        var sum = 0.0;
+        for (var row = first; row < end;)
+        {
+            if (columns is not null && Math.Min(end - row, spatial - (row % spatial)) >= TOps.Count)
+            {
+                var losses = columns.AsSpan(0, TOps.Count);
+                Columns(arguments, factor, row, columns.AsSpan(TOps.Count, ColumnScratchLength(classes)), losses);
+                foreach (var loss in losses)
+                    AddLoss(arguments, row++, loss, ref sum);
+                continue;
+            }
+
+            var count = SpatialTile.Length(row, end, positions, spatial);
+            SpatialTile.Gather(arguments.Logits, row, count, classes, spatial, tileRows.Logits);
+            if (tileRows.Probabilities != null)
+                SpatialTile.Gather(arguments.Probabilities, row, count, classes, spatial, tileRows.Probabilities);
+            for (var p = 0; p < count; p++)
+                AddLoss(arguments, row + p, Row(arguments, factor, row + p, rows, tileRows.Advanced((long)p * classes)), ref sum);
+            if (tileRows.Gradient != null)
+                SpatialTile.Scatter(tileRows.Gradient, row, count, classes, spatial, arguments.Gradient);
+            row += count;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Keeps row <paramref name="row"/>'s loss (when the call keeps them) and adds it to <paramref name="sum"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddLoss(in SoftmaxArguments<TStorage> arguments, long row, T loss, ref double sum)
+    {
+        if (TMode.ComputesLoss && arguments.Losses != null)
+            arguments.Losses[row] = ElementStorage.FromDouble<TStorage>(double.CreateTruncating(loss));
+        sum += double.CreateTruncating(loss);
     }
 
     /// <summary>One row: its loss (rounded once to <typeparamref name="T"/>), and its gradient when the mode computes it.</summary>
@@ -232,7 +249,9 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         if (arguments.HasIndexTargets)
         {
             var t = (int)target;
-            (var sparseLoss, sparseSlope, targetP, targetQ) = TargetTerms(arguments, factor, t, scale, polyScale, x[t], e[t], constants);
+            var (coefficient, polyCoefficient) = TargetCoefficients(arguments, t, scale, polyScale);
+            (var sparseLoss, sparseSlope, targetP, targetQ) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
+                x[t], e[t], coefficient, polyCoefficient, constants, factor, TMode.ComputesGradient);
             lossSum += double.CreateTruncating(sparseLoss);
         }
 
@@ -260,16 +279,6 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         }
 
         return T.CreateTruncating(lossSum);
-    }
-
-    /// <summary>A class-index target's own term (loss, slope, p and q), its coefficients from the row's scales, α_t and ε.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T Loss, T Slope, T P, T Q) TargetTerms(
-        in SoftmaxArguments<TStorage> arguments, in TFactor factor, int target, double scale, double polyScale, T x, T e,
-        in SoftmaxRowConstants<T> constants)
-    {
-        var (coefficient, polyCoefficient) = TargetCoefficients(arguments, target, scale, polyScale);
-        return SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(x, e, coefficient, polyCoefficient, constants, factor, TMode.ComputesGradient);
     }
 
     /// <summary>A class-index target's coefficients: scale·α_t·(1 - ε) and polyScale·(1 - ε).</summary>
@@ -335,6 +344,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         public TStorage* Gradient { get; } = gradient;
 
         /// <summary>Row <paramref name="row"/> of [N, C] values.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static RowPlace Of(in SoftmaxArguments<TStorage> arguments, long row)
             => new RowPlace(arguments.Logits, arguments.Probabilities, arguments.Gradient).Advanced(row * arguments.Classes);
 
@@ -347,6 +357,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         }
 
         /// <summary>This place <paramref name="values"/> further on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public RowPlace Advanced(long values)
             => new(Logits + values, Probabilities == null ? null : Probabilities + values, Gradient == null ? null : Gradient + values);
 

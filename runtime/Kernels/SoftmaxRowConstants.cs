@@ -14,18 +14,22 @@ internal readonly struct SoftmaxRowConstants<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SoftmaxRowConstants(T max, int classesAtMax, double belowMaxMass)
-        : this(max, SoftmaxFocalRowAlgebra<double, ScalarOps<double>>.RowConstants(classesAtMax, belowMaxMass))
     {
+        var (inverseZ, logZ, maxComplement) = SoftmaxFocalRowAlgebra<double, ScalarOps<double>>.RowConstants(classesAtMax, belowMaxMass);
+        Max = max;
+        InverseZ = T.CreateTruncating(inverseZ);
+        LogZ = T.CreateTruncating(logZ);
+        MaxComplement = T.CreateTruncating(maxComplement);
     }
 
     /// <summary>The constants of a row whose <see cref="SoftmaxFocalRowAlgebra{TVec, TOps}.RowConstants"/> are given (in double).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public SoftmaxRowConstants(T max, (double InverseZ, double LogZ, double MaxComplement) constants)
+    public SoftmaxRowConstants(T max, double inverseZ, double logZ, double maxComplement)
     {
         Max = max;
-        InverseZ = T.CreateTruncating(constants.InverseZ);
-        LogZ = T.CreateTruncating(constants.LogZ);
-        MaxComplement = T.CreateTruncating(constants.MaxComplement);
+        InverseZ = T.CreateTruncating(inverseZ);
+        LogZ = T.CreateTruncating(logZ);
+        MaxComplement = T.CreateTruncating(maxComplement);
     }
 
     public T Max { get; }
