@@ -2,7 +2,8 @@
 """Softmax focal loss beside torch, side by side in one run: FocalAot (numpy and focalaot.torch) against a torch
 composite of the focal loss (log_softmax, the target's log-probability, (1 - p)^gamma: the formula of kornia's
 focal_loss and mmcv's softmax_focal_loss) and torch's cross_entropy, and FocalAot's focal loss against its own
-cross-entropy (gamma 0, alpha off). float32, one thread, mean reduction, loss and gradient (forward + backward).
+cross-entropy (gamma 0, alpha off). float32, one thread, mean reduction, loss and gradient (forward + backward); rows
+of 80 and 1,203 classes, and [1, C, H, W] images of 21 and 150 classes (segmentation's layout).
 
 Prints a table of ns per logit (the fastest of interleaved rounds) and the ratios; --quick runs small inputs once.
 """
@@ -24,7 +25,7 @@ GAMMA, ALPHA = 2.0, 0.25
 
 
 def torch_focal(x, t):
-    """The composite: -alpha (1 - p_t)^gamma log p_t, mean over rows."""
+    """The composite: -alpha (1 - p_t)^gamma log p_t, mean over rows (or positions)."""
     log_p = F.log_softmax(x, dim=1).gather(1, t[:, None])[:, 0]
     return (-ALPHA * (1 - log_p.exp()) ** GAMMA * log_p).mean()
 
@@ -82,13 +83,17 @@ def main():
     rng = np.random.default_rng(20170807)
     print(f"softmax focal loss, float32, 1 thread, mean, loss + gradient; torch {torch.__version__}, "
           f"libfocalaot {focalaot.version()} ({focalaot.loaded_variant()}); ns per logit, fastest of {rounds} rounds")
-    for classes in (80, 1203):
-        rows = elements // classes
-        x = rng.normal(0, 3, (rows, classes)).astype(np.float32)
-        t = rng.integers(0, classes, rows)
-        best = time_rounds(peers(x, t), rows * classes, rounds, minimum)
+    for classes, spatial in ((80, False), (1203, False), (21, True), (150, True)):
+        # Rows [N, C], or one [1, C, H, W] image of about as many logits (torch's segmentation layout).
+        positions = elements // classes
+        side = max(1, int(positions ** 0.5))
+        shape, label = ((1, classes, side, positions // side), f"[1, {classes}, {side}, {positions // side}] segmentation") \
+            if spatial else ((positions, classes), f"{positions} rows")
+        x = rng.normal(0, 3, shape).astype(np.float32)
+        t = rng.integers(0, classes, (shape[0], *shape[2:]))
+        best = time_rounds(peers(x, t), x.size, rounds, minimum)
         ours = best["FocalAot focal (focalaot.torch)"]
-        print(f"\nC = {classes} ({rows} rows)")
+        print(f"\nC = {classes} ({label})")
         print("| peer | ns/logit | vs FocalAot focal (focalaot.torch) |")
         print("|---|---|---|")
         for name, value in best.items():
