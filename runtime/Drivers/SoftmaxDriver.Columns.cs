@@ -10,9 +10,10 @@ namespace FocalAot.Drivers;
 /// <summary>
 /// [N, C, S] positions a register at a time, one position per lane: a class's logits of consecutive positions are
 /// contiguous, so the maximum, the exponentials and the gradient run as whole registers, with no row to gather and no
-/// sum across lanes, and only each row's scalars (its canonical sum, constants and target term) run lane by lane. A
-/// lane computes what <see cref="Row"/> computes for its position, with the same operations, so a position keeps the
-/// bits of its row. For class-index targets without label smoothing, stored in the compute type.
+/// sum across lanes; each row's own scalars (its canonical sum, constants and target term) follow, for all lanes at
+/// once where the operations allow. A lane computes what <see cref="Row"/> computes for its position, with the same
+/// operations, so a position keeps the bits of its row. For class-index targets without label smoothing, stored in the
+/// compute type.
 /// </summary>
 internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>
 {
