@@ -44,17 +44,53 @@ internal static class CanonicalSum
     public static double Canonicalize(double sum) => double.IsNaN(sum) ? CanonicalNaN : sum;
 
     /// <summary>
-    /// The fixed pairwise combination of the 16 lane sums: lane j adds lane j + 8, then j + 4, j + 2 and j + 1, as halves
-    /// of vectors (the same additions, in registers, with or without hardware vectors).
+    /// The fixed pairwise combination of the 16 lane sums: lane j adds lane j + 8, then j + 4, j + 2 and j + 1. Its first
+    /// level runs on registers of four lanes, its second on the register's four results.
     /// </summary>
     public static double Combine(ReadOnlySpan<double> lanes)
     {
-        ref var first = ref MemoryMarshal.GetReference(lanes[..Lanes]);
-        var four = (Vector256.LoadUnsafe(ref first) + Vector256.LoadUnsafe(ref first, 8))
-            + (Vector256.LoadUnsafe(ref first, 4) + Vector256.LoadUnsafe(ref first, 12));
-        var two = four.GetLower() + four.GetUpper();
-        return two.GetElement(0) + two.GetElement(1);
+        var quarters = MemoryMarshal.Cast<double, Vector256<double>>(lanes[..Lanes]);
+        return Finish(Level<Vector256<double>, Vector256Ops<double>>(quarters[0], quarters[1], quarters[2], quarters[3]));
     }
+
+    /// <summary>
+    /// <see cref="Combine(ReadOnlySpan{double})"/>'s tree over 16 lane sums, lane k at
+    /// <paramref name="lanes"/>[start + k·stride]. A <typeparamref name="TSum"/> is one sum's lane (a double), or a register
+    /// holding the same lane of several sums, which combines them all at once with the same additions.
+    /// </summary>
+    public static TSum Combine<TSum, TOps>(ReadOnlySpan<TSum> lanes, int start, int stride)
+        where TSum : struct
+        where TOps : ISimdOps<TSum, double>
+    {
+        _ = lanes[start + ((Lanes - 1) * stride)];
+        ref readonly var first = ref lanes[start];
+        return Level<TSum, TOps>(
+            Quarter(in first, 0, stride), Quarter(in first, 1, stride), Quarter(in first, 2, stride), Quarter(in first, 3, stride));
+
+        // The first level's result j, from lanes j, j + 4, j + 8 and j + 12.
+        static TSum Quarter(ref readonly TSum first, int j, int stride)
+            => Level<TSum, TOps>(
+                Lane(in first, j, stride), Lane(in first, j + 4, stride), Lane(in first, j + 8, stride), Lane(in first, j + 12, stride));
+
+        static TSum Lane(ref readonly TSum first, int lane, int stride) => Unsafe.Add(ref Unsafe.AsRef(in first), lane * stride);
+    }
+
+    /// <summary>The second level on the first level's four results, (a + c) + (b + d), with a + c and b + d as one addition of halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Finish(Vector256<double> four)
+    {
+        var halves = four.GetLower() + four.GetUpper();
+        return halves.GetElement(0) + halves.GetElement(1);
+    }
+
+    /// <summary>
+    /// One level of the tree: lanes j, j + 4, j + 8 and j + 12 of 16 (or the first level's four results) as (a + c) + (b + d).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TSum Level<TSum, TOps>(TSum a, TSum b, TSum c, TSum d)
+        where TSum : struct
+        where TOps : ISimdOps<TSum, double>
+        => TOps.Add(TOps.Add(a, c), TOps.Add(b, d));
 
     private static void AccumulateGroups<T, TOps>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

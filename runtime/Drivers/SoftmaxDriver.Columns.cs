@@ -17,13 +17,21 @@ namespace FocalAot.Drivers;
 /// </summary>
 internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>
 {
-    /// <summary>Per-lane values after the exponentials: maximum, classes at it, 1/Z, the p factor, the target's gradient, kind.</summary>
-    private const int LaneValues = 6;
+    /// <summary>Per-lane values after the exponentials: maximum, classes at it, 1/Z, the p factor, the target's gradient.</summary>
+    private const int LaneValues = 5;
 
-    /// <summary>A lane's kind: its row ignored (or weighted 0), its softmax undefined, or computed.</summary>
-    private static readonly T Ignored = T.One;
+    /// <summary>What a lane's position computes.</summary>
+    private enum LaneKind : byte
+    {
+        /// <summary>Its loss and gradient.</summary>
+        Computed,
 
-    private static readonly T Undefined = T.One + T.One;
+        /// <summary>Nothing: its target is ignored or its weight 0 (loss and gradient 0).</summary>
+        Ignored,
+
+        /// <summary>NaN: a logit is NaN or +∞, so its softmax is undefined.</summary>
+        Undefined,
+    }
 
     /// <summary>Whether <see cref="Columns"/> runs the call's whole registers of positions.</summary>
     private static bool ColumnsApply(in SoftmaxArguments<TStorage> arguments)
@@ -52,7 +60,8 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         ref var inverseZ = ref lanes[2 * width];
         ref var withAll = ref lanes[3 * width];
         ref var targetGradients = ref lanes[4 * width];
-        ref var kinds = ref lanes[5 * width];
+        Span<long> targets = stackalloc long[width];
+        Span<LaneKind> kinds = stackalloc LaneKind[width];
 
         // Each lane's maximum; a lane with a NaN logit takes NaN, as a row's maximum does. The logits are copied to the
         // scratch on the way: S apart, often a power of two, every class's line maps to one cache set.
@@ -78,7 +87,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
         TOps.Store(best, ref maxima, 0);
         TOps.Store(atMaxCount, ref counts, 0);
-        Lanes(arguments, factor, row, scratch, losses);
+        Lanes(arguments, factor, row, scratch, targets, kinds, losses);
         if (!TMode.ComputesGradient)
             return;
 
@@ -96,15 +105,14 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
         for (var i = 0; i < width; i++)
         {
-            var kind = Unsafe.Add(ref kinds, i);
-            if (kind == T.Zero)
+            if (kinds[i] == LaneKind.Computed)
             {
-                gradient[(arguments.TargetOf(row + i) * (long)stride) + i] = Unsafe.Add(ref targetGradients, i);
+                gradient[(targets[i] * (long)stride) + i] = Unsafe.Add(ref targetGradients, i);
                 continue;
             }
 
             // As a row: zeros for an ignored one, NaN where the softmax is undefined.
-            var value = kind == Ignored ? default : ElementStorage.FromDouble<TStorage>(double.NaN);
+            var value = kinds[i] == LaneKind.Ignored ? default : ElementStorage.FromDouble<TStorage>(double.NaN);
             for (var c = 0; c < classes; c++)
                 arguments.Gradient[start + ((long)c * (long)stride) + i] = value;
         }
@@ -113,23 +121,25 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
     /// <summary>
     /// Each lane's row scalars, as <see cref="Row"/> computes them for a class-index target without a dense part, in
     /// phases across the lanes (sums, constants, terms): each phase's lanes are independent, so their dependency chains
-    /// overlap where one lane's whole chain would run alone.
+    /// overlap where one lane's whole chain would run alone. Each lane's target and kind go to <paramref name="targets"/>
+    /// and <paramref name="kinds"/>.
     /// </summary>
-    private static void Lanes(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, Span<T> scratch, Span<T> losses)
+    private static void Lanes(
+        in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, Span<T> scratch, Span<long> targets, Span<LaneKind> kinds,
+        Span<T> losses)
     {
         const int Canonical = BlockGeometry.CanonicalLanes;
         var width = TOps.Count;
         var classes = arguments.Classes;
         var exponentials = scratch.Slice(classes * width, classes * width);
         var lanes = scratch.Slice(2 * classes * width, LaneValues * width);
-        var kinds = lanes.Slice(5 * width, width);
         Span<double> weights = stackalloc double[width];
         for (var i = 0; i < width; i++)
         {
-            var target = arguments.TargetOf(row + i);
+            targets[i] = arguments.TargetOf(row + i);
             weights[i] = arguments.Weights == null ? 1.0 : ElementStorage.ToDouble(arguments.Weights[row + i]);
-            var ignored = target == arguments.IgnoreIndex || weights[i] == 0;
-            kinds[i] = ignored ? Ignored : T.IsFinite(lanes[i]) ? T.Zero : Undefined;
+            var ignored = targets[i] == arguments.IgnoreIndex || weights[i] == 0;
+            kinds[i] = ignored ? LaneKind.Ignored : T.IsFinite(lanes[i]) ? LaneKind.Computed : LaneKind.Undefined;
             losses[i] = ignored ? T.Zero : T.NaN;
 
             // The gradient pass runs every lane; these lanes' columns are then overwritten.
@@ -145,61 +155,59 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             AddWidened(exponentials.Slice(c * width, width), sums.Slice(c % Canonical * width, width));
 
         Span<SoftmaxRowConstants<T>> constants = stackalloc SoftmaxRowConstants<T>[width];
+        var pairs = MemoryMarshal.Cast<double, Vector128<double>>(sums);
         var i0 = 0;
         for (; i0 + 2 <= width; i0 += 2)
         {
             var (inverseZ, logZ, maxComplement) = PairConstants.RowConstants(
                 Vector128.Create(double.CreateTruncating(lanes[width + i0]), double.CreateTruncating(lanes[width + i0 + 1])),
-                CombinePair(sums, width, i0));
+                CanonicalSum.Combine<Vector128<double>, Vector128Ops<double>>(pairs, i0 / 2, width / 2));
             for (var k = 0; k < 2; k++)
                 constants[i0 + k] = new SoftmaxRowConstants<T>(lanes[i0 + k], inverseZ[k], logZ[k], maxComplement[k]);
         }
 
         // An odd last lane (the scalar width's one) alone.
-        Span<double> laneSums = stackalloc double[Canonical];
         for (; i0 < width; i0++)
         {
-            for (var k = 0; k < Canonical; k++)
-                laneSums[k] = sums[(k * width) + i0];
-            constants[i0] = new SoftmaxRowConstants<T>(lanes[i0], int.CreateTruncating(lanes[width + i0]), CanonicalSum.Combine(laneSums));
+            constants[i0] = new SoftmaxRowConstants<T>(
+                lanes[i0], int.CreateTruncating(lanes[width + i0]), CanonicalSum.Combine<double, ScalarOps<double>>(sums, i0, width));
         }
 
         // The target terms of every lane as registers, unless a lane's Poly-1 coefficient rounds to 0 alone.
-        var targets = new LaneTargets(stackalloc T[LaneTargets.Values * width], width);
+        var terms = new LaneTargets(stackalloc T[LaneTargets.Values * width], width);
         var poly = arguments.PolyEpsilon != 0;
         var uniformPoly = true;
         for (var i = 0; i < width; i++)
         {
-            if (kinds[i] != T.Zero)
+            if (kinds[i] != LaneKind.Computed)
                 continue;
 
-            var t = (int)arguments.TargetOf(row + i);
+            var t = (int)targets[i];
             var (scale, polyScale) = Algebra.Scales(weights[i], arguments.Alpha, arguments.PolyEpsilon);
             var (coefficient, polyCoefficient) = TargetCoefficients(arguments, t, scale, polyScale);
-            targets.Set(i, scratch[(t * width) + i], exponentials[(t * width) + i], coefficient, polyCoefficient, constants[i]);
+            terms.Set(i, scratch[(t * width) + i], exponentials[(t * width) + i], coefficient, polyCoefficient, constants[i]);
             uniformPoly &= (polyCoefficient != T.Zero) == poly;
         }
 
         if (uniformPoly)
-            targets.Compute(lanes[..width], factor, poly);
+            terms.Compute(lanes[..width], factor, poly);
         else
-            targets.ComputeEach(factor, constants, kinds);
+            terms.ComputeEach(factor, constants, kinds);
 
         for (var i = 0; i < width; i++)
         {
-            if (kinds[i] != T.Zero)
+            if (kinds[i] != LaneKind.Computed)
                 continue;
 
-            var lossSum = 0.0;
-            lossSum += double.CreateTruncating(targets.Loss[i]);
-            losses[i] = T.CreateTruncating(lossSum);
+            // A row adds its target term to its (here empty) dense sum, which turns a -0 term into +0.
+            losses[i] = terms.Loss[i] + T.Zero;
             if (!TMode.ComputesGradient)
                 continue;
 
             var upstream = UpstreamOf(arguments, row + i);
-            var sparse = double.CreateTruncating(targets.Slope[i]);
-            var p = double.CreateTruncating(targets.P[i]);
-            var q = double.CreateTruncating(targets.Q[i]);
+            var sparse = double.CreateTruncating(terms.Slope[i]);
+            var p = double.CreateTruncating(terms.P[i]);
+            var q = double.CreateTruncating(terms.Q[i]);
             lanes[(2 * width) + i] = constants[i].InverseZ;
             lanes[(3 * width) + i] = T.CreateTruncating(Algebra.WithAll(upstream, 0.0, sparse));
             lanes[(4 * width) + i] = T.CreateTruncating(Algebra.TargetGradient(upstream, p, q, 0.0, 0.0, sparse));
@@ -250,24 +258,6 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
         for (; i < values.Length; i++)
             Unsafe.Add(ref sum, i) += double.CreateTruncating(values[i]);
-    }
-
-    /// <summary>
-    /// Lanes <paramref name="lane"/> and <paramref name="lane"/> + 1's canonical sums, combined by
-    /// <see cref="CanonicalSum.Combine"/>'s tree: lane j adds j + 8, then j + 4, j + 2 and j + 1.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> CombinePair(ReadOnlySpan<double> sums, int width, int lane)
-    {
-        ref readonly var first = ref sums[lane];
-        var four0 = (Load(in first, 0, width) + Load(in first, 8, width)) + (Load(in first, 4, width) + Load(in first, 12, width));
-        var four1 = (Load(in first, 1, width) + Load(in first, 9, width)) + (Load(in first, 5, width) + Load(in first, 13, width));
-        var four2 = (Load(in first, 2, width) + Load(in first, 10, width)) + (Load(in first, 6, width) + Load(in first, 14, width));
-        var four3 = (Load(in first, 3, width) + Load(in first, 11, width)) + (Load(in first, 7, width) + Load(in first, 15, width));
-        return (four0 + four2) + (four1 + four3);
-
-        static Vector128<double> Load(ref readonly double first, int canonicalLane, int width)
-            => Vector128.LoadUnsafe(in first, (nuint)(canonicalLane * width));
     }
 
     /// <summary>The per-row arithmetic in double, on two rows at a time.</summary>
@@ -324,11 +314,11 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         }
 
         /// <summary>The terms of each computed lane (kind 0) alone, with its own Poly-1 test.</summary>
-        public void ComputeEach(in TFactor factor, ReadOnlySpan<SoftmaxRowConstants<T>> rows, ReadOnlySpan<T> kinds)
+        public void ComputeEach(in TFactor factor, ReadOnlySpan<SoftmaxRowConstants<T>> rows, ReadOnlySpan<LaneKind> kinds)
         {
             for (var i = 0; i < width; i++)
             {
-                if (kinds[i] != T.Zero)
+                if (kinds[i] != LaneKind.Computed)
                     continue;
                 (Loss[i], Slope[i], P[i], Q[i]) = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Terms(
                     Lane(0)[i], Lane(1)[i], Lane(2)[i], Lane(3)[i], rows[i], factor, TMode.ComputesGradient);

@@ -49,17 +49,7 @@ internal static unsafe class SpatialTile
     /// <summary>Copies the classes of positions [row, row + count) of <paramref name="source"/> into rows of <paramref name="tile"/>.</summary>
     public static void Gather<TStorage>(TStorage* source, long row, int count, int classes, int spatial, TStorage* tile)
         where TStorage : unmanaged
-    {
-        var first = source + Start(row, classes, spatial);
-        for (var c = 0; c < classes; c++)
-        {
-            var run = first + ((long)c * spatial);
-            Prefetch(run + (PrefetchDistance * (long)spatial), count);
-            var value = tile + c;
-            for (var p = 0; p < count; p++, value += classes)
-                *value = run[p];
-        }
-    }
+        => Transpose(source, row, count, classes, spatial, tile, toTile: true);
 
     /// <summary>
     /// Copies rows of <paramref name="tile"/> back to the classes of positions [row, row + count) of
@@ -67,16 +57,31 @@ internal static unsafe class SpatialTile
     /// </summary>
     public static void Scatter<TStorage>(TStorage* tile, long row, int count, int classes, int spatial, TStorage* destination)
         where TStorage : unmanaged
+        => Transpose(destination, row, count, classes, spatial, tile, toTile: false);
+
+    /// <summary>Copies each class's run of positions in <paramref name="values"/> to or from its column of <paramref name="tile"/>.</summary>
+    private static void Transpose<TStorage>(TStorage* values, long row, int count, int classes, int spatial, TStorage* tile, bool toTile)
+        where TStorage : unmanaged
     {
-        var first = destination + Start(row, classes, spatial);
+        var first = values + Start(row, classes, spatial);
         for (var c = 0; c < classes; c++)
         {
             var run = first + ((long)c * spatial);
             Prefetch(run + (PrefetchDistance * (long)spatial), count);
-            var value = tile + c;
-            for (var p = 0; p < count; p++, value += classes)
-                run[p] = *value;
+            if (toTile)
+                Copy(run, 1, tile + c, classes, count);
+            else
+                Copy(tile + c, classes, run, 1, count);
         }
+    }
+
+    /// <summary>Copies <paramref name="count"/> values <paramref name="fromStep"/> apart to <paramref name="toStep"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy<TStorage>(TStorage* from, int fromStep, TStorage* to, int toStep, int count)
+        where TStorage : unmanaged
+    {
+        for (var p = 0; p < count; p++, from += fromStep, to += toStep)
+            *to = *from;
     }
 
     /// <summary>
