@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -32,6 +33,35 @@ internal static class CanonicalSum
             values[(fullGroups * Lanes)..].CopyTo(padded);
             AccumulateGroups<T, TOps>(ref MemoryMarshal.GetReference(padded), 1, ref MemoryMarshal.GetReference(lanes));
         }
+    }
+
+    /// <summary>
+    /// The canonical sum of a short run of values zero-padded to whole groups (its length a multiple of 16), such as a
+    /// row's: on the 512- and 256-bit paths the lane sums stay in registers from the first addition to the last, where a
+    /// round trip through memory would cost more than the additions of a few groups.
+    /// </summary>
+    public static double OfGroups<T, TOps>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Debug.Assert(values.Length % Lanes == 0, "Whole groups only.");
+        var groups = values.Length / Lanes;
+        ref var first = ref MemoryMarshal.GetReference(values);
+        if (typeof(TOps) == typeof(Vector512Ops<T>))
+        {
+            var (s0, s1) = AddGroups512(ref first, groups, default, default);
+            return Finish(Level<Vector256<double>, Vector256Ops<double>>(s0.GetLower(), s0.GetUpper(), s1.GetLower(), s1.GetUpper()));
+        }
+
+        if (typeof(TOps) == typeof(Vector256Ops<T>))
+        {
+            var (s0, s1, s2, s3) = AddGroups256(ref first, groups, default, default, default, default);
+            return Finish(Level<Vector256<double>, Vector256Ops<double>>(s0, s1, s2, s3));
+        }
+
+        Span<double> lanes = stackalloc double[Lanes];
+        lanes.Clear();
+        AccumulateGroups<T, TOps>(ref first, groups, ref MemoryMarshal.GetReference(lanes));
+        return Combine(lanes);
     }
 
     /// <summary>
@@ -176,10 +206,20 @@ internal static class CanonicalSum
     private static void AccumulateVector256<T>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var s0 = Vector256.LoadUnsafe(ref lanes, 0);
-        var s1 = Vector256.LoadUnsafe(ref lanes, 4);
-        var s2 = Vector256.LoadUnsafe(ref lanes, 8);
-        var s3 = Vector256.LoadUnsafe(ref lanes, 12);
+        var (s0, s1, s2, s3) = AddGroups256(ref values, groups, Vector256.LoadUnsafe(ref lanes, 0), Vector256.LoadUnsafe(ref lanes, 4),
+            Vector256.LoadUnsafe(ref lanes, 8), Vector256.LoadUnsafe(ref lanes, 12));
+        s0.StoreUnsafe(ref lanes, 0);
+        s1.StoreUnsafe(ref lanes, 4);
+        s2.StoreUnsafe(ref lanes, 8);
+        s3.StoreUnsafe(ref lanes, 12);
+    }
+
+    /// <summary>Lanes 0-3, 4-7, 8-11 and 12-15 plus <paramref name="groups"/> groups of <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double>, Vector256<double>, Vector256<double>, Vector256<double>) AddGroups256<T>(
+        ref T values, int groups, Vector256<double> s0, Vector256<double> s1, Vector256<double> s2, Vector256<double> s3)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         for (var g = 0; g < groups; g++)
         {
             var offset = (nuint)(g * Lanes);
@@ -203,18 +243,24 @@ internal static class CanonicalSum
             }
         }
 
-        s0.StoreUnsafe(ref lanes, 0);
-        s1.StoreUnsafe(ref lanes, 4);
-        s2.StoreUnsafe(ref lanes, 8);
-        s3.StoreUnsafe(ref lanes, 12);
+        return (s0, s1, s2, s3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateVector512<T>(ref T values, int groups, ref double lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var s0 = Vector512.LoadUnsafe(ref lanes, 0);
-        var s1 = Vector512.LoadUnsafe(ref lanes, 8);
+        var (s0, s1) = AddGroups512(ref values, groups, Vector512.LoadUnsafe(ref lanes, 0), Vector512.LoadUnsafe(ref lanes, 8));
+        s0.StoreUnsafe(ref lanes, 0);
+        s1.StoreUnsafe(ref lanes, 8);
+    }
+
+    /// <summary>Lanes 0-7 and 8-15 plus <paramref name="groups"/> groups of <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<double> Low, Vector512<double> High) AddGroups512<T>(
+        ref T values, int groups, Vector512<double> s0, Vector512<double> s1)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         for (var g = 0; g < groups; g++)
         {
             var offset = (nuint)(g * Lanes);
@@ -232,7 +278,6 @@ internal static class CanonicalSum
             }
         }
 
-        s0.StoreUnsafe(ref lanes, 0);
-        s1.StoreUnsafe(ref lanes, 8);
+        return (s0, s1);
     }
 }

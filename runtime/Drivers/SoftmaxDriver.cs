@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FocalAot.Kernels;
 using FocalAot.Simd;
 using FocalAot.Storage;
@@ -26,7 +27,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
     /// <summary>About this many logits per chunk (at least one row).</summary>
     public const int ChunkElements = 16384;
 
-    /// <summary>Row scratch (four buffers of C elements, seven when staged) up to this many elements lives on the stack.</summary>
+    /// <summary>Row scratch (four buffers of C elements or more, seven when staged) up to this many elements lives on the stack.</summary>
     private const int MaxStackScratch = 8192;
 
     [ThreadStatic]
@@ -83,7 +84,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         in SoftmaxArguments<TStorage> arguments, in TFactor factor, long rowsPerChunk, long first, long end, double[]? totals)
     {
         var classes = arguments.Classes;
-        var scratchLength = (Staged ? 7 : 4) * classes;
+        var scratchLength = RowScratch.Length(classes);
         T[]? rented = scratchLength > MaxStackScratch ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
         Span<T> scratch = rented is null ? stackalloc T[scratchLength] : rented.AsSpan(0, scratchLength);
 
@@ -94,11 +95,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         var columns = ColumnsApply(arguments) ? ArrayPool<T>.Shared.Rent(ColumnScratchLength(classes) + TOps.Count) : null;
         try
         {
-            var classAlpha = scratch.Slice(3 * classes, classes);
-            for (var c = 0; arguments.ClassAlpha != null && c < classes; c++)
-                classAlpha[c] = T.CreateTruncating(arguments.ClassAlpha[c]);
-            var rows = new RowScratch(scratch[..classes], scratch.Slice(classes, classes), scratch.Slice(2 * classes, classes),
-                arguments.ClassAlpha == null ? default : classAlpha, Staged ? scratch.Slice(4 * classes, 3 * classes) : default);
+            var rows = new RowScratch(scratch, arguments);
 
             fixed (TStorage* tile = tiles)
             {
@@ -214,7 +211,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
         var e = scratch.Exponentials;
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
-        var constants = new SoftmaxRowConstants<T>(max, classesAtMax, CanonicalRowSum(e));
+        var constants = new SoftmaxRowConstants<T>(max, classesAtMax, scratch.SumOf(e));
         var (scale, polyScale) = Algebra.Scales(weight, arguments.Alpha, arguments.PolyEpsilon);
         var smoothing = arguments.LabelSmoothing;
         var dense = smoothing != 0 || !arguments.HasIndexTargets;
@@ -240,9 +237,9 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.DenseTerms(x, e, constants, factor, coefficients,
                 TMode.ComputesLoss ? scratch.Losses : default, TMode.ComputesGradient ? scratch.Slopes : default);
             if (TMode.ComputesLoss)
-                lossSum = CanonicalRowSum(scratch.Losses);
+                lossSum = scratch.SumOf(scratch.Losses);
             if (TMode.ComputesGradient)
-                slopeSum = CanonicalRowSum(scratch.Slopes);
+                slopeSum = scratch.SumOf(scratch.Slopes);
         }
 
         T sparseSlope = T.Zero, targetP = T.Zero, targetQ = T.Zero;
@@ -272,7 +269,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             }
 
             if (top >= 0)
-                CorrectTopClass(top, constants, scratch.Slopes, arguments.HasIndexTargets ? (int)target : -1, sparse, upstream, gradient);
+                CorrectTopClass(top, constants, scratch, arguments.HasIndexTargets ? (int)target : -1, sparse, upstream, gradient);
 
             if (!scratch.StagedGradient.IsEmpty)
                 ElementStorage.ToStorage<TStorage, T, TVec, TOps>(gradient, classes, place.Gradient);
@@ -301,11 +298,12 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
     /// formed without the top class's term, so a confident row (p → 1, where p Σ g - g_top cancels) keeps its digits.
     /// </summary>
     private static void CorrectTopClass(
-        int top, in SoftmaxRowConstants<T> constants, Span<T> slopes, int target, double sparse, double upstream, Span<T> gradient)
+        int top, in SoftmaxRowConstants<T> constants, in RowScratch scratch, int target, double sparse, double upstream, Span<T> gradient)
     {
+        var slopes = scratch.Slopes;
         var ownSlope = slopes[top];
         slopes[top] = T.Zero;
-        var others = CanonicalRowSum(slopes);
+        var others = scratch.SumOf(slopes);
         slopes[top] = ownSlope;
         var p = double.CreateTruncating(constants.InverseZ);
         var q = double.CreateTruncating(constants.MaxComplement);
@@ -365,33 +363,66 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         public void FillGradient(int classes, TStorage value) => new Span<TStorage>(Gradient, classes).Fill(value);
     }
 
-    /// <summary>The canonical (width-independent) double sum of one row's values.</summary>
-    private static double CanonicalRowSum(ReadOnlySpan<T> values)
-    {
-        Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
-        lanes.Clear();
-        CanonicalSum.Accumulate<T, TOps>(values, lanes);
-        return CanonicalSum.Combine(lanes);
-    }
-
     /// <summary>
-    /// A thread's row buffers: exponentials, dense loss terms, dense gradient terms, α per class (or empty), and for
-    /// 16-bit storage the widened logits and targets and the gradient before narrowing.
+    /// A thread's row buffers, carved from one scratch span: exponentials, dense loss terms and dense gradient terms, each
+    /// followed by zeros to a whole canonical group so that their sums read whole registers; α per class (or empty); and
+    /// for 16-bit storage the widened logits and targets and the gradient before narrowing.
     /// </summary>
-    private readonly ref struct RowScratch(Span<T> exponentials, Span<T> losses, Span<T> slopes, ReadOnlySpan<T> classAlpha, Span<T> staging)
+    private readonly ref struct RowScratch
     {
-        public Span<T> StagedLogits { get; } = staging.IsEmpty ? default : staging[..losses.Length];
+        private readonly int classes;
 
-        public Span<T> StagedTargets { get; } = staging.IsEmpty ? default : staging.Slice(losses.Length, losses.Length);
+        /// <summary>Carves the buffers out of <paramref name="scratch"/> (<see cref="Length"/> elements) and fills α per class.</summary>
+        public RowScratch(Span<T> scratch, in SoftmaxArguments<TStorage> arguments)
+        {
+            classes = arguments.Classes;
+            var groups = GroupLength(classes);
+            scratch[..(3 * groups)].Clear();
+            Exponentials = scratch[..classes];
+            Losses = scratch.Slice(groups, classes);
+            Slopes = scratch.Slice(2 * groups, classes);
+            if (arguments.ClassAlpha != null)
+            {
+                var classAlpha = scratch.Slice(3 * groups, classes);
+                for (var c = 0; c < classes; c++)
+                    classAlpha[c] = T.CreateTruncating(arguments.ClassAlpha[c]);
+                ClassAlpha = classAlpha;
+            }
 
-        public Span<T> StagedGradient { get; } = staging.IsEmpty ? default : staging.Slice(2 * losses.Length, losses.Length);
+            if (Staged)
+            {
+                StagedLogits = scratch.Slice(4 * groups, classes);
+                StagedTargets = scratch.Slice(5 * groups, classes);
+                StagedGradient = scratch.Slice(6 * groups, classes);
+            }
+        }
 
-        public Span<T> Exponentials { get; } = exponentials;
+        public Span<T> StagedLogits { get; }
 
-        public Span<T> Losses { get; } = losses;
+        public Span<T> StagedTargets { get; }
 
-        public Span<T> Slopes { get; } = slopes;
+        public Span<T> StagedGradient { get; }
 
-        public ReadOnlySpan<T> ClassAlpha { get; } = classAlpha;
+        public Span<T> Exponentials { get; }
+
+        public Span<T> Losses { get; }
+
+        public Span<T> Slopes { get; }
+
+        public ReadOnlySpan<T> ClassAlpha { get; }
+
+        /// <summary>The scratch elements rows of <paramref name="classes"/> values need.</summary>
+        public static int Length(int classes) => (Staged ? 7 : 4) * GroupLength(classes);
+
+        /// <summary>
+        /// The canonical (width-independent) double sum of <see cref="Exponentials"/>, <see cref="Losses"/> or
+        /// <see cref="Slopes"/>, read with the zeros that follow it.
+        /// </summary>
+        public double SumOf(Span<T> buffer)
+            => CanonicalSum.OfGroups<T, TOps>(MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetReference(buffer), GroupLength(classes)));
+
+        /// <summary><paramref name="classes"/> rounded up to whole canonical groups.</summary>
+        private static int GroupLength(int classes)
+            => (classes + BlockGeometry.CanonicalLanes - 1) / BlockGeometry.CanonicalLanes * BlockGeometry.CanonicalLanes;
     }
 }
