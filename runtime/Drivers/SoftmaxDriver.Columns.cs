@@ -12,8 +12,9 @@ namespace FocalAot.Drivers;
 /// contiguous, so the maximum, the exponentials and the gradient run as whole registers, with no row to gather and no
 /// sum across lanes; each row's own scalars (its canonical sum, constants and target term) follow, for all lanes at
 /// once where the operations allow. A lane computes what <see cref="Row"/> computes for its position, with the same
-/// operations, so a position keeps the bits of its row. For class-index targets without label smoothing, stored in the
-/// compute type.
+/// operations, so a position keeps the bits of its row. Rows of [N, C] values with few classes run the same way, a
+/// register of rows transposed into the scratch: there a row's scalar work outweighs its few registers of classes, and
+/// lanes share it. For class-index targets without label smoothing, stored in the compute type.
 /// </summary>
 internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>
 {
@@ -33,25 +34,49 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         Undefined,
     }
 
-    /// <summary>Whether <see cref="Columns"/> runs the call's whole registers of positions.</summary>
+    /// <summary>
+    /// Whether <see cref="Columns"/> runs the call's whole registers of positions, or of rows: rows of fewer classes than
+    /// two registers hold.
+    /// </summary>
     private static bool ColumnsApply(in SoftmaxArguments<TStorage> arguments)
-        => arguments.Spatial >= TOps.Count && arguments.HasIndexTargets && arguments.LabelSmoothing == 0 && !Staged;
+        => arguments.HasIndexTargets && arguments.LabelSmoothing == 0 && !Staged
+            && (arguments.Spatial > 1 ? arguments.Spatial >= TOps.Count : arguments.Classes < 2 * TOps.Count);
 
     /// <summary>The scratch <see cref="Columns"/> needs: every class's logits and exponentials, and the per-lane values.</summary>
     private static int ColumnScratchLength(int classes) => ((2 * classes) + LaneValues) * TOps.Count;
 
     /// <summary>
-    /// Positions [row, row + W) of one sample (W = the width's lanes): each one's loss into <paramref name="losses"/>, and
-    /// its gradient when the mode computes it.
+    /// Rows [row, row + W) of [N, C] values as lanes: transposed into <paramref name="scratch"/>'s logits (as one sample
+    /// of W positions), run by <see cref="Columns"/>, whose gradient, in the exponentials' place, is transposed back.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, Span<T> scratch, Span<T> losses)
+    private static void RowsAsLanes(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, Span<T> scratch, Span<T> losses)
     {
         var width = TOps.Count;
         var classes = arguments.Classes;
-        var stride = (nuint)arguments.Spatial;
-        var start = SpatialTile.Start(row, classes, arguments.Spatial);
-        ref readonly var source = ref *((T*)arguments.Logits + start);
+        var rowsStart = row * classes;
+        fixed (T* logits = scratch)
+        {
+            var gradient = logits + (classes * width);
+            SpatialTile.Scatter(arguments.Logits + rowsStart, 0, width, classes, width, (TStorage*)logits);
+            Columns(arguments, factor, row, logits, gradient, (nuint)width, scratch, losses);
+            if (TMode.ComputesGradient)
+                SpatialTile.Gather((TStorage*)gradient, 0, width, classes, width, arguments.Gradient + rowsStart);
+        }
+    }
+
+    /// <summary>
+    /// Positions [row, row + W) (W = the width's lanes), class c of position i at <paramref name="logits"/>[c·stride + i]:
+    /// each one's loss into <paramref name="losses"/>, and its gradient, when the mode computes it, to the same place in
+    /// <paramref name="gradient"/>. The logits are first copied into <paramref name="scratch"/> (or are there already).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Columns(
+        in SoftmaxArguments<TStorage> arguments, in TFactor factor, long row, T* logits, T* gradient, nuint stride, Span<T> scratch,
+        Span<T> losses)
+    {
+        var width = TOps.Count;
+        var classes = arguments.Classes;
+        ref readonly var source = ref *logits;
         ref var x = ref scratch[0];
         ref var e = ref scratch[classes * width];
         var lanes = scratch.Slice(2 * classes * width, LaneValues * width);
@@ -92,7 +117,6 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             return;
 
         // p_k·withAll for every class, then each lane's own corrections.
-        var gradient = (T*)arguments.Gradient + start;
         var m = TOps.Load(in maxima, 0);
         var invZ = TOps.Load(in inverseZ, 0);
         var all = TOps.Load(in withAll, 0);
@@ -112,9 +136,9 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             }
 
             // As a row: zeros for an ignored one, NaN where the softmax is undefined.
-            var value = kinds[i] == LaneKind.Ignored ? default : ElementStorage.FromDouble<TStorage>(double.NaN);
-            for (var c = 0; c < classes; c++)
-                arguments.Gradient[start + ((long)c * (long)stride) + i] = value;
+            var value = kinds[i] == LaneKind.Ignored ? T.Zero : T.CreateTruncating(double.NaN);
+            for (nuint c = 0; c < (nuint)classes; c++)
+                gradient[(c * stride) + (nuint)i] = value;
         }
     }
 

@@ -106,7 +106,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
                     var firstRow = chunk * rowsPerChunk;
                     var lastRow = Math.Min((chunk + 1) * rowsPerChunk, arguments.Rows);
                     var chunkSum = tile == null
-                        ? RowsSum(arguments, factor, firstRow, lastRow, rows)
+                        ? RowsSum(arguments, factor, firstRow, lastRow, rows, columns)
                         : PositionsSum(arguments, factor, firstRow, lastRow, rows, tileRows, positions, columns);
                     if (totals is null)
                         runningSum += chunkSum;
@@ -128,11 +128,24 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         }
     }
 
-    /// <summary>Rows [first, end) of [N, C] values: their losses stored (when kept) and summed in row order.</summary>
-    private static double RowsSum(in SoftmaxArguments<TStorage> arguments, in TFactor factor, long first, long end, in RowScratch rows)
+    /// <summary>
+    /// Rows [first, end) of [N, C] values: their losses stored (when kept) and summed in row order; registers of rows as
+    /// lanes where the columns apply (<paramref name="columns"/> not null).
+    /// </summary>
+    private static double RowsSum(
+        in SoftmaxArguments<TStorage> arguments, in TFactor factor, long first, long end, in RowScratch rows, T[]? columns)
     {
         var sum = 0.0;
-        for (var row = first; row < end; row++)
+        var row = first;
+        for (; columns is not null && end - row >= TOps.Count; row += TOps.Count)
+        {
+            var losses = columns.AsSpan(0, TOps.Count);
+            RowsAsLanes(arguments, factor, row, columns.AsSpan(TOps.Count, ColumnScratchLength(arguments.Classes)), losses);
+            for (var i = 0; i < losses.Length; i++)
+                AddLoss(arguments, row + i, losses[i], ref sum);
+        }
+
+        for (; row < end; row++)
             AddLoss(arguments, row, Row(arguments, factor, row, rows, RowPlace.Of(arguments, row)), ref sum);
         return sum;
     }
@@ -153,7 +166,10 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             if (columns is not null && Math.Min(end - row, spatial - (row % spatial)) >= TOps.Count)
             {
                 var losses = columns.AsSpan(0, TOps.Count);
-                Columns(arguments, factor, row, columns.AsSpan(TOps.Count, ColumnScratchLength(classes)), losses);
+                var start = SpatialTile.Start(row, classes, spatial);
+                var gradient = arguments.Gradient == null ? null : (T*)arguments.Gradient + start;
+                var scratch = columns.AsSpan(TOps.Count, ColumnScratchLength(classes));
+                Columns(arguments, factor, row, (T*)arguments.Logits + start, gradient, (nuint)spatial, scratch, losses);
                 foreach (var loss in losses)
                     AddLoss(arguments, row++, loss, ref sum);
                 continue;

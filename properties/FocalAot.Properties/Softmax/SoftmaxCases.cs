@@ -41,9 +41,17 @@ public static class SoftmaxCases
     }
 
     /// <summary>Finite and -∞ logits, class-index or soft targets, every option now and then.</summary>
-    public static Gen<SoftmaxCase> Any { get; } =
-        from classes in Classes
-        from rows in Gen.Frequency((6, Gen.Choose(1, 6)), (1, Gen.Choose(0, 40)))
+    public static Gen<SoftmaxCase> Any { get; } = Cases(Classes, Gen.Frequency((6, Gen.Choose(1, 6)), (1, Gen.Choose(0, 40))));
+
+    /// <summary>
+    /// <see cref="Any"/> with 16 to 70 rows of at most 40 classes: rows that run a register of rows at a time (one row per
+    /// lane), the last few one by one.
+    /// </summary>
+    public static Gen<SoftmaxCase> ManyShortRows { get; } = Cases(Gen.Choose(1, 40), Gen.Choose(16, 70));
+
+    private static Gen<SoftmaxCase> Cases(Gen<int> classCounts, Gen<int> rowCounts) =>
+        from classes in classCounts
+        from rows in rowCounts
         from logits in Row(classes).ArrayOf(rows).Select(r => r.SelectMany(v => v).Select(v => (double)(float)v).ToArray())
         from soft in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
         from indices in Gen.Choose(0, classes - 1).Select(i => (long)i).ArrayOf(rows)

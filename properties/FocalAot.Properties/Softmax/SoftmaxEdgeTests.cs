@@ -334,9 +334,10 @@ public sealed class SoftmaxEdgeTests
     private static void WithoutSoftmax<T>(string kind, double gamma)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        const int Classes = 7, Bad = 1;
+        // 20 rows: a register of rows runs as lanes (one row per lane) on every SIMD path, the last rows one by one.
+        const int Classes = 7, Rows = 20, Bad = 1;
         var random = new Random(3);
-        var finite = Enumerable.Range(0, 4 * Classes).Select(_ => (random.NextDouble() * 8) - 4).ToArray();
+        var finite = Enumerable.Range(0, Rows * Classes).Select(_ => (random.NextDouble() * 8) - 4).ToArray();
         var broken = (double[])finite.Clone();
         var row = broken.AsSpan(Bad * Classes, Classes);
         switch (kind)
@@ -356,13 +357,15 @@ public sealed class SoftmaxEdgeTests
                 break;
         }
 
-        var probabilities = Enumerable.Range(0, 4 * Classes).Select(i => (i % 3) * 0.25).ToArray();
+        var probabilities = Enumerable.Range(0, Rows * Classes).Select(i => (i % 3) * 0.25).ToArray();
+        var targets = Enumerable.Range(0, Rows).Select(r => (long)(((r * 5) + 2) % Classes)).ToArray();
+        var weights = Enumerable.Range(0, Rows).Select(r => r % 3 == 2 ? 0.5 : 1.0 + (r % 2)).ToArray();
         foreach (var soft in new[] { false, true })
         {
             foreach (var smoothing in new[] { 0, 0.1 })
             {
-                SoftmaxCase Case(double[] logits) => new(Classes, logits, soft ? null : [2, 6, 0, 4], soft ? probabilities : null, gamma, 0.25,
-                    null, [1, 2, 0.5, 1], smoothing, -100);
+                SoftmaxCase Case(double[] logits) => new(Classes, logits, soft ? null : targets, soft ? probabilities : null, gamma, 0.25,
+                    null, weights, smoothing, -100);
                 var what = string.Create(CultureInfo.InvariantCulture,
                     $"{typeof(T).Name} {kind} γ = {gamma} ε = {smoothing} {(soft ? "soft" : "index")}");
                 var good = SoftmaxResults<T>.Compute(Case(finite), reductions: [FocalReduction.Sum, FocalReduction.Mean]);
@@ -376,7 +379,7 @@ public sealed class SoftmaxEdgeTests
                 }
 
                 Assert.True(T.IsNaN(bad.ReducedForward[0]) && T.IsNaN(bad.ReducedFusedLoss[1]), $"{what}: sum {bad.ReducedForward[0]}");
-                for (var other = 0; other < 4; other++)
+                for (var other = 0; other < Rows; other++)
                 {
                     if (other == Bad)
                         continue;

@@ -18,8 +18,9 @@ public sealed class SoftmaxIdentityTests
     private static Arbitrary<SoftmaxCase> IndexCases { get; } = SoftmaxCases.Any.Where(c => c.Indices is not null).ToArbitrary();
 
     /// <summary>
-    /// Two large calls past the threading threshold (160,000 and 156,390 logits, about ten chunks each, the second with
-    /// rows wider than a vector block): random options, a tenth of the rows ignored.
+    /// Three large calls past the threading threshold (160,000, 156,390 and 160,000 logits, about ten chunks each, the
+    /// second with rows wider than a vector block, the third with rows short enough to run as lanes, in chunks that do
+    /// not start at a multiple of a register): random options, a tenth of the rows ignored.
     /// </summary>
     private static Arbitrary<SoftmaxCase[]> LargeCases { get; } = Arb.From(
         from seed in Gen.Choose(0, int.MaxValue)
@@ -32,6 +33,7 @@ public sealed class SoftmaxIdentityTests
         {
             Large(2000, 80, seed, gamma, alpha, weighted, classAlpha, smoothing),
             Large(130, 1203, seed ^ 0x2545F491, gamma, alpha, weighted, classAlpha, smoothing),
+            Large(16000, 10, seed ^ 0x1B873593, gamma, alpha, weighted, classAlpha, smoothing),
         });
 
     [Property(MaxTest = 100)]
@@ -39,6 +41,14 @@ public sealed class SoftmaxIdentityTests
 
     [Property(MaxTest = 100)]
     public Property Double_every_SIMD_path_gives_the_bits_of_the_scalar_path() => Prop.ForAll(SoftmaxCases.Any.ToArbitrary(), SamePerPath<double>);
+
+    [Property(MaxTest = 60)]
+    public Property Float_rows_of_few_classes_give_every_path_the_bits_of_the_scalar_path()
+        => Prop.ForAll(SoftmaxCases.ManyShortRows.ToArbitrary(), SamePerPath<float>);
+
+    [Property(MaxTest = 40)]
+    public Property Double_rows_of_few_classes_give_every_path_the_bits_of_the_scalar_path()
+        => Prop.ForAll(SoftmaxCases.ManyShortRows.ToArbitrary(), SamePerPath<double>);
 
     [Property(MaxTest = 1)]
     public Property Float_every_thread_count_gives_the_same_bits_on_large_calls() => Prop.ForAll(LargeCases, SamePerThreadCount<float>);
@@ -57,7 +67,7 @@ public sealed class SoftmaxIdentityTests
 
     [Property(MaxTest = 100)]
     public Property A_gradient_written_over_the_logits_gives_the_bits_of_one_written_elsewhere()
-        => Prop.ForAll(SoftmaxCases.Any.ToArbitrary(), value =>
+        => Prop.ForAll(Gen.OneOf(SoftmaxCases.Any, SoftmaxCases.ManyShortRows).ToArbitrary(), value =>
         {
             SoftmaxResults<float>.Compute(value)
                 .AssertSameAs(SoftmaxResults<float>.Compute(value, inPlace: true), $"float in place vs out of place for {value}");
