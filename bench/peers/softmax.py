@@ -3,7 +3,7 @@
 composite of the focal loss (log_softmax, the target's log-probability, (1 - p)^gamma: the formula of kornia's
 focal_loss and mmcv's softmax_focal_loss) and torch's cross_entropy, and FocalAot's focal loss against its own
 cross-entropy (gamma 0, alpha off). float32, one thread, mean reduction, loss and gradient (forward + backward); rows
-of 80 and 1,203 classes, and [1, C, H, W] images of 21 and 150 classes (segmentation's layout).
+of 10, 80 and 1,203 classes, and [1, C, H, W] images of 21 and 150 classes (segmentation's layout).
 
 Prints a table of ns per logit (the fastest of interleaved rounds) and the ratios; --quick runs small inputs once.
 """
@@ -83,7 +83,7 @@ def main():
     rng = np.random.default_rng(20170807)
     print(f"softmax focal loss, float32, 1 thread, mean, loss + gradient; torch {torch.__version__}, "
           f"libfocalaot {focalaot.version()} ({focalaot.loaded_variant()}); ns per logit, fastest of {rounds} rounds")
-    for classes, spatial in ((80, False), (1203, False), (21, True), (150, True)):
+    for classes, spatial in ((10, False), (80, False), (1203, False), (21, True), (150, True)):
         # Rows [N, C], or one [1, C, H, W] image of about as many logits (torch's segmentation layout).
         positions = elements // classes
         side = max(1, int(positions ** 0.5))
