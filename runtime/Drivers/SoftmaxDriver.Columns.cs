@@ -57,10 +57,10 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         fixed (T* logits = scratch)
         {
             var gradient = logits + (classes * width);
-            SpatialTile.Scatter(arguments.Logits + rowsStart, 0, width, classes, width, (TStorage*)logits);
+            SpatialTile.TransposeRows(arguments.Logits + rowsStart, width, classes, (TStorage*)logits, toColumns: true);
             Columns(arguments, factor, row, logits, gradient, (nuint)width, scratch, losses);
             if (TMode.ComputesGradient)
-                SpatialTile.Gather((TStorage*)gradient, 0, width, classes, width, arguments.Gradient + rowsStart);
+                SpatialTile.TransposeRows(arguments.Gradient + rowsStart, width, classes, (TStorage*)gradient, toColumns: false);
         }
     }
 

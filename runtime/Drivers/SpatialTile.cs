@@ -75,6 +75,22 @@ internal static unsafe class SpatialTile
         }
     }
 
+    /// <summary>
+    /// Copies <paramref name="count"/> rows of <paramref name="classes"/> values to or from columns (class c of row i at
+    /// <paramref name="columns"/>[c·count + i]), a row at a time, so that the rows' memory is read and written in order.
+    /// </summary>
+    public static void TransposeRows<TStorage>(TStorage* rows, int count, int classes, TStorage* columns, bool toColumns)
+        where TStorage : unmanaged
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (toColumns)
+                Copy(rows + ((long)i * classes), 1, columns + i, count, classes);
+            else
+                Copy(columns + i, count, rows + ((long)i * classes), 1, classes);
+        }
+    }
+
     /// <summary>Copies <paramref name="count"/> values <paramref name="fromStep"/> apart to <paramref name="toStep"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy<TStorage>(TStorage* from, int fromStep, TStorage* to, int toStep, int count)
