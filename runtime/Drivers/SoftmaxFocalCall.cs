@@ -132,6 +132,9 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         var index = SoftmaxFocalRules<TStorage>.IsIndexType<TTarget>();
         var (classes, spatial) = (shape.Classes, shape.Spatial);
         var rows = index ? targets.Length : targets.Length / classes;
+        if (index && kind == FocalReductionKind.Mean)
+            return rows - IgnoredRows(targets, options.IgnoreIndex);
+
         var scalarAlpha = options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1;
         var total = 0.0;
         for (var row = 0; row < rows; row++)
@@ -166,6 +169,15 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         }
 
         return total;
+    }
+
+    /// <summary>How many class-index targets are <paramref name="ignoreIndex"/> (a vectorized count).</summary>
+    private static int IgnoredRows<TTarget>(ReadOnlySpan<TTarget> targets, long ignoreIndex)
+        where TTarget : unmanaged
+    {
+        if (typeof(TTarget) == typeof(long))
+            return MemoryMarshal.Cast<TTarget, long>(targets).Count(ignoreIndex);
+        return ignoreIndex is >= int.MinValue and <= int.MaxValue ? MemoryMarshal.Cast<TTarget, int>(targets).Count((int)ignoreIndex) : 0;
     }
 
     private static long TargetAt<TTarget>(ReadOnlySpan<TTarget> targets, int row)

@@ -41,6 +41,27 @@ public sealed class SoftmaxReductionTests
     }
 
     /// <summary>
+    /// The mean divides the sum by the rows whose target is not ignore_index, counted for int and long targets alike: here
+    /// an ignore_index beyond int's range, which two long targets equal and no int target can.
+    /// </summary>
+    [Fact]
+    public void Mean_divides_by_the_rows_not_at_ignore_index_for_int_and_long_targets()
+    {
+        const int Classes = 3;
+        const long Ignored = 1L << 40;
+        double[] logits = [0.5, -1, 2, /**/ 3, 1, -2, /**/ -0.5, 0, 1.5, /**/ 9, -9, 4, /**/ 0.25, 0.75, -3];
+        int[] ints = [0, 1, 2, 1, 0];
+        long[] longs = [0, Ignored, 2, Ignored, 0];
+        var mean = new FocalLossOptions<double> { Gamma = 2, Reduction = FocalReduction.Mean, IgnoreIndex = Ignored };
+        var sum = new FocalLossOptions<double> { Gamma = 2, Reduction = FocalReduction.Sum, IgnoreIndex = Ignored };
+
+        var intSum = SoftmaxFocalLoss.Forward<double, int>(logits, ints, Classes, sum);
+        var longSum = SoftmaxFocalLoss.Forward<double, long>(logits, longs, Classes, sum);
+        Assert.Equal(intSum / 5, SoftmaxFocalLoss.Forward<double, int>(logits, ints, Classes, mean));
+        Assert.Equal(longSum / 3, SoftmaxFocalLoss.Forward<double, long>(logits, longs, Classes, mean));
+    }
+
+    /// <summary>
     /// torch's <c>cross_entropy(x, t, weight=w)</c> with the default mean: Σ w[t_i] (-log p_{t_i}) / Σ w[t_i], and its
     /// gradient w[t_i] (p_i - onehot(t_i)) / Σ w[t_i], written out here in double; a row at ignore_index counts nowhere.
     /// </summary>
