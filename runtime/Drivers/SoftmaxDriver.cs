@@ -13,8 +13,8 @@ namespace FocalAot.Drivers;
 /// of work of a thread), each row's sums in the canonical order, the reduced sum as the row losses added in row order
 /// within a chunk and the chunk totals in chunk order, so neither the width nor the thread count changes a bit. Rows
 /// not stored in the compute type (16-bit storage) are widened into row buffers, and their results narrowed back.
-/// Positions of [N, C, S] values run a register of positions at a time where they can (SoftmaxDriver.Columns.cs), and
-/// are otherwise transposed to rows a tile at a time (<see cref="SpatialTile"/>).
+/// Positions of [N, C, S] values, and rows of few classes, run a register of positions (or rows) at a time where they
+/// can (SoftmaxDriver.Columns.cs); other positions are transposed to rows a tile at a time (<see cref="SpatialTile"/>).
 /// </summary>
 internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
     where TVec : struct

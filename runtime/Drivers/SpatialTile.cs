@@ -7,7 +7,9 @@ namespace FocalAot.Drivers;
 /// Consecutive positions of one sample of [N, C, S] values, transposed to [P, C] rows and back. A position's classes
 /// lie S apart, often a power of two that maps all of them to one cache set, so gathering a row class by class thrashed
 /// the cache; a tile reads and writes each class's run of positions contiguously instead, and the row kernel then finds
-/// every row contiguous. Values are copied, never converted, so a row's bits do not depend on its layout.
+/// every row contiguous. The other way round, a register's worth of [N, C] rows is transposed to columns, a class's
+/// values of consecutive rows contiguous (<see cref="TransposeRows"/>), for the lanes of a register to take a row each.
+/// Values are copied, never converted, so a row's bits do not depend on its layout.
 /// </summary>
 internal static unsafe class SpatialTile
 {
