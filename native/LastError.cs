@@ -67,7 +67,9 @@ internal static class LastError
 
 /// <summary>
 /// The C names of the parameters the runtime's errors name, for one family of entries: a runtime message starts with
-/// the parameter it is about, and an overlap message names the other one after "overlap ".
+/// the parameter it is about, and an overlap message names the other one after "overlap "; an option with a
+/// camelCase name (ignoreIndex, sampleDependentGamma, ...) is renamed wherever a message mentions it, since no plain
+/// word reads like one.
 /// </summary>
 internal sealed class CArgumentNames
 {
@@ -98,24 +100,42 @@ internal sealed class CArgumentNames
         ["labelSmoothing"] = "options->label_smoothing",
         ["polyEpsilon"] = "options->poly_epsilon",
         ["sampleDependentGamma"] = "options->sample_dependent_gamma",
+        ["ignoreIndex"] = "options->ignore_index",
         ["spatial"] = "options->spatial",
     };
 
-    /// <summary>The message with the runtime's parameter names (its subject, and what follows "overlap ") made C names.</summary>
+    /// <summary>
+    /// The message with the runtime's parameter names (its subject, what follows "overlap ", and every camelCase option
+    /// name) made C names.
+    /// </summary>
     public string Rename(string text)
     {
-        text = RenameAt(text, 0);
+        text = RenameAt(text, 0, out _);
         const string Overlap = "overlap ";
         var at = text.IndexOf(Overlap, StringComparison.Ordinal);
-        return at < 0 ? text : RenameAt(text, at + Overlap.Length);
+        if (at >= 0)
+            text = RenameAt(text, at + Overlap.Length, out _);
+        for (var start = 0; start < text.Length; start++)
+        {
+            if (char.IsAsciiLetterLower(text[start]) && (start == 0 || !char.IsAsciiLetter(text[start - 1])))
+                text = RenameAt(text, start, out start, camelCaseOnly: true);
+        }
+
+        return text;
     }
 
-    private string RenameAt(string text, int start)
+    /// <summary>The word at <paramref name="start"/> renamed if it is a known name (with <paramref name="camelCaseOnly"/>,
+    /// one with an upper-case letter); <paramref name="end"/> is where the word, renamed or not, ends.</summary>
+    private string RenameAt(string text, int start, out int end, bool camelCaseOnly = false)
     {
-        var end = start;
+        end = start;
         while (end < text.Length && char.IsAsciiLetter(text[end]))
             end++;
-        return names.TryGetValue(text[start..end], out var name) ? string.Concat(text.AsSpan(0, start), name, text.AsSpan(end)) : text;
+        var word = text[start..end];
+        if ((camelCaseOnly && !word.Any(char.IsAsciiLetterUpper)) || !names.TryGetValue(word, out var name))
+            return text;
+        end = start + name.Length;
+        return string.Concat(text.AsSpan(0, start), name, text.AsSpan(start + word.Length));
     }
 }
 
