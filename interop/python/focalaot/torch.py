@@ -65,11 +65,16 @@ class _SigmoidFocalLoss(_torch.autograd.Function):
             # losses); any other upstream gradient is applied by the backward entry, for the library's bits.
             gradient = ctx.gradient
             ctx.gradient = None  # a second backward (retain_graph) computes it again
-            if gradient is None or not bool((grad_output == 1).all()):
+            if gradient is None or not _is_one(grad_output):
                 gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
         if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
             gradient = _NoSecondDerivative.apply(gradient, inputs)
         return gradient, None, None, None, None
+
+
+def _is_one(grad_output):
+    """Whether every upstream gradient is 1 (a reduced loss's one value read as a number: cheaper than tensor ops)."""
+    return grad_output.item() == 1 if grad_output.numel() == 1 else bool((grad_output == 1).all())
 
 
 def _backward(inputs, targets, weight, settings, grad_output):
@@ -197,7 +202,7 @@ class _SoftmaxFocalLoss(_torch.autograd.Function):
         with _torch.no_grad():
             gradient = ctx.gradient
             ctx.gradient = None  # a second backward (retain_graph) computes it again
-            if gradient is None or not bool((grad_output == 1).all()):
+            if gradient is None or not _is_one(grad_output):
                 w = None if weight is None else _softmax_numpy(weight.to(inputs.dtype))
                 upstream = _softmax_numpy(grad_output.to(inputs.dtype))
                 gradient = _softmax_tensor(_softmax.softmax_focal_loss_backward(

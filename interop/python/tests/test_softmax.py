@@ -247,6 +247,17 @@ def test_float16_and_bfloat16_are_the_float32_results_rounded_once(label_smoothi
     np.testing.assert_array_equal(lossbf, torch.from_numpy(loss32).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16))
 
 
+@pytest.mark.parametrize("reduction, then", [("mean", None), ("mean", "triple"), ("none", "sum"), ("none", "mean")])
+def test_the_torch_gradient_is_the_librarys_for_its_upstream_gradient(reduction, then):
+    # An upstream gradient of 1 takes the fused gradient, any other one the backward entry: the library's bits either way.
+    x, t = sample(12, 5, ignored=2)
+    upstream = {"mean": np.full(12, 1 / 12), "triple": 3.0}.get(then)
+    expected = focalaot.softmax_focal_loss_backward(x.detach().numpy(), t.numpy(), upstream, reduction=reduction)
+    loss = focal_torch.softmax_focal_loss(x, t, reduction=reduction)
+    {None: loss, "triple": 3 * loss, "sum": loss.sum(), "mean": loss.mean()}[then].backward()
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+
+
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
 def test_sixteen_bit_tensors_train_with_autograd(dtype):
     x, t = sample(10, 6)

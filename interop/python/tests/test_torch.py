@@ -202,19 +202,24 @@ def _counting(monkeypatch, table_name):
     return calls
 
 
-@pytest.mark.parametrize("reduction, then", [("mean", None), ("sum", None), ("none", "sum"), ("none", "mean")])
+_THEN = {None: lambda loss: loss, "sum": torch.sum, "mean": torch.mean, "triple": lambda loss: 3 * loss}
+
+
+@pytest.mark.parametrize("reduction, then", [("mean", None), ("sum", None), ("mean", "triple"), ("none", "sum"),
+                                             ("none", "mean")])
 def test_a_training_step_computes_loss_and_gradient_in_one_pass(monkeypatch, reduction, then):
     x, y = moderate_sample((40, 3))
+    upstream = {"mean": np.full((40, 3), 1 / 120), "triple": 3.0}.get(then)
     expected = focalaot.sigmoid_focal_loss_backward(x.detach().numpy(), y.numpy(), reduction=reduction,
-                                                    grad_output=None if then != "mean" else np.full((40, 3), 1 / 120))
+                                                    grad_output=upstream)
     forward, backward = _counting(monkeypatch, "FORWARD"), _counting(monkeypatch, "BACKWARD")
     fused = _counting(monkeypatch, "FORWARD_BACKWARD")
     loss = focal_torch.sigmoid_focal_loss(x, y, reduction=reduction)
-    (loss if then is None else getattr(loss, then)()).backward()
+    _THEN[then](loss).backward()
     assert len(fused) == 1 and len(forward) == 0
     # An upstream gradient of 1 (a reduced loss, or the sum of the losses) uses the fused gradient as it is;
-    # any other one (the mean of the losses) calls the backward entry, for the library's bits.
-    assert len(backward) == (1 if then == "mean" else 0)
+    # any other one (the mean of the losses, or 3 times a reduced loss) calls the backward entry, for the library's bits.
+    assert len(backward) == (0 if upstream is None else 1)
     assert np.array_equal(x.grad.numpy(), expected)
 
 
