@@ -144,7 +144,8 @@ internal static unsafe class NativeArguments
         if (source.ClassAlpha != null && source.NumClasses == 0)
             throw new ArgumentException("options->num_classes must be >= 1 when options->class_alpha is given.", "options");
         if (source.ClassAlpha == null && source.NumClasses != 0)
-            throw new NullArgumentPointerException("options->class_alpha");
+            throw new NullArgumentPointerException(
+                "options->class_alpha", "options->class_alpha is NULL but must point to num_classes alphas (num_classes is positive).");
         if (source.NumClasses > int.MaxValue)
             throw new ArgumentOutOfRangeException("options", source.NumClasses, "options->num_classes must be at most INT32_MAX.");
 

@@ -241,6 +241,9 @@ static void check_errors(void) {
               strstr(last_error(), "options->class_alpha") != NULL,
           "num_classes != classes: %s", last_error());
     o.class_alpha = NULL;
+    CHECK(focal_softmax_forward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, out) == FOCAL_ERROR_NULL_POINTER &&
+              strstr(last_error(), "options->class_alpha is NULL but must point to num_classes alphas") != NULL,
+          "num_classes without class_alpha: %s", last_error());
     o.num_classes = 0;
     o.reduction = FOCAL_REDUCTION_MEAN;
     CHECK(focal_softmax_forward_backward_f32(x, 2, 3, targets, FOCAL_TARGET_INDEX_I32, &o, &grad[2], grad) ==
