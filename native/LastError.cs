@@ -101,6 +101,7 @@ internal sealed class CArgumentNames
         ["polyEpsilon"] = "options->poly_epsilon",
         ["sampleDependentGamma"] = "options->sample_dependent_gamma",
         ["ignoreIndex"] = "options->ignore_index",
+        ["meanConfidences"] = "mean_confidences",
         ["spatial"] = "options->spatial",
     };
 

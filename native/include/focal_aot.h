@@ -413,7 +413,8 @@ focal_status focal_cl_release_queue(void *queue);
  * sum_k (p_k - [k == label])^2. nll: mean -log of the probability given to the label, clamped to [eps, 1 - eps]
  * with eps the machine epsilon of the element type (scikit-learn's log_loss, eps="auto"; rows not renormalized).
  * reliability: per bin the number of samples (counts), their mean confidence and their accuracy (fraction of
- * positives), each output bins elements long; an empty bin has NaN means.
+ * positives), each output bins elements long and sharing no memory with another output or an input (the pass
+ * accumulates into them); an empty bin has NaN means.
  * fit_temperature: the T > 0 minimizing the mean NLL of sigmoid(logit / T) (binary) or softmax(logits / T)
  * (multiclass) over finite validation logits, by safeguarded Newton in 1 / T to about 1e-15 relative; 1 for no
  * samples, +infinity when no T beats the uniform prediction, 0 when every label has the largest logit (ties allowed),

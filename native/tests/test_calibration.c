@@ -248,6 +248,13 @@ static void errors(void) {
     CHECK(focal_calibration_reliability_f64(c, y, 4, -1, 0, counts, means, accuracies) == FOCAL_ERROR_INVALID_ARGUMENT, "bins -1");
     CHECK(focal_calibration_reliability_f64(c, y, 4, 2, 0, counts, NULL, accuracies) == FOCAL_ERROR_NULL_POINTER, "NULL means");
     CHECK(strstr(last_error(), "mean_confidences") != NULL, "the message names mean_confidences: %s", last_error());
+    y[3] = 1; /* the pass accumulates into the outputs: they share memory with nothing else */
+    CHECK(focal_calibration_reliability_f64(c, y, 4, 2, 0, counts, means, means) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "accuracies must not overlap mean_confidences.") != NULL,
+          "two outputs in one buffer: %s", last_error());
+    CHECK(focal_calibration_reliability_f64(c, y, 4, 2, 0, counts, &c[2], accuracies) == FOCAL_ERROR_INVALID_ARGUMENT &&
+              strstr(last_error(), "mean_confidences must not overlap confidences.") != NULL,
+          "an output over an input: %s", last_error());
     double infinite[2] = {INFINITY, 0};
     CHECK(focal_calibration_fit_temperature_f64(infinite, y, 2, &out) == FOCAL_ERROR_INVALID_ARGUMENT, "infinite logit");
     CHECK(strstr(last_error(), "logits[0]") != NULL, "the message names the logit: %s", last_error());

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using FocalAot.Calibration;
 
 namespace FocalAot;
@@ -216,8 +217,8 @@ public static class CalibrationMetrics
     /// <param name="meanConfidences">Receives each bin's mean confidence (NaN for an empty bin); one per bin.</param>
     /// <param name="accuracies">Receives each bin's fraction of positive labels (NaN for an empty bin); one per bin.</param>
     /// <param name="binning">Equal-width or equal-mass bins.</param>
-    /// <exception cref="ArgumentException">A length differs, the outputs' lengths differ or are out of range, or an input
-    /// breaks its rule.</exception>
+    /// <exception cref="ArgumentException">A length differs, the outputs' lengths differ or are out of range, an output
+    /// shares memory with another output or an input, or an input breaks its rule.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
     public static void ReliabilityDiagram<T>(
         ReadOnlySpan<T> confidences, ReadOnlySpan<byte> labels, Span<long> counts, Span<double> meanConfidences, Span<double> accuracies,
@@ -225,7 +226,7 @@ public static class CalibrationMetrics
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         RequireBinary(confidences, labels);
-        RequireBinOutputs(counts, meanConfidences, accuracies, binning);
+        RequireBinOutputs(counts, meanConfidences, accuracies, binning, MemoryMarshal.AsBytes(confidences), nameof(confidences), labels);
         BinnedPass.Statistics<T, BinarySource<T>>(
             new BinarySource<T>(confidences, labels), counts.Length, binning, counts, meanConfidences, accuracies);
         ToMeans(counts, meanConfidences, accuracies);
@@ -249,7 +250,8 @@ public static class CalibrationMetrics
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         RequireRows(probabilities, labels, classes);
-        RequireBinOutputs(counts, meanConfidences, accuracies, binning);
+        RequireBinOutputs(
+            counts, meanConfidences, accuracies, binning, MemoryMarshal.AsBytes(probabilities), nameof(probabilities), MemoryMarshal.AsBytes(labels));
         BinnedPass.Statistics<T, TopLabelSource<T>>(
             new TopLabelSource<T>(probabilities, labels, classes), counts.Length, binning, counts, meanConfidences, accuracies);
         ToMeans(counts, meanConfidences, accuracies);
@@ -356,12 +358,28 @@ public static class CalibrationMetrics
         CalibrationRules.RequireRows(probabilities.Length, nameof(probabilities), classes, labels.Length);
     }
 
-    private static void RequireBinOutputs(Span<long> counts, Span<double> meanConfidences, Span<double> accuracies, CalibrationBinning binning)
+    /// <summary>The outputs' lengths and the bins; and, since the pass accumulates into the outputs, that none shares memory
+    /// with another or with an input (<paramref name="values"/> and <paramref name="labels"/>, as bytes).</summary>
+    private static void RequireBinOutputs(
+        Span<long> counts, Span<double> meanConfidences, Span<double> accuracies, CalibrationBinning binning, ReadOnlySpan<byte> values,
+        string valuesName, ReadOnlySpan<byte> labels)
     {
         CalibrationRules.RequireBinCount(counts.Length, nameof(counts));
         CalibrationRules.RequireBins(counts.Length, binning);
         CalibrationRules.RequireBinOutput(meanConfidences.Length, nameof(meanConfidences), counts.Length);
         CalibrationRules.RequireBinOutput(accuracies.Length, nameof(accuracies), counts.Length);
+        var countBytes = MemoryMarshal.AsBytes(counts);
+        var meanBytes = MemoryMarshal.AsBytes(meanConfidences);
+        var accuracyBytes = MemoryMarshal.AsBytes(accuracies);
+        CalibrationRules.RequireApart(meanBytes, nameof(meanConfidences), countBytes, nameof(counts));
+        CalibrationRules.RequireApart(accuracyBytes, nameof(accuracies), countBytes, nameof(counts));
+        CalibrationRules.RequireApart(accuracyBytes, nameof(accuracies), meanBytes, nameof(meanConfidences));
+        CalibrationRules.RequireApart(countBytes, nameof(counts), values, valuesName);
+        CalibrationRules.RequireApart(meanBytes, nameof(meanConfidences), values, valuesName);
+        CalibrationRules.RequireApart(accuracyBytes, nameof(accuracies), values, valuesName);
+        CalibrationRules.RequireApart(countBytes, nameof(counts), labels, nameof(labels));
+        CalibrationRules.RequireApart(meanBytes, nameof(meanConfidences), labels, nameof(labels));
+        CalibrationRules.RequireApart(accuracyBytes, nameof(accuracies), labels, nameof(labels));
     }
 
     private static void RequireElementType<T>()

@@ -97,6 +97,13 @@ internal static class CalibrationRules
         }
     }
 
+    /// <summary>A reliability diagram's output, which the pass accumulates into, shares no byte with another argument.</summary>
+    public static void RequireApart(ReadOnlySpan<byte> output, string name, ReadOnlySpan<byte> other, string otherName)
+    {
+        if (output.Overlaps(other))
+            throw new ArgumentException($"{name} must not overlap {otherName}.", name);
+    }
+
     /// <summary>The caller's per-bin outputs of a reliability diagram: one element per bin each.</summary>
     public static void RequireBinOutput(int length, string name, int bins)
     {

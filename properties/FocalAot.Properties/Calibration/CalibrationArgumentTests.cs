@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace FocalAot.Properties.Calibration;
@@ -82,6 +83,37 @@ public sealed class CalibrationArgumentTests
             () => CalibrationMetrics.ReliabilityDiagram<double>([0.5], [1], new long[2], new double[2], new double[3]));
         AssertNames("logits", "logits[1]", () => CalibrationMetrics.FitTemperature<double>([0, double.NaN], [0, 1]));
         Assert.Throws<NotSupportedException>(() => CalibrationMetrics.BrierScore<Half>([Half.One], [1]));
+    }
+
+    [Fact]
+    public void Reliability_outputs_share_memory_with_no_other_argument()
+    {
+        // The pass accumulates into the outputs: any sharing would read or overwrite a sum mid-pass.
+        var confidences = new double[16];
+        var labels = new byte[16];
+        for (var i = 0; i < 16; i++)
+            (confidences[i], labels[i]) = ((i + 0.5) / 16, (byte)(i % 2));
+        var sums = new double[4];
+        var counts = new long[4];
+        AssertNames("accuracies", "accuracies must not overlap meanConfidences.",
+            () => CalibrationMetrics.ReliabilityDiagram<double>(confidences, labels, new long[2], sums.AsSpan(0, 2), sums.AsSpan(1, 2)));
+        AssertNames("meanConfidences", "meanConfidences must not overlap counts.",
+            () => CalibrationMetrics.ReliabilityDiagram<double>(
+                confidences, labels, counts.AsSpan(0, 2), MemoryMarshal.Cast<long, double>(counts.AsSpan(1, 2)), new double[2]));
+        AssertNames("meanConfidences", "meanConfidences must not overlap confidences.",
+            () => CalibrationMetrics.ReliabilityDiagram<double>(confidences, labels, new long[2], confidences.AsSpan(14, 2), new double[2]));
+        AssertNames("counts", "counts must not overlap labels.",
+            () => CalibrationMetrics.ReliabilityDiagram<double>(
+                confidences, labels, MemoryMarshal.Cast<byte, long>(labels.AsSpan()), new double[2], new double[2]));
+        var probabilities = new float[] { 0.2f, 0.8f, 0.6f, 0.4f };
+        AssertNames("accuracies", "accuracies must not overlap probabilities.",
+            () => CalibrationMetrics.ReliabilityDiagram<float>(
+                probabilities, [1, 0], 2, new long[1], new double[1], MemoryMarshal.Cast<float, double>(probabilities.AsSpan(0, 2))));
+
+        // Adjacent outputs in one array share no byte.
+        CalibrationMetrics.ReliabilityDiagram<double>(confidences, labels, counts.AsSpan(0, 2), sums.AsSpan(0, 2), sums.AsSpan(2, 2));
+        Assert.Equal([8L, 8L], counts[..2]);
+        Assert.Equal([0.5, 0.5], sums[2..]);
     }
 
     private static void AssertNames(string parameter, string messageStart, Action call)
