@@ -172,30 +172,23 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         }
 
         // The canonical sums of the rows' exponentials (class j in canonical lane j mod 16, in class order), kept as
-        // sums[k · W + i] for lane i, then the row constants: lanes two at a time in double registers.
+        // sums[k · W + i] for lane i, then the row constants: lanes in double registers of the driver's width (two to eight
+        // at a time), or one lane alone at the scalar width.
         Span<double> sums = stackalloc double[Canonical * width];
         sums.Clear();
         for (var c = 0; c < classes; c++)
             AddWidened(exponentials.Slice(c * width, width), sums.Slice(c % Canonical * width, width));
 
         Span<SoftmaxRowConstants<T>> constants = stackalloc SoftmaxRowConstants<T>[width];
-        var pairs = MemoryMarshal.Cast<double, Vector128<double>>(sums);
-        var i0 = 0;
-        for (; i0 + 2 <= width; i0 += 2)
-        {
-            var (inverseZ, logZ, maxComplement) = PairConstants.RowConstants(
-                Vector128.Create(double.CreateTruncating(lanes[width + i0]), double.CreateTruncating(lanes[width + i0 + 1])),
-                CanonicalSum.Combine<Vector128<double>, Vector128Ops<double>>(pairs, i0 / 2, width / 2));
-            for (var k = 0; k < 2; k++)
-                constants[i0 + k] = new SoftmaxRowConstants<T>(lanes[i0 + k], inverseZ[k], logZ[k], maxComplement[k]);
-        }
-
-        // An odd last lane (the scalar width's one) alone.
-        for (; i0 < width; i0++)
-        {
-            constants[i0] = new SoftmaxRowConstants<T>(
-                lanes[i0], int.CreateTruncating(lanes[width + i0]), CanonicalSum.Combine<double, ScalarOps<double>>(sums, i0, width));
-        }
+        if (width == 1)
+            constants[0] = new SoftmaxRowConstants<T>(lanes[0], int.CreateTruncating(lanes[1]),
+                CanonicalSum.Combine<double, ScalarOps<double>>(sums, 0, 1));
+        else if (Vector512.IsHardwareAccelerated && width >= Vector512<double>.Count)
+            LaneConstants<Vector512<double>, Vector512Ops<double>>(lanes, sums, constants);
+        else if (Vector256.IsHardwareAccelerated && width >= Vector256<double>.Count)
+            LaneConstants<Vector256<double>, Vector256Ops<double>>(lanes, sums, constants);
+        else
+            LaneConstants<Vector128<double>, Vector128Ops<double>>(lanes, sums, constants);
 
         // The target terms of every lane as registers, unless a lane's Poly-1 coefficient rounds to 0 alone.
         var terms = new LaneTargets(stackalloc T[LaneTargets.Values * width], width);
@@ -284,8 +277,35 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
             Unsafe.Add(ref sum, i) += double.CreateTruncating(values[i]);
     }
 
-    /// <summary>The per-row arithmetic in double, on two rows at a time.</summary>
-    private abstract class PairConstants : SoftmaxFocalRowAlgebra<Vector128<double>, Vector128Ops<double>>;
+    /// <summary>
+    /// Every lane's row constants, as many lanes at a time as a <typeparamref name="TDouble"/> holds (the width's lanes are a
+    /// multiple of it): the same double operations as one row's, on a register of rows. <paramref name="lanes"/> holds the
+    /// maxima then the classes at them, <paramref name="sums"/> the canonical lane sums (lane k of row i at k · W + i).
+    /// </summary>
+    private static void LaneConstants<TDouble, TDoubleOps>(ReadOnlySpan<T> lanes, Span<double> sums, Span<SoftmaxRowConstants<T>> constants)
+        where TDouble : struct
+        where TDoubleOps : ISimdOps<TDouble, double>
+    {
+        var width = constants.Length;
+        var step = TDoubleOps.Count;
+        var registers = MemoryMarshal.Cast<double, TDouble>(sums);
+        Span<double> values = stackalloc double[4 * step];
+        for (var i0 = 0; i0 < width; i0 += step)
+        {
+            for (var k = 0; k < step; k++)
+                values[k] = double.CreateTruncating(lanes[width + i0 + k]);
+            var (inverseZ, logZ, maxComplement) = SoftmaxFocalRowAlgebra<TDouble, TDoubleOps>.RowConstants(
+                TDoubleOps.Load(in values[0], 0), CanonicalSum.Combine<TDouble, TDoubleOps>(registers, i0 / step, width / step));
+            TDoubleOps.Store(inverseZ, ref values[step], 0);
+            TDoubleOps.Store(logZ, ref values[2 * step], 0);
+            TDoubleOps.Store(maxComplement, ref values[3 * step], 0);
+            for (var k = 0; k < step; k++)
+            {
+                constants[i0 + k] = new SoftmaxRowConstants<T>(
+                    lanes[i0 + k], values[step + k], values[(2 * step) + k], values[(3 * step) + k]);
+            }
+        }
+    }
 
     /// <summary>
     /// The lanes' target classes: their logit, exponential, coefficients and row constants going in, their loss term,
@@ -315,13 +335,15 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
         public void Set(int lane, T x, T e, T coefficient, T polyCoefficient, in SoftmaxRowConstants<T> row)
         {
-            Lane(0)[lane] = x;
-            Lane(1)[lane] = e;
-            Lane(2)[lane] = coefficient;
-            Lane(3)[lane] = polyCoefficient;
-            Lane(4)[lane] = row.InverseZ;
-            Lane(5)[lane] = row.LogZ;
-            Lane(6)[lane] = row.MaxComplement;
+            // Value k of a lane at k · width + lane: one bounds check for the lane, none per value.
+            ref var value = ref values[..width][lane];
+            Unsafe.Add(ref value, 0) = x;
+            Unsafe.Add(ref value, width) = e;
+            Unsafe.Add(ref value, 2 * width) = coefficient;
+            Unsafe.Add(ref value, 3 * width) = polyCoefficient;
+            Unsafe.Add(ref value, 4 * width) = row.InverseZ;
+            Unsafe.Add(ref value, 5 * width) = row.LogZ;
+            Unsafe.Add(ref value, 6 * width) = row.MaxComplement;
         }
 
         /// <summary>Every lane's terms as registers, the row maxima in <paramref name="maxima"/>.</summary>
