@@ -1,8 +1,9 @@
 """Calibration metrics and temperature scaling over numpy arrays, from libfocalaot (``focalaot.calibration``).
 
 Binary inputs: ``probabilities`` of shape [N] (the predicted probability of the positive class) and ``labels`` 0 / 1
-(bool or any integer dtype). Multi-class inputs: ``probabilities`` [N, C] and class-index ``labels`` [N]: confidence =
-the row's largest probability, correct = whether its first arg max is the label. float32 data is computed as float32
+(bool, any integer dtype, or floats with whole values, as scikit-learn takes them). Multi-class inputs:
+``probabilities`` [N, C] and class-index ``labels`` [N]: confidence = the row's largest probability, correct = whether
+its first arg max is the label. float32 data is computed as float32
 (bins and sums in double); anything else as float64. ``strategy`` is scikit-learn's: "uniform" (equal-width bins, the
 edges of ``numpy.linspace(0, 1, bins + 1)``) or "quantile" (equal-mass bins, ``numpy.percentile`` edges); a confidence
 goes to the bin of the number of interior edges strictly below it, as ``sklearn.calibration.calibration_curve``.
@@ -68,10 +69,14 @@ def _labels(labels, rows, binary):
     array = numpy.asarray(labels)
     if array.ndim != 1 or array.shape[0] != rows:
         raise invalid(f"labels has shape {array.shape}: it must be [{rows}], one label per sample")
-    if array.dtype != numpy.bool_ and not numpy.issubdtype(array.dtype, numpy.integer):
-        raise TypeError(f"labels must be bool or integer, not {array.dtype}")
+    floating = numpy.issubdtype(array.dtype, numpy.floating)
+    if array.dtype != numpy.bool_ and not numpy.issubdtype(array.dtype, numpy.integer) and not floating:
+        raise TypeError(f"labels must be bool, integer or float (whole values), not {array.dtype}")
     low, high = (0, 1) if binary else (numpy.iinfo(numpy.int32).min, numpy.iinfo(numpy.int32).max)
-    outside = numpy.flatnonzero((array < low) | (array > high))
+    valid = (array >= low) & (array <= high)
+    if floating:  # as scikit-learn takes them: whole values only (NaN is none)
+        valid &= array == numpy.floor(array)
+    outside = numpy.flatnonzero(~valid)
     if outside.size:
         i = int(outside[0])
         rule = "every binary label must be 0 or 1" if binary else "every label must be a class index"

@@ -158,6 +158,20 @@ def test_no_samples_give_nan():
     assert calibration.fit_temperature(np.zeros(0), np.zeros(0, dtype=np.int64)) == 1.0
 
 
+def test_float_labels_with_whole_values_are_labels():
+    p, y = binary(40)
+    assert calibration.ece(p, y.astype(np.float64)) == calibration.ece(p, y)
+    rows = np.full((3, 4), 0.25)
+    assert calibration.nll(rows, np.array([0.0, 3.0, 1.0])) == calibration.nll(rows, np.array([0, 3, 1]))
+    for bad, text in ((0.5, "0.5"), (np.nan, "nan"), (-1.0, "-1.0")):
+        labels = y.astype(np.float64)
+        labels[7] = bad
+        with pytest.raises(focalaot.FocalError, match=rf"labels\[7\] = {text} is invalid: every binary label must be 0 or 1"):
+            calibration.ece(p, labels)
+    with pytest.raises(TypeError, match="labels must be bool, integer or float"):
+        calibration.ece(p, y.astype(np.complex128))
+
+
 def test_errors_name_the_argument_and_rule():
     p, y = binary(40)
     bad = p.copy()
