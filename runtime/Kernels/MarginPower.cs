@@ -36,6 +36,23 @@ internal readonly struct MarginPower<T>
     public TVec Invoke<TVec, TOps>(TVec margin, TVec l)
         where TVec : struct
         where TOps : ISimdMath<TVec, T>
-        => Elementary.MarginPowerSingle<TVec, T, TOps>(
+    {
+        var (t, r) = Reduce<TVec, TOps>(margin, l);
+        return FromReduced<TVec, TOps>(t, r);
+    }
+
+    /// <summary>The first half of <see cref="Invoke"/>: the power's reduced argument, which <see cref="FromReduced"/> finishes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (TVec T, TVec R) Reduce<TVec, TOps>(TVec margin, TVec l)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, T>
+        => Elementary.MarginReducedSingle<TVec, T, TOps>(
             margin, l, TOps.Create(minusGammaLog2E), TOps.Create(minusHigh), TOps.Create(minusLow), TOps.Create(limit));
+
+    /// <summary>The power from the reduced argument of <see cref="Reduce"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec FromReduced<TVec, TOps>(TVec t, TVec r)
+        where TVec : struct
+        where TOps : ISimdMath<TVec, T>
+        => Elementary.ExpReducedSingle<TVec, T, TOps>(t, r);
 }

@@ -20,8 +20,12 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     {
     }
 
-    /// <summary>Scratch elements <see cref="Run"/> needs.</summary>
-    public const int ScratchLength = 4 * BlockGeometry.BlockSize;
+    /// <summary>
+    /// Scratch elements <see cref="Run"/> needs: five block buffers (e, l, σ(|x|), m and the margin power's reduced
+    /// arguments), padded to eight so that whatever a caller places after the scratch keeps its offset from each buffer
+    /// modulo 4 KiB (a load 4 KiB away from a pending store waits on it, and the passes were tuned with that layout).
+    /// </summary>
+    public const int ScratchLength = 8 * BlockGeometry.BlockSize;
 
     /// <summary>
     /// Processes <paramref name="count"/> elements (a multiple of 16, at most one block). Returns true when
@@ -42,6 +46,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var l = scratch.Slice(BlockGeometry.BlockSize, count);
         var s = scratch.Slice(2 * BlockGeometry.BlockSize, count);
         var m = scratch.Slice(3 * BlockGeometry.BlockSize, count);
+        var reduced = scratch.Slice(4 * BlockGeometry.BlockSize, count);
 
         ExpPass(in logits, ref e[0], count);
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
@@ -50,7 +55,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // label takes the power of q, then the margin power in the lanes whose label is hard, so each element gets the
         // power its label chooses.
         var margin = MarginApplies<TFactor>() ? factor.MarginPower : null;
-        var hardLabelsOnly = margin is { } power && MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], count);
+        var hardLabelsOnly = margin is { } power
+            && MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], ref reduced[0], count);
         if (!TFactor.IsShort && !hardLabelsOnly)
         {
             var hard = SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
@@ -123,13 +129,16 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
     /// <summary>
     /// m = q^γ into <paramref name="m"/> from each element's margin and l, and σ(|x|) into <paramref name="s"/> when the
-    /// gradient needs it. Two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>), so the power's
-    /// dependency chains overlap; an odd last register is paired with itself.
+    /// gradient needs it. Two loops, each two registers at a time (<see cref="RegisterPairOps{TVec, T, TOps}"/>; an odd
+    /// last register is paired with itself): the power's reduced arguments into m and <paramref name="reduced"/>, then
+    /// the power from them. Each loop's dependency chains are half the power's, so more of them overlap; in one loop,
+    /// 256-bit registers waited on latency.
     /// </summary>
     /// <returns>False, and m unfinished, where the block holds a label strictly between 0 and 1.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MarginPowerPass(
-        in MarginPower<T> power, ref readonly T logits, ref readonly T targets, ref readonly T e, ref readonly T l, ref T s, ref T m, int count)
+        in MarginPower<T> power, ref readonly T logits, ref readonly T targets, ref readonly T e, ref readonly T l, ref T s, ref T m,
+        ref T reduced, int count)
     {
         var width = (nuint)TOps.Count;
         var end = (nuint)count;
@@ -147,10 +156,22 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             if (TMode.ComputesGradient)
                 Store(PairElement.SigmoidOfAbs(Pair(in e, i, next)), ref s, i, next);
             var margin = PairElement.Margin(Pair(in logits, i, next), y);
-            Store(power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next)), ref m, i, next);
+            var (t, r) = power.Reduce<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next));
+            Store(t, ref m, i, next);
+            Store(r, ref reduced, i, next);
         }
 
-        return !RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.IsSoft(softness));
+        if (RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.IsSoft(softness)))
+            return false;
+
+        for (nuint i = 0; i < end; i += 2 * width)
+        {
+            var next = i + width < end ? i + width : i;
+            var reducedPair = (T: Pair(in m, i, next), R: Pair(in reduced, i, next));
+            Store(MarginPower<T>.FromReduced<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(reducedPair.T, reducedPair.R), ref m, i, next);
+        }
+
+        return true;
     }
 
     /// <summary>The margin power into the lanes of <paramref name="m"/> whose label is 0 or 1 (the rest keep the power of q).</summary>

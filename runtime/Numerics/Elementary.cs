@@ -99,7 +99,7 @@ internal static class Elementary
     /// result is rounded once, correctly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec ExpReducedSingle<TVec, T, TOps>(TVec t, TVec r)
+    public static TVec ExpReducedSingle<TVec, T, TOps>(TVec t, TVec r)
         where TVec : struct
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOps : ISimdMath<TVec, T>
@@ -178,6 +178,21 @@ internal static class Elementary
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOps : ISimdMath<TVec, T>
     {
+        var (t, r) = MarginReducedSingle<TVec, T, TOps>(margin, l, minusGammaLog2E, minusGammaHigh, minusGammaLow, limit);
+        return ExpReducedSingle<TVec, T, TOps>(t, r);
+    }
+
+    /// <summary>
+    /// The reduced argument of <see cref="MarginPowerSingle"/>: its power is <see cref="ExpReducedSingle"/> of the pair,
+    /// so a kernel may run the two halves in passes of their own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec T, TVec R) MarginReducedSingle<TVec, T, TOps>(
+        TVec margin, TVec l, TVec minusGammaLog2E, TVec minusGammaHigh, TVec minusGammaLow, TVec limit)
+        where TVec : struct
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOps : ISimdMath<TVec, T>
+    {
         const double shifter = Polynomials.ShifterSingle;
         var a = TOps.Min(margin, limit);
         var high = TOps.BitwiseAnd(a, TOps.CreateFromBits(Polynomials.MarginSplitMaskSingle));
@@ -193,7 +208,7 @@ internal static class Elementary
         r = TOps.MultiplyAdd(minusGammaHigh, rest, r);
         r = TOps.MultiplyAdd(n, C<TVec, T, TOps>(-Polynomials.Ln2LowSingle), r);
         r = TOps.MultiplyAdd(minusGammaLow, sum, r);
-        return ExpReducedSingle<TVec, T, TOps>(t, r);
+        return (t, r);
     }
 
     /// <summary>
