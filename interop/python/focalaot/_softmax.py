@@ -70,6 +70,9 @@ class SoftmaxCall:
         self.rows = x.shape[0] if positions else 0                    # a zero-sized d_k: no samples
         self.spatial = max(positions, 1)
         self.samples = self.rows * self.spatial
+        if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
+            raise TypeError(f"ignore_index must be an integer, not {type(ignore_index).__name__}")
+        self.ignore_index = int(ignore_index)
         self.targets, self.kind = self._targets(targets)
         self.struct = _capi.focal_options()
         check(_capi.lib.focal_options_init_sized(ctypes.byref(self.struct), ctypes.sizeof(self.struct)))
@@ -84,9 +87,7 @@ class SoftmaxCall:
         self.struct.poly_epsilon = _real("poly_epsilon", poly_epsilon)
         self.struct.sample_dependent_gamma = 1 if sample_dependent_gamma else 0
         self.struct.spatial = self.spatial
-        if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
-            raise TypeError(f"ignore_index must be an integer, not {type(ignore_index).__name__}")
-        self.struct.ignore_index = int(ignore_index)
+        self.struct.ignore_index = self.ignore_index
         if reduction == "normalized":
             if normalizer is None:
                 raise invalid("reduction='normalized' needs normalizer, a number > 0 (the loss sum is divided by it)")
@@ -113,20 +114,32 @@ class SoftmaxCall:
 
     def _targets(self, targets):
         y = numpy.asarray(targets)
-        if y.dtype.kind in "iub":
+        shape = y.shape if y.ndim > 1 else (1,) + y.shape  # as probabilities: [C] is one sample, like inputs
+        # uint16 targets of the inputs' shape, with 16-bit inputs given as bit patterns, are bit patterns too.
+        bit_patterns = y.dtype == numpy.uint16 and self.storage == numpy.uint16 and shape == self.input_shape
+        if y.dtype.kind in "iub" and not bit_patterns:
             if y.shape != self.loss_shape and not (self.loss_shape == () and y.ndim == 0):
                 raise invalid(f"targets has shape {y.shape} but class indices for inputs of shape {self.input_shape} "
                               f"must have shape {self.loss_shape}")
             kind = _capi.FOCAL_TARGET_INDEX_I32 if y.dtype == numpy.int32 else _capi.FOCAL_TARGET_INDEX_I64
-            return numpy.ascontiguousarray(y.reshape(-1), dtype=numpy.int32 if kind == 0 else numpy.int64), kind
-        if y.dtype.kind == "f" or (y.dtype == numpy.uint16 and self.storage == numpy.uint16):
-            shape = y.shape if y.ndim > 1 else (1,) + y.shape
+            indices = y.reshape(-1)
+            if indices.dtype == numpy.uint64:
+                self._require_int64(indices)
+            return numpy.ascontiguousarray(indices, dtype=numpy.int32 if kind == 0 else numpy.int64), kind
+        if y.dtype.kind == "f" or bit_patterns:
             if shape != self.input_shape:
                 raise invalid(f"targets has shape {y.shape} but target probabilities must have the shape of inputs, "
                               f"{self.input_shape}")
             return _contiguous(self.stored(y.reshape(shape))), _capi.FOCAL_TARGET_PROBABILITIES
         raise TypeError(f"targets must be class indices (an integer array) or probabilities (a float array), not "
                         f"{y.dtype}")
+
+    def _require_int64(self, indices):
+        """uint64 class indices past int64 would wrap to negative ones (ignore_index among them): refused by index."""
+        past = numpy.flatnonzero(indices > numpy.iinfo(numpy.int64).max)
+        if past.size:
+            raise invalid(f"targets[{past[0]}] = {indices[past[0]]} is invalid: a class index must be in "
+                          f"[0, {self.classes}) or equal ignore_index ({self.ignore_index}).")
 
     def stored(self, values):
         """Real values in the call's storage: converted (bfloat16 rounded to nearest even), or bit patterns as given."""
@@ -183,7 +196,8 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
         dtype="bfloat16"; [C] is one sample). 16-bit data compute in float, each result rounded once; results come
         back in the storage of inputs.
     targets: class indices of shape [N, d1, ...] (any integer dtype; ignore_index marks a sample to skip), or
-        probabilities of the shape of inputs (soft targets; converted to the storage of inputs).
+        probabilities of the shape of inputs (soft targets; converted to the storage of inputs; with inputs as 16-bit
+        bit patterns, uint16 targets of their shape are bit patterns of the same type).
     alpha: a number multiplying every class (mmcv's alpha; negative: none), or one weight per class (torch's
         cross_entropy weight=, any finite values >= 0).
     gamma: the focusing parameter, >= 0; gamma=0 with alpha=-1 is torch's cross_entropy.

@@ -221,6 +221,65 @@ def test_errors_name_the_argument():
         focal_torch.softmax_focal_loss(torch.zeros(2, 3, dtype=torch.int32), torch.tensor([0, 1]))
 
 
+def test_uint64_class_indices_past_int64_are_refused_not_wrapped():
+    # 2^64 - 100 would wrap to -100, ignore_index, and the sample would vanish from the mean without an error.
+    x = np.zeros((3, 4), np.float32)
+    wrapped = np.array([1, 2**64 - 100, 0], np.uint64)
+    with pytest.raises(focalaot.FocalError,
+                       match=r"^targets\[1\] = 18446744073709551516 is invalid: .* \[0, 4\) or equal ignore_index \(-100\)\.$"):
+        focalaot.softmax_focal_loss(x, wrapped, reduction="mean")
+    in_range = np.array([1, 3, 0], np.uint64)
+    assert focalaot.softmax_focal_loss(x, in_range, reduction="sum") == focalaot.softmax_focal_loss(
+        x, in_range.astype(np.int64), reduction="sum")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("inputs_shape", [(5, 4), (4,), (2, 4, 3)])
+def test_bit_pattern_probabilities_are_soft_targets(dtype, inputs_shape):
+    # With inputs as uint16 bit patterns, targets of the same shape and dtype are probabilities in the same encoding
+    # (not class indices); targets of the loss's shape stay class indices.
+    values = RNG.normal(0, 2, inputs_shape).astype(np.float32)
+    probabilities = RNG.dirichlet(np.ones(4), int(np.prod(inputs_shape)) // 4).astype(np.float32)
+    probabilities = np.moveaxis(probabilities.reshape((-1,) + inputs_shape[2:] + (4,)), -1, 1 if len(inputs_shape) > 1 else 0)
+    probabilities = probabilities.reshape(inputs_shape)
+    if dtype == "float16":
+        encode = lambda v: v.astype(np.float16).view(np.uint16)  # noqa: E731
+        decode = lambda b: b.view(np.float16)  # noqa: E731
+    else:
+        encode = _bfloat16_bits
+        decode = _bfloat16_value
+    x, y = encode(values), encode(probabilities)
+    loss = np.asarray(focalaot.softmax_focal_loss(x, y, dtype=dtype))
+    widened = np.asarray(focalaot.softmax_focal_loss(decode(x).astype(np.float32), decode(y).astype(np.float32)))
+    assert loss.dtype == np.uint16 and loss.shape == widened.shape
+    np.testing.assert_array_equal(loss, encode(widened))
+    indices = RNG.integers(0, 4, inputs_shape[:1] + inputs_shape[2:] if len(inputs_shape) > 1 else ()).astype(np.uint16)
+    by_index = focalaot.softmax_focal_loss(x, indices, dtype=dtype)
+    np.testing.assert_array_equal(by_index, focalaot.softmax_focal_loss(x, indices.astype(np.int64), dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_torch_16_bit_inputs_take_soft_targets(dtype):
+    # Soft targets follow the inputs to their 16-bit dtype: the call is the float32 call on the widened data, each
+    # per-sample loss and each gradient rounded once.
+    x = torch.tensor(RNG.normal(0, 2, (6, 5)), dtype=torch.float32).to(dtype).requires_grad_()
+    p = torch.softmax(torch.tensor(RNG.normal(0, 1, (6, 5)), dtype=torch.float32), dim=1)
+    loss = focal_torch.softmax_focal_loss(x, p)
+    loss.sum().backward()
+    wide = x.detach().float().requires_grad_()
+    expected = focal_torch.softmax_focal_loss(wide, p.to(dtype).float())
+    expected.sum().backward()
+    assert loss.dtype == dtype and x.grad.dtype == dtype
+    assert torch.equal(loss, expected.detach().to(dtype))
+    assert torch.equal(x.grad, wide.grad.to(dtype))
+
+
+def _bfloat16_bits(values):
+    """Finite float32 values rounded to bfloat16 (nearest, ties to even), as bit patterns."""
+    bits = np.ascontiguousarray(values, np.float32).view(np.uint32).astype(np.uint64)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
 def _bfloat16_value(bits):
     return (np.asarray(bits, np.uint32) << 16).view(np.float32)
 
