@@ -72,6 +72,8 @@ class SoftmaxCall:
         self.samples = self.rows * self.spatial
         if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
             raise TypeError(f"ignore_index must be an integer, not {type(ignore_index).__name__}")
+        if not -2**63 <= ignore_index < 2**63:  # ctypes would wrap it silently, maybe onto a real class index
+            raise invalid(f"ignore_index must fit in int64, not {ignore_index}")
         self.ignore_index = int(ignore_index)
         self.targets, self.kind = self._targets(targets)
         self.struct = _capi.focal_options()

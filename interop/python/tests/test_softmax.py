@@ -221,13 +221,15 @@ def test_errors_name_the_argument():
         focal_torch.softmax_focal_loss(torch.zeros(2, 3, dtype=torch.int32), torch.tensor([0, 1]))
 
 
-def test_uint64_class_indices_past_int64_are_refused_not_wrapped():
+def test_class_indices_and_ignore_index_past_int64_are_refused_not_wrapped():
     # 2^64 - 100 would wrap to -100, ignore_index, and the sample would vanish from the mean without an error.
     x = np.zeros((3, 4), np.float32)
     wrapped = np.array([1, 2**64 - 100, 0], np.uint64)
     with pytest.raises(focalaot.FocalError,
                        match=r"^targets\[1\] = 18446744073709551516 is invalid: .* \[0, 4\) or equal ignore_index \(-100\)\.$"):
         focalaot.softmax_focal_loss(x, wrapped, reduction="mean")
+    with pytest.raises(focalaot.FocalError, match=r"^ignore_index must fit in int64, not 18446744073709551615$"):
+        focalaot.softmax_focal_loss(x, np.array([1, -1, 0]), ignore_index=2**64 - 1)  # would wrap to -1, ignoring row 1
     in_range = np.array([1, 3, 0], np.uint64)
     assert focalaot.softmax_focal_loss(x, in_range, reduction="sum") == focalaot.softmax_focal_loss(
         x, in_range.astype(np.int64), reduction="sum")
