@@ -68,7 +68,7 @@ class _SigmoidFocalLoss(_torch.autograd.Function):
             if gradient is None or not _is_one(grad_output):
                 gradient = _backward(inputs, targets, weight, ctx.settings, grad_output)
         if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
-            gradient = _NoSecondDerivative.apply(gradient, inputs)
+            gradient = _NoSecondDerivative.apply(gradient, inputs, "sigmoid_focal_loss")
         return gradient, None, None, None, None
 
 
@@ -95,15 +95,19 @@ def _backward(inputs, targets, weight, settings, grad_output):
 class _NoSecondDerivative(_torch.autograd.Function):
     """The gradient, in a graph that refuses to be differentiated (the library has no second derivative)."""
 
+    _ALTERNATIVES = {"sigmoid_focal_loss": "torchvision.ops.sigmoid_focal_loss",
+                     "softmax_focal_loss": "a composite of torch operations (log_softmax, then the focal terms)"}
+
     @staticmethod
-    def forward(ctx, gradient, inputs):
+    def forward(ctx, gradient, inputs, function):
+        ctx.function = function
         return gradient.clone()
 
     @staticmethod
     def backward(ctx, grad_output):
         raise RuntimeError(
-            "focalaot.torch.sigmoid_focal_loss has no second derivative: its gradient cannot be differentiated "
-            "again (double backward, e.g. a gradient penalty); use torchvision.ops.sigmoid_focal_loss for that")
+            f"focalaot.torch.{ctx.function} has no second derivative: its gradient cannot be differentiated again "
+            f"(double backward, e.g. a gradient penalty); use {_NoSecondDerivative._ALTERNATIVES[ctx.function]} for that")
 
 
 def _options(x, w, element, settings):
@@ -208,7 +212,7 @@ class _SoftmaxFocalLoss(_torch.autograd.Function):
                 gradient = _softmax_tensor(_softmax.softmax_focal_loss_backward(
                     _softmax_numpy(inputs), _softmax_numpy(targets), upstream, weight=w, **ctx.settings), inputs.dtype)
         if _torch.is_grad_enabled():  # create_graph=True: this gradient may be differentiated again
-            gradient = _NoSecondDerivative.apply(gradient, inputs)
+            gradient = _NoSecondDerivative.apply(gradient, inputs, "softmax_focal_loss")
         return gradient, None, None, None, None
 
 

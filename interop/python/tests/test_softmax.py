@@ -276,6 +276,16 @@ def test_torch_16_bit_inputs_take_soft_targets(dtype):
     assert torch.equal(x.grad, wide.grad.to(dtype))
 
 
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+def test_double_backward_fails_loudly_naming_the_softmax_loss(reduction):
+    x, t = sample(4, 3)
+    loss = focal_torch.softmax_focal_loss(x, t, reduction=reduction).sum()
+    (gradient,) = torch.autograd.grad(loss, x, create_graph=True)
+    with pytest.raises(RuntimeError, match=r"^focalaot\.torch\.softmax_focal_loss has no second derivative: .* "
+                                           r"use a composite of torch operations .* for that$"):
+        gradient.pow(2).sum().backward()
+
+
 def _bfloat16_bits(values):
     """Finite float32 values rounded to bfloat16 (nearest, ties to even), as bit patterns."""
     bits = np.ascontiguousarray(values, np.float32).view(np.uint32).astype(np.uint64)
