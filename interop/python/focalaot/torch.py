@@ -110,6 +110,15 @@ class _NoSecondDerivative(_torch.autograd.Function):
             f"(double backward, e.g. a gradient penalty); use {_NoSecondDerivative._ALTERNATIVES[ctx.function]} for that")
 
 
+def _number(name, value):
+    """A one-element tensor as a Python float (other values unchanged, for the library's own checks)."""
+    if not isinstance(value, _torch.Tensor):
+        return value
+    if value.numel() != 1:
+        raise _api.invalid(f"{name} must be a number or a one-element tensor, not a tensor of shape {tuple(value.shape)}")
+    return float(value)
+
+
 def _options(x, w, element, settings):
     """settings: (alpha, gamma, reduction, normalizer, poly_epsilon, sample_dependent_gamma)."""
     alpha, gamma, reduction, normalizer, poly_epsilon, sample_dependent_gamma = settings
@@ -163,8 +172,7 @@ def sigmoid_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
         _require_tensor("weight", weight, inputs)
     if isinstance(alpha, _torch.Tensor):
         alpha = alpha.tolist()  # per-class alphas are settings, not differentiable inputs
-    if isinstance(normalizer, _torch.Tensor):
-        normalizer = float(normalizer)
+    normalizer = _number("normalizer", normalizer)
     # With a gradient to come (a training step), the loss and the gradient are computed in one pass.
     fused = inputs.requires_grad and _torch.is_grad_enabled()
     settings = (alpha, gamma, reduction, normalizer, poly_epsilon, sample_dependent_gamma)
@@ -258,8 +266,7 @@ def softmax_focal_loss(inputs: _torch.Tensor, targets: _torch.Tensor,
         targets = targets.detach().to(inputs.dtype)
     if isinstance(alpha, _torch.Tensor):
         alpha = alpha.tolist()  # per-class alphas are settings, not differentiable inputs
-    if isinstance(normalizer, _torch.Tensor):
-        normalizer = float(normalizer)
+    normalizer = _number("normalizer", normalizer)
     settings = {"alpha": alpha, "gamma": gamma, "reduction": reduction, "ignore_index": ignore_index,
                 "label_smoothing": label_smoothing, "normalizer": normalizer, "dtype": _ELEMENT_TYPES[inputs.dtype].name,
                 "poly_epsilon": poly_epsilon, "sample_dependent_gamma": sample_dependent_gamma}

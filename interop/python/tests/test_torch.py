@@ -88,6 +88,12 @@ def test_normalizer_may_be_a_tensor():
     ours = focal_torch.sigmoid_focal_loss(x, y, reduction="normalized", normalizer=positives)
     torch.testing.assert_close(ours, composite(x, y, 0.25, 2.0, "normalized", normalizer=float(positives)),
                                rtol=1e-12, atol=0)
+    message = r"^normalizer must be a number or a one-element tensor, not a tensor of shape \(2,\)$"
+    with pytest.raises(focalaot.FocalError, match=message):
+        focal_torch.sigmoid_focal_loss(x, y, reduction="normalized", normalizer=torch.tensor([4.0, 2.0]))
+    with pytest.raises(focalaot.FocalError, match=message):
+        focal_torch.softmax_focal_loss(x.reshape(16, 4), torch.zeros(16, dtype=torch.int64), reduction="normalized",
+                                       normalizer=torch.tensor([4.0, 2.0]))
 
 
 def test_torch_float32_drop_in_matches_float64_torchvision():
