@@ -167,8 +167,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         for (nuint i = 0; i < end; i += 2 * width)
         {
             var next = i + width < end ? i + width : i;
-            var reducedPair = (T: Pair(in m, i, next), R: Pair(in reduced, i, next));
-            Store(MarginPower<T>.FromReduced<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(reducedPair.T, reducedPair.R), ref m, i, next);
+            var (t, r) = (Pair(in m, i, next), Pair(in reduced, i, next));
+            Store(MarginPower<T>.FromReduced<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(t, r), ref m, i, next);
         }
 
         return true;
