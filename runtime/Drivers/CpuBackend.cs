@@ -17,7 +17,7 @@ internal static class CpuBackend
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TMode : struct, IKernelMode
         where TFactor : struct, IModulatingFactor<T>
-        => arguments.PerElementWeights
+        => arguments.RunsWeightedVariant
             ? RunAtPath<TStorage, T, Weighted<TMode>, TFactor>(arguments, factor)
             : RunAtPath<TStorage, T, TMode, TFactor>(arguments, factor);
 

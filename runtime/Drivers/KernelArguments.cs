@@ -40,6 +40,9 @@ internal readonly unsafe struct KernelArguments<TStorage, T>
     /// <summary>True when losses are summed (canonically) rather than stored.</summary>
     public bool Reduce => Losses == null;
 
-    /// <summary>True when α or a weight varies per element, which runs the kernels' weighted variant.</summary>
-    public bool PerElementWeights => Weights != null || ClassAlpha != null;
+    /// <summary>
+    /// True when the call runs the kernels' weighted variant: α or a weight varies per element, or Poly-1's term is on
+    /// (only that variant computes it, so the plain kernels hold no registers for it).
+    /// </summary>
+    public bool RunsWeightedVariant => Weights != null || ClassAlpha != null || Parameters.PolyEpsilon != T.Zero;
 }

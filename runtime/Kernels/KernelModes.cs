@@ -10,7 +10,10 @@ internal interface IKernelMode
     /// <summary>The gradient is scaled per element by an upstream span (reduction none) instead of one scalar.</summary>
     static abstract bool ScalesByUpstreamSpan { get; }
 
-    /// <summary>α varies per class or elements carry weights: the class weights come from per-element buffers.</summary>
+    /// <summary>
+    /// α varies per class or elements carry weights: the class weights come from per-element buffers. Only these modes
+    /// compute Poly-1's term.
+    /// </summary>
     static abstract bool PerElementWeights { get; }
 }
 
@@ -58,8 +61,8 @@ internal readonly struct FusedMode : IKernelMode
     public static bool PerElementWeights => false;
 }
 
-/// <summary><typeparamref name="TMode"/> with per-class α or per-element weights: a separate instantiation, so the
-/// plain kernels keep their code.</summary>
+/// <summary><typeparamref name="TMode"/> with per-class α, per-element weights or Poly-1's term: a separate
+/// instantiation, so the plain kernels keep their code.</summary>
 internal readonly struct Weighted<TMode> : IKernelMode
     where TMode : struct, IKernelMode
 {

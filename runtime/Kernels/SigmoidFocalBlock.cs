@@ -221,7 +221,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
         var (gammaV, minusTwoGamma) = Focusing(TOps.Create(factor.Gamma));
         var polyEpsilon = TOps.Create(parameters.PolyEpsilon);
-        var poly = parameters.PolyEpsilon != T.Zero;
+        // Poly-1 runs in the weighted variant only (the backend sends it there), so the plain kernels drop its code.
+        var poly = TMode.PerElementWeights && parameters.PolyEpsilon != T.Zero;
         var invalid = TOps.Create(T.Zero);
 
         // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
