@@ -36,10 +36,8 @@ internal readonly struct MarginPower<T>
     public TVec Invoke<TVec, TOps>(TVec margin, TVec l)
         where TVec : struct
         where TOps : ISimdMath<TVec, T>
-    {
-        var (t, r) = Reduce<TVec, TOps>(margin, l);
-        return FromReduced<TVec, TOps>(t, r);
-    }
+        => Elementary.MarginPowerSingle<TVec, T, TOps>(
+            margin, l, TOps.Create(minusGammaLog2E), TOps.Create(minusHigh), TOps.Create(minusLow), TOps.Create(limit));
 
     /// <summary>The first half of <see cref="Invoke"/>: the power's reduced argument, which <see cref="FromReduced"/> finishes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -287,9 +287,8 @@ def test_double_backward_fails_loudly_naming_the_softmax_loss(reduction):
 
 
 def _bfloat16_bits(values):
-    """Finite float32 values rounded to bfloat16 (nearest, ties to even), as bit patterns."""
-    bits = np.ascontiguousarray(values, np.float32).view(np.uint32).astype(np.uint64)
-    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+    """Values rounded to bfloat16 by torch (nearest, ties to even), as bit patterns."""
+    return torch.from_numpy(np.asarray(values, np.float32)).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
 
 
 def _bfloat16_value(bits):
@@ -307,15 +306,15 @@ def test_float16_and_bfloat16_are_the_float32_results_rounded_once(label_smoothi
     np.testing.assert_array_equal(loss16, loss32.astype(np.float16))
     np.testing.assert_array_equal(grad16, grad32.astype(np.float16))
 
-    bits = torch.from_numpy(x.detach().numpy().astype(np.float32)).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+    bits = _bfloat16_bits(x.detach().numpy())
     lossbf, gradbf = focalaot.softmax_focal_loss_forward_backward(bits, t.numpy(), label_smoothing=label_smoothing,
                                                                   dtype="bfloat16")
     widened = _bfloat16_value(bits)
     loss32, grad32 = focalaot.softmax_focal_loss_forward_backward(widened, t.numpy(), label_smoothing=label_smoothing)
-    expected = torch.from_numpy(grad32).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+    expected = _bfloat16_bits(grad32)
     assert gradbf.dtype == np.uint16
     np.testing.assert_array_equal(gradbf, expected)
-    np.testing.assert_array_equal(lossbf, torch.from_numpy(loss32).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16))
+    np.testing.assert_array_equal(lossbf, _bfloat16_bits(loss32))
 
 
 @pytest.mark.parametrize("reduction, then", [("mean", None), ("mean", "triple"), ("none", "sum"), ("none", "mean")])
