@@ -14,9 +14,9 @@ internal readonly record struct KernelResult(bool InvalidInputs, double Sum);
 
 /// <summary>
 /// Runs the block kernel over a whole call: chunks of <see cref="ChunkSize"/> elements, blocks within chunks, the
-/// canonical sum, and threads above <see cref="ParallelThreshold"/>. A block whose data is not in the compute type
-/// (16-bit storage), or that is the partial last block, is staged: converted into zero-padded compute buffers, run,
-/// and its outputs converted back; other blocks run in place on the caller's memory.
+/// canonical sum, and threads above <see cref="ParallelThreshold"/>. A full block runs on the caller's memory (16-bit
+/// logits and targets widened by the kernel's first pass, other 16-bit data staged); the partial last block is staged:
+/// converted into zero-padded compute buffers, run, and its outputs converted back.
 /// </summary>
 internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
     where TVec : struct
@@ -50,7 +50,8 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
     private double[]? chunkTotals;
     private int invalidInputs;
 
-    private static bool StagesEveryBlock => typeof(TStorage) != typeof(T);
+    /// <summary>Whether the call stores 16-bit values, which the kernels compute on in float.</summary>
+    private static bool ConvertsStorage => typeof(TStorage) != typeof(T);
 
     public static KernelResult Run(in KernelArguments<TStorage, T> arguments, in TFactor factor, int maxDegreeOfParallelism)
     {
@@ -142,8 +143,8 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
                     }
                 }
 
-                invalid |= length == BlockSize && !StagesEveryBlock
-                    ? RunDirectBlock(arguments, factor, start, work, staging, in positive, in negative)
+                invalid |= length == BlockSize
+                    ? RunFullBlock(arguments, factor, start, work, staging, in positive, in negative)
                     : RunStagedBlock(arguments, factor, start, length, work, staging, in positive, in negative);
                 if (arguments.Reduce && TMode.ComputesLoss)
                     CanonicalSum.Accumulate<T, TOps>(staging.Losses[..length], lanes);
@@ -162,23 +163,38 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         return invalid;
     }
 
-    /// <summary>A full block of compute-type data: the kernel reads and writes the caller's memory directly.</summary>
+    /// <summary>
+    /// A full block: the kernel reads the caller's logits and targets (16-bit ones widened as its first pass reads them).
+    /// In the compute type it also reads and writes the caller's other inputs and outputs; 16-bit ones go through the
+    /// staging buffers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool RunDirectBlock(
+    private static bool RunFullBlock(
         in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, Span<T> work, in BlockStaging staging,
         ref readonly T positive, ref readonly T negative)
     {
         ref var blockLosses = ref staging.Losses[0];
-        ref var losses = ref arguments.Losses == null ? ref blockLosses : ref At(arguments.Losses, start);
-        ref var gradient = ref arguments.Gradient == null ? ref blockLosses : ref At(arguments.Gradient, start);
-        ref var upstream = ref arguments.Upstream == null ? ref blockLosses : ref At(arguments.Upstream, start);
-        ref var weights = ref arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref At(arguments.Weights, start);
-        return SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
-            in At(arguments.Logits, start), in At(arguments.Targets, start), in upstream, ref losses, ref gradient,
-            in weights, in positive, in negative, BlockSize, arguments.Parameters, factor, work);
+        if (!ConvertsStorage)
+        {
+            ref var losses = ref arguments.Losses == null ? ref blockLosses : ref At(arguments.Losses, start);
+            ref var gradient = ref arguments.Gradient == null ? ref blockLosses : ref At(arguments.Gradient, start);
+            ref var upstream = ref arguments.Upstream == null ? ref blockLosses : ref At(arguments.Upstream, start);
+            ref var weights = ref arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref At(arguments.Weights, start);
+            return SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
+                in arguments.Logits[start], in arguments.Targets[start], in upstream, ref losses, ref gradient,
+                in weights, in positive, in negative, BlockSize, arguments.Parameters, factor, work);
+        }
+
+        StageOptionalInputs(arguments, start, BlockSize, BlockSize, staging);
+        var invalid = SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
+            in arguments.Logits[start], in arguments.Targets[start], in staging.Upstream[0], ref blockLosses, ref staging.Gradient[0],
+            in arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref staging.Weights[0], in positive, in negative,
+            BlockSize, arguments.Parameters, factor, work);
+        WriteBackOutputs(arguments, start, BlockSize, staging);
+        return invalid;
     }
 
-    /// <summary>A block through the staging buffers: inputs converted (or copied) and zero-padded, outputs written back.</summary>
+    /// <summary>A partial block through the staging buffers: inputs converted (or copied) and zero-padded, outputs written back.</summary>
     private static bool RunStagedBlock(
         in KernelArguments<TStorage, T> arguments, in TFactor factor, long start, int length, Span<T> work, in BlockStaging staging,
         ref readonly T positive, ref readonly T negative)
@@ -186,21 +202,32 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         var padded = (length + BlockGeometry.CanonicalLanes - 1) / BlockGeometry.CanonicalLanes * BlockGeometry.CanonicalLanes;
         Stage(arguments.Logits + start, length, staging.Logits[..padded]);
         Stage(arguments.Targets + start, length, staging.Targets[..padded]);
-        if (arguments.Upstream != null)
-            Stage(arguments.Upstream + start, length, staging.Upstream[..padded]);
-        if (arguments.Weights != null)
-            Stage(arguments.Weights + start, length, staging.Weights[..padded]);
+        StageOptionalInputs(arguments, start, length, padded, staging);
 
         var invalid = SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode>.Run(
             in staging.Logits[0], in staging.Targets[0], in staging.Upstream[0], ref staging.Losses[0], ref staging.Gradient[0],
             in arguments.Weights == null ? ref Unsafe.NullRef<T>() : ref staging.Weights[0], in positive, in negative,
             padded, arguments.Parameters, factor, work);
+        WriteBackOutputs(arguments, start, length, staging);
+        return invalid;
+    }
 
+    /// <summary>The upstream gradient and the weights, where the call has them, into their staging buffers.</summary>
+    private static void StageOptionalInputs(in KernelArguments<TStorage, T> arguments, long start, int length, int padded, in BlockStaging staging)
+    {
+        if (arguments.Upstream != null)
+            Stage(arguments.Upstream + start, length, staging.Upstream[..padded]);
+        if (arguments.Weights != null)
+            Stage(arguments.Weights + start, length, staging.Weights[..padded]);
+    }
+
+    /// <summary>The staged losses (where the call keeps them) and gradient into the caller's storage.</summary>
+    private static void WriteBackOutputs(in KernelArguments<TStorage, T> arguments, long start, int length, in BlockStaging staging)
+    {
         if (TMode.ComputesLoss && arguments.Losses != null)
             ElementStorage.ToStorage<TStorage, T, TVec, TOps>(staging.Losses, length, arguments.Losses + start);
         if (TMode.ComputesGradient)
             ElementStorage.ToStorage<TStorage, T, TVec, TOps>(staging.Gradient, length, arguments.Gradient + start);
-        return invalid;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using FocalAot.Simd;
+using FocalAot.Storage;
 
 namespace FocalAot.Kernels;
 
@@ -21,9 +22,10 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     }
 
     /// <summary>
-    /// Scratch elements <see cref="Run"/> needs: five block buffers (e, l, σ(|x|), m and the margin power's reduced
-    /// arguments), padded to eight so that whatever a caller places after the scratch keeps its offset from each buffer
-    /// modulo 4 KiB (a load 4 KiB away from a pending store waits on it, and the passes were tuned with that layout).
+    /// Scratch elements <see cref="Run"/> needs: seven block buffers (e, l, σ(|x|), m, the margin power's reduced
+    /// arguments, and the widened logits and targets of 16-bit storage), padded to eight so that whatever a caller places
+    /// after the scratch keeps its offset from each buffer modulo 4 KiB (a load 4 KiB away from a pending store waits on
+    /// it, and the passes were tuned with that layout).
     /// </summary>
     public const int ScratchLength = 8 * BlockGeometry.BlockSize;
 
@@ -32,15 +34,24 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// some target is outside [0, 1] or NaN, or some weight is negative or not finite; the outputs are then unspecified.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// <paramref name="logits"/> and <paramref name="targets"/> are the caller's, in the compute type or as
+    /// <see cref="Half"/> or <see cref="BFloat16"/>: the exp pass, the first to read them, then widens both into scratch,
+    /// where the later passes read them. Widening as it reads saves a pass that would store and reload each value, and
+    /// its integer operations run beside the exp's multiply-adds.
+    /// </para>
+    /// <para>
     /// In a <see cref="IKernelMode.PerElementWeights"/> mode, <paramref name="positive"/> and <paramref name="negative"/>
     /// hold each element's α and 1 - α, and <paramref name="weights"/> (a null reference for none) each element's weight,
     /// which multiplies the loss last and the gradient together with its scale (weight 0 gives exactly 0 whatever the logit).
+    /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Run(
-        ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
+    public static bool Run<TStorage>(
+        ref readonly TStorage logits, ref readonly TStorage targets, ref readonly T upstream, ref T losses, ref T gradient,
         ref readonly T weights, ref readonly T positive, ref readonly T negative,
         int count, in KernelParameters<T> parameters, in TFactor factor, Span<T> scratch)
+        where TStorage : unmanaged
     {
         var e = scratch[..count];
         var l = scratch.Slice(BlockGeometry.BlockSize, count);
@@ -48,7 +59,19 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var m = scratch.Slice(3 * BlockGeometry.BlockSize, count);
         var reduced = scratch.Slice(4 * BlockGeometry.BlockSize, count);
 
-        ExpPass(in logits, ref e[0], count);
+        ref var x = ref Unsafe.As<TStorage, T>(ref Unsafe.AsRef(in logits));
+        ref var y = ref Unsafe.As<TStorage, T>(ref Unsafe.AsRef(in targets));
+        if (typeof(TStorage) != typeof(T))
+        {
+            x = ref scratch[5 * BlockGeometry.BlockSize];
+            y = ref scratch[6 * BlockGeometry.BlockSize];
+            WideningExpPass(in logits, in targets, ref x, ref y, ref e[0], count);
+        }
+        else
+        {
+            ExpPass(in x, ref e[0], count);
+        }
+
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
             Log1pPass(ref e[0], ref l[0], ref s[0], count);
         // A compile-time test first: double kernels and short powers compile no margin pass at all. A block with a soft
@@ -56,16 +79,16 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // power its label chooses.
         var margin = MarginApplies<TFactor>() ? factor.MarginPower : null;
         var hardLabelsOnly = margin is { } power
-            && MarginPowerPass(in power, in logits, in targets, in e[0], in l[0], ref s[0], ref m[0], ref reduced[0], count);
+            && MarginPowerPass(in power, in x, in y, in e[0], in l[0], ref s[0], ref m[0], ref reduced[0], count);
         if (!TFactor.IsShort && !hardLabelsOnly)
         {
-            var hard = SigmoidPass(in logits, in targets, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
+            var hard = SigmoidPass(in x, in y, ref e[0], ref s[0], ref m[0], count, findsHardLabels: margin is not null);
             PairedPower<TVec, T, TOps, TFactor>.InPlace(factor, m);
             if (hard && margin is { } hardPower)
-                HardLabelPass(in hardPower, in logits, in targets, in l[0], ref m[0], count);
+                HardLabelPass(in hardPower, in x, in y, in l[0], ref m[0], count);
         }
 
-        return AlgebraPass(in logits, in targets, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
+        return AlgebraPass(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
             hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
     }
 
@@ -74,6 +97,20 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     {
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
             TOps.Store(Exponential(TOps.Load(in logits, i)), ref e, i);
+    }
+
+    /// <summary>The exp pass over 16-bit logits, widening them and the targets into <paramref name="x"/> and <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WideningExpPass<TStorage>(ref readonly TStorage logits, ref readonly TStorage targets, ref T x, ref T y, ref T e, int count)
+        where TStorage : unmanaged
+    {
+        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        {
+            var xv = SixteenBitConversion<TVec, T, TOps>.LoadWidened(in logits, i);
+            TOps.Store(xv, ref x, i);
+            TOps.Store(SixteenBitConversion<TVec, T, TOps>.LoadWidened(in targets, i), ref y, i);
+            TOps.Store(Exponential(xv), ref e, i);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

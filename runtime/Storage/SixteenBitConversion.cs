@@ -45,6 +45,12 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
             ScalarOps<T>.StoreUInt16Bits(Narrow<TStorage, T, ScalarOps<T>>(ScalarOps<T>.Load(in values, (nuint)i)), ref bits, (nuint)i);
     }
 
+    /// <summary>One register of <see cref="Half"/> or <see cref="BFloat16"/> values widened (exact), for a pass that widens as it reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec LoadWidened<TStorage>(ref readonly TStorage source, nuint elementOffset)
+        where TStorage : unmanaged
+        => Widen<TStorage, TVec, TOps>(TOps.LoadInt16Bits(in Unsafe.As<TStorage, ushort>(ref Unsafe.AsRef(in source)), elementOffset));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TLanes Widen<TStorage, TLanes, TLaneOps>(TLanes bits)
         where TLanes : struct
