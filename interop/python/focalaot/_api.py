@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 # The types of the public functions' arguments and results.
 ArrayLike: TypeAlias = Any
-"""A numpy array (float32, float64, float16, or uint16 bit patterns of float16 / bfloat16) or a buffer
-(array.array, memoryview) of float32 / float64 (or uint16 bits); results of reduction "none" come back like it."""
+"""A numpy array (float32, float64, float16, or uint16 bit patterns of float16 / bfloat16), a buffer
+(array.array, memoryview) of float32 / float64 (or uint16 bits), or a list of numbers (float64); results of
+reduction "none" come back like it (a list's as a numpy array)."""
 
 
 class HasToList(Protocol):
@@ -95,7 +96,8 @@ def invalid(message):
 
 
 def _real(name, value):
-    if isinstance(value, (str, bytes)):
+    # A bool is a number to Python, but gamma=True is a slip, not 1.0 (numpy's bool_ likewise).
+    if isinstance(value, (str, bytes, bool)) or type(value).__name__ == "bool_":
         raise TypeError(f"{name} must be a number, not {type(value).__name__}")
     try:
         return float(value)

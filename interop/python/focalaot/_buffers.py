@@ -83,6 +83,24 @@ def bfloat16_bits(value):
     return sign | (struct.unpack("<I", struct.pack("<f", rounded))[0] >> 16)
 
 
+def sixteen_bit_patterns(values, element):
+    """Real numpy values as float16 or bfloat16 bit patterns (a uint16 array), each rounded once to nearest even."""
+    wide = numpy.asarray(values, dtype=numpy.float64)
+    with numpy.errstate(over="ignore", invalid="ignore"):  # overflow to ∞ is the rounding asked for
+        if element is FLOAT16:
+            return wide.astype(numpy.float16).view(numpy.uint16)
+        # Round to odd into float32 (toward zero, the last bit set when inexact), so that rounding that float to
+        # bfloat16's 8 significant bits equals rounding the double directly: no double rounding. Past float32's range,
+        # ∞ as it is.
+        nearest = wide.astype(numpy.float32)
+        overshoot = numpy.abs(nearest.astype(numpy.float64)) > numpy.abs(wide)
+        toward_zero = numpy.where(overshoot, numpy.nextafter(nearest, numpy.float32(0)), nearest)
+        odd = toward_zero.view(numpy.uint32) | (toward_zero.astype(numpy.float64) != wide)
+        odd = numpy.where(numpy.abs(wide) < 2.0 ** 128, odd, nearest.view(numpy.uint32))
+    rounded = ((odd + 0x7FFF + ((odd >> 16) & 1)) >> 16).astype(numpy.uint16)
+    return numpy.where(numpy.isnan(wide), numpy.uint16(0x7FC0), rounded)
+
+
 def element_type(name):
     """The ElementType for a dtype keyword (None stays None)."""
     if name is None:
@@ -102,8 +120,9 @@ class Operand:
     """One data argument of a call: a contiguous copy or view, its ctypes pointer, element type and shape.
 
     The first operand (inputs) decides the element type (from its dtype, or the dtype keyword) and whether the
-    data are 16-bit bit patterns; the others (targets, weight, grad_output) follow it: numpy values are converted
-    to the element type, bit patterns and buffers must already have it.
+    data are 16-bit bit patterns; the others (targets, weight, grad_output) follow it: numpy values and lists are
+    converted to the element type (to bit patterns, rounded once, where the inputs are bit patterns; uint16 values
+    beside bit-pattern inputs are bit patterns already); buffers must already have it.
     """
 
     def __init__(self, name, value, element=None, like=None):
@@ -119,6 +138,9 @@ class Operand:
             if like.is_numpy and not self.is_numpy and numpy is not None:
                 value = numpy.asarray(value)  # labels may come as lists, ints, bools or buffers
                 self.is_numpy = True
+        elif isinstance(value, (list, tuple)) and numpy is not None:
+            value = numpy.asarray(value)  # inputs as a list compute in numpy's type for it (float64 for floats)
+            self.is_numpy = True
         if self.is_numpy:
             self._init_numpy(value, element, like)
         else:
@@ -129,9 +151,13 @@ class Operand:
         if like is not None:
             self.bits = like.bits
             if self.bits:
-                if dtype != numpy.uint16:
-                    raise TypeError(f"{self.name} must hold {element} bit patterns (uint16) like inputs, not {dtype}")
-                self.array = numpy.ascontiguousarray(value)
+                # uint16 values are bit patterns like the inputs'; real values are converted to them.
+                if dtype == numpy.uint16:
+                    self.array = numpy.ascontiguousarray(value)
+                elif dtype.kind in "fiub":
+                    self.array = sixteen_bit_patterns(value, element)
+                else:
+                    raise TypeError(f"{self.name} must hold real numbers or {element} bit patterns (uint16), not {dtype}")
             else:
                 if dtype.kind not in "fiub":
                     raise TypeError(f"{self.name} must hold real numbers, not {dtype}")

@@ -11,7 +11,7 @@ import numbers
 
 from . import _capi
 from ._api import _REDUCTIONS, Reduction, _class_alphas, _real, check, invalid
-from ._buffers import BFLOAT16, ELEMENT_TYPES, FLOAT16, numpy
+from ._buffers import BFLOAT16, ELEMENT_TYPES, FLOAT16, numpy, sixteen_bit_patterns
 from ._devices import DeviceArgument, entry
 
 _ENTRIES = {operation: {suffix: getattr(_capi.lib, f"focal_softmax_{operation}_{suffix}")
@@ -34,13 +34,6 @@ def _element_and_storage(x, dtype):
             raise TypeError(f"dtype={name!r} takes inputs as uint16 bit patterns, not {x.dtype}")
         return element, numpy.dtype(numpy.uint16)
     return element, numpy.dtype(element.name)
-
-
-def _bfloat16_bits(values):
-    """float32 values as bfloat16 bit patterns, rounded to nearest even (a NaN stays a quiet NaN)."""
-    bits = numpy.ascontiguousarray(values, dtype=numpy.float32).view(numpy.uint32)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(numpy.uint16)
-    return numpy.where(numpy.isnan(values), numpy.uint16(0x7FC0), rounded)
 
 
 def _contiguous(array):
@@ -147,9 +140,7 @@ class SoftmaxCall:
         """Real values in the call's storage: converted (bfloat16 rounded to nearest even), or bit patterns as given."""
         if self.storage != numpy.uint16 or values.dtype == numpy.uint16:
             return values.astype(self.storage, copy=False)
-        if self.element is BFLOAT16:
-            return _bfloat16_bits(values)
-        return values.astype(numpy.float16).view(numpy.uint16)
+        return sixteen_bit_patterns(values, self.element)
 
     def value(self, out):
         """The one reduced result as a Python float (16-bit bits widened exactly)."""

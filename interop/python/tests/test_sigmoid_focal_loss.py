@@ -267,6 +267,37 @@ def test_16_bit_upstream_gradients(dtype):
     np.testing.assert_array_equal(gradient, encode(expected))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_real_companions_of_16_bit_patterns_are_rounded_once_to_them(dtype):
+    x32, y32, upstream32 = half_sample(300)
+    if dtype == "float16":
+        encode = lambda a: np.asarray(a, np.float64).astype(np.float16).view(np.uint16)  # noqa: E731
+    else:
+        encode = to_bfloat16_bits
+    x = encode(x32)
+    # 1 + 2^-8 + 2^-30 lies just above a bfloat16 tie; through float32 (1 + 2^-8, the tie) it would round down.
+    weight = np.full(300, 1 + 2 ** -8 + 2 ** -30)
+    weight_bits = np.full(300, 0x3F81 if dtype == "bfloat16" else encode(weight[:1])[0], np.uint16)
+    hard = (y32 < 0.3).astype(np.float32)
+    for targets, stored in ((y32, y32), (y32.astype(np.float64), y32), (y32.tolist(), y32), (hard.astype(np.int64), hard),
+                            (hard.astype(bool), hard)):
+        np.testing.assert_array_equal(
+            focalaot.sigmoid_focal_loss(x, targets, weight=weight, reduction="none", dtype=dtype),
+            focalaot.sigmoid_focal_loss(x, encode(stored), weight=weight_bits, reduction="none", dtype=dtype))
+    np.testing.assert_array_equal(
+        focalaot.sigmoid_focal_loss_backward(x, y32, grad_output=upstream32.astype(np.float64), dtype=dtype),
+        focalaot.sigmoid_focal_loss_backward(x, encode(y32), grad_output=encode(upstream32), dtype=dtype))
+
+
+def test_inputs_as_a_list_compute_in_float64():
+    x, y = sample(20, np.float64)
+    np.testing.assert_array_equal(focalaot.sigmoid_focal_loss(x.tolist(), y.tolist(), reduction="none"),
+                                  focalaot.sigmoid_focal_loss(x, y, reduction="none"))
+    assert focalaot.sigmoid_focal_loss(tuple(x), tuple(y), reduction="mean") == focalaot.sigmoid_focal_loss(x, y, reduction="mean")
+    with pytest.raises(TypeError, match="inputs must be float32, float64 or float16"):
+        focalaot.sigmoid_focal_loss([1, 2], [0, 1])  # integers are labels, not logits
+
+
 def test_16_bit_buffers_are_uint16_bit_patterns():
     x32, y32, _ = half_sample(40)
     x, y = to_bfloat16_bits(x32), to_bfloat16_bits(y32)
@@ -283,8 +314,8 @@ def test_element_type_rules():
         focalaot.sigmoid_focal_loss(bits, to_bfloat16_bits(y))  # uint16 needs dtype=
     with pytest.raises(TypeError, match="bfloat16"):
         focalaot.sigmoid_focal_loss(x, y, dtype="bfloat16")  # float32 values are not bfloat16 bits
-    with pytest.raises(TypeError, match="targets"):
-        focalaot.sigmoid_focal_loss(bits, y, dtype="bfloat16")  # targets of bit-pattern inputs are bits too
+    with pytest.raises(TypeError, match="targets must hold real numbers or bfloat16 bit patterns"):
+        focalaot.sigmoid_focal_loss(bits, y.astype(np.complex64), dtype="bfloat16")
     with pytest.raises(TypeError, match="dtype"):
         focalaot.sigmoid_focal_loss(x, y, dtype="int8")
     with pytest.raises(TypeError, match="float32, float64 or float16"):
@@ -371,6 +402,9 @@ def test_bad_targets_and_shapes_raise():
     (dict(alpha="0.25"), TypeError, "alpha must be a number or a sequence"),
     (dict(gamma="2"), TypeError, "gamma must be a number, not str"),
     (dict(gamma=None), TypeError, "gamma must be a number, not NoneType"),
+    (dict(gamma=True), TypeError, "gamma must be a number, not bool"),
+    (dict(gamma=np.bool_(True)), TypeError, "gamma must be a number, not bool"),
+    (dict(poly_epsilon=False), TypeError, "poly_epsilon must be a number, not bool"),
     (dict(reduction="normalized", normalizer="3"), TypeError, "normalizer must be a number"),
 ])
 def test_wrong_types_raise_type_error_naming_the_argument(arguments, error, fragment):
