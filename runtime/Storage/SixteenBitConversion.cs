@@ -45,11 +45,31 @@ internal static unsafe class SixteenBitConversion<TVec, T, TOps>
             ScalarOps<T>.StoreUInt16Bits(Narrow<TStorage, T, ScalarOps<T>>(ScalarOps<T>.Load(in values, (nuint)i)), ref bits, (nuint)i);
     }
 
-    /// <summary>One register of <see cref="Half"/> or <see cref="BFloat16"/> values widened (exact), for a pass that widens as it reads.</summary>
+    /// <summary>
+    /// The least magnitude of a <see cref="Half"/> ∞ or NaN as <see cref="LoadWidenedFinite"/> widens it; no finite Half
+    /// reaches it (the largest is 65504).
+    /// </summary>
+    public const float HalfNonFiniteMagnitude = 65536f;
+
+    /// <summary>
+    /// One register of <see cref="Half"/> or <see cref="BFloat16"/> values widened, for a pass that widens as it reads:
+    /// exact for every finite value and for bfloat16's ∞ and NaN, while a Half ∞ or NaN comes out finite, of magnitude at
+    /// least <see cref="HalfNonFiniteMagnitude"/>. Three operations for Half instead of the exact sequence's compare
+    /// and branch on every register: the caller tests the block once (a target there breaks [0, 1] anyway).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec LoadWidened<TStorage>(ref readonly TStorage source, nuint elementOffset)
+    public static TVec LoadWidenedFinite<TStorage>(ref readonly TStorage source, nuint elementOffset)
         where TStorage : unmanaged
-        => Widen<TStorage, TVec, TOps>(TOps.LoadInt16Bits(in Unsafe.As<TStorage, ushort>(ref Unsafe.AsRef(in source)), elementOffset));
+    {
+        var bits = TOps.LoadInt16Bits(in Unsafe.As<TStorage, ushort>(ref Unsafe.AsRef(in source)), elementOffset);
+        if (typeof(TStorage) != typeof(Half))
+            return Widen<TStorage, TVec, TOps>(bits);
+
+        // Shifted left by 13, the sign-extended bits hold the sign in bit 31, copies of it in bits 28 to 30 (cleared
+        // here), and the exponent and mantissa under float's; the product by 2^112 (127 - 15) rescales them exactly.
+        var signed = TOps.BitwiseAnd(TOps.ShiftLeftBits(bits, 13), TOps.CreateFromBits(0x8FFF_FFFF));
+        return TOps.Multiply(signed, TOps.CreateFromBits((127L + 112) << 23));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TLanes Widen<TStorage, TLanes, TLaneOps>(TLanes bits)
