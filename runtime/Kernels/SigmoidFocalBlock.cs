@@ -37,9 +37,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// <remarks>
     /// <para>
     /// <paramref name="logits"/> and <paramref name="targets"/> are the caller's, in the compute type or as
-    /// <see cref="Half"/> or <see cref="BFloat16"/>: the exp pass, the first to read them, then widens both into scratch,
-    /// where the later passes read them. Widening as it reads saves a pass that would store and reload each value, and
-    /// its integer operations run beside the exp's multiply-adds.
+    /// <see cref="Half"/> or <see cref="BFloat16"/>. 16-bit ones are widened into scratch by the exp pass, the first to
+    /// read them, and the later passes read them there: widening as it reads saves a pass that would store each value
+    /// only for the exp pass to reload it.
     /// </para>
     /// <para>
     /// In a <see cref="IKernelMode.PerElementWeights"/> mode, <paramref name="positive"/> and <paramref name="negative"/>
