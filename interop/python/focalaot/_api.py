@@ -96,8 +96,8 @@ def invalid(message):
 
 
 def _real(name, value):
-    # A bool is a number to Python, but gamma=True is a slip, not 1.0 (numpy's bool_ likewise).
-    if isinstance(value, (str, bytes, bool)) or type(value).__name__ == "bool_":
+    # A bool is a number to Python, but gamma=True is a slip, not 1.0 (numpy's bool_, named bool from numpy 2, likewise).
+    if isinstance(value, (str, bytes, bool)) or type(value).__name__ in ("bool", "bool_"):
         raise TypeError(f"{name} must be a number, not {type(value).__name__}")
     try:
         return float(value)
