@@ -122,11 +122,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             TOps.Store(Exponential(xv), ref e, i);
         }
 
-        if (typeof(TStorage) == typeof(Half)
-            && TOps.AnyLaneSet(TOps.GreaterThanOrEqual(largest, TOps.Create(T.CreateTruncating(SixteenBitConversion<TVec, T, TOps>.HalfNonFiniteMagnitude)))))
-        {
+        var nonFinite = T.CreateTruncating(SixteenBitConversion<TVec, T, TOps>.HalfNonFiniteMagnitude);
+        if (typeof(TStorage) == typeof(Half) && TOps.AnyLaneSet(TOps.GreaterThanOrEqual(largest, TOps.Create(nonFinite))))
             ExactExpPass(in logits, ref x, ref e, count);
-        }
     }
 
     /// <summary>The exp pass again over 16-bit logits widened exactly (a block of Half with ∞ or NaN, so seldom run).</summary>
