@@ -62,15 +62,16 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
         ref var x = ref Unsafe.As<TStorage, T>(ref Unsafe.AsRef(in logits));
         ref var y = ref Unsafe.As<TStorage, T>(ref Unsafe.AsRef(in targets));
+        bool finiteLogits;
         if (typeof(TStorage) != typeof(T))
         {
             x = ref scratch[5 * BlockGeometry.BlockSize];
             y = ref scratch[6 * BlockGeometry.BlockSize];
-            WideningExpPass(in logits, in targets, ref x, ref y, ref e[0], count);
+            finiteLogits = WideningExpPass(in logits, in targets, ref x, ref y, ref e[0], count);
         }
         else
         {
-            ExpPass(in x, ref e[0], count);
+            finiteLogits = ExpPass(in x, ref e[0], count);
         }
 
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
@@ -89,15 +90,30 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 HardLabelPass(in hardPower, in x, in y, in l[0], ref m[0], count);
         }
 
-        return AlgebraPass(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
-            hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
+        return finiteLogits
+            ? AlgebraPass<FiniteLogits>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
+                hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights)
+            : AlgebraPass<AnyLogits>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
+                hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
     }
 
+    /// <summary>e = exp(-|x|) into <paramref name="e"/>.</summary>
+    /// <returns>
+    /// Whether every logit is finite. Their sum, one addition per register, is finite unless one is infinite or NaN or
+    /// the sum overflows; then the algebra pass checks each register, which gives the same results.
+    /// </returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ExpPass(ref readonly T logits, ref T e, int count)
+    private static bool ExpPass(ref readonly T logits, ref T e, int count)
     {
+        var sum = Zero;
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
-            TOps.Store(Exponential(TOps.Load(in logits, i)), ref e, i);
+        {
+            var x = TOps.Load(in logits, i);
+            sum = TOps.Add(sum, x);
+            TOps.Store(Exponential(x), ref e, i);
+        }
+
+        return !TOps.AnyLaneSet(NonFinite(sum));
     }
 
     /// <summary>
@@ -106,12 +122,15 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// widened again exactly, and its exp pass run again. Inlined: as a call of its own, its loop reloaded the constants
     /// of the widening and the exp on every register, and the Half call ran about 5% slower.
     /// </summary>
+    /// <returns>Whether every logit is finite, as <see cref="ExpPass"/> returns it.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WideningExpPass<TStorage>(
+    private static bool WideningExpPass<TStorage>(
         ref readonly TStorage logits, ref readonly TStorage targets, ref T x, ref T y, ref T e, int count)
         where TStorage : unmanaged
     {
+        // Half ∞ and NaN come out finite but larger than any finite Half; bfloat16's stay what they are, so they sum.
         var largest = Zero;
+        var sum = Zero;
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
         {
             var xv = SixteenBitConversion<TVec, T, TOps>.LoadWidenedFinite(in logits, i);
@@ -119,22 +138,27 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             TOps.Store(SixteenBitConversion<TVec, T, TOps>.LoadWidenedFinite(in targets, i), ref y, i);
             if (typeof(TStorage) == typeof(Half))
                 largest = TOps.Max(largest, TOps.Abs(xv));
+            else
+                sum = TOps.Add(sum, xv);
             TOps.Store(Exponential(xv), ref e, i);
         }
 
+        if (typeof(TStorage) != typeof(Half))
+            return !TOps.AnyLaneSet(NonFinite(sum));
         var nonFinite = T.CreateTruncating(SixteenBitConversion<TVec, T, TOps>.HalfNonFiniteMagnitude);
-        if (typeof(TStorage) == typeof(Half) && TOps.AnyLaneSet(TOps.GreaterThanOrEqual(largest, TOps.Create(nonFinite))))
-            ExactExpPass(in logits, ref x, ref e, count);
+        if (!TOps.AnyLaneSet(TOps.GreaterThanOrEqual(largest, TOps.Create(nonFinite))))
+            return true;
+        return ExactExpPass(in logits, ref x, ref e, count);
     }
 
     /// <summary>The exp pass again over 16-bit logits widened exactly (a block of Half with ∞ or NaN, so seldom run).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void ExactExpPass<TStorage>(ref readonly TStorage logits, ref T x, ref T e, int count)
+    private static unsafe bool ExactExpPass<TStorage>(ref readonly TStorage logits, ref T x, ref T e, int count)
         where TStorage : unmanaged
     {
         var source = (TStorage*)Unsafe.AsPointer(ref Unsafe.AsRef(in logits));
         ElementStorage.ToCompute<TStorage, T, TVec, TOps>(source, count, MemoryMarshal.CreateSpan(ref x, count));
-        ExpPass(in x, ref e, count);
+        return ExpPass(in x, ref e, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -269,10 +293,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool AlgebraPass(
+    private static bool AlgebraPass<TLogits>(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
         int count, in KernelParameters<T> parameters, in TFactor factor, bool hasMargin, bool hardLabelsOnly,
         ref T e, ref T l, ref T s, ref T m, ref readonly T positive, ref readonly T negative, ref readonly T weights)
+        where TLogits : struct, ILogitRange
     {
         var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
@@ -284,7 +309,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var polyEpsilon = TOps.Create(parameters.PolyEpsilon);
         // Poly-1 runs in the weighted variant only (the backend sends it there), so the plain kernels drop its code.
         var poly = TMode.PerElementWeights && parameters.PolyEpsilon != T.Zero;
-        var invalid = TOps.Create(T.Zero);
+        var valid = AllOnes;
 
         // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
         var marginLabels = MarginApplies<TFactor>() && TMode.ComputesGradient ? TOps.CreateFromBits(hasMargin ? -1 : 0) : Zero;
@@ -293,7 +318,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
-            invalid = TOps.BitwiseOr(invalid, InvalidTarget(y));
+            valid = TOps.BitwiseAnd(valid, ValidTarget(y));
             var classWeight = TMode.PerElementWeights
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i), weightOffset)
                 : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
@@ -315,7 +340,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var marginLanes = MarginApplies<TFactor>() && TMode.ComputesGradient && !hardLabelsOnly
                 ? TOps.BitwiseAnd(HardLabel(y), marginLabels) : Zero;
             var (loss, grad) = LossAndSlope<TFactor, TMode>(in factor, x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation,
-                marginLanes, hardLabelsOnly, gammaV, minusTwoGamma, polyEpsilon, poly);
+                marginLanes, hardLabelsOnly, gammaV, minusTwoGamma, polyEpsilon, poly, finiteLogits: !TLogits.MayBeNonFinite);
 
             if (TMode.ComputesGradient)
             {
@@ -336,16 +361,19 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 }
             }
 
-            var nonFinite = NonFinite(x);
-            if (TOps.AnyLaneSet(nonFinite))
-                (loss, grad) = RepairNonFinite(x, y, classWeight, nonFinite, loss, grad);
+            if (TLogits.MayBeNonFinite)
+            {
+                var nonFinite = NonFinite(x);
+                if (TOps.AnyLaneSet(nonFinite))
+                    (loss, grad) = RepairNonFinite(x, y, classWeight, nonFinite, loss, grad);
+            }
 
             if (weighted)
             {
                 // The loss times the weight, last (the gradient took it with its scale); weight 0 gives exactly 0
                 // whatever the logit.
                 var w = TOps.Load(in weights, i);
-                invalid = TOps.BitwiseOr(invalid, InvalidWeight(w));
+                valid = TOps.BitwiseAnd(valid, ValidWeight(w));
                 var ignored = TOps.Equal(w, Zero);
                 if (TMode.ComputesLoss)
                     loss = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(loss, w));
@@ -359,6 +387,6 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 TOps.Store(grad, ref gradient, i);
         }
 
-        return TOps.AnyLaneSet(invalid);
+        return TOps.AnyLaneSet(TOps.AndNot(AllOnes, valid));
     }
 }

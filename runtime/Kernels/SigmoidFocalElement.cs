@@ -27,9 +27,9 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     {
     }
 
-    /// <summary>e = exp(-|x|).</summary>
+    /// <summary>e = exp(-|x|), -|x| as x with its sign bit set (one operation; the same bits as negating |x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Exponential(TVec x) => Elementary.Exp<TVec, T, TOps>(TOps.Negate(TOps.Abs(x)));
+    public static TVec Exponential(TVec x) => Elementary.Exp<TVec, T, TOps>(TOps.BitwiseOr(x, SignBit));
 
     /// <summary>l = log1p(e), the softplus of -|x|.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -85,15 +85,21 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     public static TVec ClassWeight(TVec y, TVec positive, TVec negative, TVec offset)
         => TOps.MultiplyAdd(y, positive, TOps.MultiplyAdd(TOps.Subtract(One, y), negative, offset));
 
+    /// <summary>
+    /// The mask of targets in [0, 1]: min(y, 1 - y) ≥ 0, which no NaN passes (1 - y rounds to a negative value exactly
+    /// when y &gt; 1), two operations besides 1 - y, which the caller's algebra shares.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec ValidTarget(TVec y) => TOps.GreaterThanOrEqual(TOps.Min(y, TOps.Subtract(One, y)), Zero);
+
     /// <summary>The mask of targets outside [0, 1] or NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec InvalidTarget(TVec y)
-        => TOps.AndNot(AllOnes, TOps.BitwiseAnd(TOps.GreaterThanOrEqual(y, Zero), TOps.LessThanOrEqual(y, One)));
+    public static TVec InvalidTarget(TVec y) => TOps.AndNot(AllOnes, ValidTarget(y));
 
-    /// <summary>The mask of weights that are negative, infinite or NaN.</summary>
+    /// <summary>The mask of weights that are finite and not negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec InvalidWeight(TVec w)
-        => TOps.AndNot(AllOnes, TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, TOps.Create(T.PositiveInfinity))));
+    public static TVec ValidWeight(TVec w)
+        => TOps.BitwiseAnd(TOps.GreaterThanOrEqual(w, Zero), TOps.LessThan(w, TOps.Create(T.PositiveInfinity)));
 
     /// <summary>The mask of infinite and NaN logits, which <see cref="RepairNonFinite"/> handles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -104,13 +110,14 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     /// stages gave (l only when the loss or the focusing term needs it, σ(±x) when the gradient or Poly-1 does, m = 1
     /// for γ = 0); <paramref name="factor"/> gives m / q = q^(γ - 1) where it is a product
     /// (<see cref="IModulatingFactor{T}.HasShortPowerMinusOne"/>). σ(±x) of x are those of the clamped logit too:
-    /// clamping keeps the sign, and a NaN compares false either way. Loss or gradient is zero when
-    /// <typeparamref name="TMode"/> does not compute it.
+    /// clamping keeps the sign, and a NaN compares false either way. <paramref name="finiteLogits"/> says that the
+    /// caller knows every x to be finite, so the clamp, which changes nothing then, is left out. Loss or gradient is
+    /// zero when <typeparamref name="TMode"/> does not compute it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Loss, TVec Slope) LossAndSlope<TFactor, TMode>(
         in TFactor factor, TVec x, TVec y, TVec classWeight, TVec l, TVec sigmaX, TVec sigmaMinusX, TVec modulation,
-        TVec marginLanes, bool everyLaneMargin, TVec gamma, TVec minusTwoGamma, TVec polyEpsilon, bool poly)
+        TVec marginLanes, bool everyLaneMargin, TVec gamma, TVec minusTwoGamma, TVec polyEpsilon, bool poly, bool finiteLogits)
         where TFactor : struct, IModulatingFactor<T>
         where TMode : struct, IKernelMode
     {
@@ -122,7 +129,7 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
 
         // ±∞ behaves as ±T.MaxValue (exact limits for the gradient); the loss is repaired by RepairNonFinite.
         var largest = TOps.Create(T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue));
-        var xc = TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
+        var xc = finiteLogits ? x : TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
         var oneMinusY = TOps.Subtract(One, y);
 
         // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.
@@ -240,9 +247,15 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         get => TOps.Create(-T.One);
     }
 
-    private static TVec AllOnes
+    protected static TVec AllOnes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => TOps.CreateFromBits(-1);
+    }
+
+    private static TVec SignBit
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TOps.CreateFromBits(typeof(T) == typeof(float) ? int.MinValue : long.MinValue);
     }
 }

@@ -99,7 +99,7 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
             // default(TFactor): a factor whose q^(γ - 1) is a product (a generated power's) carries no state.
             var lanes = MarginApplies<TFactor>() ? marginLanes(HardLabel(y)) : Zero;
             var (loss, slope) = LossAndSlope<TFactor, FusedMode>(default(TFactor), x, y, classWeight, l, sigmaX, sigmaMinusX, modulation,
-                lanes, everyLaneMargin: false, g, minusTwoG, new ClValue("poly_epsilon", false), poly);
+                lanes, everyLaneMargin: false, g, minusTwoG, new ClValue("poly_epsilon", false), poly, finiteLogits: false);
             (loss, slope) = RepairNonFinite(x, y, classWeight, NonFinite(x), loss, slope);
             var invalid = InvalidTarget(y);
             recording.Line($"*loss = {loss.Code};");
