@@ -132,10 +132,11 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         var xc = finiteLogits ? x : TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
         var oneMinusY = TOps.Subtract(One, y);
 
-        // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient.
+        // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient. y max(-x, 0) is added as -(y min(x, 0)):
+        // the same bits, one negation fewer (the sum it joins is at least +0, so a -0 product changes nothing).
         var bce = Zero;
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
-            bce = TOps.MultiplyAdd(y, TOps.Max(TOps.Negate(xc), Zero), TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), l));
+            bce = TOps.MultiplyAddNegated(y, TOps.Min(xc, Zero), TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), l));
 
         // m·BCE first: a tiny m times a huge BCE stays in range where α_t·m alone might not.
         var loss = Zero;
@@ -148,7 +149,7 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         if (TMode.ComputesGradient)
         {
             var negativeFraction = TOps.Multiply(oneMinusY, sigmaX);
-            var pMinusY = TOps.MultiplyAdd(TOps.Negate(y), sigmaMinusX, negativeFraction);
+            var pMinusY = TOps.MultiplyAddNegated(y, sigmaMinusX, negativeFraction);
             if (TFactor.IsIdentity)
             {
                 slope = TOps.Multiply(classWeight, pMinusY);

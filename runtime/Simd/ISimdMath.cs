@@ -43,6 +43,9 @@ public interface ISimdMath<TVec, T>
     /// (<see cref="MultiplyAddMode"/>, one rule for every width of a process).</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 
+    /// <summary>c - (a × b): the bits of <see cref="MultiplyAdd"/>(-a, b, c), in one operation where the hardware has one.</summary>
+    static abstract TVec MultiplyAddNegated(TVec a, TVec b, TVec c);
+
     /// <summary>-value.</summary>
     static abstract TVec Negate(TVec value);
 

@@ -45,6 +45,10 @@ internal readonly struct RegisterPairOps<TVec, T, TOps> : ISimdMath<RegisterPair
         => new(TOps.MultiplyAdd(a.First, b.First, c.First), TOps.MultiplyAdd(a.Second, b.Second, c.Second));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static RegisterPair<TVec> MultiplyAddNegated(RegisterPair<TVec> a, RegisterPair<TVec> b, RegisterPair<TVec> c)
+        => new(TOps.MultiplyAddNegated(a.First, b.First, c.First), TOps.MultiplyAddNegated(a.Second, b.Second, c.Second));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RegisterPair<TVec> Negate(RegisterPair<TVec> value) => new(TOps.Negate(value.First), TOps.Negate(value.Second));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -47,6 +47,14 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MultiplyAddNegated(T a, T b, T c)
+    {
+        if (!(Fma.IsSupported || AdvSimd.IsSupported))
+            return c - (a * b);
+        return T.FusedMultiplyAdd(-a, b, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Negate(T value) => -value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

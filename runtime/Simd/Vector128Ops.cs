@@ -55,6 +55,18 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAddNegated(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (!(Fma.IsSupported || AdvSimd.IsSupported))
+            return c - (a * b);
+        if (!Fma.IsSupported)
+            return MultiplyAdd(-a, b, c);
+        if (typeof(T) == typeof(float))
+            return Fma.MultiplyAddNegated(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        return Fma.MultiplyAddNegated(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Negate(Vector128<T> value) => -value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

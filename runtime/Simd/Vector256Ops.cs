@@ -54,6 +54,18 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAddNegated(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (!(Fma.IsSupported || AdvSimd.IsSupported))
+            return c - (a * b);
+        if (!Fma.IsSupported)
+            return MultiplyAdd(-a, b, c);
+        if (typeof(T) == typeof(float))
+            return Fma.MultiplyAddNegated(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        return Fma.MultiplyAddNegated(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Negate(Vector256<T> value) => -value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

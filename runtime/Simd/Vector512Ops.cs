@@ -54,6 +54,18 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAddNegated(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (!(Fma.IsSupported || AdvSimd.IsSupported))
+            return c - (a * b);
+        if (!Avx512F.IsSupported)
+            return MultiplyAdd(-a, b, c);
+        if (typeof(T) == typeof(float))
+            return Avx512F.FusedMultiplyAddNegated(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        return Avx512F.FusedMultiplyAddNegated(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Negate(Vector512<T> value) => -value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -36,6 +36,8 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
     public static ClValue MultiplyAdd(ClValue a, ClValue b, ClValue c)
         => MultiplyAddMode.IsFused ? Value($"fma({V(a)}, {V(b)}, {V(c)})") : Add(Multiply(a, b), c);
 
+    public static ClValue MultiplyAddNegated(ClValue a, ClValue b, ClValue c) => MultiplyAdd(Negate(a), b, c);
+
     public static ClValue Negate(ClValue value) => Value(value.Code.StartsWith('-') ? $"-({V(value)})" : $"-{V(value)}");
 
     public static ClValue Abs(ClValue value) => Value($"fabs({V(value)})");
