@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,7 +11,8 @@ namespace FocalAot.Drivers;
 /// <summary>
 /// The sum of a call's weights, in the canonical order of the loss sums (so a weighted mean is reproducible), and the
 /// check that each weight is finite and ≥ 0. Runs before the kernel when the reduction divides by it, at the active SIMD
-/// path: every width adds in the canonical order, so the sum has the same bits whichever runs.
+/// path and on the kernels' threads: every width adds in the canonical order and chunk totals are added in chunk order,
+/// so the sum has the same bits whichever width and however many threads run it.
 /// </summary>
 internal static unsafe class WeightSum
 {
@@ -21,26 +23,97 @@ internal static unsafe class WeightSum
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => FocalRuntime.ActivePath switch
         {
-            SimdPath.Vector512 => Compute<TStorage, T, Vector512<T>, Vector512Ops<T>>(weights, length, out invalidIndex),
-            SimdPath.Vector256 => Compute<TStorage, T, Vector256<T>, Vector256Ops<T>>(weights, length, out invalidIndex),
-            SimdPath.Vector128 => Compute<TStorage, T, Vector128<T>, Vector128Ops<T>>(weights, length, out invalidIndex),
-            _ => Compute<TStorage, T, T, ScalarOps<T>>(weights, length, out invalidIndex),
+            SimdPath.Vector512 => WeightSum<TStorage, T, Vector512<T>, Vector512Ops<T>>.Compute(weights, length, out invalidIndex),
+            SimdPath.Vector256 => WeightSum<TStorage, T, Vector256<T>, Vector256Ops<T>>.Compute(weights, length, out invalidIndex),
+            SimdPath.Vector128 => WeightSum<TStorage, T, Vector128<T>, Vector128Ops<T>>.Compute(weights, length, out invalidIndex),
+            _ => WeightSum<TStorage, T, T, ScalarOps<T>>.Compute(weights, length, out invalidIndex),
         };
+}
 
-    private static double Compute<TStorage, T, TVec, TOps>(TStorage* weights, long length, out long invalidIndex)
-        where TStorage : unmanaged
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVec : struct
-        where TOps : ISimdOps<TVec, T>
+/// <summary><see cref="WeightSum"/> at one width: chunk totals, split over threads as the kernels split a call.</summary>
+internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : IPartitionedWork
+    where TStorage : unmanaged
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TVec : struct
+    where TOps : ISimdOps<TVec, T>
+{
+    private const int ChunkSize = KernelDriver<TVec, TStorage, T, TOps, PowerFactor<T>, ForwardMode>.ChunkSize;
+
+    [ThreadStatic]
+    private static WeightSum<TStorage, T, TVec, TOps>? cachedJob;
+
+    private TStorage* weights;
+    private long length;
+    private long chunkCount;
+    private int partCount;
+    private double[]? chunkTotals;
+    private long firstInvalid;
+
+    public static double Compute(TStorage* weights, long length, out long invalidIndex)
     {
-        const int ChunkSize = 16384;
+        var chunks = (length + ChunkSize - 1) / ChunkSize;
+        var threads = Math.Min(FocalRuntime.MaxDegreeOfParallelism, WorkerPool.MaxThreads);
+        var parts = length < KernelDriver<TVec, TStorage, T, TOps, PowerFactor<T>, ForwardMode>.ParallelThreshold
+            ? 1 : (int)Math.Min(threads, chunks);
+        if (parts <= 1)
+            return SumChunks(weights, length, 0, chunks, null, out invalidIndex);
+
+        var job = cachedJob ??= new WeightSum<TStorage, T, TVec, TOps>();
+        var totals = ArrayPool<double>.Shared.Rent((int)chunks);
+        try
+        {
+            job.weights = weights;
+            job.length = length;
+            job.chunkCount = chunks;
+            job.partCount = parts;
+            job.chunkTotals = totals;
+            job.firstInvalid = long.MaxValue;
+            WorkerPool.Current.Run(job, parts);
+            if (job.firstInvalid != long.MaxValue)
+            {
+                invalidIndex = job.firstInvalid;
+                return double.NaN;
+            }
+
+            invalidIndex = -1;
+            var total = 0.0;
+            for (var chunk = 0; chunk < chunks; chunk++)
+                total += totals[chunk];
+            return total;
+        }
+        finally
+        {
+            job.chunkTotals = null;
+            ArrayPool<double>.Shared.Return(totals);
+        }
+    }
+
+    public void Execute(int part)
+    {
+        SumChunks(weights, length, chunkCount * part / partCount, chunkCount * (part + 1) / partCount, chunkTotals, out var invalid);
+        if (invalid < 0)
+            return;
+        for (var seen = Volatile.Read(ref firstInvalid); invalid < seen; seen = Volatile.Read(ref firstInvalid))
+        {
+            if (Interlocked.CompareExchange(ref firstInvalid, invalid, seen) == seen)
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Chunks <paramref name="first"/> to <paramref name="end"/> (exclusive): their totals into
+    /// <paramref name="totals"/>, or added in order into the result when it is null.
+    /// </summary>
+    private static double SumChunks(TStorage* weights, long length, long first, long end, double[]? totals, out long invalidIndex)
+    {
         Span<T> block = stackalloc T[BlockGeometry.BlockSize];
         Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
         var total = 0.0;
         invalidIndex = -1;
-        for (long chunkStart = 0; chunkStart < length; chunkStart += ChunkSize)
+        for (var chunk = first; chunk < end; chunk++)
         {
             lanes.Clear();
+            var chunkStart = chunk * ChunkSize;
             var chunkEnd = Math.Min(chunkStart + ChunkSize, length);
             for (var start = chunkStart; start < chunkEnd; start += BlockGeometry.BlockSize)
             {
@@ -51,7 +124,7 @@ internal static unsafe class WeightSum
                 else
                     ElementStorage.ToCompute<TStorage, T, TVec, TOps>(weights + start, count, block);
 
-                if (FirstInvalid<T, TVec, TOps>(values) is var invalid and >= 0)
+                if (FirstInvalid(values) is var invalid and >= 0)
                 {
                     invalidIndex = start + invalid;
                     return double.NaN;
@@ -60,17 +133,18 @@ internal static unsafe class WeightSum
                 CanonicalSum.Accumulate<T, TOps>(values, lanes);
             }
 
-            total += CanonicalSum.Combine(lanes);
+            var chunkTotal = CanonicalSum.Combine(lanes);
+            if (totals is null)
+                total += chunkTotal;
+            else
+                totals[chunk] = chunkTotal;
         }
 
         return total;
     }
 
     /// <summary>The index of the first weight that is negative, infinite or NaN, or -1: whole registers tested at once.</summary>
-    private static int FirstInvalid<T, TVec, TOps>(ReadOnlySpan<T> values)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVec : struct
-        where TOps : ISimdOps<TVec, T>
+    private static int FirstInvalid(ReadOnlySpan<T> values)
     {
         ref readonly var first = ref MemoryMarshal.GetReference(values);
         var valid = TOps.CreateFromBits(-1);
