@@ -135,7 +135,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             return options.Reduction.Denominator(length, length);
         var weightSum = WeightSum.Compute<TStorage, T>(weights, length, out var invalid);
         if (invalid >= 0)
-            throw SigmoidFocalRules<TStorage>.InvalidWeight(options.Weights)!;
+            throw WeightRule.FirstBroken(options.Weights)!;
         return weightSum;
     }
 
@@ -156,7 +156,7 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
         var result = runner.Run<TStorage, TMode>(arguments);
         if (result.InvalidInputs)
         {
-            throw SigmoidFocalRules<TStorage>.InvalidTarget(targets) ?? SigmoidFocalRules<TStorage>.InvalidWeight(weights)
+            throw SigmoidFocalRules<TStorage>.InvalidTarget(targets) ?? WeightRule.FirstBroken(weights)
                 ?? (Exception)new InvalidOperationException("The kernel reported an invalid target or weight that a rescan did not find.");
         }
 

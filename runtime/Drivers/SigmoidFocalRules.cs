@@ -85,20 +85,4 @@ internal static class SigmoidFocalRules<TStorage>
 
         return null;
     }
-
-    /// <summary>The error of the first weight that is negative or not finite, or null when every weight is valid.</summary>
-    public static ArgumentOutOfRangeException? InvalidWeight(ReadOnlySpan<TStorage> weights)
-    {
-        for (var i = 0; i < weights.Length; i++)
-        {
-            var w = ElementStorage.ToDouble(weights[i]);
-            if (!(w >= 0 && double.IsFinite(w)))
-            {
-                return new ArgumentOutOfRangeException(nameof(weights), weights[i],
-                    string.Create(CultureInfo.InvariantCulture, $"weights[{i}] = {weights[i]} is invalid: every weight must be finite and >= 0."));
-            }
-        }
-
-        return null;
-    }
 }

@@ -94,7 +94,7 @@ internal static class SoftmaxFocalRules<TStorage>
         if (!options.Weights.IsEmpty)
         {
             RequireLength(options.Weights.Length, rows, "weights", shape.Spatial == 1 ? "one weight per row" : "one weight per position, [N, S]");
-            if (InvalidWeight(options.Weights) is { } error)
+            if (WeightRule.FirstBroken(options.Weights) is { } error)
                 throw error;
         }
 
@@ -117,22 +117,6 @@ internal static class SoftmaxFocalRules<TStorage>
     {
         if (length != expected)
             throw new ArgumentException($"{parameterName} has {length} elements but must have {expected} ({rule}).", parameterName);
-    }
-
-    /// <summary>The error naming the first weight that is negative, infinite or NaN, or null.</summary>
-    public static ArgumentOutOfRangeException? InvalidWeight(ReadOnlySpan<TStorage> weights)
-    {
-        for (var i = 0; i < weights.Length; i++)
-        {
-            var w = ElementStorage.ToDouble(weights[i]);
-            if (!(w >= 0 && double.IsFinite(w)))
-            {
-                return new ArgumentOutOfRangeException(nameof(weights), weights[i], string.Create(CultureInfo.InvariantCulture,
-                    $"weights[{i}] = {weights[i]} is invalid: every weight must be finite and >= 0."));
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The error naming the first invalid target (its row, and class for a probability), or null.</summary>

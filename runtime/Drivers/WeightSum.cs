@@ -155,7 +155,7 @@ internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : IPartitionedWo
             return -1;
         for (var i = 0; i < values.Length; i++)
         {
-            if (!(values[i] >= T.Zero && T.IsFinite(values[i])))
+            if (!WeightRule.Holds(double.CreateTruncating(values[i])))
                 return i;
         }
 

@@ -194,7 +194,7 @@ internal static unsafe class OpenClCall<TStorage, T>
     /// <summary>The error naming the first invalid target or weight, read back from the device.</summary>
     private static ArgumentOutOfRangeException? Rescan(OpenClBuffer<TStorage>? targets, OpenClBuffer<TStorage>? weights)
         => (targets is null ? null : SigmoidFocalRules<TStorage>.InvalidTarget(targets.ReadWithoutReport()))
-            ?? (weights is null ? null : SigmoidFocalRules<TStorage>.InvalidWeight(weights.ReadWithoutReport()));
+            ?? (weights is null ? null : WeightRule.FirstBroken(weights.ReadWithoutReport()));
 
     private static int SumSize(OpenClContext context) => context.UsesFp64 ? sizeof(double) : sizeof(float);
 

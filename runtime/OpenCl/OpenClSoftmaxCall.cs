@@ -176,7 +176,7 @@ internal static class OpenClSoftmaxCall<TStorage, T>
 
         var targets = call.Targets.ReadWithoutReport();
         var weights = call.Weights?.ReadWithoutReport() ?? [];
-        if ((SoftmaxFocalRules<TStorage>.InvalidWeight(weights)
+        if ((WeightRule.FirstBroken(weights)
             ?? SoftmaxFocalRules<TStorage>.InvalidTarget<TTarget>(targets, call.Shape, options.IgnoreIndex)) is { } error)
         {
             throw error;
@@ -220,7 +220,7 @@ internal static class OpenClSoftmaxCall<TStorage, T>
     private static ArgumentOutOfRangeException? Rescan<TTarget>(
         OpenClBuffer<TTarget> targets, OpenClBuffer<TStorage>? weights, SoftmaxShape shape, long ignoreIndex)
         where TTarget : unmanaged
-        => (weights is null ? null : SoftmaxFocalRules<TStorage>.InvalidWeight(weights.ReadWithoutReport()))
+        => (weights is null ? null : WeightRule.FirstBroken(weights.ReadWithoutReport()))
             ?? SoftmaxFocalRules<TStorage>.InvalidTarget<TTarget>(targets.ReadWithoutReport(), shape, ignoreIndex);
 
     private static string WithoutFp64(OpenClContext context) => context.Device.SupportsFp64
