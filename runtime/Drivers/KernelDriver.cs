@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using FocalAot.Kernels;
@@ -14,11 +13,11 @@ internal readonly record struct KernelResult(bool InvalidInputs, double Sum);
 
 /// <summary>
 /// Runs the block kernel over a whole call: chunks of <see cref="ChunkSize"/> elements, blocks within chunks, the
-/// canonical sum, and threads above <see cref="ParallelThreshold"/>. A full block runs on the caller's memory (16-bit
+/// canonical sum, and threads above <see cref="ChunkedJob.ParallelThreshold"/>. A full block runs on the caller's memory (16-bit
 /// logits and targets widened by the kernel's first pass, other 16-bit data staged); the partial last block is staged:
 /// converted into zero-padded compute buffers, run, and its outputs converted back.
 /// </summary>
-internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
+internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode> : ChunkedJob
     where TVec : struct
     where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -28,9 +27,6 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
 {
     /// <summary>Elements per chunk: the unit of work of a thread and of the canonical sum's outer level.</summary>
     public const int ChunkSize = 16384;
-
-    /// <summary>Below this many elements a call stays on the calling thread.</summary>
-    public const long ParallelThreshold = 1L << 17;
 
     private const int BlockSize = BlockGeometry.BlockSize;
 
@@ -45,9 +41,6 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
 
     private KernelArguments<TStorage, T> arguments;
     private TFactor factor;
-    private long chunkCount;
-    private int partCount;
-    private double[]? chunkTotals;
     private int invalidInputs;
 
     /// <summary>Whether the call stores 16-bit values, which the kernels compute on in float.</summary>
@@ -56,8 +49,7 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
     public static KernelResult Run(in KernelArguments<TStorage, T> arguments, in TFactor factor, int maxDegreeOfParallelism)
     {
         var chunks = (arguments.Length + ChunkSize - 1) / ChunkSize;
-        var threads = Math.Min(maxDegreeOfParallelism, WorkerPool.MaxThreads);
-        var parts = arguments.Length < ParallelThreshold ? 1 : (int)Math.Min(threads, chunks);
+        var parts = PartsFor(arguments.Length, chunks, maxDegreeOfParallelism);
         if (parts <= 1)
         {
             var sum = 0.0;
@@ -66,36 +58,17 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         }
 
         var job = cachedJob ??= new KernelDriver<TVec, TStorage, T, TOps, TFactor, TMode>();
-        var totals = arguments.Reduce ? ArrayPool<double>.Shared.Rent((int)chunks) : null;
-        try
-        {
-            job.arguments = arguments;
-            job.factor = factor;
-            job.chunkCount = chunks;
-            job.partCount = parts;
-            job.chunkTotals = totals;
-            job.invalidInputs = 0;
-            WorkerPool.Current.Run(job, parts);
-
-            var sum = 0.0;
-            for (var chunk = 0; totals is not null && chunk < chunks; chunk++)
-                sum += totals[chunk];
-            return new KernelResult(job.invalidInputs != 0, CanonicalSum.Canonicalize(sum));
-        }
-        finally
-        {
-            job.chunkTotals = null;
-            if (totals is not null)
-                ArrayPool<double>.Shared.Return(totals);
-        }
+        job.arguments = arguments;
+        job.factor = factor;
+        job.invalidInputs = 0;
+        var total = job.RunInParts(chunks, parts, arguments.Reduce);
+        return new KernelResult(job.invalidInputs != 0, CanonicalSum.Canonicalize(total));
     }
 
-    public void Execute(int part)
+    protected override void RunPart(long first, long end, double[]? totals)
     {
-        var first = chunkCount * part / partCount;
-        var end = chunkCount * (part + 1) / partCount;
         var ignored = 0.0;
-        if (RunChunks(arguments, factor, first, end, ref ignored, chunkTotals))
+        if (RunChunks(arguments, factor, first, end, ref ignored, totals))
             Volatile.Write(ref invalidInputs, 1);
     }
 

@@ -16,7 +16,7 @@ namespace FocalAot.Drivers;
 /// Positions of [N, C, S] values, and rows of few classes, run a register of positions (or rows) at a time where they
 /// can (SoftmaxDriver.Columns.cs); other positions are transposed to rows a tile at a time (<see cref="SpatialTile"/>).
 /// </summary>
-internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : IPartitionedWork
+internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode> : ChunkedJob
     where TVec : struct
     where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -35,49 +35,26 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
     private SoftmaxArguments<TStorage> arguments;
     private TFactor factor;
-    private long chunkCount;
     private long rowsPerChunk;
-    private int partCount;
-    private double[]? chunkTotals;
 
     /// <summary>Runs every row and returns the sum of the row losses (0 when the losses are not reduced).</summary>
     public static double Run(in SoftmaxArguments<TStorage> arguments, in TFactor factor, int maxDegreeOfParallelism)
     {
         var rowsPerChunk = Math.Max(1, ChunkElements / arguments.Classes);
         var chunks = (arguments.Rows + rowsPerChunk - 1) / rowsPerChunk;
-        var threads = Math.Min(maxDegreeOfParallelism, WorkerPool.MaxThreads);
-        var parts = arguments.Rows * arguments.Classes < KernelDriver<TVec, T, T, TOps, TFactor, TMode>.ParallelThreshold
-            ? 1 : (int)Math.Min(threads, chunks);
+        var parts = PartsFor(arguments.Rows * arguments.Classes, chunks, maxDegreeOfParallelism);
         if (parts <= 1)
             return CanonicalSum.Canonicalize(RunChunks(arguments, factor, rowsPerChunk, 0, chunks, null));
 
         var job = cachedJob ??= new SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>();
-        var totals = arguments.Reduce ? ArrayPool<double>.Shared.Rent((int)chunks) : null;
-        try
-        {
-            job.arguments = arguments;
-            job.factor = factor;
-            job.chunkCount = chunks;
-            job.rowsPerChunk = rowsPerChunk;
-            job.partCount = parts;
-            job.chunkTotals = totals;
-            WorkerPool.Current.Run(job, parts);
-
-            var sum = 0.0;
-            for (var chunk = 0; totals is not null && chunk < chunks; chunk++)
-                sum += totals[chunk];
-            return CanonicalSum.Canonicalize(sum);
-        }
-        finally
-        {
-            job.chunkTotals = null;
-            if (totals is not null)
-                ArrayPool<double>.Shared.Return(totals);
-        }
+        job.arguments = arguments;
+        job.factor = factor;
+        job.rowsPerChunk = rowsPerChunk;
+        return CanonicalSum.Canonicalize(job.RunInParts(chunks, parts, arguments.Reduce));
     }
 
-    public void Execute(int part)
-        => RunChunks(arguments, factor, rowsPerChunk, chunkCount * part / partCount, chunkCount * (part + 1) / partCount, chunkTotals);
+    protected override void RunPart(long first, long end, double[]? totals)
+        => RunChunks(arguments, factor, rowsPerChunk, first, end, totals);
 
     /// <summary>Runs chunks [first, end); chunk totals go to <paramref name="totals"/> when given, else are summed in order.</summary>
     private static double RunChunks(

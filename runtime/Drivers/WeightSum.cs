@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -31,7 +30,7 @@ internal static unsafe class WeightSum
 }
 
 /// <summary><see cref="WeightSum"/> at one width: chunk totals, split over threads as the kernels split a call.</summary>
-internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : IPartitionedWork
+internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : ChunkedJob
     where TStorage : unmanaged
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TVec : struct
@@ -44,53 +43,27 @@ internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : IPartitionedWo
 
     private TStorage* weights;
     private long length;
-    private long chunkCount;
-    private int partCount;
-    private double[]? chunkTotals;
     private long firstInvalid;
 
     public static double Compute(TStorage* weights, long length, out long invalidIndex)
     {
         var chunks = (length + ChunkSize - 1) / ChunkSize;
-        var threads = Math.Min(FocalRuntime.MaxDegreeOfParallelism, WorkerPool.MaxThreads);
-        var parts = length < KernelDriver<TVec, TStorage, T, TOps, PowerFactor<T>, ForwardMode>.ParallelThreshold
-            ? 1 : (int)Math.Min(threads, chunks);
+        var parts = PartsFor(length, chunks, FocalRuntime.MaxDegreeOfParallelism);
         if (parts <= 1)
             return SumChunks(weights, length, 0, chunks, null, out invalidIndex);
 
         var job = cachedJob ??= new WeightSum<TStorage, T, TVec, TOps>();
-        var totals = ArrayPool<double>.Shared.Rent((int)chunks);
-        try
-        {
-            job.weights = weights;
-            job.length = length;
-            job.chunkCount = chunks;
-            job.partCount = parts;
-            job.chunkTotals = totals;
-            job.firstInvalid = long.MaxValue;
-            WorkerPool.Current.Run(job, parts);
-            if (job.firstInvalid != long.MaxValue)
-            {
-                invalidIndex = job.firstInvalid;
-                return double.NaN;
-            }
-
-            invalidIndex = -1;
-            var total = 0.0;
-            for (var chunk = 0; chunk < chunks; chunk++)
-                total += totals[chunk];
-            return total;
-        }
-        finally
-        {
-            job.chunkTotals = null;
-            ArrayPool<double>.Shared.Return(totals);
-        }
+        job.weights = weights;
+        job.length = length;
+        job.firstInvalid = long.MaxValue;
+        var total = job.RunInParts(chunks, parts, summed: true);
+        invalidIndex = job.firstInvalid == long.MaxValue ? -1 : job.firstInvalid;
+        return invalidIndex < 0 ? total : double.NaN;
     }
 
-    public void Execute(int part)
+    protected override void RunPart(long first, long end, double[]? totals)
     {
-        SumChunks(weights, length, chunkCount * part / partCount, chunkCount * (part + 1) / partCount, chunkTotals, out var invalid);
+        SumChunks(weights, length, first, end, totals, out var invalid);
         if (invalid < 0)
             return;
         for (var seen = Volatile.Read(ref firstInvalid); invalid < seen; seen = Volatile.Read(ref firstInvalid))
