@@ -12,7 +12,8 @@ namespace FocalAot;
 /// Targets are class indices (<see cref="int"/> or <see cref="long"/>, one per row, <see cref="FocalLossOptions{T}.IgnoreIndex"/>
 /// marks a row to skip) or probabilities of the logits' type (one per logit, soft targets such as mixup). The options
 /// carry γ; α as a scalar multiplier (mmcv's <c>softmax_focal_loss</c>; negative for none) or one weight per class in
-/// <see cref="FocalLossOptions{T}.ClassAlpha"/> (torch's <c>weight=</c>, any finite value ≥ 0); per-row weights;
+/// <see cref="FocalLossOptions{T}.ClassAlpha"/> (torch's <c>weight=</c>, any finite value ≥ 0, at most
+/// <see cref="float.MaxValue"/> where the rows compute in float: float, Half and BFloat16 logits); per-row weights;
 /// label smoothing; and the reduction. Mean divides by the number of rows not ignored (NaN when every row is
 /// ignored), weighted mean by Σ w_i α_{t_i} over those rows (torch's convention with class weights; for soft targets
 /// α_{t_i} is Σ_j y_ij α_j).

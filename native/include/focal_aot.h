@@ -211,8 +211,9 @@ focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const u
  * Softmax (multi-class) focal loss over logits [rows, classes], row-major: for each row, p = softmax(logits) and
  *   loss = -w_row * sum_j alpha_j y'_j (1 - p_j)^gamma log(p_j),  y' = (1 - label_smoothing) y + label_smoothing / C
  * where y is the row's target distribution (a class index is one-hot), alpha_j = options->class_alpha[j] (then
- * num_classes must equal classes; each finite and >= 0, any scale, like torch's weight=) or options->alpha for
- * every class (1 when alpha < 0), and w_row = options->weights[row] (rows values, finite and >= 0).
+ * num_classes must equal classes; each finite and >= 0, any scale, like torch's weight=, and at most FLT_MAX for
+ * the f32, f16 and bf16 entries, which compute in float) or options->alpha for every class (1 when alpha < 0), and
+ * w_row = options->weights[row] (rows values, finite and >= 0).
  * gamma = 0 with alpha < 0 is torch's cross_entropy.
  *
  * targets: target_kind FOCAL_TARGET_INDEX_I32 (rows int32_t class indices), FOCAL_TARGET_INDEX_I64 (rows int64_t),

@@ -81,12 +81,18 @@ internal static class SoftmaxFocalRules<TStorage>
         if (!classAlpha.IsEmpty)
         {
             RequireLength(classAlpha.Length, classes, "classAlpha", "one alpha per class");
+
+            // The rows compute in float for float, Half and BFloat16 data, where a larger alpha would be ∞.
+            var computesInDouble = typeof(TStorage) == typeof(double);
+            var largest = computesInDouble ? double.MaxValue : float.MaxValue;
             for (var c = 0; c < classAlpha.Length; c++)
             {
-                if (!(classAlpha[c] >= 0 && double.IsFinite(classAlpha[c])))
+                if (!(classAlpha[c] >= 0 && classAlpha[c] <= largest))
                 {
+                    var range = computesInDouble ? "" : string.Create(CultureInfo.InvariantCulture,
+                        $", and at most {float.MaxValue} (float's largest) for {typeof(TStorage).Name} logits");
                     throw new ArgumentOutOfRangeException("classAlpha", classAlpha[c], string.Create(CultureInfo.InvariantCulture,
-                        $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be finite and >= 0."));
+                        $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be finite and >= 0{range}."));
                 }
             }
         }

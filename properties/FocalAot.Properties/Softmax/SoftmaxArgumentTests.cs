@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using FocalAot.Properties.Support;
@@ -244,6 +245,49 @@ public sealed class SoftmaxArgumentTests
     public void Class_alpha_must_be_finite_and_not_negative(double alpha)
         => RejectedEverywhere<ArgumentOutOfRangeException>(Everything, "classAlpha", "classAlpha[2] = ",
             c => c.ClassAlpha = [0.5, 3, alpha, 0, 1]);
+
+    [Fact]
+    public void Class_alpha_must_fit_in_float_where_the_rows_compute_in_float()
+    {
+        // Two rows of three classes; the first row's target (class 1) is all but certain, so its loss is all but 0.
+        double[] logits = [0, 100, -3, 1, 2, 3];
+
+        // The next double above float's largest rounds to ∞ in float, where a loss of 0 times ∞ would be NaN.
+        double[] beyond = [Math.BitIncrement(float.MaxValue), 1e300];
+        foreach (var alpha in beyond)
+        {
+            foreach (var inputs in Configurations().Where(c => !c.ComputesInDouble))
+            {
+                inputs.ClassAlpha = [0.5, 3, alpha, 0, 1];
+                RejectedBy<ArgumentOutOfRangeException>(inputs, Everything, "classAlpha",
+                    $"classAlpha[2] = {alpha.ToString(CultureInfo.InvariantCulture)} is invalid: every class alpha must be finite and >= 0, " +
+                    "and at most 3.4028235E+38 (float's largest) for Single logits.");
+            }
+
+            ClassAlphaRefused(logits.Select(v => (Half)v).ToArray(), alpha, "for Half logits");
+            ClassAlphaRefused(logits.Select(v => (BFloat16)v).ToArray(), alpha, "for BFloat16 logits");
+        }
+
+        // Up to float's largest, and any finite value for double logits, the losses are finite.
+        var floatLosses = new float[2];
+        SoftmaxFocalLoss.Forward<float, int>(logits.Select(v => (float)v).ToArray(), [1, 0], 3, floatLosses,
+            new() { ClassAlpha = [1, float.MaxValue, 1] });
+        Assert.All(floatLosses, loss => Assert.True(float.IsFinite(loss), $"loss {loss}"));
+        var losses = new double[2];
+        SoftmaxFocalLoss.Forward<double, int>(logits, [1, 0], 3, losses, new() { ClassAlpha = [1, 1e300, 1] });
+        Assert.All(losses, loss => Assert.True(double.IsFinite(loss), $"loss {loss}"));
+
+        static void ClassAlphaRefused<T>(T[] logits, double alpha, string phrase)
+            where T : unmanaged
+        {
+            var losses = new T[2];
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFocalLoss.Forward<T, int>(
+                logits, [1, 0], 3, losses, new() { ClassAlpha = [1, alpha, 1] }));
+            Assert.Equal("classAlpha", error.ParamName);
+            Assert.Contains(phrase, error.Message, StringComparison.Ordinal);
+            Assert.All(losses, loss => Assert.Equal(default, loss));
+        }
+    }
 
     [Theory]
     [InlineData(1)]
@@ -579,6 +623,9 @@ public sealed class SoftmaxArgumentTests
 
         public int GradientCount { get; set; } = Rows * SoftmaxArgumentTests.Classes;
 
+        /// <summary>Whether the call's logits are double (the rows compute in double; else in float).</summary>
+        public abstract bool ComputesInDouble { get; }
+
         /// <summary>Fills fresh outputs with the sentinel and runs <paramref name="operation"/>.</summary>
         public abstract void Invoke(Operation operation);
 
@@ -591,6 +638,8 @@ public sealed class SoftmaxArgumentTests
     {
         private T[] losses = [];
         private T[] gradient = [];
+
+        public override bool ComputesInDouble => typeof(T) == typeof(double);
 
         public override void Invoke(Operation operation)
         {
