@@ -48,10 +48,12 @@
              manylinux tag is the highest GLIBC_2.x symbol version the libraries need (they may need only libc, libm
              and the dynamic loader). Uses artifacts/native/<rid>/, publishing it first where it is missing (run the
              native target after changing the library).
-      fuzz   Build the C ABI fuzz harness (native/fuzz/fuzz_focal.c) with clang-15, libFuzzer, ASan and UBSan
-             against the dispatcher, replay native/fuzz/corpus and native/fuzz/regressions, then fuzz the best
-             variant for -Seconds (default 60). New inputs go to artifacts/fuzz/corpus, a failing one to
-             artifacts/fuzz/crashes (once understood, keep it in native/fuzz/regressions).
+      fuzz   Build the C ABI fuzz harnesses (native/fuzz/fuzz_focal.c, the sigmoid entries, and fuzz_softmax.c, the
+             softmax entries) with clang-15, libFuzzer, ASan and UBSan against the dispatcher, replay their inputs
+             (native/fuzz/corpus and regressions; native/fuzz/softmax_corpus and softmax_regressions), then fuzz the
+             best variant with each for half of -Seconds (default 60 in all). New inputs go to artifacts/fuzz/corpus
+             and artifacts/fuzz/softmax_corpus, a failing one to artifacts/fuzz/crashes (once understood, keep it in
+             native/fuzz/regressions or native/fuzz/softmax_regressions).
 
 .PARAMETER Suite
     The suite the test target runs (builds only what it needs):
@@ -1095,8 +1097,9 @@ function Invoke-Logged {
     }
 }
 
-# Builds the fuzz harness against the dispatcher of this machine's rid; returns its path, or $null without clang-15.
-function Build-FuzzHarness {
+# Builds a fuzz harness (native/fuzz/<Name>.c) against the dispatcher of this machine's rid; returns its path, or $null
+# without clang-15.
+function Build-FuzzHarness([string] $Name = 'fuzz_focal') {
     if (-not (Get-Command clang-15 -ErrorAction SilentlyContinue)) {
         Write-Warning 'clang-15 not found: the fuzz harness is skipped (bash .ci/run installs it).'
         return $null
@@ -1105,57 +1108,72 @@ function Build-FuzzHarness {
     Confirm-NativeLibrary (Get-HostRid)
     $folder = Join-Path $artifacts 'fuzz'
     New-Item -ItemType Directory -Force -Path $folder | Out-Null
-    $harness = Join-Path $folder 'fuzz_focal'
+    $harness = Join-Path $folder $Name
     Invoke-Native clang-15 @('-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-        '-Wall', '-Wextra', '-Werror', '-I', (Join-Path $root 'native/include'), (Join-Path $root 'native/fuzz/fuzz_focal.c'),
+        '-Wall', '-Wextra', '-Werror', '-I', (Join-Path $root 'native/include'), (Join-Path $root "native/fuzz/$Name.c"),
         '-L', $library, '-lfocalaot', '-lm', "-Wl,-rpath,$library", '-o', $harness) | Out-Host
     return $harness
 }
 
-# The fuzz suite: every seed and regression input once, then libFuzzer for $Seconds on the best variant.
-# Passed when neither finds an invariant violation, a sanitizer report, a crash or a hang.
+# The fuzz suite, for each harness (the sigmoid entries, then the softmax entries): every seed and regression input
+# once, then libFuzzer on the best variant, the two sharing $Seconds. Passed when neither finds an invariant
+# violation, a sanitizer report, a crash or a hang.
 function Invoke-Fuzz([int] $Seconds) {
     Write-Host "`n=== Fuzz :: C ABI, libFuzzer + ASan + UBSan, replay then $Seconds s" -ForegroundColor Cyan
-    $harness = Build-FuzzHarness
-    if (-not $harness) { return New-Counts -Skipped 2 }
+    $softmaxSeconds = [int][Math]::Floor($Seconds / 2)
+    # Name, seed folders, regression folders, libFuzzer seconds, and the prefix of its logs and folders under
+    # artifacts/fuzz ('' keeps the sigmoid harness's own names).
+    $suites = @(
+        @{ Name = 'fuzz_focal'; Seeds = 'native/fuzz/corpus'; Regressions = 'native/fuzz/regressions'
+           Seconds = $Seconds - $softmaxSeconds; Prefix = '' },
+        @{ Name = 'fuzz_softmax'; Seeds = 'native/fuzz/softmax_corpus'; Regressions = 'native/fuzz/softmax_regressions'
+           Seconds = $softmaxSeconds; Prefix = 'softmax_' })
     $folder = Join-Path $artifacts 'fuzz'
-    $work = Join-Path $folder 'corpus'
     $crashes = Join-Path $folder 'crashes'
-    New-Item -ItemType Directory -Force -Path $work, $crashes | Out-Null
     # The NativeAOT runtime's start-up allocations live as long as the process: not leaks.
     $environment = @{ ASAN_OPTIONS = 'detect_leaks=0'; UBSAN_OPTIONS = 'print_stacktrace=1' }
     $symbolizer = '/usr/lib/llvm-15/bin/llvm-symbolizer' # Debian's llvm-15: sanitizer reports with function names
     if (Test-Path $symbolizer) { $environment.ASAN_SYMBOLIZER_PATH = $symbolizer }
     $summaryPattern = '^focal fuzz: '
     $counts = New-Counts
+    foreach ($suite in $suites) {
+        $harness = Build-FuzzHarness $suite.Name
+        if (-not $harness) { return New-Counts -Skipped 2 }
+        $work = Join-Path $folder "$($suite.Prefix)corpus"
+        New-Item -ItemType Directory -Force -Path $work, $crashes | Out-Null
+        $seeds = Join-Path $root $suite.Seeds
+        $sources = @($seeds, (Join-Path $root $suite.Regressions)) | Where-Object { Test-Path $_ }
 
-    $inputs = @(Get-ChildItem (Join-Path $root 'native/fuzz/corpus'), (Join-Path $root 'native/fuzz/regressions') -File |
-        Sort-Object FullName | ForEach-Object FullName)
-    $log = Join-Path $folder 'replay.log'
-    $exitCode = Invoke-Logged -Log $log -Program $harness -Arguments $inputs -Environment $environment
-    $lines = Get-Content $log
-    $lines | Select-String -Pattern $summaryPattern |
-        ForEach-Object { Write-Host "    replay of $($inputs.Count) inputs: $($_.Line -replace $summaryPattern, '')" }
-    if ($exitCode -eq 0) { $counts.Passed++ } else {
-        $counts.Failed++
-        $lines | Select-Object -Last 60 | ForEach-Object { Write-Host $_ }
-        Write-Host "    replay failed (exit code $exitCode): full log in $log" -ForegroundColor Red
-    }
+        $inputs = @(Get-ChildItem $sources -File | Sort-Object FullName | ForEach-Object FullName)
+        $log = Join-Path $folder "$($suite.Prefix)replay.log"
+        $exitCode = Invoke-Logged -Log $log -Program $harness -Arguments $inputs -Environment $environment
+        $lines = Get-Content $log
+        $lines | Select-String -Pattern $summaryPattern | ForEach-Object {
+            Write-Host "    $($suite.Name): replay of $($inputs.Count) inputs: $($_.Line -replace $summaryPattern, '')" }
+        if ($exitCode -eq 0) { $counts.Passed++ } else {
+            $counts.Failed++
+            $lines | Select-Object -Last 60 | ForEach-Object { Write-Host $_ }
+            Write-Host "    $($suite.Name): replay failed (exit code $exitCode): full log in $log" -ForegroundColor Red
+        }
 
-    $log = Join-Path $folder 'fuzz.log'
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $exitCode = Invoke-Logged -Log $log -Program $harness -Environment $environment -Arguments @(
-        "-max_total_time=$Seconds", '-timeout=60', '-rss_limit_mb=4096', '-print_final_stats=1',
-        "-artifact_prefix=$crashes/", $work, (Join-Path $root 'native/fuzz/corpus'))
-    $lines = Get-Content $log
-    $runs = $lines | Select-String -Pattern '^Done (\d+) runs in (\d+) second' | Select-Object -Last 1
-    $calls = $lines | Select-String -Pattern $summaryPattern | Select-Object -Last 1
-    $summary = if ($calls) { $calls.Line -replace $summaryPattern, '' } else { 'no summary' }
-    Write-Host ("    fuzzed {0:N0} s: {1}" -f $watch.Elapsed.TotalSeconds, $summary)
-    if ($exitCode -eq 0 -and $runs) { $counts.Passed++ } else {
-        $counts.Failed++
-        $lines | Where-Object { $_ -notmatch '^#\d+' } | Select-Object -Last 80 | ForEach-Object { Write-Host $_ }
-        Write-Host "    fuzzing found a failure (exit code $exitCode): the input is in $crashes, the log in $log" -ForegroundColor Red
+        # libFuzzer reads -max_total_time=0 as no limit: a share of 0 s skips fuzzing.
+        if ($suite.Seconds -lt 1) { continue }
+        $log = Join-Path $folder "$($suite.Prefix)fuzz.log"
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $exitCode = Invoke-Logged -Log $log -Program $harness -Environment $environment -Arguments @(
+            "-max_total_time=$($suite.Seconds)", '-timeout=60', '-rss_limit_mb=4096', '-print_final_stats=1',
+            "-artifact_prefix=$crashes/$($suite.Prefix)", $work, $seeds)
+        $lines = Get-Content $log
+        $runs = $lines | Select-String -Pattern '^Done (\d+) runs in (\d+) second' | Select-Object -Last 1
+        $calls = $lines | Select-String -Pattern $summaryPattern | Select-Object -Last 1
+        $summary = if ($calls) { $calls.Line -replace $summaryPattern, '' } else { 'no summary' }
+        Write-Host ("    {0}: fuzzed {1:N0} s: {2}" -f $suite.Name, $watch.Elapsed.TotalSeconds, $summary)
+        if ($exitCode -eq 0 -and $runs) { $counts.Passed++ } else {
+            $counts.Failed++
+            $lines | Where-Object { $_ -notmatch '^#\d+' } | Select-Object -Last 80 | ForEach-Object { Write-Host $_ }
+            Write-Host ("    $($suite.Name): fuzzing found a failure (exit code $exitCode): the input is in $crashes, " +
+                "the log in $log") -ForegroundColor Red
+        }
     }
     return $counts
 }

@@ -1,0 +1,259 @@
+/*
+ * Utilities of the C ABI fuzz harnesses: the report of the decoded calls and the abort on a violated invariant, the
+ * input reader, the element types and their conversions, and buffers between PROT_NONE pages with canaries.
+ * Everything is static: each harness is one translation unit that includes this header once.
+ */
+#ifndef FOCAL_FUZZ_COMMON_H
+#define FOCAL_FUZZ_COMMON_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "focal_aot.h"
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Reporting                                                                                                         */
+
+static char decoded[16384]; /* the calls of the current input, as decoded */
+static size_t decoded_length;
+static unsigned long long inputs_run, operations_run, library_calls, errors_seen, oks_seen;
+
+static void note(const char *format, ...) {
+    if (decoded_length >= sizeof decoded - 1) return;
+    va_list arguments;
+    va_start(arguments, format);
+    int written = vsnprintf(decoded + decoded_length, sizeof decoded - decoded_length, format, arguments);
+    va_end(arguments);
+    if (written > 0) decoded_length += (size_t)written;
+    if (decoded_length > sizeof decoded - 1) decoded_length = sizeof decoded - 1;
+}
+
+static void fail(const char *format, ...) {
+    fprintf(stderr, "\n==== focal fuzz: invariant violated ====\n");
+    va_list arguments;
+    va_start(arguments, format);
+    vfprintf(stderr, format, arguments);
+    va_end(arguments);
+    fprintf(stderr, "\n---- decoded calls of this input ----\n%s\n", decoded);
+    fflush(stderr);
+    abort();
+}
+
+#define REQUIRE(condition, ...)                                                                                       \
+    do {                                                                                                              \
+        if (!(condition)) fail(__VA_ARGS__);                                                                          \
+    } while (0)
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Input decoding                                                                                                    */
+
+typedef struct {
+    const uint8_t *data;
+    size_t size, position;
+} reader;
+
+static uint8_t u8(reader *r) { return r->position < r->size ? r->data[r->position++] : 0; }
+static uint16_t u16(reader *r) { return (uint16_t)(u8(r) | (uint16_t)u8(r) << 8); }
+static uint32_t u32(reader *r) { return (uint32_t)u16(r) | (uint32_t)u16(r) << 16; }
+static uint64_t u64(reader *r) { return (uint64_t)u32(r) | (uint64_t)u32(r) << 32; }
+
+/* splitmix64: element values of large buffers come from a seed in the input. */
+static uint64_t mix(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static double unit(uint64_t *state) { return (double)(mix(state) >> 11) / 9007199254740992.0; }
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Element types                                                                                                     */
+
+enum { F32, F64, F16, BF16, TYPE_COUNT };
+static const char *const type_names[] = {"f32", "f64", "f16", "bf16"};
+static const size_t type_sizes[] = {4, 8, 2, 2};
+static const double type_max[] = {FLT_MAX, DBL_MAX, 65504.0, 3.3895313892515355e38};
+
+static float bits_to_float(uint32_t bits) {
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+static uint32_t float_to_bits(float value) {
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    return bits;
+}
+
+/* binary16 from float, rounded to nearest even (NaN stays NaN). */
+static uint16_t to_f16(float value) {
+    uint32_t bits = float_to_bits(value), sign = (bits >> 16) & 0x8000u, magnitude = bits & 0x7fffffffu;
+    if (magnitude > 0x7f800000u) return (uint16_t)(sign | 0x7e00u | ((magnitude >> 13) & 0x3ffu));
+    if (magnitude >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u); /* >= 65520 rounds to infinity */
+    if (magnitude < 0x38800000u) /* below 2^-14: a subnormal, exact after scaling by 2^24, then rounded */
+        return (uint16_t)(sign | (uint32_t)lrintf(bits_to_float(magnitude) * 16777216.0f));
+    uint32_t rebiased = magnitude - 0x38000000u;
+    return (uint16_t)(sign | ((rebiased + 0xfffu + ((rebiased >> 13) & 1u)) >> 13));
+}
+
+static float from_f16(uint16_t half) {
+    uint32_t sign = (uint32_t)(half & 0x8000u) << 16, exponent = (half >> 10) & 0x1fu, mantissa = half & 0x3ffu;
+    if (exponent == 0x1f) return bits_to_float(sign | 0x7f800000u | (mantissa << 13));
+    if (exponent == 0) {
+        float value = (float)mantissa / 16777216.0f; /* mantissa * 2^-24 */
+        return sign ? -value : value;
+    }
+    return bits_to_float(sign | ((exponent + 112u) << 23) | (mantissa << 13));
+}
+
+static uint16_t to_bf16(float value) {
+    uint32_t bits = float_to_bits(value);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40u);
+    return (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+static float from_bf16(uint16_t bits) { return bits_to_float((uint32_t)bits << 16); }
+
+static double get_value(int type, const void *base, size_t i) {
+    const unsigned char *p = (const unsigned char *)base + i * type_sizes[type];
+    switch (type) {
+    case F32: { float v; memcpy(&v, p, 4); return v; }
+    case F64: { double v; memcpy(&v, p, 8); return v; }
+    case F16: { uint16_t v; memcpy(&v, p, 2); return from_f16(v); }
+    default: { uint16_t v; memcpy(&v, p, 2); return from_bf16(v); }
+    }
+}
+
+static void set_value(int type, void *base, size_t i, double value) {
+    unsigned char *p = (unsigned char *)base + i * type_sizes[type];
+    switch (type) {
+    case F32: { float v = (float)value; memcpy(p, &v, 4); break; }
+    case F64: memcpy(p, &value, 8); break;
+    case F16: { uint16_t v = to_f16((float)value); memcpy(p, &v, 2); break; }
+    default: { uint16_t v = to_bf16((float)value); memcpy(p, &v, 2); break; }
+    }
+}
+
+static void set_bits(int type, void *base, size_t i, uint64_t bits) {
+    memcpy((unsigned char *)base + i * type_sizes[type], &bits, type_sizes[type]); /* little-endian */
+}
+
+/* The positive quiet NaN every NaN sum or mean must be. */
+static int is_canonical_nan(int type, const void *value) {
+    static const uint64_t canonical[] = {0x7fc00000u, 0x7ff8000000000000ull, 0x7e00u, 0x7fc0u};
+    uint64_t bits = 0;
+    memcpy(&bits, value, type_sizes[type]);
+    return bits == canonical[type];
+}
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* A table value, or raw bits of the wanted width when the index byte says so. */
+static double pick_double(reader *r, const double *table, size_t count) {
+    uint8_t index = u8(r);
+    if (index == 0xff) {
+        uint64_t bits = u64(r);
+        double value;
+        memcpy(&value, &bits, sizeof value);
+        return value;
+    }
+    return table[index % count];
+}
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Guarded memory                                                                                                    */
+
+static size_t page_size;
+
+typedef struct {
+    unsigned char *map;  /* the whole mapping: guard page, usable pages, guard page */
+    size_t map_size;
+    unsigned char *usable; /* between the guards */
+    size_t usable_size;
+    unsigned char *span; /* the bytes the views may use; everything else usable is canary */
+    size_t span_size;
+} region;
+
+static unsigned char canary(size_t i) { return (unsigned char)(0xA5u ^ (i * 131u)); }
+
+/* placement: 0 = canaries on both sides, 1 = span flush against the trailing guard, 2 = flush against the leading
+ * one. */
+static void region_create(region *g, size_t span_size, int placement, size_t slack) {
+    size_t usable = (span_size + slack + 64 + page_size - 1) / page_size * page_size;
+    g->map_size = usable + 2 * page_size;
+    g->map = mmap(NULL, g->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(g->map != MAP_FAILED, "mmap of %zu bytes failed", g->map_size);
+    REQUIRE(mprotect(g->map, page_size, PROT_NONE) == 0
+                && mprotect(g->map + page_size + usable, page_size, PROT_NONE) == 0,
+            "mprotect failed");
+    g->usable = g->map + page_size;
+    g->usable_size = usable;
+    g->span_size = span_size;
+    if (placement == 1) g->span = g->usable + usable - span_size;
+    else if (placement == 2) g->span = g->usable;
+    else g->span = g->usable + 32 + slack % 29;
+    for (size_t i = 0; i < usable; i++) g->usable[i] = canary(i);
+}
+
+static void region_check(const region *g, const char *what) {
+    if (g->map == NULL) return;
+    size_t begin = (size_t)(g->span - g->usable), end = begin + g->span_size;
+    for (size_t i = 0; i < g->usable_size; i++) {
+        if (i >= begin && i < end) continue;
+        REQUIRE(g->usable[i] == canary(i), "%s: byte %zd from the start of its buffer was written (a canary)", what,
+                (ptrdiff_t)i - (ptrdiff_t)begin);
+    }
+}
+
+static void region_free(region *g) {
+    if (g->map != NULL) munmap(g->map, g->map_size);
+    memset(g, 0, sizeof *g);
+}
+
+static unsigned char *guard_page(const region *g) { return g->map; } /* PROT_NONE: never to be touched */
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Error messages                                                                                                    */
+
+static char message[8192]; /* the message of the last failed call on this thread, as last read */
+
+static const char *read_message(void) {
+    static char buffer[8192];
+    size_t needed = 0;
+    library_calls++;
+    focal_status status = focal_last_error_message(buffer, sizeof buffer, &needed);
+    REQUIRE(status == FOCAL_OK, "focal_last_error_message with a %zu-byte buffer returned %d", sizeof buffer, status);
+    REQUIRE(needed >= 1 && needed <= sizeof buffer && memchr(buffer, 0, sizeof buffer) == buffer + needed - 1,
+            "focal_last_error_message: needed %zu, but the message has %zu bytes", needed,
+            strnlen(buffer, sizeof buffer));
+    return buffer;
+}
+
+/* After a failed call: a message, non-empty. */
+static void expect_message(const char *what) {
+    const char *text = read_message();
+    REQUIRE(text[0] != '\0', "%s: the error message is empty", what);
+    snprintf(message, sizeof message, "%s", text);
+    errors_seen++;
+}
+
+/* After a successful call: the last error's message is unchanged. */
+static void expect_message_kept(const char *what) {
+    const char *text = read_message();
+    REQUIRE(strcmp(text, message) == 0, "%s: a successful call changed the error message from '%s' to '%s'", what,
+            message, text);
+    oks_seen++;
+}
+
+static int is_header_status(focal_status status) { return status >= FOCAL_OK && status <= FOCAL_ERROR_DEVICE; }
+
+#endif /* FOCAL_FUZZ_COMMON_H */
