@@ -1,6 +1,7 @@
 /*
  * Utilities of the C ABI fuzz harnesses: the report of the decoded calls and the abort on a violated invariant, the
- * input reader, the element types and their conversions, and buffers between PROT_NONE pages with canaries.
+ * input reader, the element types and their conversions, buffers between PROT_NONE pages with canaries, the error
+ * message checks, the settings every input starts from, libFuzzer's initialisation and the replay without libFuzzer.
  * Everything is static: each harness is one translation unit that includes this header once.
  */
 #ifndef FOCAL_FUZZ_COMMON_H
@@ -169,6 +170,37 @@ static double pick_double(reader *r, const double *table, size_t count) {
     return table[index % count];
 }
 
+/* Element values of one buffer: a fill mode and seed, then up to 3 explicit values at chosen indices. The smooth
+ * mode draws uniformly from [0, uniform_high), or, with uniform_high 0, from a symmetric range of a chosen scale. */
+static void fill(reader *r, int type, void *base, size_t count, const double *table, size_t table_count,
+                 size_t valid_count, double uniform_high) {
+    uint8_t mode = u8(r);
+    uint64_t state = u32(r) | (uint64_t)mode << 40;
+    double constant = table[u8(r) % table_count];
+    static const double scales[] = {1.0, 6.0, 12.0, 40.0, 100.0, 1e4, 1e30};
+    double scale = scales[(mode >> 4) % COUNT(scales)];
+    for (size_t i = 0; i < count; i++) {
+        switch (mode % 8) {
+        case 0: set_value(type, base, i, table[mix(&state) % table_count]); break;
+        case 1: set_value(type, base, i, table[mix(&state) % valid_count]); break;
+        case 2: set_value(type, base, i, constant); break;
+        case 3: set_bits(type, base, i, mix(&state)); break;
+        case 4: set_value(type, base, i, (double)(mix(&state) & 1)); break;
+        default: {
+            double u = unit(&state);
+            set_value(type, base, i, uniform_high > 0 ? uniform_high * u : (2 * u - 1) * scale);
+            if ((mix(&state) & 63) == 0) set_value(type, base, i, table[mix(&state) % valid_count]);
+        }
+        }
+    }
+    for (int pokes = u8(r) % 4; pokes > 0 && count > 0; pokes--) {
+        size_t index = u32(r) % count;
+        uint8_t which = u8(r);
+        if (which == 0xff) set_bits(type, base, index, u64(r));
+        else set_value(type, base, index, table[which % table_count]);
+    }
+}
+
 /* ---------------------------------------------------------------------------------------------------------------- */
 /* Guarded memory                                                                                                    */
 
@@ -238,10 +270,12 @@ static const char *read_message(void) {
     return buffer;
 }
 
-/* After a failed call: a message, non-empty. */
-static void expect_message(const char *what) {
+/* After a failed call: a new message, non-empty, naming the rule (when a fragment is given). */
+static void expect_message(const char *fragment, const char *what) {
     const char *text = read_message();
     REQUIRE(text[0] != '\0', "%s: the error message is empty", what);
+    if (fragment != NULL && fragment[0] != '\0')
+        REQUIRE(strstr(text, fragment) != NULL, "%s: the message '%s' does not mention '%s'", what, text, fragment);
     snprintf(message, sizeof message, "%s", text);
     errors_seen++;
 }
@@ -254,6 +288,128 @@ static void expect_message_kept(const char *what) {
     oks_seen++;
 }
 
-static int is_header_status(focal_status status) { return status >= FOCAL_OK && status <= FOCAL_ERROR_DEVICE; }
+/* A status a host entry may return (FOCAL_ERROR_DEVICE belongs to the device entries). */
+static int is_header_status(focal_status status) { return status >= FOCAL_OK && status <= FOCAL_ERROR_BUFFER_TOO_SMALL; }
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Settings and entry points                                                                                         */
+
+#ifndef FOCAL_FUZZ_AMBIGUITY
+#error "Define FOCAL_FUZZ_AMBIGUITY (what the report calls the cases that accept either status) before including."
+#endif
+
+static unsigned long long ambiguous_ok, ambiguous_error;
+static int verbose; /* FOCAL_FUZZ_VERBOSE=1: print every input's decoded calls */
+static int detected_isa, current_isa, current_threads;
+
+static void report(void) {
+    fprintf(stderr, "focal fuzz: %llu inputs, %llu operations, %llu library calls (%llu failed as expected, %llu "
+                    "succeeded; " FOCAL_FUZZ_AMBIGUITY ": %llu accepted, %llu rejected)\n",
+            inputs_run, operations_run, library_calls, errors_seen, oks_seen, ambiguous_ok, ambiguous_error);
+}
+
+static void initialize(void) {
+    page_size = (size_t)sysconf(_SC_PAGESIZE);
+    verbose = getenv("FOCAL_FUZZ_VERBOSE") != NULL && getenv("FOCAL_FUZZ_VERBOSE")[0] == '1';
+    library_calls += 2;
+    REQUIRE(focal_abi_version() == FOCAL_ABI_VERSION, "ABI version %d, header %d: %s", focal_abi_version(),
+            FOCAL_ABI_VERSION, read_message());
+    detected_isa = focal_get_isa();
+    REQUIRE(detected_isa >= FOCAL_ISA_SCALAR && detected_isa <= FOCAL_ISA_AVX512, "focal_get_isa() = %d", detected_isa);
+    snprintf(message, sizeof message, "%s", read_message());
+    atexit(report);
+}
+
+/* The reader of a new input; every input starts from the default settings, so that it replays alike. */
+static reader start_input(const uint8_t *data, size_t size) {
+    decoded_length = 0;
+    decoded[0] = '\0';
+    inputs_run++;
+    library_calls += 2;
+    REQUIRE(focal_set_max_isa(detected_isa) == FOCAL_OK && focal_set_num_threads(0) == FOCAL_OK,
+            "resetting the settings");
+    current_isa = detected_isa;
+    current_threads = 0;
+    return (reader){data, size, 0};
+}
+
+static void finish_input(void) {
+    if (verbose) fprintf(stderr, "---- input %llu ----\n%s", inputs_run, decoded);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size); /* each harness's */
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    initialize();
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Replay without libFuzzer                                                                                          */
+
+#ifdef FOCAL_FUZZ_REPLAY_MAIN
+/* Replays files, or every file of folders, once each (without libFuzzer). */
+static int replay_file(const char *path) {
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return 1;
+    }
+    static uint8_t buffer[1 << 20];
+    size_t size = fread(buffer, 1, sizeof buffer, file);
+    fclose(file);
+    LLVMFuzzerTestOneInput(buffer, size);
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int main(int argc, char **argv) {
+    if (focal_abi_version() < 0) {
+        char text[1024] = "";
+        focal_last_error_message(text, sizeof text, NULL);
+        if (strstr(text, "not a variant this CPU runs") != NULL) {
+            printf("SKIPPED: %s\n", text);
+            return 77;
+        }
+    }
+    initialize();
+    int failures = 0;
+    for (int i = 1; i < argc; i++) {
+        struct stat info;
+        if (stat(argv[i], &info) != 0) {
+            fprintf(stderr, "cannot open %s\n", argv[i]);
+            failures++;
+            continue;
+        }
+        if (!S_ISDIR(info.st_mode)) {
+            failures += replay_file(argv[i]);
+            continue;
+        }
+        DIR *folder = opendir(argv[i]);
+        char *names[4096];
+        size_t count = 0;
+        for (struct dirent *entry; folder != NULL && (entry = readdir(folder)) != NULL && count < 4096;) {
+            if (entry->d_name[0] == '.') continue;
+            size_t length = strlen(argv[i]) + strlen(entry->d_name) + 2;
+            names[count] = malloc(length);
+            snprintf(names[count], length, "%s/%s", argv[i], entry->d_name);
+            count++;
+        }
+        if (folder != NULL) closedir(folder);
+        qsort(names, count, sizeof names[0], compare_names);
+        for (size_t k = 0; k < count; k++) {
+            failures += replay_file(names[k]);
+            free(names[k]);
+        }
+    }
+    printf("replayed %llu inputs: %llu operations, %llu library calls, no invariant violated\n", inputs_run,
+           operations_run, library_calls);
+    return failures == 0 ? 0 : 1;
+}
+#endif
 
 #endif /* FOCAL_FUZZ_COMMON_H */

@@ -27,11 +27,9 @@
  * Built with -DFOCAL_FUZZ_REPLAY_MAIN it is a plain program that runs each file (or each file of a folder) given on
  * its command line once: the C tests replay native/fuzz/softmax_corpus with it.
  */
+/* What the report calls the cases the header leaves open (either status accepted). */
+#define FOCAL_FUZZ_AMBIGUITY "overlaps the header leaves open"
 #include "fuzz_common.h"
-
-static unsigned long long ambiguous_ok, ambiguous_error;
-static int verbose; /* FOCAL_FUZZ_VERBOSE=1: print every input's decoded calls */
-static int detected_isa, current_isa, current_threads;
 
 /* ---------------------------------------------------------------------------------------------------------------- */
 /* Value tables                                                                                                      */
@@ -209,39 +207,6 @@ static void store_target(const call *c, unsigned char *targets, size_t i, int64_
     } else {
         int32_t v = (int32_t)value; /* truncated: the rules read the value stored */
         memcpy(targets + 4 * i, &v, 4);
-    }
-}
-
-/* Element values of one buffer: a fill mode and seed, then up to 3 explicit values at chosen indices. */
-static void fill(reader *r, int type, void *base, size_t count, const double *table, size_t table_count,
-                 size_t valid_count) {
-    uint8_t mode = u8(r);
-    uint64_t state = u32(r) | (uint64_t)mode << 40;
-    double constant = table[u8(r) % table_count];
-    static const double scales[] = {1.0, 6.0, 12.0, 40.0, 100.0, 1e4, 1e30};
-    double scale = scales[(mode >> 4) % COUNT(scales)];
-    for (size_t i = 0; i < count; i++) {
-        switch (mode % 8) {
-        case 0: set_value(type, base, i, table[mix(&state) % table_count]); break;
-        case 1: set_value(type, base, i, table[mix(&state) % valid_count]); break;
-        case 2: set_value(type, base, i, constant); break;
-        case 3: set_bits(type, base, i, mix(&state)); break;
-        case 4: set_value(type, base, i, (double)(mix(&state) & 1)); break;
-        default: {
-            double u = unit(&state);
-            if (table == probability_table || table == weight_table)
-                set_value(type, base, i, table == weight_table ? 2 * u : u);
-            else
-                set_value(type, base, i, (2 * u - 1) * scale);
-            if ((mix(&state) & 63) == 0) set_value(type, base, i, table[mix(&state) % valid_count]);
-        }
-        }
-    }
-    for (int pokes = u8(r) % 4; pokes > 0 && count > 0; pokes--) {
-        size_t index = u32(r) % count;
-        uint8_t which = u8(r);
-        if (which == 0xff) set_bits(type, base, index, u64(r));
-        else set_value(type, base, index, table[which % table_count]);
     }
 }
 
@@ -728,9 +693,9 @@ static void fuzz_softmax(reader *r, int type, int operation) {
         size_t count = v->present ? v->bytes / (role == Y ? target_size : es) : 0;
         if (!v->present && (role == W || role == G)) continue;
         if (role == Y && index_targets(c)) fill_indices(r, c, at, count);
-        else if (role == Y) fill(r, type, at, count, probability_table, COUNT(probability_table), VALID_PROBABILITIES);
-        else if (role == W) fill(r, type, at, count, weight_table, COUNT(weight_table), VALID_WEIGHTS);
-        else fill(r, type, at, count, logit_table, COUNT(logit_table), COUNT(logit_table));
+        else if (role == Y) fill(r, type, at, count, probability_table, COUNT(probability_table), VALID_PROBABILITIES, 1);
+        else if (role == W) fill(r, type, at, count, weight_table, COUNT(weight_table), VALID_WEIGHTS, 2);
+        else fill(r, type, at, count, logit_table, COUNT(logit_table), COUNT(logit_table), 0);
     }
     /* Now and then the class alphas inside a per-sample output, which the header forbids. */
     if (c->class_alpha != NULL && c->elements > 0 && u8(r) % 4 == 0) {
@@ -904,7 +869,7 @@ static void fuzz_softmax(reader *r, int type, int operation) {
         REQUIRE(memcmp(class_alpha_before, c->class_alpha, c->class_alpha_count * sizeof(double)) == 0,
                 "class_alpha was modified");
 
-    if (status != FOCAL_OK) expect_message("the failed call");
+    if (status != FOCAL_OK) expect_message(NULL, "the failed call");
     else expect_message_kept("the successful call");
 
     if (status == FOCAL_OK) {
@@ -973,45 +938,8 @@ static void fuzz_softmax(reader *r, int type, int operation) {
 /* ---------------------------------------------------------------------------------------------------------------- */
 /* Entry points                                                                                                      */
 
-static void report(void) {
-    fprintf(stderr, "focal fuzz: %llu inputs, %llu operations, %llu library calls (%llu failed as expected, %llu "
-                    "succeeded; overlaps the header leaves open: %llu accepted, %llu rejected)\n",
-            inputs_run, operations_run, library_calls, errors_seen, oks_seen, ambiguous_ok, ambiguous_error);
-}
-
-static void initialize(void) {
-    page_size = (size_t)sysconf(_SC_PAGESIZE);
-    verbose = getenv("FOCAL_FUZZ_VERBOSE") != NULL && getenv("FOCAL_FUZZ_VERBOSE")[0] == '1';
-    library_calls += 2;
-    REQUIRE(focal_abi_version() == FOCAL_ABI_VERSION, "ABI version %d, header %d: %s", focal_abi_version(),
-            FOCAL_ABI_VERSION, read_message());
-    detected_isa = focal_get_isa();
-    REQUIRE(detected_isa >= FOCAL_ISA_SCALAR && detected_isa <= FOCAL_ISA_AVX512, "focal_get_isa() = %d", detected_isa);
-    snprintf(message, sizeof message, "%s", read_message());
-    atexit(report);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    initialize();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    reader r = {data, size, 0};
-    decoded_length = 0;
-    decoded[0] = '\0';
-    inputs_run++;
-    /* Every input starts from the default settings, so that it replays alike. */
-    library_calls += 2;
-    REQUIRE(focal_set_max_isa(detected_isa) == FOCAL_OK && focal_set_num_threads(0) == FOCAL_OK,
-            "resetting the settings");
-    current_isa = detected_isa;
-    current_threads = 0;
+    reader r = start_input(data, size);
     int operations = 1 + u8(&r) % 4;
     for (int i = 0; i < operations; i++) {
         uint8_t kind = u8(&r);
@@ -1022,68 +950,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         default: fuzz_softmax(&r, kind % 16 % 12 % 4, kind % 16 % 12 / 4); break;
         }
     }
-    if (verbose) fprintf(stderr, "---- input %llu ----\n%s", inputs_run, decoded);
+    finish_input();
     return 0;
 }
-
-#ifdef FOCAL_FUZZ_REPLAY_MAIN
-/* Replays files, or every file of folders, once each (without libFuzzer). */
-static int replay_file(const char *path) {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        return 1;
-    }
-    static uint8_t buffer[1 << 20];
-    size_t size = fread(buffer, 1, sizeof buffer, file);
-    fclose(file);
-    LLVMFuzzerTestOneInput(buffer, size);
-    return 0;
-}
-
-static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-int main(int argc, char **argv) {
-    if (focal_abi_version() < 0) {
-        char text[1024] = "";
-        focal_last_error_message(text, sizeof text, NULL);
-        if (strstr(text, "not a variant this CPU runs") != NULL) {
-            printf("SKIPPED: %s\n", text);
-            return 77;
-        }
-    }
-    initialize();
-    int failures = 0;
-    for (int i = 1; i < argc; i++) {
-        struct stat info;
-        if (stat(argv[i], &info) != 0) {
-            fprintf(stderr, "cannot open %s\n", argv[i]);
-            failures++;
-            continue;
-        }
-        if (!S_ISDIR(info.st_mode)) {
-            failures += replay_file(argv[i]);
-            continue;
-        }
-        DIR *folder = opendir(argv[i]);
-        char *names[4096];
-        size_t count = 0;
-        for (struct dirent *entry; folder != NULL && (entry = readdir(folder)) != NULL && count < 4096;) {
-            if (entry->d_name[0] == '.') continue;
-            size_t length = strlen(argv[i]) + strlen(entry->d_name) + 2;
-            names[count] = malloc(length);
-            snprintf(names[count], length, "%s/%s", argv[i], entry->d_name);
-            count++;
-        }
-        if (folder != NULL) closedir(folder);
-        qsort(names, count, sizeof names[0], compare_names);
-        for (size_t k = 0; k < count; k++) {
-            failures += replay_file(names[k]);
-            free(names[k]);
-        }
-    }
-    printf("replayed %llu inputs: %llu operations, %llu library calls, no invariant violated\n", inputs_run,
-           operations_run, library_calls);
-    return failures == 0 ? 0 : 1;
-}
-#endif
