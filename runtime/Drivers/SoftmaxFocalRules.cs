@@ -90,7 +90,7 @@ internal static class SoftmaxFocalRules<TStorage>
                 if (!(classAlpha[c] >= 0 && classAlpha[c] <= largest))
                 {
                     var range = computesInDouble ? "" : string.Create(CultureInfo.InvariantCulture,
-                        $", and at most {float.MaxValue} (float's largest) for {typeof(TStorage).Name} logits");
+                        $", and at most {float.MaxValue} (float's largest) where the logits are 16- or 32-bit floats");
                     throw new ArgumentOutOfRangeException("classAlpha", classAlpha[c], string.Create(CultureInfo.InvariantCulture,
                         $"classAlpha[{c}] = {classAlpha[c]} is invalid: every class alpha must be finite and >= 0{range}."));
                 }

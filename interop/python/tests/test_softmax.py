@@ -221,6 +221,16 @@ def test_errors_name_the_argument():
         focal_torch.softmax_focal_loss(torch.zeros(2, 3, dtype=torch.int32), torch.tensor([0, 1]))
 
 
+def test_a_class_alpha_beyond_float_range_is_refused_for_float_inputs_not_nan():
+    # float32 and 16-bit rows compute in float, where 1e300 would be infinity and a confident row's loss NaN.
+    x = np.array([[0.0, 100.0, -3.0]])
+    for dtype in (np.float32, np.float16):
+        with pytest.raises(focalaot.FocalError, match=r"^alpha\[1\] = 1E\+300 is invalid: .* at most 3\.4028235E\+38"):
+            focalaot.softmax_focal_loss(x.astype(dtype), np.array([1]), alpha=[1.0, 1e300, 1.0], reduction="none")
+    loss = focalaot.softmax_focal_loss(x, np.array([1]), alpha=[1.0, 1e300, 1.0], reduction="none")
+    assert np.isfinite(loss).all() and loss[0] > 0
+
+
 def test_class_indices_and_ignore_index_past_int64_are_refused_not_wrapped():
     # 2^64 - 100 would wrap to -100, ignore_index, and the sample would vanish from the mean without an error.
     x = np.zeros((3, 4), np.float32)

@@ -249,6 +249,8 @@ public sealed class SoftmaxArgumentTests
     [Fact]
     public void Class_alpha_must_fit_in_float_where_the_rows_compute_in_float()
     {
+        const string InFloat = "where the logits are 16- or 32-bit floats";
+
         // Two rows of three classes; the first row's target (class 1) is all but certain, so its loss is all but 0.
         double[] logits = [0, 100, -3, 1, 2, 3];
 
@@ -261,11 +263,11 @@ public sealed class SoftmaxArgumentTests
                 inputs.ClassAlpha = [0.5, 3, alpha, 0, 1];
                 RejectedBy<ArgumentOutOfRangeException>(inputs, Everything, "classAlpha",
                     $"classAlpha[2] = {alpha.ToString(CultureInfo.InvariantCulture)} is invalid: every class alpha must be finite and >= 0, " +
-                    "and at most 3.4028235E+38 (float's largest) for Single logits.");
+                    $"and at most 3.4028235E+38 (float's largest) {InFloat}.");
             }
 
-            ClassAlphaRefused(logits.Select(v => (Half)v).ToArray(), alpha, "for Half logits");
-            ClassAlphaRefused(logits.Select(v => (BFloat16)v).ToArray(), alpha, "for BFloat16 logits");
+            ClassAlphaRefused(logits.Select(v => (Half)v).ToArray(), alpha);
+            ClassAlphaRefused(logits.Select(v => (BFloat16)v).ToArray(), alpha);
         }
 
         // Up to float's largest, and any finite value for double logits, the losses are finite.
@@ -277,14 +279,14 @@ public sealed class SoftmaxArgumentTests
         SoftmaxFocalLoss.Forward<double, int>(logits, [1, 0], 3, losses, new() { ClassAlpha = [1, 1e300, 1] });
         Assert.All(losses, loss => Assert.True(double.IsFinite(loss), $"loss {loss}"));
 
-        static void ClassAlphaRefused<T>(T[] logits, double alpha, string phrase)
+        static void ClassAlphaRefused<T>(T[] logits, double alpha)
             where T : unmanaged
         {
             var losses = new T[2];
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFocalLoss.Forward<T, int>(
                 logits, [1, 0], 3, losses, new() { ClassAlpha = [1, alpha, 1] }));
             Assert.Equal("classAlpha", error.ParamName);
-            Assert.Contains(phrase, error.Message, StringComparison.Ordinal);
+            Assert.Contains(InFloat, error.Message, StringComparison.Ordinal);
             Assert.All(losses, loss => Assert.Equal(default, loss));
         }
     }
