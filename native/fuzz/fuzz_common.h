@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "focal_aot.h"
+#include "../tests/half_bits.h" /* the C tests' 16-bit conversions */
 
 /* ---------------------------------------------------------------------------------------------------------------- */
 /* Reporting                                                                                                         */
@@ -85,52 +86,13 @@ static const char *const type_names[] = {"f32", "f64", "f16", "bf16"};
 static const size_t type_sizes[] = {4, 8, 2, 2};
 static const double type_max[] = {FLT_MAX, DBL_MAX, 65504.0, 3.3895313892515355e38};
 
-static float bits_to_float(uint32_t bits) {
-    float value;
-    memcpy(&value, &bits, sizeof value);
-    return value;
-}
-static uint32_t float_to_bits(float value) {
-    uint32_t bits;
-    memcpy(&bits, &value, sizeof bits);
-    return bits;
-}
-
-/* binary16 from float, rounded to nearest even (NaN stays NaN). */
-static uint16_t to_f16(float value) {
-    uint32_t bits = float_to_bits(value), sign = (bits >> 16) & 0x8000u, magnitude = bits & 0x7fffffffu;
-    if (magnitude > 0x7f800000u) return (uint16_t)(sign | 0x7e00u | ((magnitude >> 13) & 0x3ffu));
-    if (magnitude >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u); /* >= 65520 rounds to infinity */
-    if (magnitude < 0x38800000u) /* below 2^-14: a subnormal, exact after scaling by 2^24, then rounded */
-        return (uint16_t)(sign | (uint32_t)lrintf(bits_to_float(magnitude) * 16777216.0f));
-    uint32_t rebiased = magnitude - 0x38000000u;
-    return (uint16_t)(sign | ((rebiased + 0xfffu + ((rebiased >> 13) & 1u)) >> 13));
-}
-
-static float from_f16(uint16_t half) {
-    uint32_t sign = (uint32_t)(half & 0x8000u) << 16, exponent = (half >> 10) & 0x1fu, mantissa = half & 0x3ffu;
-    if (exponent == 0x1f) return bits_to_float(sign | 0x7f800000u | (mantissa << 13));
-    if (exponent == 0) {
-        float value = (float)mantissa / 16777216.0f; /* mantissa * 2^-24 */
-        return sign ? -value : value;
-    }
-    return bits_to_float(sign | ((exponent + 112u) << 23) | (mantissa << 13));
-}
-
-static uint16_t to_bf16(float value) {
-    uint32_t bits = float_to_bits(value);
-    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40u);
-    return (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
-}
-static float from_bf16(uint16_t bits) { return bits_to_float((uint32_t)bits << 16); }
-
 static double get_value(int type, const void *base, size_t i) {
     const unsigned char *p = (const unsigned char *)base + i * type_sizes[type];
     switch (type) {
     case F32: { float v; memcpy(&v, p, 4); return v; }
     case F64: { double v; memcpy(&v, p, 8); return v; }
-    case F16: { uint16_t v; memcpy(&v, p, 2); return from_f16(v); }
-    default: { uint16_t v; memcpy(&v, p, 2); return from_bf16(v); }
+    case F16: { uint16_t v; memcpy(&v, p, 2); return f16_to_float(v); }
+    default: { uint16_t v; memcpy(&v, p, 2); return bf16_to_float(v); }
     }
 }
 
@@ -139,8 +101,8 @@ static void set_value(int type, void *base, size_t i, double value) {
     switch (type) {
     case F32: { float v = (float)value; memcpy(p, &v, 4); break; }
     case F64: memcpy(p, &value, 8); break;
-    case F16: { uint16_t v = to_f16((float)value); memcpy(p, &v, 2); break; }
-    default: { uint16_t v = to_bf16((float)value); memcpy(p, &v, 2); break; }
+    case F16: { uint16_t v = float_to_f16((float)value); memcpy(p, &v, 2); break; }
+    default: { uint16_t v = float_to_bf16((float)value); memcpy(p, &v, 2); break; }
     }
 }
 
