@@ -192,7 +192,8 @@ def softmax_focal_loss(inputs, targets, alpha=0.25, gamma: float = 2.0, reductio
         probabilities of the shape of inputs (soft targets; converted to the storage of inputs; with inputs as 16-bit
         bit patterns, uint16 targets of their shape are bit patterns of the same type).
     alpha: a number multiplying every class (mmcv's alpha; negative: none), or one weight per class (torch's
-        cross_entropy weight=, any finite values >= 0).
+        cross_entropy weight=, any finite values >= 0; at most 3.4e38, float's largest, for float32, float16 and
+        bfloat16 inputs, which compute in float).
     gamma: the focusing parameter, >= 0; gamma=0 with alpha=-1 is torch's cross_entropy.
     reduction: "none" (per sample), "sum", "mean" (over samples not ignored; NaN if none), "normalized"
         (sum / normalizer) or "weighted_mean" (sum / Σ weight·alpha[target] over samples not ignored: torch's mean
