@@ -213,7 +213,9 @@ focal_status focal_sigmoid_forward_backward_bf16(const uint16_t *logits, const u
  * where y is the row's target distribution (a class index is one-hot), alpha_j = options->class_alpha[j] (then
  * num_classes must equal classes; each finite and >= 0, any scale, like torch's weight=, and at most FLT_MAX for
  * the f32, f16 and bf16 entries, which compute in float) or options->alpha for every class (1 when alpha < 0), and
- * w_row = options->weights[row] (rows values, finite and >= 0).
+ * w_row = options->weights[row] (rows values, finite and >= 0). A row whose w_row * alpha_j or upstream gradient
+ * lies beyond the compute type's range runs scaled by powers of two: its results overflow to +/-infinity only where
+ * they lie beyond the type, and are never NaN.
  * gamma = 0 with alpha < 0 is torch's cross_entropy.
  *
  * targets: target_kind FOCAL_TARGET_INDEX_I32 (rows int32_t class indices), FOCAL_TARGET_INDEX_I64 (rows int64_t),

@@ -36,6 +36,9 @@ internal readonly unsafe struct SoftmaxArguments<TStorage>
     /// <summary>One α per class; null for the scalar <see cref="Alpha"/>.</summary>
     public double* ClassAlpha { get; init; }
 
+    /// <summary>The largest class α (1 without a table), which bounds every class's coefficient over the row's scale.</summary>
+    public double ClassAlphaBound { get; init; }
+
     /// <summary>The scalar α every class is multiplied by: 1 when α is off or a class table is given.</summary>
     public double Alpha { get; init; }
 
@@ -57,6 +60,13 @@ internal readonly unsafe struct SoftmaxArguments<TStorage>
     public double UpstreamScale { get; init; }
 
     public bool Reduce { get; init; }
+
+    /// <summary>
+    /// Whether every row runs as it is, with no scaling into range: the largest weight and upstream gradient are within
+    /// <see cref="Kernels.SoftmaxFocalRowAlgebra{TVec, TOps}.InRange"/>'s bounds. Decided once per call; otherwise each
+    /// row is tested.
+    /// </summary>
+    public bool RowsAsIs { get; init; }
 
     public bool HasIndexTargets
     {

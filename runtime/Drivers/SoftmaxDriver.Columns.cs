@@ -12,9 +12,10 @@ namespace FocalAot.Drivers;
 /// contiguous, so the maximum, the exponentials and the gradient run as whole registers, with no row to gather and no
 /// sum across lanes; each row's own scalars (its canonical sum, constants and target term) follow, for all lanes at
 /// once where the operations allow. A lane computes what <see cref="Row"/> computes for its position, with the same
-/// operations, so a position keeps the bits of its row. Rows of [N, C] values with few classes run the same way, a
-/// register of rows transposed into the scratch: there a row's scalar work outweighs its few registers of classes, and
-/// lanes share it. For class-index targets without label smoothing, stored in the compute type.
+/// operations, so a position keeps the bits of its row; a register with a row beyond range (see <see cref="Scaled"/>)
+/// runs as rows. Rows of [N, C] values with few classes run the same way, a register of rows transposed into the
+/// scratch: there a row's scalar work outweighs its few registers of classes, and lanes share it. For class-index
+/// targets without label smoothing, stored in the compute type.
 /// </summary>
 internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFactor, TMode>
 {

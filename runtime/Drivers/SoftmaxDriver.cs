@@ -116,6 +116,13 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         var row = first;
         for (; columns is not null && end - row >= TOps.Count; row += TOps.Count)
         {
+            if (!LanesRunAsIs(arguments, row))
+            {
+                for (var i = 0; i < TOps.Count; i++)
+                    AddLoss(arguments, row + i, Row(arguments, factor, row + i, rows, RowPlace.Of(arguments, row + i)), ref sum);
+                continue;
+            }
+
             var losses = columns.AsSpan(0, TOps.Count);
             RowsAsLanes(arguments, factor, row, columns.AsSpan(TOps.Count, ColumnScratchLength(arguments.Classes)), losses);
             for (var i = 0; i < losses.Length; i++)
@@ -140,7 +147,7 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         var sum = 0.0;
         for (var row = first; row < end;)
         {
-            if (columns is not null && Math.Min(end - row, spatial - (row % spatial)) >= TOps.Count)
+            if (columns is not null && Math.Min(end - row, spatial - (row % spatial)) >= TOps.Count && LanesRunAsIs(arguments, row))
             {
                 var losses = columns.AsSpan(0, TOps.Count);
                 var start = SpatialTile.Start(row, classes, spatial);
@@ -206,6 +213,10 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
         var classesAtMax = SoftmaxFocalRow<TVec, T, TOps, TFactor>.Exponentials(x, max, e);
         var constants = new SoftmaxRowConstants<T>(max, classesAtMax, scratch.SumOf(e));
         var (scale, polyScale) = Algebra.Scales(weight, arguments.Alpha, arguments.PolyEpsilon);
+        var upstream = TMode.ComputesGradient ? UpstreamOf(arguments, row) : 1;
+        double lossPower = 1, upstreamPower = 1;
+        if (!RunsAsIs(arguments, scale, polyScale, upstream))
+            (scale, polyScale, upstream, lossPower, upstreamPower) = Scaled(arguments, scale, polyScale, upstream);
         var smoothing = arguments.LabelSmoothing;
         var dense = smoothing != 0 || !arguments.HasIndexTargets;
 
@@ -247,7 +258,6 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
         if (TMode.ComputesGradient)
         {
-            var upstream = UpstreamOf(arguments, row);
             var sparse = double.CreateTruncating(sparseSlope);
             var denseSlope = dense ? double.CreateTruncating(scratch.Slopes[arguments.HasIndexTargets ? (int)target : 0]) : 0;
             SoftmaxFocalRow<TVec, T, TOps, TFactor>.Gradient(x, e, max, constants.InverseZ,
@@ -263,12 +273,57 @@ internal sealed unsafe partial class SoftmaxDriver<TVec, TStorage, T, TOps, TFac
 
             if (top >= 0)
                 CorrectTopClass(top, constants, scratch, arguments.HasIndexTargets ? (int)target : -1, sparse, upstream, gradient);
+            if (lossPower != 1 || upstreamPower != 1)
+                Restore(gradient, lossPower, upstreamPower);
 
             if (!scratch.StagedGradient.IsEmpty)
                 ElementStorage.ToStorage<TStorage, T, TVec, TOps>(gradient, classes, place.Gradient);
         }
 
-        return T.CreateTruncating(lossSum);
+        return T.CreateTruncating(Algebra.Restored(lossSum, lossPower, 1));
+    }
+
+    /// <summary>
+    /// Whether rows [row, row + W) (W = the width's lanes) all run as they are, as lanes do: a register of rows or positions
+    /// with one beyond range runs as rows instead.
+    /// </summary>
+    private static bool LanesRunAsIs(in SoftmaxArguments<TStorage> arguments, long row)
+    {
+        if (arguments.RowsAsIs)
+            return true;
+        for (var i = row; i < row + TOps.Count; i++)
+        {
+            var weight = arguments.Weights == null ? 1.0 : ElementStorage.ToDouble(arguments.Weights[i]);
+            var (scale, polyScale) = Algebra.Scales(weight, arguments.Alpha, arguments.PolyEpsilon);
+            if (!RunsAsIs(arguments, scale, polyScale, TMode.ComputesGradient ? UpstreamOf(arguments, i) : 1))
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a row of these scales and upstream gradient runs as it is: the powers of
+    /// <see cref="SoftmaxFocalRowAlgebra{TVec, TOps}.InRange"/> are 1 for it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool RunsAsIs(in SoftmaxArguments<TStorage> arguments, double scale, double polyScale, double upstream)
+        => arguments.RowsAsIs || Algebra.LeavesAsIs(scale, polyScale, arguments.ClassAlphaBound, upstream);
+
+    /// <summary>
+    /// The rare row beyond range: its scales and upstream brought into it, and the powers that restore its results
+    /// (<see cref="SoftmaxFocalRowAlgebra{TVec, TOps}.InRange"/>); apart, so that its divisions stay out of the rows' loops.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (double Scale, double PolyScale, double Upstream, double LossPower, double UpstreamPower) Scaled(
+        in SoftmaxArguments<TStorage> arguments, double scale, double polyScale, double upstream)
+        => Algebra.InRange(scale, polyScale, arguments.ClassAlphaBound, upstream);
+
+    /// <summary>A row's gradient, run <see cref="Scaled"/>, at its own scale: the same rounding for every class of every path.</summary>
+    private static void Restore(Span<T> gradient, double lossPower, double upstreamPower)
+    {
+        foreach (ref var g in gradient)
+            g = T.CreateTruncating(Algebra.Restored(double.CreateTruncating(g), lossPower, upstreamPower));
     }
 
     /// <summary>A class-index target's coefficients: scale·α_t·(1 - ε) and polyScale·(1 - ε).</summary>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FocalAot.Kernels;
+using FocalAot.Simd;
 using FocalAot.Storage;
 
 namespace FocalAot.Drivers;
@@ -197,10 +198,20 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
         fixed (TTarget* y = targets)
         fixed (double* classAlpha = options.ClassAlpha)
         {
+            var alpha = options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1;
+            var classAlphaBound = Algebra.ClassAlphaBound(options.ClassAlpha);
+            var rows = logits.Length / shape.Classes;
+
+            // Rows run as they are where the largest weight and upstream gradient do (the bounds grow with both).
+            var largestUpstream = outputs.Upstream == null
+                ? Math.Abs(outputs.UpstreamScale)
+                : LargestMagnitude(new ReadOnlySpan<TStorage>(outputs.Upstream, rows));
+            var (largestScale, largestPolyScale) = Algebra.Scales(
+                options.Weights.IsEmpty ? 1 : LargestMagnitude(options.Weights), alpha, options.PolyEpsilon);
             var arguments = new SoftmaxArguments<TStorage>
             {
                 Logits = x,
-                Rows = logits.Length / shape.Classes,
+                Rows = rows,
                 Classes = shape.Classes,
                 Spatial = shape.Spatial,
                 Indices32 = typeof(TTarget) == typeof(int) ? (int*)y : null,
@@ -209,7 +220,8 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
                 IgnoreIndex = options.IgnoreIndex,
                 Weights = options.Weights.IsEmpty ? null : w,
                 ClassAlpha = options.ClassAlpha.IsEmpty ? null : classAlpha,
-                Alpha = options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1,
+                ClassAlphaBound = classAlphaBound,
+                Alpha = alpha,
                 LabelSmoothing = options.LabelSmoothing,
                 PolyEpsilon = options.PolyEpsilon,
                 Losses = outputs.Losses,
@@ -217,6 +229,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
                 Upstream = outputs.Upstream,
                 UpstreamScale = outputs.UpstreamScale,
                 Reduce = outputs.Reduce,
+                RowsAsIs = Algebra.LeavesAsIs(largestScale, largestPolyScale, classAlphaBound, largestUpstream),
             };
             return runner.Run<TStorage, TMode>(arguments);
         }
@@ -253,6 +266,38 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
             throw new ArgumentException($"{name} must not overlap classAlpha.", name);
     }
 
+    /// <summary>
+    /// The largest |value|. A NaN may or may not count: weights are never NaN here, and a row with a NaN upstream gradient
+    /// runs as it is either way.
+    /// </summary>
+    private static double LargestMagnitude(ReadOnlySpan<TStorage> values)
+    {
+        if (typeof(TStorage) == typeof(float))
+            return LargestMagnitude(MemoryMarshal.Cast<TStorage, float>(values));
+        if (typeof(TStorage) == typeof(double))
+            return LargestMagnitude(MemoryMarshal.Cast<TStorage, double>(values));
+        var largest = 0.0;
+        foreach (var value in values)
+            largest = Math.Max(largest, Math.Abs(ElementStorage.ToDouble(value)));
+        return largest;
+    }
+
+    /// <summary>The largest |value| of float or double values, a register at a time.</summary>
+    private static double LargestMagnitude<TValue>(ReadOnlySpan<TValue> values)
+        where TValue : unmanaged, IFloatingPointIeee754<TValue>
+    {
+        var registers = Vector<TValue>.Zero;
+        var i = 0;
+        for (; i <= values.Length - Vector<TValue>.Count; i += Vector<TValue>.Count)
+            registers = Vector.Max(registers, Vector.Abs(new Vector<TValue>(values[i..])));
+        var largest = 0.0;
+        for (var lane = 0; lane < Vector<TValue>.Count; lane++)
+            largest = Math.Max(largest, double.CreateTruncating(registers[lane]));
+        for (; i < values.Length; i++)
+            largest = Math.Max(largest, Math.Abs(double.CreateTruncating(values[i])));
+        return largest;
+    }
+
     /// <summary>Where a call's results go.</summary>
     private readonly struct Outputs
     {
@@ -266,4 +311,7 @@ internal static unsafe class SoftmaxFocalCall<TStorage, T>
 
         public bool Reduce { get; init; }
     }
+
+    /// <summary>The per-row arithmetic in double, on scalars.</summary>
+    private abstract class Algebra : SoftmaxFocalRowAlgebra<double, ScalarOps<double>>;
 }

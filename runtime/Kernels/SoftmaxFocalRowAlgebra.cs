@@ -14,6 +14,9 @@ internal abstract class SoftmaxFocalRowAlgebra<TVec, TOps>
     where TVec : struct
     where TOps : ISimdMath<TVec, double>
 {
+    /// <summary>2^64: the bound of a row's coefficients (and, doubled, of its upstream times them) that runs as it is.</summary>
+    private const double CoefficientLimit = 18446744073709551616.0;
+
     private protected SoftmaxFocalRowAlgebra()
     {
     }
@@ -36,6 +39,54 @@ internal abstract class SoftmaxFocalRowAlgebra<TVec, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Scale, TVec PolyScale) Scales(TVec weight, TVec alpha, TVec polyEpsilon)
         => (TOps.Multiply(weight, alpha), TOps.Multiply(weight, polyEpsilon));
+
+    /// <summary>
+    /// A row's scales and upstream gradient brought within the compute type's range by powers of two: the coefficients
+    /// (scale·α_c up to <paramref name="classAlphaBound"/>, and polyScale) are divided by LossPower where they exceed
+    /// 2^64, and the upstream by UpstreamPower where |upstream|·max(coefficients, 1) exceeds 2^65. The row then runs with
+    /// no product near float's range, and its loss times LossPower and its gradient times LossPower·UpstreamPower
+    /// (<see cref="Restored"/>) are its own: a power of two changes no digit of a normal number. Within those bounds both
+    /// powers are 1, and the row computes what it computes without them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVec Scale, TVec PolyScale, TVec Upstream, TVec LossPower, TVec UpstreamPower) InRange(
+        TVec scale, TVec polyScale, TVec classAlphaBound, TVec upstream)
+    {
+        var unitBound = TOps.Create(1 / CoefficientLimit);
+        var coefficients = TOps.Multiply(TOps.Max(TOps.Multiply(TOps.Abs(scale), classAlphaBound), TOps.Abs(polyScale)), unitBound);
+        var lossPower = PowerAbove(coefficients);
+
+        // The coefficients now below 2^65, the upstream's bound is taken over max(coefficients, 1), so that neither the
+        // upstream alone nor its product with a coefficient overflows.
+        var atLeastOne = TOps.Max(TOps.Divide(coefficients, lossPower), unitBound);
+        var upstreamPower = PowerAbove(TOps.Multiply(TOps.Multiply(TOps.Abs(upstream), atLeastOne), TOps.Create(0.5)));
+        return (TOps.Divide(scale, lossPower), TOps.Divide(polyScale, lossPower), TOps.Divide(upstream, upstreamPower), lossPower,
+            upstreamPower);
+    }
+
+    /// <summary>
+    /// Whether <see cref="InRange"/> leaves the row as it is (both powers 1), by its comparisons without its divisions, for
+    /// a driver to skip it on rows of ordinary scale. (A NaN upstream gives false here, and powers of 1 there.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool LeavesAsIs(double scale, double polyScale, double classAlphaBound, double upstream)
+    {
+        var coefficients = Math.Max(Math.Abs(scale) * classAlphaBound, Math.Abs(polyScale));
+        return coefficients <= CoefficientLimit && Math.Abs(upstream) * Math.Max(coefficients, 1) <= 2 * CoefficientLimit;
+    }
+
+    /// <summary>A loss (<paramref name="upstreamPower"/> 1) or gradient of a row run <see cref="InRange"/>, at the row's own scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Restored(TVec value, TVec lossPower, TVec upstreamPower) => TOps.Multiply(TOps.Multiply(value, lossPower), upstreamPower);
+
+    /// <summary>The largest class α of a call (1 without a table): the bound of a class's α that <see cref="InRange"/> takes.</summary>
+    public static double ClassAlphaBound(ReadOnlySpan<double> classAlpha)
+    {
+        var bound = classAlpha.IsEmpty ? 1.0 : 0.0;
+        foreach (var alpha in classAlpha)
+            bound = Math.Max(bound, alpha);
+        return bound;
+    }
 
     /// <summary>Label smoothing's shares: ε/C of every class and 1 - ε of the target distribution.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -67,4 +118,13 @@ internal abstract class SoftmaxFocalRowAlgebra<TVec, TOps>
     public static TVec TopGradient(TVec upstream, TVec p, TVec q, TVec othersSum, TVec othersSparse, TVec ownSlope, TVec ownSparse)
         => TOps.Multiply(upstream, TOps.Subtract(
             TOps.Multiply(p, TOps.Add(othersSum, othersSparse)), TOps.Multiply(q, TOps.Add(ownSlope, ownSparse))));
+
+    /// <summary>The power of two at or below <paramref name="value"/> where it exceeds 1 (∞ counted as double's largest), else 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec PowerAbove(TVec value)
+    {
+        var one = TOps.Create(1);
+        var power = TOps.BitwiseAnd(TOps.Min(value, TOps.Create(double.MaxValue)), TOps.CreateFromBits(0x7FF0_0000_0000_0000));
+        return TOps.ConditionalSelect(TOps.LessThan(one, value), power, one);
+    }
 }

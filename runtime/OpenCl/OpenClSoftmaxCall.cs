@@ -72,6 +72,7 @@ internal static class OpenClSoftmaxCall<TStorage, T>
                 .Buffer(call.Upstream?.Handle("upstream") ?? 0)
                 .Buffer(classAlpha?.Handle("classAlpha") ?? 0)
                 .Buffer(classAlphaCompute?.Handle("classAlpha") ?? 0)
+                .Value(SoftmaxFocalRowAlgebra<double, ScalarOps<double>>.ClassAlphaBound(options.ClassAlpha))
                 .Value(options.IgnoreIndex)
                 .Value(options.ClassAlpha.IsEmpty && options.Alpha >= 0 ? options.Alpha : 1)
                 .Value(options.LabelSmoothing)

@@ -87,8 +87,8 @@ internal static class OpenClSoftmaxProgramSource
         __kernel void focal_softmax_rows(const uint n, const uint classes, const uint spatial, const ulong8 offsets,
             __global const focal_storage *logits, __global const int *indices32, __global const long *indices64,
             __global const focal_storage *probabilities, __global const focal_storage *weights, __global const focal_storage *upstream,
-            __global const double *class_alpha, __global const focal_compute *class_alpha_compute, const long ignore_index,
-            const double alpha, const double label_smoothing, const double poly_epsilon, const focal_compute uniform,
+            __global const double *class_alpha, __global const focal_compute *class_alpha_compute, const double class_alpha_bound,
+            const long ignore_index, const double alpha, const double label_smoothing, const double poly_epsilon, const focal_compute uniform,
             const focal_compute target_share, const double upstream_scale, {{gammaParameter}}
             __global focal_storage *losses, __global focal_compute *row_losses, __global focal_storage *gradient, __global int *invalid)
         {
@@ -154,8 +154,10 @@ internal static class OpenClSoftmaxProgramSource
                     }
 
                     focal_row_constants((double)at_max, focal_combine(lanes), &row.inverse_z, &row.log_z, &row.max_complement);
-                    double scale, poly_scale;
+                    double scale, poly_scale, loss_power, upstream_power;
+                    double up = !gradient ? 1 : upstream ? (double)focal_load(upstream, r) : upstream_scale;
                     focal_scales(weight, alpha, poly_epsilon, &scale, &poly_scale);
+                    focal_in_range(class_alpha_bound, &scale, &poly_scale, &up, &loss_power, &upstream_power);
                     const focal_compute dense_scale = (focal_compute)scale, dense_poly_scale = (focal_compute)poly_scale;
                     const int has_targets = probabilities != 0;
                     const int dense = label_smoothing != 0 || !indexed;
@@ -205,11 +207,10 @@ internal static class OpenClSoftmaxProgramSource
                         loss_sum += (double)sparse_loss;
                     }
 
-                    loss = (focal_compute)loss_sum;
+                    loss = focal_restored(loss_sum, loss_power, 1);
                     if (gradient)
                     {
                         /* Each class reads its logit before its gradient is written, so the gradient may be the logits. */
-                        const double up = upstream ? (double)focal_load(upstream, r) : upstream_scale;
                         const double sparse = (double)sparse_slope;
                         const focal_compute with_all = focal_with_all(up, slope_sum, sparse);
                         const focal_compute dense_factor = dense ? (focal_compute)up : 0;
@@ -233,16 +234,16 @@ internal static class OpenClSoftmaxProgramSource
                                 g = focal_gradient(v, e, row.max, row.inverse_z, with_all);
                             }
 
-                            focal_store(gradient, i, g);
+                            focal_store(gradient, i, focal_restored((double)g, loss_power, upstream_power));
                         }
 
                         if (indexed)
-                            focal_store(gradient, first + (size_t)target * stride,
-                                focal_target_gradient(up, (double)target_p, (double)target_q, slope_sum, dense_slope, sparse));
+                            focal_store(gradient, first + (size_t)target * stride, focal_restored((double)focal_target_gradient(
+                                up, (double)target_p, (double)target_q, slope_sum, dense_slope, sparse), loss_power, upstream_power));
                         if (dense && at_max == 1)
-                            focal_store(gradient, first + top * stride, focal_top_gradient(up, (double)row.inverse_z,
+                            focal_store(gradient, first + top * stride, focal_restored((double)focal_top_gradient(up, (double)row.inverse_z,
                                 (double)row.max_complement, others_sum, target >= 0 && target != (long)top ? sparse : 0, own_slope,
-                                target == (long)top ? sparse : 0));
+                                target == (long)top ? sparse : 0), loss_power, upstream_power));
                     }
                 }
             }

@@ -231,6 +231,20 @@ def test_a_class_alpha_beyond_float_range_is_refused_for_float_inputs_not_nan():
     assert np.isfinite(loss).all() and loss[0] > 0
 
 
+def test_rows_scaled_beyond_float_range_give_no_nan():
+    # weight * alpha = 3e40 and an upstream of 1e300 lie beyond float's range: the rows run scaled by powers of two.
+    x = np.array([[0.0, 100.0, -3.0], [1.0, 2.0, 3.0]], np.float32)
+    t = np.array([1, 0])
+    loss, grad = focalaot.softmax_focal_loss_forward_backward(
+        x, t, alpha=[1.0, 3e38, 1.0], weight=np.array([100.0, 2.0], np.float32), reduction="none")
+    assert loss[0] == 0 and np.isfinite(loss[1]) and not np.isnan(grad).any()
+    grad = focalaot.softmax_focal_loss_backward(x, t, reduction="normalized", normalizer=1e-300)
+    unit = focalaot.softmax_focal_loss_backward(x, t, reduction="sum")
+    # The second row's gradient is the sum's (each about 0.1) times 1e300: +-infinity in float, never NaN.
+    assert not np.isnan(grad).any()
+    np.testing.assert_array_equal(grad[1], np.copysign(np.inf, unit[1]))
+
+
 def test_class_indices_and_ignore_index_past_int64_are_refused_not_wrapped():
     # 2^64 - 100 would wrap to -100, ignore_index, and the sample would vanish from the mean without an error.
     x = np.zeros((3, 4), np.float32)

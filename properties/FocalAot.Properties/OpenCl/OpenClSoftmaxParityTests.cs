@@ -4,14 +4,15 @@ using Xunit;
 namespace FocalAot.Properties.OpenCl;
 
 /// <summary>
-/// The OpenCL softmax path gives the CPU path's bits: per-sample losses and gradients (forward, backward with an upstream
-/// span, fused) and every reduction's loss and gradient (sum, mean, normalized, weighted mean; backward with a scalar
-/// upstream, fused), for float, double, Half and BFloat16 storage; int and long class indices (with ignored rows) and
-/// soft targets; built-in γ (specialized programs), other γ and a declined specialization (the generic program), FLSD-53;
-/// scalar and per-class α, per-sample weights, label smoothing (also ε = 1, every coefficient from smoothing), Poly-1 of
-/// both signs; C = 1, tails around 16, 32 and 64 lanes, 129 and 1203 classes; [N, C, S] layouts. The sample count spans
-/// several of the CPU's row chunks. Rows include confident, tied, ±1e4 and -∞ logits, and per-sample checks NaN and +∞
-/// rows; the reductions are checked on rows whose softmax is defined (a NaN would make every order agree).
+/// The OpenCL softmax path gives the CPU path's bits: per-sample losses and gradients (forward, backward with an
+/// upstream span, fused) and every reduction's loss and gradient (sum, mean, normalized, weighted mean; backward with a
+/// scalar upstream, fused), for float, double, Half and BFloat16 storage; int and long class indices (with ignored
+/// rows) and soft targets; built-in γ (specialized programs), other γ and a declined specialization (the generic
+/// program), FLSD-53; scalar and per-class α (also up to 1.2e38, and a normalizer of 1e-300: scales beyond float's
+/// range), per-sample weights, label smoothing (also ε = 1, every coefficient from smoothing), Poly-1 of both signs;
+/// C = 1, tails around 16, 32 and 64 lanes, 129 and 1203 classes; [N, C, S] layouts. The sample count spans several of
+/// the CPU's row chunks. Rows include confident, tied, ±1e4 and -∞ logits, and per-sample checks NaN and +∞ rows; the
+/// reductions are checked on rows whose softmax is defined (a NaN would make every order agree).
 /// </summary>
 [Collection(OpenClGroup.Name)]
 public sealed class OpenClSoftmaxParityTests(OpenClContextFixture fixture)
@@ -39,10 +40,15 @@ public sealed class OpenClSoftmaxParityTests(OpenClContextFixture fixture)
         new Scenario("int, [N, C, S] C 5 S 7, gamma 2, smoothing, weights, ignored rows", 5, 7)
             { Gamma = 2, Smoothing = 0.1, Weights = true, Ignore = true },
         new Scenario("soft, [N, C, S] C 3 S 16, gamma 0.5, class alpha", 3, 16) { Targets = "soft", Gamma = 0.5, ClassAlpha = true },
+        new Scenario("int, gamma 2, class alpha to 1.2e38, weights, Poly-1, C 9", 9)
+            { Gamma = 2, ClassAlpha = true, ClassAlphaScale = 1e38, Weights = true, Poly = 1 },
+        new Scenario("soft, gamma 0.5, class alpha to 1.2e38, weights, smoothing, C 40", 40)
+            { Targets = "soft", Gamma = 0.5, ClassAlpha = true, ClassAlphaScale = 1e38, Weights = true, Smoothing = 0.1 },
     }.ToDictionary(scenario => scenario.Name);
 
+    /// <summary>The reductions; a normalizer of 1e-300 puts the gradient's scale beyond float's range.</summary>
     private static readonly FocalReduction[] Reductions =
-        [FocalReduction.Sum, FocalReduction.Mean, FocalReduction.Normalized(321.5), FocalReduction.WeightedMean];
+        [FocalReduction.Sum, FocalReduction.Mean, FocalReduction.Normalized(321.5), FocalReduction.Normalized(1e-300), FocalReduction.WeightedMean];
 
     public static TheoryData<string, string> Cases()
     {
@@ -177,6 +183,9 @@ public sealed class OpenClSoftmaxParityTests(OpenClContextFixture fixture)
 
         public bool ClassAlpha { get; init; }
 
+        /// <summary>What the class α table is multiplied by: beyond 2^64 every weighted row runs scaled into range.</summary>
+        public double ClassAlphaScale { get; init; } = 1;
+
         public bool Weights { get; init; }
 
         public double Smoothing { get; init; }
@@ -198,7 +207,7 @@ public sealed class OpenClSoftmaxParityTests(OpenClContextFixture fixture)
                 SampleDependentGamma = SampleDependent,
                 ForceGenericKernel = ForceGeneric,
                 Alpha = Alpha,
-                ClassAlpha = ClassAlpha ? Enumerable.Range(0, Classes).Select(c => (c % 5) * 0.3).ToArray() : null,
+                ClassAlpha = ClassAlpha ? Enumerable.Range(0, Classes).Select(c => (c % 5) * 0.3 * ClassAlphaScale).ToArray() : null,
                 Weights = Weights ? weights : null,
                 LabelSmoothing = Smoothing,
                 PolyEpsilon = Poly,

@@ -49,6 +49,23 @@ public static class SoftmaxCases
     /// </summary>
     public static Gen<SoftmaxCase> ManyShortRows { get; } = Cases(Gen.Choose(1, 40), Gen.Choose(16, 70));
 
+    /// <summary>
+    /// <see cref="Any"/> or <see cref="ManyShortRows"/> with every weight (1 where none) times one of
+    /// <paramref name="weightScales"/> and every class α times one of <paramref name="alphaScales"/>, each kept within
+    /// float's range and representable in float: coefficients far beyond float's range.
+    /// </summary>
+    public static Gen<SoftmaxCase> Scaled(double[] weightScales, double[] alphaScales) =>
+        from value in Gen.OneOf(Any, ManyShortRows)
+        from weightScale in Gen.Elements(weightScales)
+        from alphaScale in Gen.Elements(alphaScales)
+        select value with
+        {
+            Weights = (value.Weights ?? Enumerable.Repeat(1.0, value.Rows).ToArray()).Select(w => InFloat(w * weightScale)).ToArray(),
+            ClassAlpha = value.ClassAlpha?.Select(a => InFloat(a * alphaScale)).ToArray(),
+        };
+
+    private static double InFloat(double value) => (float)Math.Min(value, float.MaxValue);
+
     private static Gen<SoftmaxCase> Cases(Gen<int> classCounts, Gen<int> rowCounts) =>
         from classes in classCounts
         from rows in rowCounts

@@ -51,7 +51,7 @@ public sealed class SoftmaxSixteenBitTests
             Weights = value.Weights?.Select(round).ToArray(),
         };
 
-    private static void RoundedOnce<T>(
+    internal static void RoundedOnce<T>(
         SoftmaxCase value, Func<double, double> round, Func<float, T> narrow, Func<T, float> widen, Func<T, ushort> bits)
         where T : unmanaged
     {

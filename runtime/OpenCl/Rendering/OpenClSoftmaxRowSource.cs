@@ -9,6 +9,8 @@ namespace FocalAot.OpenCl.Rendering;
 /// where the .NET driver rounds it:
 /// <c>void focal_row_constants(double classes_at_max, double below_max_mass, T *inverse_z, T *log_z, T *max_complement)</c>;
 /// <c>void focal_scales(double weight, double alpha, double poly_epsilon, double *scale, double *poly_scale)</c>;
+/// <c>void focal_in_range(double class_alpha_bound, double *scale, double *poly_scale, double *upstream, double *loss_power,
+/// double *upstream_power)</c>; <c>T focal_restored(double value, double loss_power, double upstream_power)</c>;
 /// <c>void focal_sparse_coefficients(double scale, double class_alpha, double poly_scale, double smoothing, T *coefficient,
 /// T *poly_coefficient)</c>; <c>T focal_with_all(double upstream, double slope_sum, double sparse)</c>;
 /// <c>T focal_target_gradient(double upstream, double p, double q, double slope_sum, double dense_slope, double sparse)</c>;
@@ -40,6 +42,20 @@ internal sealed class OpenClSoftmaxRowSource : SoftmaxFocalRowAlgebra<ClValue, O
                 recording.Line($"*scale = {scale.Code};");
                 recording.Line($"*poly_scale = {polyScale.Code};");
             });
+        ClFunction.Write(writer, "static void focal_in_range(double class_alpha_bound, double *scale, double *poly_scale, double *upstream, "
+            + "double *loss_power, double *upstream_power)", recording =>
+        {
+            recording.Line("const double row_scale = *scale, row_poly_scale = *poly_scale, row_upstream = *upstream;");
+            var (scale, polyScale, upstream, lossPower, upstreamPower) = InRange(
+                Symbol("row_scale"), Symbol("row_poly_scale"), Symbol("class_alpha_bound"), Symbol("row_upstream"));
+            recording.Line($"*scale = {scale.Code};");
+            recording.Line($"*poly_scale = {polyScale.Code};");
+            recording.Line($"*upstream = {upstream.Code};");
+            recording.Line($"*loss_power = {lossPower.Code};");
+            recording.Line($"*upstream_power = {upstreamPower.Code};");
+        });
+        ClFunction.Write(writer, $"static {t} focal_restored(double value, double loss_power, double upstream_power)",
+            recording => recording.Line($"return ({t}){Restored(Symbol("value"), Symbol("loss_power"), Symbol("upstream_power")).Code};"));
         ClFunction.Write(writer, "static void focal_sparse_coefficients(double scale, double class_alpha, double poly_scale, double smoothing, "
             + $"{t} *coefficient, {t} *poly_coefficient)", recording =>
         {
