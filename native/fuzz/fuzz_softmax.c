@@ -16,9 +16,10 @@
  *   - after an error the message is non-empty and NUL-terminated; a successful call keeps the last one;
  *   - nothing is written outside the outputs (canaries, PROT_NONE pages, unchanged inputs, options, class alphas);
  *   - after FOCAL_OK: ignored rows and rows of weight 0 give loss 0 and gradient 0; a row with a NaN or +infinity
- *     logit, or only -infinity logits, gives NaN loss and gradient; other losses are >= 0 (Poly-1 epsilon >= 0) and
- *     finite for finite logits within the type's range, gradients finite; the reductions' documented results for no
- *     rows and for every row ignored; every NaN reduced loss is the canonical quiet NaN;
+ *     logit, or only -infinity logits, gives NaN loss and gradient; other losses and gradients are never NaN, whatever
+ *     the scale of weight, alpha and upstream; losses are >= 0 (Poly-1 epsilon >= 0) and finite for finite logits
+ *     within the type's range, gradients finite; the reductions' documented results for no rows and for every row
+ *     ignored; every NaN reduced loss is the canonical quiet NaN;
  *   - the same call gives the same bits in place / misaligned as on aligned copies, under another ISA cap and (for
  *     pooled sizes) another thread count; forward_backward equals forward and backward(grad_out = NULL) bit for bit;
  *     backward with grad_out = NULL equals backward with grad_out = 1; with S > 1, every sample equals its gathered
@@ -476,23 +477,25 @@ static void check_values(const call *c, const void *loss, const void *grad) {
         double size = w * target_mass * (alpha_max + fabs(epsilon)) * (range + log((double)classes) + 2);
         bound += size;
         if (!(size <= maximum / 4)) rows_in_range = 0;
-        /* A class alpha fits the compute type (float for f32 and 16-bit data), but w * (alpha + |epsilon|) is
-         * taken in that type too: beyond its range a loss can be NaN, a limit these checks leave out. */
-        double compute_max = type == F64 ? DBL_MAX : FLT_MAX;
-        int scale_in_range = w * (alpha_max + fabs(epsilon)) <= compute_max / 4;
+        /* A row whose w * alpha, or upstream, is beyond the compute type's range runs scaled into it by powers of
+         * two, so its loss and gradient are never NaN; with double data, while w * alpha stays within double's. */
+        int scale_in_range = type != F64 || w * (alpha_max + fabs(epsilon)) <= DBL_MAX / 4;
         if (!scale_in_range) scales_in_range = 0;
         if (per_sample_loss && scale_in_range) {
+            REQUIRE(!isnan(l), "sample %zu: loss %.17g%s", s, l, sample_text(c, s));
             if (epsilon >= 0) REQUIRE(l >= 0, "sample %zu: loss %.17g, not a number >= 0%s", s, l, sample_text(c, s));
             if (size <= maximum / 4)
                 REQUIRE(isfinite(l), "sample %zu: loss %.17g is not finite (bound %g)%s", s, l, size,
                         sample_text(c, s));
         }
         double gradient_size = fabs(u) * size * (2 + gamma) * 4;
-        if (gradient && scale_in_range && isfinite(u) && gradient_size <= maximum / 4)
+        if (gradient && scale_in_range && isfinite(u))
             for (size_t j = 0; j < classes; j++) {
                 double g = get_value(type, grad, first + j * spatial);
-                REQUIRE(isfinite(g), "sample %zu: gradient[%zu] = %.17g is not finite (bound %g)%s", s, j, g,
-                        gradient_size, sample_text(c, s));
+                REQUIRE(!isnan(g), "sample %zu: gradient[%zu] = %.17g%s", s, j, g, sample_text(c, s));
+                if (gradient_size <= maximum / 4)
+                    REQUIRE(isfinite(g), "sample %zu: gradient[%zu] = %.17g is not finite (bound %g)%s", s, j, g,
+                            gradient_size, sample_text(c, s));
             }
     }
     if (!c->reduced || c->operation == BACKWARD) return;
