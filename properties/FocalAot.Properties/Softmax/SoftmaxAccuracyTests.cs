@@ -42,7 +42,8 @@ public sealed class SoftmaxAccuracyTests
             AssertClose<T>(gradient[i], expectedGradient[i], scale[i], tolerance, $"gradient[{i}]", value);
     }
 
-    private static bool SpreadOverflows<T>(ReadOnlySpan<double> row)
+    /// <summary>Whether the row's finite logits span more than <typeparamref name="T"/>'s largest finite value.</summary>
+    internal static bool SpreadOverflows<T>(ReadOnlySpan<double> row)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var finite = row.ToArray().Where(double.IsFinite).ToArray();

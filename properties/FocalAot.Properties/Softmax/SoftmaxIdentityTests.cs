@@ -100,13 +100,18 @@ public sealed class SoftmaxIdentityTests
 
     private static void SamePerPath<T>(SoftmaxCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => SamePerPath<T>(value, SoftmaxResults<T>.AllReductions);
+
+    /// <summary>Every SIMD path gives the bits of the first for every operation and <paramref name="reductions"/>.</summary>
+    internal static void SamePerPath<T>(SoftmaxCase value, FocalReduction[] reductions)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         using var settings = new RuntimeSettingsScope();
         SoftmaxResults<T>? first = null;
         foreach (var path in RuntimeSettingsScope.AvailablePaths)
         {
             FocalRuntime.ActivePath = path;
-            var results = SoftmaxResults<T>.Compute(value);
+            var results = SoftmaxResults<T>.Compute(value, reductions: reductions);
             if (first is null)
                 first = results;
             else

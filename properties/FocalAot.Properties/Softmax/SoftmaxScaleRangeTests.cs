@@ -23,6 +23,9 @@ public sealed class SoftmaxScaleRangeTests
 
     private static readonly double[] Normalizers = [1e-25, 1e-300];
 
+    private static readonly FocalReduction[] ScaledReductions =
+        [FocalReduction.Sum, FocalReduction.Normalized(1e-300), FocalReduction.WeightedMean];
+
     private static Arbitrary<SoftmaxCase> ScaledCases { get; } = SoftmaxCases.Scaled(WeightScales, AlphaScales).ToArbitrary();
 
     private static Arbitrary<(SoftmaxCase Case, double Normalizer)> NormalizedCases { get; } =
@@ -47,10 +50,12 @@ public sealed class SoftmaxScaleRangeTests
         => Prop.ForAll(NormalizedCases, c => CheckNormalized<double>(c.Case, c.Normalizer, SoftmaxAccuracyTests.DoubleRelative));
 
     [Property(MaxTest = 60)]
-    public Property Float_every_path_gives_the_same_bits_at_any_scale() => Prop.ForAll(ScaledCases, SamePerPath<float>);
+    public Property Float_every_path_gives_the_same_bits_at_any_scale()
+        => Prop.ForAll(ScaledCases, c => SoftmaxIdentityTests.SamePerPath<float>(c, ScaledReductions));
 
     [Property(MaxTest = 30)]
-    public Property Double_every_path_gives_the_same_bits_at_any_scale() => Prop.ForAll(ScaledCases, SamePerPath<double>);
+    public Property Double_every_path_gives_the_same_bits_at_any_scale()
+        => Prop.ForAll(ScaledCases, c => SoftmaxIdentityTests.SamePerPath<double>(c, ScaledReductions));
 
     /// <summary>Half's weights stay within its range (65504); its class α go to 3e37.</summary>
     [Property(MaxTest = 100)]
@@ -86,7 +91,7 @@ public sealed class SoftmaxScaleRangeTests
         for (var row = 0; row < value.Rows; row++)
         {
             var logits = value.Logits.AsSpan(row * value.Classes, value.Classes);
-            if (T.IsPositiveInfinity(losses[row]) && SpreadOverflows<T>(logits))
+            if (T.IsPositiveInfinity(losses[row]) && SoftmaxAccuracyTests.SpreadOverflows<T>(logits))
                 continue;
             AssertClose(losses[row], expectedLosses[row], lossScales[row], RowScale(value, row), tolerance, $"loss[{row}]", value);
         }
@@ -108,33 +113,9 @@ public sealed class SoftmaxScaleRangeTests
         }
     }
 
-    private static void SamePerPath<T>(SoftmaxCase value)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        FocalReduction[] reductions = [FocalReduction.Sum, FocalReduction.Normalized(1e-300), FocalReduction.WeightedMean];
-        using var settings = new RuntimeSettingsScope();
-        SoftmaxResults<T>? first = null;
-        foreach (var path in RuntimeSettingsScope.AvailablePaths)
-        {
-            FocalRuntime.ActivePath = path;
-            var results = SoftmaxResults<T>.Compute(value, reductions: reductions);
-            if (first is null)
-                first = results;
-            else
-                first.AssertSameAs(results, $"{typeof(T).Name} {path} vs {RuntimeSettingsScope.AvailablePaths[0]} for {value}");
-        }
-    }
-
     /// <summary>A row's scale: its weight times the largest class α (the unit of its absolute error floor).</summary>
     private static double RowScale(SoftmaxCase value, int row)
         => Math.Max((value.Weights?[row] ?? 1) * (value.ClassAlpha is null ? 1 : value.ClassAlpha.Max()), 1);
-
-    private static bool SpreadOverflows<T>(ReadOnlySpan<double> row)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        var finite = row.ToArray().Where(double.IsFinite).ToArray();
-        return finite.Length > 0 && T.IsInfinity(T.CreateTruncating(finite.Max()) - T.CreateTruncating(finite.Min()));
-    }
 
     /// <summary>
     /// Equal to the reference rounded to <typeparamref name="T"/> (which covers overflow to ∞), or within the bound with the
