@@ -128,16 +128,14 @@ internal static unsafe class SigmoidFocalCall<TStorage, T>
             Parameters = new(options.ClassAlpha.IsEmpty ? options.Alpha : 0, upstream, denominator, options.PolyEpsilon),
         };
 
-    /// <summary>What the reduced sum is divided by; for a weighted mean, the canonical sum of the weights.</summary>
+    /// <summary>
+    /// What the reduced sum is divided by; for a weighted mean, the canonical sum of the weights (the kernel checks the
+    /// weights, so a broken one fails the call after the pass whatever this sum is).
+    /// </summary>
     private static double Denominator(in FocalLossOptions<TStorage> options, TStorage* weights, int length)
-    {
-        if (options.Reduction.Kind != FocalReductionKind.WeightedMean || options.Weights.IsEmpty)
-            return options.Reduction.Denominator(length, length);
-        var weightSum = WeightSum.Compute<TStorage, T>(weights, length, out var invalid);
-        if (invalid >= 0)
-            throw WeightRule.FirstBroken(options.Weights)!;
-        return weightSum;
-    }
+        => options.Reduction.Kind == FocalReductionKind.WeightedMean && !options.Weights.IsEmpty
+            ? WeightSum.Compute<TStorage, T>(weights, length)
+            : options.Reduction.Denominator(length, length);
 
     /// <summary>
     /// The targets an error after the pass may rescan: none when an output was written over them (the call checked

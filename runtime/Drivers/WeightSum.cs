@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using FocalAot.Kernels;
 using FocalAot.Simd;
@@ -8,24 +7,24 @@ using FocalAot.Storage;
 namespace FocalAot.Drivers;
 
 /// <summary>
-/// The sum of a call's weights, in the canonical order of the loss sums (so a weighted mean is reproducible), and the
-/// check that each weight is finite and ≥ 0. Runs before the kernel when the reduction divides by it, at the active SIMD
-/// path and on the kernels' threads: every width adds in the canonical order and chunk totals are added in chunk order,
-/// so the sum has the same bits whichever width and however many threads run it.
+/// The sum of a call's weights, in the canonical order of the loss sums (so a weighted mean is reproducible). Runs before
+/// the kernel when the reduction divides by it, at the active SIMD path and on the kernels' threads: every width adds in
+/// the canonical order and chunk totals are added in chunk order, so the sum has the same bits whichever width and
+/// however many threads run it. It only adds: the kernel checks every weight as it reads it, and a broken one fails the
+/// call whatever this sum is, so reading the weights a second time here to check them would only cost.
 /// </summary>
 internal static unsafe class WeightSum
 {
-    /// <summary>The canonical sum of <paramref name="length"/> weights; <paramref name="invalidIndex"/> is the first
-    /// weight that is negative, infinite or NaN, or -1.</summary>
-    public static double Compute<TStorage, T>(TStorage* weights, long length, out long invalidIndex)
+    /// <summary>The canonical sum of <paramref name="length"/> weights.</summary>
+    public static double Compute<TStorage, T>(TStorage* weights, long length)
         where TStorage : unmanaged
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => FocalRuntime.ActivePath switch
         {
-            SimdPath.Vector512 => WeightSum<TStorage, T, Vector512<T>, Vector512Ops<T>>.Compute(weights, length, out invalidIndex),
-            SimdPath.Vector256 => WeightSum<TStorage, T, Vector256<T>, Vector256Ops<T>>.Compute(weights, length, out invalidIndex),
-            SimdPath.Vector128 => WeightSum<TStorage, T, Vector128<T>, Vector128Ops<T>>.Compute(weights, length, out invalidIndex),
-            _ => WeightSum<TStorage, T, T, ScalarOps<T>>.Compute(weights, length, out invalidIndex),
+            SimdPath.Vector512 => WeightSum<TStorage, T, Vector512<T>, Vector512Ops<T>>.Compute(weights, length),
+            SimdPath.Vector256 => WeightSum<TStorage, T, Vector256<T>, Vector256Ops<T>>.Compute(weights, length),
+            SimdPath.Vector128 => WeightSum<TStorage, T, Vector128<T>, Vector128Ops<T>>.Compute(weights, length),
+            _ => WeightSum<TStorage, T, T, ScalarOps<T>>.Compute(weights, length),
         };
 }
 
@@ -43,67 +42,49 @@ internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : ChunkedJob
 
     private TStorage* weights;
     private long length;
-    private long firstInvalid;
 
-    public static double Compute(TStorage* weights, long length, out long invalidIndex)
+    public static double Compute(TStorage* weights, long length)
     {
         var chunks = (length + ChunkSize - 1) / ChunkSize;
         var parts = PartsFor(length, chunks, FocalRuntime.MaxDegreeOfParallelism);
         if (parts <= 1)
-            return SumChunks(weights, length, 0, chunks, null, out invalidIndex);
+            return SumChunks(weights, length, 0, chunks, null);
 
         var job = cachedJob ??= new WeightSum<TStorage, T, TVec, TOps>();
         job.weights = weights;
         job.length = length;
-        job.firstInvalid = long.MaxValue;
-        var total = job.RunInParts(chunks, parts, summed: true);
-        invalidIndex = job.firstInvalid == long.MaxValue ? -1 : job.firstInvalid;
-        return invalidIndex < 0 ? total : double.NaN;
+        return job.RunInParts(chunks, parts, summed: true);
     }
 
-    protected override void RunPart(long first, long end, double[]? totals)
-    {
-        SumChunks(weights, length, first, end, totals, out var invalid);
-        if (invalid < 0)
-            return;
-        for (var seen = Volatile.Read(ref firstInvalid); invalid < seen; seen = Volatile.Read(ref firstInvalid))
-        {
-            if (Interlocked.CompareExchange(ref firstInvalid, invalid, seen) == seen)
-                return;
-        }
-    }
+    protected override void RunPart(long first, long end, double[]? totals) => SumChunks(weights, length, first, end, totals);
 
     /// <summary>
     /// Chunks <paramref name="first"/> to <paramref name="end"/> (exclusive): their totals into
     /// <paramref name="totals"/>, or added in order into the result when it is null.
     /// </summary>
-    private static double SumChunks(TStorage* weights, long length, long first, long end, double[]? totals, out long invalidIndex)
+    private static double SumChunks(TStorage* weights, long length, long first, long end, double[]? totals)
     {
         Span<T> block = stackalloc T[BlockGeometry.BlockSize];
         Span<double> lanes = stackalloc double[BlockGeometry.CanonicalLanes];
         var total = 0.0;
-        invalidIndex = -1;
         for (var chunk = first; chunk < end; chunk++)
         {
             lanes.Clear();
             var chunkStart = chunk * ChunkSize;
-            var chunkEnd = Math.Min(chunkStart + ChunkSize, length);
-            for (var start = chunkStart; start < chunkEnd; start += BlockGeometry.BlockSize)
+            var chunkLength = (int)Math.Min(ChunkSize, length - chunkStart);
+            if (typeof(TStorage) == typeof(T))
             {
-                var count = (int)Math.Min(BlockGeometry.BlockSize, chunkEnd - start);
-                ReadOnlySpan<T> values = block[..count];
-                if (typeof(TStorage) == typeof(T))
-                    values = new ReadOnlySpan<T>((T*)(weights + start), count);
-                else
-                    ElementStorage.ToCompute<TStorage, T, TVec, TOps>(weights + start, count, block);
-
-                if (FirstInvalid(values) is var invalid and >= 0)
+                // Weights stored in the compute type are added in place, the whole chunk in one run of registers.
+                CanonicalSum.Accumulate<T, TOps>(new ReadOnlySpan<T>((T*)(weights + chunkStart), chunkLength), lanes);
+            }
+            else
+            {
+                for (var offset = 0; offset < chunkLength; offset += BlockGeometry.BlockSize)
                 {
-                    invalidIndex = start + invalid;
-                    return double.NaN;
+                    var count = Math.Min(BlockGeometry.BlockSize, chunkLength - offset);
+                    ElementStorage.ToCompute<TStorage, T, TVec, TOps>(weights + chunkStart + offset, count, block);
+                    CanonicalSum.Accumulate<T, TOps>(block[..count], lanes);
                 }
-
-                CanonicalSum.Accumulate<T, TOps>(values, lanes);
             }
 
             var chunkTotal = CanonicalSum.Combine(lanes);
@@ -114,24 +95,5 @@ internal sealed unsafe class WeightSum<TStorage, T, TVec, TOps> : ChunkedJob
         }
 
         return total;
-    }
-
-    /// <summary>The index of the first weight that is negative, infinite or NaN, or -1: whole registers tested at once.</summary>
-    private static int FirstInvalid(ReadOnlySpan<T> values)
-    {
-        ref readonly var first = ref MemoryMarshal.GetReference(values);
-        var valid = TOps.CreateFromBits(-1);
-        var whole = values.Length - (values.Length % TOps.Count);
-        for (var i = 0; i < whole; i += TOps.Count)
-            valid = TOps.BitwiseAnd(valid, SigmoidFocalElement<TVec, T, TOps>.ValidWeight(TOps.Load(in first, (nuint)i)));
-        if (!TOps.AnyLaneSet(TOps.AndNot(TOps.CreateFromBits(-1), valid)) && whole == values.Length)
-            return -1;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!WeightRule.Holds(double.CreateTruncating(values[i])))
-                return i;
-        }
-
-        return -1;
     }
 }
