@@ -90,10 +90,10 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 HardLabelPass(in hardPower, in x, in y, in l[0], ref m[0], count);
         }
 
-        return finiteLogits
-            ? AlgebraPass<FiniteLogits>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
+        return finiteLogits && parameters.GradientScalePowerOfTwo == T.One
+            ? AlgebraPass<CommonBlock>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
                 hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights)
-            : AlgebraPass<AnyLogits>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
+            : AlgebraPass<GeneralBlock>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
                 hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights);
     }
 
@@ -293,11 +293,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool AlgebraPass<TLogits>(
+    private static bool AlgebraPass<TVariant>(
         ref readonly T logits, ref readonly T targets, ref readonly T upstream, ref T losses, ref T gradient,
         int count, in KernelParameters<T> parameters, in TFactor factor, bool hasMargin, bool hardLabelsOnly,
         ref T e, ref T l, ref T s, ref T m, ref readonly T positive, ref readonly T negative, ref readonly T weights)
-        where TLogits : struct, ILogitRange
+        where TVariant : struct, IAlgebraVariant
     {
         var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
@@ -314,7 +314,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
         var marginLabels = MarginApplies<TFactor>() && TMode.ComputesGradient ? TOps.CreateFromBits(hasMargin ? -1 : 0) : Zero;
 
-        for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
+        // The bound in a local: as (nuint)count in the loop's test, it was sign-extended again on every iteration.
+        var end = (nuint)count;
+        for (nuint i = 0; i < end; i += (nuint)TOps.Count)
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
@@ -340,7 +342,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var marginLanes = MarginApplies<TFactor>() && TMode.ComputesGradient && !hardLabelsOnly
                 ? TOps.BitwiseAnd(HardLabel(y), marginLabels) : Zero;
             var (loss, grad) = LossAndSlope<TFactor, TMode>(in factor, x, y, classWeight, logTerm, sigmaX, sigmaMinusX, modulation,
-                marginLanes, hardLabelsOnly, gammaV, minusTwoGamma, polyEpsilon, poly, finiteLogits: !TLogits.MayBeNonFinite);
+                marginLanes, hardLabelsOnly, gammaV, minusTwoGamma, polyEpsilon, poly, finiteLogits: !TVariant.MayBeNonFinite);
 
             if (TMode.ComputesGradient)
             {
@@ -348,7 +350,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 {
                     grad = TMode.ScalesByUpstreamSpan
                         ? TOps.Multiply(grad, TOps.Load(in upstream, i))
-                        : TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScalePowerOfTwo);
+                        : TVariant.SplitsGradientScale
+                            ? TOps.Multiply(TOps.Multiply(grad, gradientScale), gradientScalePowerOfTwo)
+                            : TOps.Multiply(grad, gradientScale);
                 }
                 else
                 {
@@ -357,11 +361,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                     var w = TOps.Load(in weights, i);
                     grad = TOps.Multiply(grad, TMode.ScalesByUpstreamSpan
                         ? TOps.Multiply(w, TOps.Load(in upstream, i))
-                        : TOps.Multiply(TOps.Multiply(w, gradientScalePowerOfTwo), gradientScale));
+                        : TOps.Multiply(TVariant.SplitsGradientScale ? TOps.Multiply(w, gradientScalePowerOfTwo) : w, gradientScale));
                 }
             }
 
-            if (TLogits.MayBeNonFinite)
+            if (TVariant.MayBeNonFinite)
             {
                 var nonFinite = NonFinite(x);
                 if (TOps.AnyLaneSet(nonFinite))
