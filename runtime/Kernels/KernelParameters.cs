@@ -14,12 +14,11 @@ internal readonly struct KernelParameters<T>
     {
         PolyEpsilon = T.CreateTruncating(polyEpsilon);
 
-        // α_t = y·α + (1 - y)·(1 - α) + offset, as a sum of non-negative products: no cancellation for small α.
-        // Without α weighting, α_t = 0·y + 0·(1 - y) + 1 = 1 exactly.
+        // α_t = y·α + (1 - y)·(1 - α), as a sum of non-negative products: no cancellation for small α. Without α
+        // weighting, y·1 + (1 - y)·1 is exactly 1 (SigmoidFocalElement.ClassWeight).
         var weighted = alpha >= 0;
-        PositiveWeight = weighted ? T.CreateTruncating(alpha) : T.Zero;
-        NegativeWeight = weighted ? T.CreateTruncating(1 - alpha) : T.Zero;
-        WeightOffset = weighted ? T.Zero : T.One;
+        PositiveWeight = weighted ? T.CreateTruncating(alpha) : T.One;
+        NegativeWeight = weighted ? T.CreateTruncating(1 - alpha) : T.One;
 
         // upstream / denominator can leave T's normal range while the gradient itself does not (a tiny normalizer or
         // weight sum overflows it, a huge one makes it subnormal): then it is applied as two factors, a power of two
@@ -36,14 +35,11 @@ internal readonly struct KernelParameters<T>
 
     private static int MinExponent => typeof(T) == typeof(float) ? -126 : -1022;
 
-    /// <summary>α: the weight of the positive term.</summary>
+    /// <summary>α: the weight of the positive term (1 without α weighting).</summary>
     public T PositiveWeight { get; }
 
-    /// <summary>1 - α: the weight of the negative term.</summary>
+    /// <summary>1 - α: the weight of the negative term (1 without α weighting).</summary>
     public T NegativeWeight { get; }
-
-    /// <summary>1 when α weighting is off, else 0.</summary>
-    public T WeightOffset { get; }
 
     /// <summary>The scalar upstream gradient divided by the reduction's denominator (times <see cref="GradientScalePowerOfTwo"/>).</summary>
     public T GradientScale { get; }

@@ -302,7 +302,6 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
         var negativeWeight = TOps.Create(parameters.NegativeWeight);
-        var weightOffset = TOps.Create(parameters.WeightOffset);
         var gradientScale = TOps.Create(parameters.GradientScale);
         var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
         var (gammaV, minusTwoGamma) = Focusing(TOps.Create(factor.Gamma));
@@ -322,8 +321,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var y = TOps.Load(in targets, i);
             valid = TOps.BitwiseAnd(valid, ValidTarget(y));
             var classWeight = TMode.PerElementWeights
-                ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i), weightOffset)
-                : ClassWeight(y, positiveWeight, negativeWeight, weightOffset);
+                ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i))
+                : ClassWeight(y, positiveWeight, negativeWeight);
             var ev = TOps.Load(in e, i);
 
             // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) where no pass stored it: a

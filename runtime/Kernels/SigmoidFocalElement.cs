@@ -80,10 +80,14 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec Gamma, TVec MinusTwoGamma) Focusing(TVec gamma) => (gamma, TOps.Negate(TOps.Add(gamma, gamma)));
 
-    /// <summary>α_t = y α + (1 - y)(1 - α) + offset: α, 1 - α and 0, or 0, 0 and 1 for no α weighting.</summary>
+    /// <summary>
+    /// α_t = y w₊ + (1 - y) w₋: α and 1 - α, or 1 and 1 for no α weighting, which gives exactly 1. From y = 1/2 up,
+    /// 1 - y is exact; below, it rounds by at most half an ulp of [1/2, 1), so y + (1 - y) is 1 plus at most that, which
+    /// rounds to 1 (the tie below 1 to even).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec ClassWeight(TVec y, TVec positive, TVec negative, TVec offset)
-        => TOps.MultiplyAdd(y, positive, TOps.MultiplyAdd(TOps.Subtract(One, y), negative, offset));
+    public static TVec ClassWeight(TVec y, TVec positive, TVec negative)
+        => TOps.MultiplyAdd(y, positive, TOps.Multiply(TOps.Subtract(One, y), negative));
 
     /// <summary>
     /// The mask of targets in [0, 1]: min(y, 1 - y) ≥ 0, which no NaN passes (1 - y rounds to a negative value exactly

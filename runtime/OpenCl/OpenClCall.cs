@@ -72,7 +72,6 @@ internal static unsafe class OpenClCall<TStorage, T>
                 .Value((uint)Math.Max(options.ClassAlpha.Length, 1))
                 .Value(parameters.PositiveWeight)
                 .Value(parameters.NegativeWeight)
-                .Value(parameters.WeightOffset)
                 .Value(parameters.GradientScale)
                 .Value(parameters.GradientScalePowerOfTwo)
                 .Value(parameters.PolyEpsilon);

@@ -99,7 +99,7 @@ internal static class OpenClProgramSource
         static int focal_apply(size_t i, __global const focal_storage *logits, __global const focal_storage *targets,
             __global const focal_storage *upstream, __global const focal_storage *weights,
             __global const focal_compute *class_positive, __global const focal_compute *class_negative, const uint classes,
-            const focal_compute positive_weight, const focal_compute negative_weight, const focal_compute weight_offset,
+            const focal_compute positive_weight, const focal_compute negative_weight,
             const focal_compute scale, const focal_compute scale_power_of_two, const focal_compute poly_epsilon, {{gammaParameter}}
             focal_compute *loss, focal_compute *gradient)
         {
@@ -109,8 +109,8 @@ internal static class OpenClProgramSource
             if (class_positive) { const uint c = (uint)(i % classes); alpha = class_positive[c]; one_minus_alpha = class_negative[c]; }
             focal_compute value, slope;
             int invalid = poly_epsilon != 0
-                ? focal_element_poly(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}poly_epsilon, &value, &slope)
-                : focal_element(x, y, alpha, one_minus_alpha, weight_offset, {{gammaArgument}}&value, &slope);
+                ? focal_element_poly(x, y, alpha, one_minus_alpha, {{gammaArgument}}poly_epsilon, &value, &slope)
+                : focal_element(x, y, alpha, one_minus_alpha, {{gammaArgument}}&value, &slope);
             if (weights)
             {
                 const focal_compute w = focal_load(weights, i);
@@ -139,11 +139,11 @@ internal static class OpenClProgramSource
             const ulong8 offsets, __global const focal_storage *logits, __global const focal_storage *targets,
                 __global const focal_storage *upstream, __global const focal_storage *weights,
                 __global const focal_compute *class_positive, __global const focal_compute *class_negative, const uint classes,
-                const focal_compute positive_weight, const focal_compute negative_weight, const focal_compute weight_offset,
+                const focal_compute positive_weight, const focal_compute negative_weight,
                 const focal_compute scale, const focal_compute scale_power_of_two, const focal_compute poly_epsilon
             """;
         const string arguments = "logits, targets, upstream, weights, class_positive, class_negative, classes, "
-            + "positive_weight, negative_weight, weight_offset, scale, scale_power_of_two, poly_epsilon";
+            + "positive_weight, negative_weight, scale, scale_power_of_two, poly_epsilon";
         return $$"""
             /* Buffers may start inside the caller's cl_mem: offsets holds each one's first element (logits, targets,
                upstream, weights, losses, gradient in s0..s5). */

@@ -75,7 +75,7 @@ public sealed partial class OpenClParityTests
     [MemberData(nameof(EveryKernel))]
     public void Every_operation_matches_the_CPU_bit_for_bit(string kernel, string precision, Operation operation)
     {
-        // torchvision's α, a larger one, and no α weighting (α < 0: weight_offset = 1).
+        // torchvision's α, a larger one, and no α weighting (α < 0: both weights 1).
         var alpha = operation switch
         {
             Operation.BackwardUpstream => 0.8,
@@ -193,12 +193,12 @@ public sealed partial class OpenClParityTests
     /// <summary>The parameters each entry point takes, in order: what <see cref="Run"/> passes.</summary>
     private static readonly Dictionary<string, string[]> Parameters = new(StringComparer.Ordinal)
     {
-        ["focal_sigmoid_forward"] = ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "losses", "invalid_targets"],
+        ["focal_sigmoid_forward"] = ["n", "logits", "targets", "positive_weight", "negative_weight", "losses", "invalid_targets"],
         ["focal_sigmoid_backward"] =
-            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "upstream", "scale", "scale_exponent",
+            ["n", "logits", "targets", "positive_weight", "negative_weight", "upstream", "scale", "scale_exponent",
                 "gradient", "invalid_targets"],
         ["focal_sigmoid_forward_backward"] =
-            ["n", "logits", "targets", "positive_weight", "negative_weight", "weight_offset", "scale", "scale_exponent", "losses",
+            ["n", "logits", "targets", "positive_weight", "negative_weight", "scale", "scale_exponent", "losses",
                 "gradient", "invalid_targets"],
     };
 
@@ -227,16 +227,15 @@ public sealed partial class OpenClParityTests
         using var gradientBuffer = device.CreateBuffer(MemFlags.WriteOnly, new T[logits.Length]);
         using var invalidBuffer = device.CreateBuffer(MemFlags.ReadWrite, new int[1]);
 
-        // α_t = y·positive_weight + (1 - y)·negative_weight + weight_offset, the weights rounded to T as the CPU
-        // kernels round them (KernelParameters).
+        // α_t = y·positive_weight + (1 - y)·negative_weight, the weights rounded to T as the CPU kernels round them
+        // (KernelParameters).
         var weighted = alpha >= 0;
         var index = 0u;
         device.SetArgument(kernel, index++, (uint)logits.Length);
         device.SetArgument(kernel, index++, logitBuffer);
         device.SetArgument(kernel, index++, targetBuffer);
-        device.SetArgument(kernel, index++, weighted ? T.CreateTruncating(alpha) : T.Zero);
-        device.SetArgument(kernel, index++, weighted ? T.CreateTruncating(1 - alpha) : T.Zero);
-        device.SetArgument(kernel, index++, weighted ? T.Zero : T.One);
+        device.SetArgument(kernel, index++, weighted ? T.CreateTruncating(alpha) : T.One);
+        device.SetArgument(kernel, index++, weighted ? T.CreateTruncating(1 - alpha) : T.One);
         if (operation is Operation.BackwardUpstream)
             device.SetArgument(kernel, index++, upstreamBuffer);
         else if (operation is Operation.BackwardReduced)

@@ -9,9 +9,9 @@ namespace FocalAot.OpenCl.Rendering;
 /// focal_element in OpenCL C, rendered from <see cref="SigmoidFocalElement{TVec, T, TOps}"/>: the stages the .NET
 /// kernels run as passes, run once over symbols. Its result is the .NET kernels' loss and unscaled gradient of one
 /// element, bit for bit:
-/// <c>int focal_element(T x, T y, T positive_weight, T negative_weight, T weight_offset, [const double gamma,]
-/// T *loss, T *gradient)</c>, returning 1 for a target outside [0, 1] or NaN. α_t is y positive_weight +
-/// (1 - y) negative_weight + weight_offset; a generic program takes γ as its argument gamma. A runtime program also
+/// <c>int focal_element(T x, T y, T positive_weight, T negative_weight, [const double gamma,] T *loss, T *gradient)</c>,
+/// returning 1 for a target outside [0, 1] or NaN. α_t is y positive_weight + (1 - y) negative_weight; a generic
+/// program takes γ as its argument gamma. A runtime program also
 /// has focal_element_poly, the same with Poly-1's ε as the argument before the outputs.
 /// </summary>
 internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, OpenClOps<T>>
@@ -73,7 +73,7 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
     {
         var t = TypeName;
         writer.Line($"static int focal_element{(poly ? "_poly" : string.Empty)}({t} x, {t} y, {t} positive_weight, {t} negative_weight, "
-            + $"{t} weight_offset, " + (gammaArgument ? "const double gamma, " : string.Empty) + (poly ? $"{t} poly_epsilon, " : string.Empty)
+            + (gammaArgument ? "const double gamma, " : string.Empty) + (poly ? $"{t} poly_epsilon, " : string.Empty)
             + $"{t} *loss, {t} *gradient)");
         using (writer.Block())
         using (var recording = ClRecording.Start(writer))
@@ -95,7 +95,7 @@ internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, O
 
             var (g, minusTwoG) = Focusing(gamma());
             var classWeight = Name(recording, t, "class_weight", ClassWeight(
-                y, new ClValue("positive_weight", false), new ClValue("negative_weight", false), new ClValue("weight_offset", false)));
+                y, new ClValue("positive_weight", false), new ClValue("negative_weight", false)));
             // default(TFactor): a factor whose q^(γ - 1) is a product (a generated power's) carries no state.
             var lanes = MarginApplies<TFactor>() ? marginLanes(HardLabel(y)) : Zero;
             var (loss, slope) = LossAndSlope<TFactor, FusedMode>(default(TFactor), x, y, classWeight, l, sigmaX, sigmaMinusX, modulation,

@@ -36,9 +36,9 @@ internal static class OpenClKernelSource
         OpenClElementSource<T>.WriteSpecialized<TPower>(writer, poly: false);
 
         var common = $"const uint n, __global const {t} *logits, __global const {t} *targets, "
-            + $"const {t} positive_weight, const {t} negative_weight, const {t} weight_offset";
-        writer.Line("/* alpha_t = y positive_weight + (1 - y) negative_weight + weight_offset: alpha, 1 - alpha, 0; or 0, 0, 1 for no");
-        writer.Line("   alpha weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two");
+            + $"const {t} positive_weight, const {t} negative_weight";
+        writer.Line("/* alpha_t = y positive_weight + (1 - y) negative_weight: alpha and 1 - alpha, or 1 and 1 for no alpha");
+        writer.Line("   weighting. A reduced gradient is scaled by scale * scale_exponent (upstream / denominator split in two");
         writer.Line("   when it would overflow; else scale_exponent = 1); a NaN logit's gradient is the logit. invalid_targets");
         writer.Line("   receives 1 for a target outside [0, 1] or NaN. Each work item handles element get_global_id(0); items at n or");
         writer.Line("   beyond do nothing, so the global size may be rounded up to a multiple of the work-group size. */");
@@ -65,7 +65,7 @@ internal static class OpenClKernelSource
             writer.Line("if (i >= n) return;");
             writer.Line($"const {t} x = logits[i];");
             writer.Line($"{t} loss, slope;");
-            writer.Line("if (focal_element(x, targets[i], positive_weight, negative_weight, weight_offset, &loss, &slope)) "
+            writer.Line("if (focal_element(x, targets[i], positive_weight, negative_weight, &loss, &slope)) "
                 + "atomic_or(invalid_targets, 1);");
             foreach (var store in stores)
                 writer.Line(store);
