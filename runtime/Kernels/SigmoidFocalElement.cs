@@ -39,13 +39,15 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec SigmoidOfAbs(TVec e) => TOps.Divide(One, TOps.Add(One, e));
 
-    /// <summary>(σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e): exact selects of σ(|x|) and e σ(|x|).</summary>
+    /// <summary>
+    /// (σ(x), σ(-x)) from e = exp(-|x|) and σ(|x|) = 1 / (1 + e): exact selects of σ(|x|) and e σ(|x|) by the sign of x.
+    /// At x = -0 both are 1/2 (e = 1 exactly); a NaN logit's lanes are repaired afterwards.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TVec SigmaX, TVec SigmaMinusX) Sigmoids(TVec x, TVec e, TVec sigmaAbs)
     {
         var sigmaMinusAbs = TOps.Multiply(e, sigmaAbs);
-        var nonNegative = TOps.GreaterThanOrEqual(x, Zero);
-        return (TOps.ConditionalSelect(nonNegative, sigmaAbs, sigmaMinusAbs), TOps.ConditionalSelect(nonNegative, sigmaMinusAbs, sigmaAbs));
+        return (TOps.SelectBySign(x, sigmaMinusAbs, sigmaAbs), TOps.SelectBySign(x, sigmaAbs, sigmaMinusAbs));
     }
 
     /// <summary>q = 1 - p_t = y σ(-x) + (1 - y) σ(x), the base of the modulating factor.</summary>
@@ -136,11 +138,12 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
         var xc = finiteLogits ? x : TOps.Min(TOps.Max(x, TOps.Negate(largest)), largest);
         var oneMinusY = TOps.Subtract(One, y);
 
-        // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient. y max(-x, 0) is added as -(y min(x, 0)):
-        // the same bits, one negation fewer (the sum it joins is at least +0, so a -0 product changes nothing).
+        // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient. Of y max(-x, 0) and (1 - y) max(x, 0)
+        // one term is 0, so BCE = l + c x with c = 1 - y for x ≥ +0 and -y for x ≤ -0: one multiply-add, chosen by the
+        // sign of x (at ±0 both give l).
         var bce = Zero;
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
-            bce = TOps.MultiplyAddNegated(y, TOps.Min(xc, Zero), TOps.MultiplyAdd(oneMinusY, TOps.Max(xc, Zero), l));
+            bce = TOps.MultiplyAdd(TOps.SelectBySign(xc, TOps.Negate(y), oneMinusY), xc, l);
 
         // m·BCE first: a tiny m times a huge BCE stays in range where α_t·m alone might not.
         var loss = Zero;

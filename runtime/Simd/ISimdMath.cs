@@ -76,6 +76,13 @@ public interface ISimdMath<TVec, T>
     /// <summary>Per lane: <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else <paramref name="whenFalse"/>.</summary>
     static abstract TVec ConditionalSelect(TVec mask, TVec whenTrue, TVec whenFalse);
 
+    /// <summary>
+    /// Per lane: <paramref name="whenSignSet"/> where the sign bit of <paramref name="value"/> is set (negative values,
+    /// -0 and NaNs with the sign set), else <paramref name="whenSignClear"/>; the value itself is the mask, so no
+    /// comparison forms one.
+    /// </summary>
+    static abstract TVec SelectBySign(TVec value, TVec whenSignSet, TVec whenSignClear);
+
     /// <summary>Bitwise or.</summary>
     static abstract TVec BitwiseOr(TVec left, TVec right);
 

@@ -87,6 +87,11 @@ internal readonly struct RegisterPairOps<TVec, T, TOps> : ISimdMath<RegisterPair
             TOps.ConditionalSelect(mask.Second, whenTrue.Second, whenFalse.Second));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static RegisterPair<TVec> SelectBySign(RegisterPair<TVec> value, RegisterPair<TVec> whenSignSet, RegisterPair<TVec> whenSignClear)
+        => new(TOps.SelectBySign(value.First, whenSignSet.First, whenSignClear.First),
+            TOps.SelectBySign(value.Second, whenSignSet.Second, whenSignClear.Second));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RegisterPair<TVec> BitwiseOr(RegisterPair<TVec> left, RegisterPair<TVec> right)
         => new(TOps.BitwiseOr(left.First, right.First), TOps.BitwiseOr(left.Second, right.Second));
 

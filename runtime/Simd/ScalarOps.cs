@@ -97,6 +97,12 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
             : FromBits((ToBits(mask) & ToBits(whenTrue)) | (~ToBits(mask) & ToBits(whenFalse)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SelectBySign(T value, T whenSignSet, T whenSignClear)
+        => Vector128.IsHardwareAccelerated
+            ? Vector128.ConditionalSelect(Vector128.IsNegative(Lane(value)), Lane(whenSignSet), Lane(whenSignClear)).ToScalar()
+            : T.IsNegative(value) ? whenSignSet : whenSignClear;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BitwiseOr(T left, T right) => FromBits(ToBits(left) | ToBits(right));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

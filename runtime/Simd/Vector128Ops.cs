@@ -100,6 +100,10 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
         => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SelectBySign(Vector128<T> value, Vector128<T> whenSignSet, Vector128<T> whenSignClear)
+        => Vector128.ConditionalSelect(Vector128.IsNegative(value), whenSignSet, whenSignClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> BitwiseOr(Vector128<T> left, Vector128<T> right) => left | right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

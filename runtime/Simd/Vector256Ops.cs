@@ -111,6 +111,13 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
         return Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
     }
 
+    /// <remarks>With AVX2, one blend on the value's sign bits; AVX-512 forms the mask from them.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SelectBySign(Vector256<T> value, Vector256<T> whenSignSet, Vector256<T> whenSignClear)
+        => Avx.IsSupported && !Avx512F.VL.IsSupported
+            ? ConditionalSelect(value, whenSignSet, whenSignClear)
+            : Vector256.ConditionalSelect(Vector256.IsNegative(value), whenSignSet, whenSignClear);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> BitwiseOr(Vector256<T> left, Vector256<T> right) => left | right;
 

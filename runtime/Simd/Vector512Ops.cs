@@ -99,6 +99,10 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
         => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SelectBySign(Vector512<T> value, Vector512<T> whenSignSet, Vector512<T> whenSignClear)
+        => Vector512.ConditionalSelect(Vector512.IsNegative(value), whenSignSet, whenSignClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> BitwiseOr(Vector512<T> left, Vector512<T> right) => left | right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -59,6 +59,9 @@ internal readonly struct OpenClOps<T> : ISimdMath<ClValue, T>
     public static ClValue ConditionalSelect(ClValue mask, ClValue whenTrue, ClValue whenFalse)
         => Value($"{B(mask)} != 0 ? {V(whenTrue)} : {V(whenFalse)}");
 
+    public static ClValue SelectBySign(ClValue value, ClValue whenSignSet, ClValue whenSignClear)
+        => Value($"signbit({V(value)}) ? {V(whenSignSet)} : {V(whenSignClear)}");
+
     public static ClValue BitwiseOr(ClValue left, ClValue right) => Bits($"{B(left)} | {B(right)}");
 
     public static ClValue BitwiseAnd(ClValue left, ClValue right) => Bits($"{B(left)} & {B(right)}");
