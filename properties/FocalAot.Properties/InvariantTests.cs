@@ -22,6 +22,43 @@ public sealed class InvariantTests
     [Property(MaxTest = 100)]
     public Property Double_gradients_of_finite_logits_are_finite() => Prop.ForAll(FocalCases.Finite, GradientsAreFinite<double>);
 
+    /// <summary>
+    /// x = -0 and x = +0 give the same bits. The kernels choose σ(±x) and the BCE's term by the sign bit of x, so -0
+    /// takes the negative side, which agrees only because e = exp(-0) is exactly 1 (both sigmoids 1/2, both BCE forms l).
+    /// Every kind of γ (BCE, below 1, built in, generic), hard and soft labels, with and without α, over full blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(2.0)]
+    [InlineData(2.2)]
+    [InlineData(3.0)]
+    public void Logits_of_minus_and_plus_zero_give_the_same_bits(double gamma)
+    {
+        ZeroSignIsIgnored<float>(gamma);
+        ZeroSignIsIgnored<double>(gamma);
+    }
+
+    private static void ZeroSignIsIgnored<T>(double gamma)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        const int n = 1037;
+        double[] labels = [0, 1, 0.3, 1, 0.75];
+        var y = Enumerable.Range(0, n).Select(i => T.CreateTruncating(labels[i % labels.Length])).ToArray();
+        var positive = Enumerable.Repeat(T.Zero, n).ToArray();
+        var negative = Enumerable.Repeat(-T.Zero, n).ToArray();
+        foreach (var alpha in new[] { 0.25, -1 })
+        {
+            var options = new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha };
+            var (lossesPlus, gradientPlus, lossesMinus, gradientMinus) = (new T[n], new T[n], new T[n], new T[n]);
+            SigmoidFocalLoss.ForwardBackward(positive, y, lossesPlus, gradientPlus, options);
+            SigmoidFocalLoss.ForwardBackward(negative, y, lossesMinus, gradientMinus, options);
+            var what = $"{typeof(T).Name}, gamma = {gamma}, alpha = {alpha}, x = -0 against +0:";
+            Bits.AssertIdentical<T>(lossesPlus, lossesMinus, $"{what} loss");
+            Bits.AssertIdentical<T>(gradientPlus, gradientMinus, $"{what} gradient");
+        }
+    }
+
     internal static void LossesAreNotNegative<T>(FocalCase value)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
