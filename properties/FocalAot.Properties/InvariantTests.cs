@@ -45,14 +45,14 @@ public sealed class InvariantTests
         const int n = 1037;
         double[] labels = [0, 1, 0.3, 1, 0.75];
         var y = Enumerable.Range(0, n).Select(i => T.CreateTruncating(labels[i % labels.Length])).ToArray();
-        var positive = Enumerable.Repeat(T.Zero, n).ToArray();
-        var negative = Enumerable.Repeat(-T.Zero, n).ToArray();
+        var plusZero = Enumerable.Repeat(T.Zero, n).ToArray();
+        var minusZero = Enumerable.Repeat(-T.Zero, n).ToArray();
         foreach (var alpha in new[] { 0.25, -1 })
         {
             var options = new FocalLossOptions<T> { Gamma = gamma, Alpha = alpha };
             var (lossesPlus, gradientPlus, lossesMinus, gradientMinus) = (new T[n], new T[n], new T[n], new T[n]);
-            SigmoidFocalLoss.ForwardBackward(positive, y, lossesPlus, gradientPlus, options);
-            SigmoidFocalLoss.ForwardBackward(negative, y, lossesMinus, gradientMinus, options);
+            SigmoidFocalLoss.ForwardBackward(plusZero, y, lossesPlus, gradientPlus, options);
+            SigmoidFocalLoss.ForwardBackward(minusZero, y, lossesMinus, gradientMinus, options);
             var what = $"{typeof(T).Name}, gamma = {gamma}, alpha = {alpha}, x = -0 against +0:";
             Bits.AssertIdentical<T>(lossesPlus, lossesMinus, $"{what} loss");
             Bits.AssertIdentical<T>(gradientPlus, gradientMinus, $"{what} gradient");

@@ -100,7 +100,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// <summary>e = exp(-|x|) into <paramref name="e"/>.</summary>
     /// <returns>
     /// Whether every logit is finite. Their sum, one addition per register, is finite unless one is infinite or NaN or
-    /// the sum overflows; then the algebra pass checks each register, which gives the same results.
+    /// the sum overflows; then the general algebra pass (<see cref="GeneralBlock"/>) checks each register, which gives the
+    /// same results.
     /// </returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ExpPass(ref readonly T logits, ref T e, int count)
@@ -313,7 +314,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
         var marginLabels = MarginApplies<TFactor>() && TMode.ComputesGradient ? TOps.CreateFromBits(hasMargin ? -1 : 0) : Zero;
 
-        // The bound in a local: as (nuint)count in the loop's test, it was sign-extended again on every iteration.
+        // The bound in a local, so that the loop's test does not sign-extend count on every iteration.
         var end = (nuint)count;
         for (nuint i = 0; i < end; i += (nuint)TOps.Count)
         {

@@ -11,8 +11,8 @@ namespace FocalAot.OpenCl.Rendering;
 /// element, bit for bit:
 /// <c>int focal_element(T x, T y, T positive_weight, T negative_weight, [const double gamma,] T *loss, T *gradient)</c>,
 /// returning 1 for a target outside [0, 1] or NaN. α_t is y positive_weight + (1 - y) negative_weight; a generic
-/// program takes γ as its argument gamma. A runtime program also
-/// has focal_element_poly, the same with Poly-1's ε as the argument before the outputs.
+/// program takes γ as its argument gamma. A runtime program also has focal_element_poly, the same with Poly-1's ε as
+/// the argument before the outputs.
 /// </summary>
 internal sealed class OpenClElementSource<T> : SigmoidFocalElement<ClValue, T, OpenClOps<T>>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
