@@ -328,10 +328,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
             // Each stage's output: from its pass, or computed here (a short power, and σ(|x|) where no pass stored it: a
             // backward pass at γ = 0, a forward pass's Poly-1); Zero where this mode does not need it, and m = 1 for γ = 0.
-            // σ(±x) serve q and the gradient.
+            // σ(±x) serve q and the gradient, and Poly-1. Its test repeats !ComputesGradient so that a gradient mode
+            // folds it to true: with a bare "|| poly" the JIT kept a runtime test in the loop, and spills around it.
             var logTerm = TMode.ComputesLoss || !TFactor.IsIdentity ? TOps.Load(in l, i) : Zero;
             var (sigmaX, sigmaMinusX) = (Zero, Zero);
-            if (TMode.ComputesGradient || (TFactor.IsShort && !TFactor.IsIdentity) || poly)
+            if (TMode.ComputesGradient || (TFactor.IsShort && !TFactor.IsIdentity) || (!TMode.ComputesGradient && poly))
             {
                 var sigmaAbs = SigmoidStored ? TOps.Load(in s, i) : SigmoidOfAbs(ev);
                 (sigmaX, sigmaMinusX) = Sigmoids(x, ev, sigmaAbs);
@@ -374,15 +375,16 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
             if (weighted)
             {
-                // The loss times the weight, last (the gradient took it with its scale); weight 0 gives exactly 0
-                // whatever the logit.
+                // The loss times the weight, last (the gradient took it with its scale); weight 0 gives exactly +0
+                // whatever the logit: the lanes of a valid weight above 0 kept, the others cleared (a mask and logical
+                // operations, where a select would blend).
                 var w = TOps.Load(in weights, i);
                 valid = TOps.BitwiseAnd(valid, ValidWeight(w));
-                var ignored = TOps.Equal(w, Zero);
+                var kept = TOps.LessThan(Zero, w);
                 if (TMode.ComputesLoss)
-                    loss = TOps.ConditionalSelect(ignored, Zero, TOps.Multiply(loss, w));
+                    loss = TOps.BitwiseAnd(TOps.Multiply(loss, w), kept);
                 if (TMode.ComputesGradient)
-                    grad = TOps.ConditionalSelect(ignored, Zero, grad);
+                    grad = TOps.BitwiseAnd(grad, kept);
             }
 
             if (TMode.ComputesLoss)
