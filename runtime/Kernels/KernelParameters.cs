@@ -49,4 +49,7 @@ internal readonly struct KernelParameters<T>
 
     /// <summary>Poly-1's ε: the weight of (1 - p_t)^(γ+1) in the loss; 0 for none.</summary>
     public T PolyEpsilon { get; }
+
+    /// <summary>Whether a block of finite logits can take the common algebra pass: one scale factor, and no Poly-1 term.</summary>
+    public bool FitsCommonBlock => GradientScalePowerOfTwo == T.One && PolyEpsilon == T.Zero;
 }

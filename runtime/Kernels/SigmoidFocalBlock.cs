@@ -90,7 +90,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 HardLabelPass(in hardPower, in x, in y, in l[0], ref m[0], count);
         }
 
-        return finiteLogits && parameters.GradientScalePowerOfTwo == T.One
+        return finiteLogits && parameters.FitsCommonBlock
             ? AlgebraPass<CommonBlock>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
                 hardLabelsOnly, ref e[0], ref l[0], ref s[0], ref m[0], in positive, in negative, in weights)
             : AlgebraPass<GeneralBlock>(in x, in y, in upstream, ref losses, ref gradient, count, parameters, factor, margin is not null,
@@ -307,8 +307,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var gradientScalePowerOfTwo = TOps.Create(parameters.GradientScalePowerOfTwo);
         var (gammaV, minusTwoGamma) = Focusing(TOps.Create(factor.Gamma));
         var polyEpsilon = TOps.Create(parameters.PolyEpsilon);
-        // Poly-1 runs in the weighted variant only (the backend sends it there), so the plain kernels drop its code.
-        var poly = TMode.PerElementWeights && parameters.PolyEpsilon != T.Zero;
+        // Poly-1 runs in the weighted modes' general pass only (the backend and Run send it there), so the plain kernels
+        // and the common pass drop its code.
+        var poly = TMode.PerElementWeights && TVariant.MayAddPolyTerm && parameters.PolyEpsilon != T.Zero;
         var valid = AllOnes;
 
         // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
