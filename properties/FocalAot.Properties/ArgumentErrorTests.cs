@@ -33,9 +33,13 @@ public sealed class ArgumentErrorTests
 
     public static TheoryData<double> InvalidAlphas => [1.0000001, 2, double.NaN, double.PositiveInfinity];
 
-    /// <summary>Invalid targets; the first two round to valid ones in 16-bit storage, and 1 ± 2^-7 stay invalid in every type.</summary>
+    /// <summary>
+    /// Invalid targets; the first two round to valid ones in 16-bit storage, 1 ± 2^-7 stay invalid in every type, and the
+    /// smallest negative float and double (subnormals) are invalid in the types that hold them.
+    /// </summary>
     public static TheoryData<double> InvalidTargets =>
-        [-1e-7, 1.0000001, 2, -0.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.0078125, -0.0078125];
+        [-1e-7, 1.0000001, 2, -0.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.0078125, -0.0078125,
+            -float.Epsilon, -double.Epsilon];
 
     public static TheoryData<double> InvalidNormalizers => [0, -0.0, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
 

@@ -310,7 +310,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         // Poly-1 runs in the weighted modes' general pass only (the backend and Run send it there), so the plain kernels
         // and the common pass drop its code.
         var poly = TMode.PerElementWeights && TVariant.MayAddPolyTerm && parameters.PolyEpsilon != T.Zero;
-        var valid = AllOnes;
+        var tracked = Zero;
 
         // The lanes whose power came from the margin (labels of 0 or 1, where the factor has a margin power) take r = p_t.
         var marginLabels = MarginApplies<TFactor>() && TMode.ComputesGradient ? TOps.CreateFromBits(hasMargin ? -1 : 0) : Zero;
@@ -321,7 +321,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
-            valid = TOps.BitwiseAnd(valid, ValidTarget(y));
+            tracked = Track(tracked, TOps.Min(y, TOps.Subtract(One, y)));
             var classWeight = TMode.PerElementWeights
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i))
                 : ClassWeight(y, positiveWeight, negativeWeight);
@@ -380,7 +380,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 // whatever the logit: the lanes of a valid weight above 0 kept, the others cleared (a mask and logical
                 // operations, where a select would blend).
                 var w = TOps.Load(in weights, i);
-                valid = TOps.BitwiseAnd(valid, ValidWeight(w));
+                tracked = Track(tracked, w);
                 var kept = TOps.LessThan(Zero, w);
                 if (TMode.ComputesLoss)
                     loss = TOps.BitwiseAnd(TOps.Multiply(loss, w), kept);
@@ -394,6 +394,16 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 TOps.Store(grad, ref gradient, i);
         }
 
-        return TOps.AnyLaneSet(TOps.AndNot(AllOnes, valid));
+        return TOps.AnyLaneSet(TOps.AndNot(AllOnes, ValidWeight(tracked)));
     }
+
+    /// <summary>
+    /// <paramref name="tracked"/> with one more register of values whose rule is "≥ 0 and finite": weights, and
+    /// min(y, 1 - y) of targets, which keeps it exactly for y in [0, 1]. Each lane keeps the unsigned maximum of the bits
+    /// of value + 0 (+ 0 makes -0 +0). A negative value, ∞ and NaN have bits at or above those of +∞ (a double's high
+    /// half at or above +∞'s), so <see cref="SigmoidFocalElement{TVec, T, TOps}.ValidWeight"/> of the result fails in
+    /// a lane that met one, and holds in the others. Two operations per register, where testing the rule takes four.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Track(TVec tracked, TVec value) => TOps.MaxUInt32Parts(tracked, TOps.Add(value, Zero));
 }

@@ -45,4 +45,10 @@ public interface ISimdOps<TVec, T> : ISimdMath<TVec, T>
     /// Float lanes only.
     /// </summary>
     static abstract void StoreUInt16Bits(TVec bits, ref ushort destination, nuint elementOffset);
+
+    /// <summary>
+    /// Each 32-bit part of the lanes, the larger of <paramref name="left"/>'s and <paramref name="right"/>'s as an
+    /// unsigned integer (a double lane's two halves each on its own): one instruction at every width, for double too.
+    /// </summary>
+    static abstract TVec MaxUInt32Parts(TVec left, TVec right);
 }

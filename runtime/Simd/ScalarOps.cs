@@ -147,6 +147,15 @@ internal readonly struct ScalarOps<T> : ISimdOps<T, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxUInt32Parts(T left, T right)
+    {
+        var (a, b) = ((ulong)ToBits(left), (ulong)ToBits(right));
+        var high = Math.Max(a >> 32, b >> 32);
+        var low = Math.Max((uint)a, (uint)b);
+        return FromBits((long)((high << 32) | low));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T AddBits(T left, T right) => FromBits(ToBits(left) + ToBits(right));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -181,4 +181,8 @@ internal readonly struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>
         => typeof(T) == typeof(float)
             ? (left.As<T, int>() + right.As<T, int>()).As<int, T>()
             : (left.As<T, long>() + right.As<T, long>()).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MaxUInt32Parts(Vector128<T> left, Vector128<T> right)
+        => Vector128.Max(left.As<T, uint>(), right.As<T, uint>()).As<uint, T>();
 }

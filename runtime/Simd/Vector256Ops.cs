@@ -201,4 +201,8 @@ internal readonly struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>
         => typeof(T) == typeof(float)
             ? (left.As<T, int>() + right.As<T, int>()).As<int, T>()
             : (left.As<T, long>() + right.As<T, long>()).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MaxUInt32Parts(Vector256<T> left, Vector256<T> right)
+        => Vector256.Max(left.As<T, uint>(), right.As<T, uint>()).As<uint, T>();
 }

@@ -172,4 +172,8 @@ internal readonly struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>
         => typeof(T) == typeof(float)
             ? (left.As<T, int>() + right.As<T, int>()).As<int, T>()
             : (left.As<T, long>() + right.As<T, long>()).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MaxUInt32Parts(Vector512<T> left, Vector512<T> right)
+        => Vector512.Max(left.As<T, uint>(), right.As<T, uint>()).As<uint, T>();
 }
