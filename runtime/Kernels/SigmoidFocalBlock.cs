@@ -234,7 +234,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var softness = new RegisterPair<TVec>(Zero, Zero);
         for (nuint i = 0; i < end; i += 2 * width)
         {
-            var next = i + width < end ? i + width : i;
+            var next = Partner(i, end);
             var y = Pair(in targets, i, next);
             softness = RegisterPairOps<TVec, T, TOps>.Max(softness, PairElement.Softness(y));
             if (i == 0 && RegisterPairOps<TVec, T, TOps>.AnyLaneSet(PairElement.IsSoft(softness)))
@@ -252,7 +252,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
 
         for (nuint i = 0; i < end; i += 2 * width)
         {
-            var next = i + width < end ? i + width : i;
+            var next = Partner(i, end);
             var (t, r) = (Pair(in m, i, next), Pair(in reduced, i, next));
             Store(MarginPower<T>.FromReduced<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(t, r), ref m, i, next);
         }
@@ -268,7 +268,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         var end = (nuint)count;
         for (nuint i = 0; i < end; i += 2 * width)
         {
-            var next = i + width < end ? i + width : i;
+            var next = Partner(i, end);
             var y = Pair(in targets, i, next);
             var hard = PairElement.HardLabel(y);
             if (!RegisterPairOps<TVec, T, TOps>.AnyLaneSet(hard))
@@ -277,6 +277,17 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var fromMargin = power.Invoke<RegisterPair<TVec>, RegisterPairOps<TVec, T, TOps>>(margin, Pair(in l, i, next));
             Store(RegisterPairOps<TVec, T, TOps>.ConditionalSelect(hard, fromMargin, Pair(in m, i, next)), ref m, i, next);
         }
+    }
+
+    /// <summary>
+    /// The register paired with the one at <paramref name="i"/>: the next, or itself where it is the last of an odd count.
+    /// A block holds a multiple of 16 elements, so below 512 bits there is always a next, and the test folds away.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint Partner(nuint i, nuint end)
+    {
+        var next = i + (nuint)TOps.Count;
+        return 2 * TOps.Count <= BlockGeometry.CanonicalLanes || next < end ? next : i;
     }
 
     /// <summary>The stages over two registers at once.</summary>
