@@ -140,10 +140,11 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
 
         // BCE feeds the loss and, when γ ≠ 0, the focusing term of the gradient. Of y max(-x, 0) and (1 - y) max(x, 0)
         // one term is 0, so BCE = l + c x with c = 1 - y for x ≥ +0 and -y for x ≤ -0: one multiply-add, chosen by the
-        // sign of x (at ±0 both give l).
+        // sign of x (at ±0 both give l). -y is 0 - y, which needs no sign-mask register: where it gives +0 for -0 (y = 0),
+        // c x + l is l either way.
         var bce = Zero;
         if (TMode.ComputesLoss || !TFactor.IsIdentity)
-            bce = TOps.MultiplyAdd(TOps.SelectBySign(xc, TOps.Negate(y), oneMinusY), xc, l);
+            bce = TOps.MultiplyAdd(TOps.SelectBySign(xc, TOps.Subtract(Zero, y), oneMinusY), xc, l);
 
         // m·BCE first: a tiny m times a huge BCE stays in range where α_t·m alone might not.
         var loss = Zero;
