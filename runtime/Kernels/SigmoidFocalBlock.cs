@@ -129,7 +129,9 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         ref readonly TStorage logits, ref readonly TStorage targets, ref T x, ref T y, ref T e, int count)
         where TStorage : unmanaged
     {
-        // Half ∞ and NaN come out finite but larger than any finite Half; bfloat16's stay what they are, so they sum.
+        // Half ∞ and NaN come out finite but larger than any finite Half; bfloat16's stay what they are, so they sum. The
+        // largest Half magnitude is tracked as the unsigned maximum of the bits shifted left by one (the sign shifted
+        // out): two operations that hold no constant register.
         var largest = Zero;
         var sum = Zero;
         for (nuint i = 0; i < (nuint)count; i += (nuint)TOps.Count)
@@ -138,7 +140,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             TOps.Store(xv, ref x, i);
             TOps.Store(SixteenBitConversion<TVec, T, TOps>.LoadWidenedFinite(in targets, i), ref y, i);
             if (typeof(TStorage) == typeof(Half))
-                largest = TOps.Max(largest, TOps.Abs(xv));
+                largest = TOps.MaxUInt32Parts(largest, TOps.ShiftLeftBits(xv, 1));
             else
                 sum = TOps.Add(sum, xv);
             TOps.Store(Exponential(xv), ref e, i);
@@ -147,7 +149,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         if (typeof(TStorage) != typeof(Half))
             return !TOps.AnyLaneSet(NonFinite(sum));
         var nonFinite = T.CreateTruncating(SixteenBitConversion<TVec, T, TOps>.HalfNonFiniteMagnitude);
-        if (!TOps.AnyLaneSet(TOps.GreaterThanOrEqual(largest, TOps.Create(nonFinite))))
+        if (!TOps.AnyLaneSet(TOps.GreaterThanOrEqual(TOps.ShiftRightLogicalBits(largest, 1), TOps.Create(nonFinite))))
             return true;
         return ExactExpPass(in logits, ref x, ref e, count);
     }
