@@ -334,7 +334,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
-            tracked = Track(tracked, TOps.Min(y, TOps.Subtract(One, y)));
+            tracked = Track(tracked, UnitIntervalMargin(y));
             var classWeight = TMode.PerElementWeights
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i))
                 : ClassWeight(y, positiveWeight, negativeWeight);
@@ -407,16 +407,23 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 TOps.Store(grad, ref gradient, i);
         }
 
-        return TOps.AnyLaneSet(TOps.AndNot(AllOnes, ValidWeight(tracked)));
+        return AnyBroken(tracked);
     }
 
     /// <summary>
     /// <paramref name="tracked"/> with one more register of values whose rule is "≥ 0 and finite": weights, and
-    /// min(y, 1 - y) of targets, which keeps it exactly for y in [0, 1]. Each lane keeps the unsigned maximum of the bits
-    /// of value + 0 (+ 0 makes -0 +0). A negative value, ∞ and NaN have bits at or above those of +∞ (a double's high
-    /// half at or above +∞'s), so <see cref="SigmoidFocalElement{TVec, T, TOps}.ValidWeight"/> of the result fails in
-    /// a lane that met one, and holds in the others. Two operations per register, where testing the rule takes four.
+    /// <see cref="SigmoidFocalElement{TVec, T, TOps}.UnitIntervalMargin"/> of targets, which keeps it exactly for y in
+    /// [0, 1]. Each lane keeps the unsigned maximum of the bits of value + 0 (+ 0 makes -0 +0). A negative value, ∞ and
+    /// NaN have bits at or above those of +∞ (a double's high half at or above +∞'s), so <see cref="AnyBroken"/> finds a
+    /// lane that met one. Two operations per register, where testing the rule takes four.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Track(TVec tracked, TVec value) => TOps.MaxUInt32Parts(tracked, TOps.Add(value, Zero));
+
+    /// <summary>
+    /// Whether some value that <see cref="Track"/> took broke its rule: a lane whose bits are not those of a finite value
+    /// ≥ 0 (<see cref="SigmoidFocalElement{TVec, T, TOps}.ValidWeight"/> of the tracked bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AnyBroken(TVec tracked) => TOps.AnyLaneSet(TOps.AndNot(AllOnes, ValidWeight(tracked)));
 }

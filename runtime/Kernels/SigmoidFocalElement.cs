@@ -96,7 +96,11 @@ internal abstract class SigmoidFocalElement<TVec, T, TOps>
     /// when y &gt; 1), two operations besides 1 - y, which the caller's algebra shares.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec ValidTarget(TVec y) => TOps.GreaterThanOrEqual(TOps.Min(y, TOps.Subtract(One, y)), Zero);
+    public static TVec ValidTarget(TVec y) => TOps.GreaterThanOrEqual(UnitIntervalMargin(y), Zero);
+
+    /// <summary>min(y, 1 - y): at least 0 exactly for y in [0, 1], negative outside, NaN for NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec UnitIntervalMargin(TVec y) => TOps.Min(y, TOps.Subtract(One, y));
 
     /// <summary>The mask of targets outside [0, 1] or NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
