@@ -29,7 +29,9 @@
              plain C with libm, at n = 4096, 2^20 and 2^24, 1 thread and all cores, forward and fused, with each
              peer's allocation per call and accuracy against a float64 reference. Prints the table, writes it with
              the raw rows and a chart to artifacts/bench/peers (table.md, rows.jsonl, peers.svg). Then the softmax
-             focal loss beside torch's composite and cross_entropy (bench/peers/softmax.py), C = 80 and 1203. x64 only.
+             focal loss beside torch's composite and cross_entropy (bench/peers/softmax.py), C = 80 and 1203, and the
+             sigmoid options (weights, per-class α, the normalized and weighted-mean reductions, float16 and
+             bfloat16 data) beside torch composites (bench/peers/options.py). x64 only.
       baselines  Regenerate the generator's checked-in output baselines (properties/FocalAot.Generator.Tests/Baselines)
              after an intended change to the emitted code; review the diff before committing.
       native Publish libfocalaot into artifacts/native/<rid>/: the NativeAOT variants for linux-x64
@@ -419,6 +421,7 @@ function Invoke-Peers {
     Invoke-PeersBuild
     Invoke-Native /usr/bin/python3 @((Join-Path $root 'bench/peers/run.py'))
     Invoke-Native /usr/bin/python3 @((Join-Path $root 'bench/peers/softmax.py'))
+    Invoke-Native /usr/bin/python3 @((Join-Path $root 'bench/peers/options.py'))
 }
 
 # The peer benchmark's tests (bench/peers/tests) on a fresh build of it.

@@ -95,19 +95,21 @@ def softplus(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def reference(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def reference(logits: np.ndarray, targets: np.ndarray, alpha: float | np.ndarray = ALPHA
+              ) -> tuple[np.ndarray, np.ndarray]:
     """The float64 per-element losses and the gradients of their sum, in log space (hard targets only).
 
     With s = x for t = 1 and s = -x for t = 0: p = p_t = σ(s), q = 1 - p = σ(-s) = exp(-softplus(s)),
     -log p = softplus(-s), loss = α_t q^γ (-log p), and dL/ds = α_t q^γ (γ p log p - q), a sum of two terms
-    of one sign; dL/dx = ±dL/ds.
+    of one sign; dL/dx = ±dL/ds. alpha is a number, or an array broadcast against the logits (one α per class
+    of an [N, C] layout).
     """
     positive = targets == 1.0
     if not np.all(positive | (targets == 0.0)):
         raise BenchmarkError("the reference takes hard targets (0 or 1) only")
     x = logits.astype(np.float64)
     s = np.where(positive, x, -x)
-    alpha_t = np.where(positive, ALPHA, 1.0 - ALPHA)
+    alpha_t = np.where(positive, alpha, 1.0 - np.asarray(alpha, dtype=np.float64))
     minus_log_p = softplus(-s)
     p = np.exp(-minus_log_p)
     q = np.exp(-softplus(s))
@@ -204,9 +206,10 @@ def check_complete(rows: list[dict], programs: list[Harness], sizes: list[int], 
 
 # --- Accuracy -------------------------------------------------------------------------------------------------------
 
-def max_relative_error(values: np.ndarray, exact: np.ndarray) -> float:
-    """The largest |value - exact| / |exact| over the finite values whose exact value is a normal float32."""
-    keep = (np.abs(exact) >= FLOAT32_MIN_NORMAL) & np.isfinite(values)
+def max_relative_error(values: np.ndarray, exact: np.ndarray, smallest_normal: float = FLOAT32_MIN_NORMAL) -> float:
+    """The largest |value - exact| / |exact| over the finite values whose exact value is a normal float32 (or a
+    normal of the type whose smallest normal is given)."""
+    keep = (np.abs(exact) >= smallest_normal) & np.isfinite(values)
     if not keep.any():
         return 0.0
     return float(np.max(np.abs(values[keep] - exact[keep]) / np.abs(exact[keep])))

@@ -8,13 +8,13 @@ of 10, 80 and 1,203 classes, and [1, C, H, W] images of 21 and 150 classes (segm
 Prints a table of ns per logit (the fastest of interleaved rounds) and the ratios; --quick runs small inputs once.
 """
 
-import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from rounds import parse_arguments, time_rounds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "interop" / "python"))
 import focalaot  # noqa: E402
@@ -55,31 +55,11 @@ def peers(x, t):
     }
 
 
-def time_rounds(functions, elements, rounds, minimum_seconds):
-    """The fastest round's ns per element of each function, the functions taking turns in every round."""
-    best = {name: float("inf") for name in functions}
-    for _ in range(rounds):
-        for name, function in functions.items():
-            calls, start = 0, time.perf_counter()
-            while True:
-                function()
-                calls += 1
-                elapsed = time.perf_counter() - start
-                if calls >= 3 and elapsed >= minimum_seconds:
-                    break
-            best[name] = min(best[name], elapsed / calls / elements * 1e9)
-    return best
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small inputs, one short round (checks that it runs)")
-    parser.add_argument("--rounds", type=int, default=5)
-    arguments = parser.parse_args()
+    quick, rounds, minimum = parse_arguments(__doc__.splitlines()[0])
     torch.set_num_threads(1)
     focalaot.set_num_threads(1)
-    elements = 1 << 12 if arguments.quick else 1 << 20
-    rounds, minimum = (1, 0.0) if arguments.quick else (arguments.rounds, 0.2)
+    elements = 1 << 12 if quick else 1 << 20
     rng = np.random.default_rng(20170807)
     print(f"softmax focal loss, float32, 1 thread, mean, loss + gradient; torch {torch.__version__}, "
           f"libfocalaot {focalaot.version()} ({focalaot.loaded_variant()}); ns per logit, fastest of {rounds} rounds")

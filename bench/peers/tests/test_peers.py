@@ -38,6 +38,17 @@ def test_reference_loss_is_the_textbook_formula_where_nothing_cancels():
         np.testing.assert_allclose(loss, naive(logits, targets), rtol=1e-12)
 
 
+def test_reference_takes_one_alpha_per_class():
+    logits = np.linspace(-4.0, 4.0, 24).reshape(8, 3)
+    alpha = np.array([0.1, 0.5, 0.8])
+    targets = (np.arange(24).reshape(8, 3) % 5 == 0).astype(np.float64)
+    loss, gradient = run.reference(logits, targets, alpha)
+    np.testing.assert_allclose(loss, naive(logits, targets, alpha=alpha), rtol=1e-12)
+    for column in range(3):
+        _, expected = run.reference(logits[:, column], targets[:, column], alpha[column])
+        np.testing.assert_array_equal(gradient[:, column], expected)
+
+
 def test_reference_gradient_is_the_derivative_of_its_loss():
     logits = np.concatenate([np.linspace(-30.0, 30.0, 121), [-0.3, 1e-3, 0.7]])
     step = 1e-5 * np.maximum(1.0, np.abs(logits))
