@@ -80,26 +80,25 @@ class Case:
         return data.class_alpha if self.per_class_alpha else run.ALPHA
 
     def focalaot(self, x: torch.Tensor, y: torch.Tensor, w: torch.Tensor, data: Inputs) -> torch.Tensor:
-        alpha = torch.from_numpy(data.class_alpha) if self.per_class_alpha else run.ALPHA
         return focal_torch.sigmoid_focal_loss(
-            x, y, alpha=alpha, gamma=run.GAMMA, reduction=self.reduction, weight=w if self.weighted else None,
+            x, y, alpha=self.alpha(data), gamma=run.GAMMA, reduction=self.reduction, weight=w if self.weighted else None,
             normalizer=data.positives if self.reduction == "normalized" else None)
 
     def composite(self, x: torch.Tensor, y: torch.Tensor, w: torch.Tensor, data: Inputs) -> torch.Tensor:
+        def focal(inputs: torch.Tensor, targets: torch.Tensor, reduction: str, alpha: float = run.ALPHA) -> torch.Tensor:
+            return torchvision_focal_loss(inputs, targets, alpha=alpha, gamma=run.GAMMA, reduction=reduction)
+
         if self.dtype == torch.float16:
             # CPU torch has no float16 sigmoid: the data is computed in float32 and the loss stored back.
-            return torchvision_focal_loss(x.float(), y.float(), alpha=run.ALPHA, gamma=run.GAMMA,
-                                          reduction=self.reduction).half()
+            return focal(x.float(), y.float(), self.reduction).half()
         if self.per_class_alpha:
             a = torch.from_numpy(data.class_alpha.astype(np.float32))
-            unbalanced = torchvision_focal_loss(x, y, alpha=-1, gamma=run.GAMMA, reduction="none")
-            return (unbalanced * (a * y + (1 - a) * (1 - y))).mean()
+            return (focal(x, y, "none", alpha=-1) * (a * y + (1 - a) * (1 - y))).mean()
         if self.weighted:
-            losses = torchvision_focal_loss(x, y, alpha=run.ALPHA, gamma=run.GAMMA, reduction="none")
-            return (losses * w).sum() / w.sum()
+            return (focal(x, y, "none") * w).sum() / w.sum()
         if self.reduction == "normalized":
-            return torchvision_focal_loss(x, y, alpha=run.ALPHA, gamma=run.GAMMA, reduction="sum") / data.positives
-        return torchvision_focal_loss(x, y, alpha=run.ALPHA, gamma=run.GAMMA, reduction=self.reduction)
+            return focal(x, y, "sum") / data.positives
+        return focal(x, y, self.reduction)
 
     def reference(self, data: Inputs) -> tuple[np.ndarray | float, np.ndarray]:
         """The float64 loss (reduced, or per element) and gradient of the stored inputs."""

@@ -59,7 +59,7 @@ def test_the_composite_computes_the_same_loss(case, data):
     np.testing.assert_allclose(theirs, ours, rtol=2.0**-10 if case.dtype == torch.float16 else 1e-5)
 
 
-def test_every_case_weighs_what_it_says(data):
+def test_the_weighted_reference_weighs_every_element(data):
     plain, weighted = (options.Case("", torch.float32, "none", weighted=flag) for flag in (False, True))
     unweighted_loss, _ = plain.reference(data)
     weighted_loss, _ = weighted.reference(data)
