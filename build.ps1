@@ -84,12 +84,13 @@
       python      the Python tests; publishes libfocalaot for this machine first if artifacts/native lacks
                   it or a variant (run the native target after changing the library).
       wheel       builds both wheels (target wheel) and checks their contents (files, WHEEL tag, METADATA, RECORD,
-                  the ELF machine of every bundled library); pip-installs the x86_64 one (--no-index) into a fresh
-                  venv of /usr/bin/python3 (--system-site-packages: Debian's numpy, pytest, torch), checks that the
-                  venv's python imports the installed package and its bundled library, runs mypy --strict on a typed
-                  consumer (and checks that it reports a consumer's type errors), then runs a copy of the Python tests
-                  outside the checkout with the venv's python. The aarch64 wheel is checked, not installed; without
-                  aarch64-linux-gnu-gcc (and no arm64 library) it is skipped (1), without mypy the type checks (2).
+                  the ELF machine of every bundled library); pip-installs the x86_64 one (--no-index, with the torch
+                  extra where Debian's torch is installed) into a fresh venv of /usr/bin/python3
+                  (--system-site-packages: Debian's numpy, pytest, torch), checks that the venv's python imports the
+                  installed package and its bundled library, runs mypy --strict on a typed consumer (and checks that
+                  it reports a consumer's type errors), then runs a copy of the Python tests outside the checkout with
+                  the venv's python. The aarch64 wheel is checked, not installed; without aarch64-linux-gnu-gcc (and
+                  no arm64 library) it is skipped (1), without mypy the type checks (2).
       memcheck    valgrind memcheck (zero errors, leaks included) of test_focal_aot and test_process on
                   x86-64-v3 and of the fuzz replay on x86-64-v2; builds the C tests first if there are none.
                   Skipped (3) without valgrind or off x64.
@@ -982,13 +983,16 @@ function Invoke-WheelTests {
         $log = Join-Path $logs 'install.log'
         $install = Invoke-Step -Log $log -Folder $work -Program /usr/bin/python3 -Arguments @('-m', 'venv', '--system-site-packages', $venv)
         if ($install.ExitCode -eq 0) {
+            # As README installs it: with the torch extra, which Debian's torch (seen through --system-site-packages) must satisfy.
+            & /usr/bin/python3 -c 'import torch' 2>$null
+            $requirement = if ($LASTEXITCODE -eq 0) { "$($wheels[$hostRid])[torch]" } else { $wheels[$hostRid] }
             $install = Invoke-Step -Log $log -Folder $work -Program $python -Arguments @('-m', 'pip', 'install', '--no-index', '--no-cache-dir',
-                '--disable-pip-version-check', $wheels[$hostRid])
+                '--disable-pip-version-check', $requirement)
         }
         $failure = if ($install.ExitCode -eq 0) { '' } else {
             "exit code $($install.ExitCode) (log: $log): $($install.Lines | Select-Object -Last 5)"
         }
-        Register 'pip install' $failure "$(Split-Path -Leaf $wheels[$hostRid]) into a fresh venv (--system-site-packages) of /usr/bin/python3"
+        Register 'pip install' $failure "$(Split-Path -Leaf $requirement) into a fresh venv (--system-site-packages) of /usr/bin/python3"
         if ($failure) { return $counts }
 
         # Imported from the venv, the library from the package's lib/<rid>/, the version the wheel's.
