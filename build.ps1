@@ -95,10 +95,10 @@
                   x86-64-v3 and of the fuzz replay on x86-64-v2; builds the C tests first if there are none.
                   Skipped (3) without valgrind or off x64.
       fuzz        the fuzz target for 60 s (replay, then libFuzzer); skipped (2) without clang-15.
-      samples     the demo's tests (samples/Demo.Tests: its MLP's gradient, data, resampling, metrics, a quick demo run
-                  and a quick .NET study), then the Python imbalance study's tests (interop/python/study/tests: a
-                  --quick run checked against scikit-learn on the same predictions); publishes libfocalaot for this
-                  machine first, as python does.
+      samples     the demo's tests (samples/Demo.Tests: its MLP's gradient, data, resampling, metrics, a quick demo run,
+                  a default run against README's table, and a quick .NET study), then the Python imbalance study's
+                  tests (interop/python/study/tests: a --quick run checked against scikit-learn on the same
+                  predictions); publishes libfocalaot for this machine first, as python does.
       peers       builds the peer benchmark (target peers) and runs its tests (bench/peers/tests, pytest): its float64
                   reference against finite differences, and a --quick run of every harness whose rows, accuracy
                   figures and chart are checked. x64 only (TorchSharp's CPU package); skipped (1) elsewhere.
