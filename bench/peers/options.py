@@ -143,8 +143,8 @@ def steps(case: Case, data: Inputs) -> dict[str, Step]:
     return {FOCALAOT: step(case.focalaot), COMPOSITE: step(case.composite)}
 
 
-def relative_errors(case: Case, loss: torch.Tensor, gradient: torch.Tensor, exact_loss, exact_gradient
-                    ) -> tuple[float, float]:
+def relative_errors(case: Case, loss: torch.Tensor, gradient: torch.Tensor, exact_loss: np.ndarray | float,
+                    exact_gradient: np.ndarray) -> tuple[float, float]:
     """The loss's relative error (the worst element's for reduction "none") and the worst gradient element's."""
     smallest = float(torch.finfo(case.dtype).tiny)
     values = loss.double().numpy()

@@ -49,8 +49,9 @@ def test_focalaot_computes_the_reference(case, data):
 def test_the_composite_computes_the_same_loss(case, data):
     # bfloat16 is left out: torch computes it in bfloat16, whose 8 bits the comparison would only measure. Per element,
     # the losses of easy examples (below 0.01) are left out too: there the composite's 1 - p_t cancels.
-    ours, _ = options.steps(case, data)[options.FOCALAOT]()
-    theirs, _ = options.steps(case, data)[options.COMPOSITE]()
+    functions = options.steps(case, data)
+    ours, _ = functions[options.FOCALAOT]()
+    theirs, _ = functions[options.COMPOSITE]()
     ours, theirs = ours.double().numpy(), theirs.double().numpy()
     if case.reduction == "none":
         kept = ours >= 0.01
