@@ -87,8 +87,10 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
         var classes = arguments.ClassCount;
         var expand = TMode.PerElementWeights && arguments.ClassAlpha != null && classes <= MaxExpandedClasses;
         Span<T> expanded = expand ? stackalloc T[2 * (classes + BlockSize)] : default;
-        if (TMode.PerElementWeights)
-            PrepareClassWeights(arguments, expanded, staging);
+        // Up to MaxExpandedClasses classes, the class table repeated over classes + BlockSize entries, α first, then
+        // 1 - α; more classes fill the staging buffers block by block. A scalar α reaches the kernel as a broadcast.
+        if (expand)
+            FillClassWeights(arguments, 0, expanded[..(classes + BlockSize)], expanded[(classes + BlockSize)..]);
 
         var invalid = false;
         for (var chunk = first; chunk < end; chunk++)
@@ -99,8 +101,8 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
             for (var start = chunkStart; start < chunkEnd; start += BlockSize)
             {
                 var length = (int)Math.Min(BlockSize, chunkEnd - start);
-                ref var positive = ref staging.Positive[0];
-                ref var negative = ref staging.Negative[0];
+                scoped ref var positive = ref Unsafe.NullRef<T>();
+                scoped ref var negative = ref Unsafe.NullRef<T>();
                 if (TMode.PerElementWeights && arguments.ClassAlpha != null)
                 {
                     if (expand)
@@ -113,6 +115,8 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
                     else
                     {
                         FillClassWeights(arguments, start, staging.Positive, staging.Negative);
+                        positive = ref staging.Positive[0];
+                        negative = ref staging.Negative[0];
                     }
                 }
 
@@ -201,25 +205,6 @@ internal sealed unsafe class KernelDriver<TVec, TStorage, T, TOps, TFactor, TMod
             ElementStorage.ToStorage<TStorage, T, TVec, TOps>(staging.Losses, length, arguments.Losses + start);
         if (TMode.ComputesGradient)
             ElementStorage.ToStorage<TStorage, T, TVec, TOps>(staging.Gradient, length, arguments.Gradient + start);
-    }
-
-    /// <summary>
-    /// Once per run of chunks: one α (and 1 - α) for every element when there is no class table; else, for up to
-    /// <see cref="MaxExpandedClasses"/> classes, the table repeated over classes + BlockSize entries in
-    /// <paramref name="expanded"/> (α first, then 1 - α).
-    /// </summary>
-    private static void PrepareClassWeights(in KernelArguments<TStorage, T> arguments, Span<T> expanded, in BlockStaging staging)
-    {
-        if (arguments.ClassAlpha == null)
-        {
-            staging.Positive.Fill(arguments.Parameters.PositiveWeight);
-            staging.Negative.Fill(arguments.Parameters.NegativeWeight);
-        }
-        else if (!expanded.IsEmpty)
-        {
-            var half = expanded.Length / 2;
-            FillClassWeights(arguments, 0, expanded[..half], expanded[half..]);
-        }
     }
 
     /// <summary>Each element's α and 1 - α from <paramref name="start"/> on: the class table repeated.</summary>

@@ -43,7 +43,8 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// </para>
     /// <para>
     /// In a <see cref="IKernelMode.PerElementWeights"/> mode, <paramref name="positive"/> and <paramref name="negative"/>
-    /// hold each element's α and 1 - α, and <paramref name="weights"/> (a null reference for none) each element's weight,
+    /// hold each element's α and 1 - α of a per-class α (null references for the scalar α of the parameters), and
+    /// <paramref name="weights"/> (a null reference for none) each element's weight,
     /// which multiplies the loss last and the gradient together with its scale (weight 0 gives exactly 0 whatever the logit).
     /// </para>
     /// </remarks>
@@ -314,6 +315,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         where TVariant : struct, IAlgebraVariant
     {
         var weighted = TMode.PerElementWeights && !Unsafe.IsNullRef(in weights);
+        var perClassAlpha = TMode.PerElementWeights && !Unsafe.IsNullRef(in positive);
         var positiveWeight = TOps.Create(parameters.PositiveWeight);
         var negativeWeight = TOps.Create(parameters.NegativeWeight);
         var gradientScale = TOps.Create(parameters.GradientScale);
@@ -335,7 +337,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
             tracked = Track(tracked, UnitIntervalMargin(y));
-            var classWeight = TMode.PerElementWeights
+            var classWeight = perClassAlpha
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i))
                 : ClassWeight(y, positiveWeight, negativeWeight);
             var ev = TOps.Load(in e, i);
@@ -390,13 +392,15 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
             if (weighted)
             {
                 // The loss times the weight, last (the gradient took it with its scale); weight 0 gives exactly +0
-                // whatever the logit: the lanes of a valid weight above 0 kept, the others cleared (a mask and logical
-                // operations, where a select would blend).
-                var w = TOps.Load(in weights, i);
-                tracked = Track(tracked, w);
+                // whatever the logit. Where every logit is finite, a loss is finite and +0 or more (else a target is
+                // invalid and the call fails), so its product by w + 0 is already +0 at a weight of ±0. Elsewhere, and
+                // for the gradient (of either sign), the lanes of a valid weight above 0 are kept and the others cleared
+                // (a mask and logical operations, where a select would blend).
+                var w = TOps.Add(TOps.Load(in weights, i), Zero);
+                tracked = TrackWithoutNegativeZero(tracked, w);
                 var kept = TOps.LessThan(Zero, w);
                 if (TMode.ComputesLoss)
-                    loss = TOps.BitwiseAnd(TOps.Multiply(loss, w), kept);
+                    loss = TVariant.MayBeNonFinite ? TOps.BitwiseAnd(TOps.Multiply(loss, w), kept) : TOps.Multiply(loss, w);
                 if (TMode.ComputesGradient)
                     grad = TOps.BitwiseAnd(grad, kept);
             }
@@ -418,7 +422,11 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// lane that met one. Two operations per register, where testing the rule takes four.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Track(TVec tracked, TVec value) => TOps.MaxUInt32Parts(tracked, TOps.Add(value, Zero));
+    private static TVec Track(TVec tracked, TVec value) => TrackWithoutNegativeZero(tracked, TOps.Add(value, Zero));
+
+    /// <summary><see cref="Track"/> of a value that has had its + 0 (so is not -0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec TrackWithoutNegativeZero(TVec tracked, TVec value) => TOps.MaxUInt32Parts(tracked, value);
 
     /// <summary>
     /// Whether some value that <see cref="Track"/> took broke its rule: a lane whose bits are not those of a finite value
