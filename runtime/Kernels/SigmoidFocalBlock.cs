@@ -336,7 +336,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
         {
             var x = TOps.Load(in logits, i);
             var y = TOps.Load(in targets, i);
-            tracked = Track(tracked, UnitIntervalMargin(y));
+            tracked = Track(tracked, TOps.Add(UnitIntervalMargin(y), Zero));
             var classWeight = perClassAlpha
                 ? ClassWeight(y, TOps.Load(in positive, i), TOps.Load(in negative, i))
                 : ClassWeight(y, positiveWeight, negativeWeight);
@@ -397,7 +397,7 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
                 // for the gradient (of either sign), the lanes of a valid weight above 0 are kept and the others cleared
                 // (a mask and logical operations, where a select would blend).
                 var w = TOps.Add(TOps.Load(in weights, i), Zero);
-                tracked = TrackWithoutNegativeZero(tracked, w);
+                tracked = Track(tracked, w);
                 var kept = TOps.LessThan(Zero, w);
                 if (TMode.ComputesLoss)
                     loss = TVariant.MayBeNonFinite ? TOps.BitwiseAnd(TOps.Multiply(loss, w), kept) : TOps.Multiply(loss, w);
@@ -417,16 +417,13 @@ internal sealed class SigmoidFocalBlock<TVec, T, TOps, TFactor, TMode> : Sigmoid
     /// <summary>
     /// <paramref name="tracked"/> with one more register of values whose rule is "≥ 0 and finite": weights, and
     /// <see cref="SigmoidFocalElement{TVec, T, TOps}.UnitIntervalMargin"/> of targets, which keeps it exactly for y in
-    /// [0, 1]. Each lane keeps the unsigned maximum of the bits of value + 0 (+ 0 makes -0 +0). A negative value, ∞ and
-    /// NaN have bits at or above those of +∞ (a double's high half at or above +∞'s), so <see cref="AnyBroken"/> finds a
-    /// lane that met one. Two operations per register, where testing the rule takes four.
+    /// [0, 1]. Each lane keeps the unsigned maximum of the bits of <paramref name="valuePlusZero"/>, the value + 0 (which
+    /// makes -0 +0; the weighted pass multiplies its losses by that weight too). A negative value, ∞ and NaN have bits at
+    /// or above those of +∞ (a double's high half at or above +∞'s), so <see cref="AnyBroken"/> finds a lane that met
+    /// one. Two operations per register, the addition included, where testing the rule takes four.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Track(TVec tracked, TVec value) => TrackWithoutNegativeZero(tracked, TOps.Add(value, Zero));
-
-    /// <summary><see cref="Track"/> of a value that has had its + 0 (so is not -0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec TrackWithoutNegativeZero(TVec tracked, TVec value) => TOps.MaxUInt32Parts(tracked, value);
+    private static TVec Track(TVec tracked, TVec valuePlusZero) => TOps.MaxUInt32Parts(tracked, valuePlusZero);
 
     /// <summary>
     /// Whether some value that <see cref="Track"/> took broke its rule: a lane whose bits are not those of a finite value
