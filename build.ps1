@@ -298,14 +298,27 @@ function Invoke-TestProgram {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     }
     if (-not (Test-Path $report)) { return New-Counts -Failed 1 }
+    $results = [xml](Get-Content $report -Raw)
+    Write-TestFailures $results
     $totals = New-Counts
-    foreach ($assembly in ([xml](Get-Content $report -Raw)).assemblies.assembly) {
+    foreach ($assembly in $results.assemblies.assembly) {
         $totals.Passed += [int]$assembly.passed
         $totals.Failed += [int]$assembly.failed + [int]$assembly.errors
         $totals.Skipped += [int]$assembly.skipped
     }
     if ($exitCode -ne 0 -and $totals.Failed -eq 0) { $totals.Failed = 1 }
     return $totals
+}
+
+# Each failed test's exception and stack trace from an xUnit report: the console shows only the first line.
+function Write-TestFailures([xml] $Results) {
+    foreach ($test in $Results.SelectNodes('//test[@result="Fail"]')) {
+        Write-Host "    failed: $($test.name)" -ForegroundColor Red
+        Write-Host "      $($test.failure.'exception-type'): $($test.failure.message.InnerText)"
+        foreach ($line in ($test.failure.'stack-trace'.InnerText -split "`n")) {
+            if ($line.Trim()) { Write-Host "      $($line.Trim())" }
+        }
+    }
 }
 
 function New-Counts([int] $Passed = 0, [int] $Failed = 0, [int] $Skipped = 0) {
