@@ -1,6 +1,7 @@
 namespace FocalAot.Demo.Tests;
 
 /// <summary>The embedded chart font loads and covers the characters the charts print.</summary>
+[Collection(WholeProgramRuns.Name)]
 public sealed class ChartFontTests
 {
     [Fact]

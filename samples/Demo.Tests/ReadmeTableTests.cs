@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 namespace FocalAot.Demo.Tests;
 
 /// <summary>README's demo table is what the demo prints with its defaults, so a change to the numerics cannot leave it stale.</summary>
+[Collection(WholeProgramRuns.Name)]
 public sealed class ReadmeTableTests
 {
     private const string Separator = "│";

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace FocalAot.Demo.Tests;
 
 /// <summary>The demo and the study run end to end, small, and write what they promise.</summary>
+[Collection(WholeProgramRuns.Name)]
 public sealed class RunTests
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
