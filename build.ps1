@@ -314,11 +314,20 @@ function Invoke-TestProgram {
 function Write-TestFailures([xml] $Results) {
     foreach ($test in $Results.SelectNodes('//test[@result="Fail"]')) {
         Write-Host "    failed: $($test.name)" -ForegroundColor Red
-        Write-Host "      $($test.failure.'exception-type'): $($test.failure.message.InnerText)"
-        foreach ($line in ($test.failure.'stack-trace'.InnerText -split "`n")) {
+        $failure = $test.SelectSingleNode('failure')
+        if ($null -eq $failure) { continue }
+        $lines = @("$($failure.GetAttribute('exception-type')): $(Get-InnerText $failure 'message')")
+        $lines += (Get-InnerText $failure 'stack-trace') -split "`n"
+        foreach ($line in $lines -split "`n") {
             if ($line.Trim()) { Write-Host "      $($line.Trim())" }
         }
     }
+}
+
+function Get-InnerText([Xml.XmlNode] $Node, [string] $Child) {
+    $found = $Node.SelectSingleNode($Child)
+    if ($null -eq $found) { return '' }
+    return $found.InnerText
 }
 
 function New-Counts([int] $Passed = 0, [int] $Failed = 0, [int] $Skipped = 0) {
