@@ -289,7 +289,7 @@ function Invoke-TestProgram {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $command = @($Launcher) + $program
         & $command[0] @($command | Select-Object -Skip 1) @Arguments -noColor -noLogo -xml $report |
-            Where-Object { $_ -match '\[FAIL\]|Assert|Expected|Actual|Exception|Total:' } |
+            Where-Object { $_ -match '\[FAIL\]|Exception|Total:' } |
             ForEach-Object { Write-Host $_ }
         $exitCode = $LASTEXITCODE
         Write-Host ("    ({0:N0} s, exit code {1})" -f $watch.Elapsed.TotalSeconds, $exitCode)
@@ -310,15 +310,15 @@ function Invoke-TestProgram {
     return $totals
 }
 
-# Each failed test's exception and stack trace from an xUnit report: the console shows only the first line.
+# Each failed test's exception, message and stack trace from its xUnit report (the console lines keep only the
+# [FAIL] line, an unhandled exception's and the totals).
 function Write-TestFailures([xml] $Results) {
     foreach ($test in $Results.SelectNodes('//test[@result="Fail"]')) {
         Write-Host "    failed: $($test.name)" -ForegroundColor Red
         $failure = $test.SelectSingleNode('failure')
         if ($null -eq $failure) { continue }
-        $lines = @("$($failure.GetAttribute('exception-type')): $(Get-InnerText $failure 'message')")
-        $lines += (Get-InnerText $failure 'stack-trace') -split "`n"
-        foreach ($line in $lines -split "`n") {
+        $text = "$($failure.GetAttribute('exception-type')): $(Get-InnerText $failure 'message')`n$(Get-InnerText $failure 'stack-trace')"
+        foreach ($line in $text -split "`n") {
             if ($line.Trim()) { Write-Host "      $($line.Trim())" }
         }
     }
